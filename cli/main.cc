@@ -1,0 +1,24 @@
+// scour: the command-line front end. Subcommands are in cmd_*.cc; see docs/cli/.
+#include <cstdio>
+
+#include "CLI/CLI.hpp"
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"scour: full-text search with BM25 ranking and phrase queries", "scour"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "scour 0.1.0");
+  scour::cli::CommandResult result;
+  for (scour::cli::CommandRegistrar reg : {
+           &scour::cli::RegisterAnalyze,
+       }) {
+    reg(app, result);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;  // usage errors exit 2
+  }
+  return result.exit_code;
+}
