@@ -1,9 +1,9 @@
 // Fixed-size block codec for postings: 128 unsigned 32-bit integers bit-packed at the width of
-// the largest one. The block layout is in docs/format/postings.md:
-//   u8 bit width b (0..32), then ceil(128*b/8) = 16*b bytes, value i at bits [i*b, (i+1)*b)
-//   of the little-endian bit stream.
-// Decoding dispatches at run time to an AVX2 or SSE path when the CPU has it; the scalar path
-// is the reference the tests compare against.
+// the largest one, in the 4-lane interleaved ("vertical") layout byte by byte in
+// docs/format/block-codec.md: u8 bit width b (0..32), then 16*b bytes = b little-endian 128-bit
+// words; value i lives in lane i%4 at bits [(i/4)*b, (i/4+1)*b) of that lane's 32-bit words.
+// SSE2 (x86-64 baseline) decodes it directly; the scalar path is the reference the tests compare
+// against. Pure functions, thread-safe.
 #ifndef SCOUR_INDEX_BITPACK_H_
 #define SCOUR_INDEX_BITPACK_H_
 
@@ -31,6 +31,20 @@ const char* UnpackBlockScalar(const char* p, const char* end, uint32_t out[kBloc
 void DeltaEncode(uint32_t* v, size_t n, uint32_t base);
 void PrefixSum(uint32_t* v, size_t n, uint32_t base);
 void PrefixSumScalar(uint32_t* v, size_t n, uint32_t base);
+
+// Bytes taken by a packed block of width b (b <= 32), width byte included.
+inline constexpr size_t PackedBlockSize(uint32_t b) { return 1 + 16 * size_t{b}; }
+// Returns the byte after the packed block at p without decoding it, or nullptr when it is
+// truncated or corrupt (same checks as UnpackBlock).
+const char* SkipBlock(const char* p, const char* end);
+// True when UnpackBlock / PrefixSum use a SIMD path on this CPU (for benchmarks and messages).
+bool BitpackSimdAvailable();
+
+// Codec for the last, partial block (n < 128 values): n LEB128 varints (n is not stored; the
+// caller knows it). UnpackTail returns the byte after the n values, or nullptr when the input
+// is truncated or a value overflows 32 bits, never reading at or past `end`.
+void PackTail(const uint32_t* in, size_t n, std::string* out);
+const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n);
 
 }  // namespace scour::index
 

@@ -60,6 +60,11 @@ class FramedWriter {
 absl::StatusOr<std::string_view> CheckFrame(std::string_view data, FileKind kind,
                                             std::string_view name);
 
+// CheckFrame without the CRC (O(1)): magic, length, version and kind only, for large mmapped
+// files whose checksum is verified separately (e.g. by a full check) rather than on every open.
+absl::StatusOr<std::string_view> CheckFrameStructure(std::string_view data, FileKind kind,
+                                                     std::string_view name);
+
 }  // namespace scour::index
 
 #endif  // SCOUR_INDEX_FILE_FORMAT_H_
