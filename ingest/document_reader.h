@@ -1,6 +1,6 @@
-// Reads documents from input files in the formats `scour index` accepts.
+// Reads documents from input files in the formats `scour index` accepts (docs/INGEST.md).
 // A reader yields one document at a time; bad input is an error naming file:line (or byte
-// offset) and what was wrong. Not thread-safe.
+// offset) and what was wrong. Not thread-safe; independent readers may run on separate threads.
 #ifndef SCOUR_INGEST_DOCUMENT_READER_H_
 #define SCOUR_INGEST_DOCUMENT_READER_H_
 
@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -20,6 +21,13 @@ enum class Format { kAuto, kJsonl, kTsv, kText, kParagraphs };
 
 // Parses "auto", "jsonl", "tsv", "text", "paragraphs".
 absl::StatusOr<Format> ParseFormat(std::string_view name);
+std::string_view FormatName(Format format);
+
+// The format `auto` picks for a file by its extension (case-insensitive): .jsonl .ndjson .json ->
+// jsonl, .tsv -> tsv, .html .htm .md .markdown -> paragraphs, anything else -> text.
+Format FormatForPath(std::string_view path);
+// The format `auto` picks by content (stdin): first non-blank byte '{' -> jsonl, else text.
+Format FormatForContent(std::string_view content);
 
 struct ReaderOptions {
   Format format = Format::kAuto;
@@ -40,7 +48,7 @@ struct RecordOrigin {
 class DocumentReader {
  public:
   virtual ~DocumentReader() = default;
-  // Next document. Returns:
+  // Next document (fields replace *doc's; after an error *doc holds unspecified values). Returns:
   //   - a document (true),
   //   - end of input (false),
   //   - an error status (InvalidArgument for bad records, with "file:line: what" as message).
@@ -55,8 +63,17 @@ class DocumentReader {
 
 // Opens one input path: a file, a directory (walked recursively in sorted order, each file's
 // format detected on its own when format is kAuto), or "-" for stdin.
+// Missing or unreadable paths are NotFound / PermissionDenied naming the path; a bad option
+// (empty id_field) is InvalidArgument.
 absl::StatusOr<std::unique_ptr<DocumentReader>> OpenReader(const std::string& path,
                                                            const ReaderOptions& options);
+
+// Reads `data` (which must outlive the reader) as if it were a file called `display_name`:
+// errors and text/paragraph ids use that name. Under kAuto the format comes from the name's
+// extension when it is one of those listed at FormatForPath, else from the content.
+absl::StatusOr<std::unique_ptr<DocumentReader>> OpenBufferReader(std::string_view data,
+                                                                 std::string display_name,
+                                                                 const ReaderOptions& options);
 
 }  // namespace scour::ingest
 

@@ -1,0 +1,70 @@
+// UTF-8 validation and encoding helpers for the readers (internal). Pure functions, thread-safe.
+// Validation follows Unicode Table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF.
+#ifndef SCOUR_INGEST_UTF8_H_
+#define SCOUR_INGEST_UTF8_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace scour::ingest {
+
+// Length (2-4) of the well-formed multi-byte sequence starting at p (p[0] >= 0x80), or 0 when
+// the bytes at p are not one. Never reads at or past `end`.
+inline size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
+  const unsigned char c = p[0];
+  const size_t avail = static_cast<size_t>(end - p);
+  auto cont = [](unsigned char b) { return (b & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return (avail >= 2 && cont(p[1])) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (avail < 3) return 0;
+    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
+    const unsigned char hi = c == 0xED ? 0x9F : 0xBF;
+    return (p[1] >= lo && p[1] <= hi && cont(p[2])) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (avail < 4) return 0;
+    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
+    const unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
+    return (p[1] >= lo && p[1] <= hi && cont(p[2]) && cont(p[3])) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Offset of the first byte that does not start a well-formed UTF-8 sequence, or s.size()
+// when all of s is valid. ASCII runs are checked eight bytes at a time.
+size_t FindInvalidUtf8(std::string_view s);
+
+inline bool IsValidUtf8(std::string_view s) { return FindInvalidUtf8(s) == s.size(); }
+
+// Appends the UTF-8 encoding of code point cp (must be <= 0x10FFFF and not a surrogate).
+inline void AppendUtf8(uint32_t cp, std::string* out) {
+  char buf[4];
+  size_t n;
+  if (cp < 0x80) {
+    buf[0] = static_cast<char>(cp);
+    n = 1;
+  } else if (cp < 0x800) {
+    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 2;
+  } else if (cp < 0x10000) {
+    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
+    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 3;
+  } else {
+    buf[0] = static_cast<char>(0xF0 | (cp >> 18));
+    buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 4;
+  }
+  out->append(buf, n);
+}
+
+}  // namespace scour::ingest
+
+#endif  // SCOUR_INGEST_UTF8_H_
