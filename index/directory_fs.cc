@@ -199,7 +199,11 @@ class FsDirectory final : public Directory {
   absl::StatusOr<std::unique_ptr<WritableFile>> Create(const std::string& name) override {
     SCOUR_RETURN_IF_ERROR(CheckName(name));
     std::string p = PathOf(name);
-    int fd = RetryEintr([&] { return ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); });
+    // Replace rather than truncate: an existing file may be mmapped by a reader, and
+    // truncating a mapped file would change its bytes under it (or SIGBUS it).
+    if (::unlink(p.c_str()) != 0 && errno != ENOENT) return PosixError(errno, "replace", p);
+    int fd = RetryEintr(
+        [&] { return ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); });
     if (fd < 0) return PosixError(errno, "create", p);
     return std::make_unique<FsWritableFile>(fd, std::move(p));
   }
