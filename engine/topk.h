@@ -1,0 +1,78 @@
+// TopK: the k best (doc, score) pairs seen so far. Order: higher score first; on equal scores the
+// SMALLER doc id ranks first. A min-heap of size k (worst on top) preallocated at construction:
+// Insert never allocates. Not thread-safe (one per query/thread).
+#ifndef SCOUR_ENGINE_TOPK_H_
+#define SCOUR_ENGINE_TOPK_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "index/postings_cursor.h"
+
+namespace scour::engine {
+
+struct ScoredDoc {
+  index::DocId doc;
+  float score;
+  friend bool operator==(const ScoredDoc&, const ScoredDoc&) = default;
+};
+
+// True if a ranks strictly before b.
+inline bool RanksBefore(const ScoredDoc& a, const ScoredDoc& b) {
+  return a.score > b.score || (a.score == b.score && a.doc < b.doc);
+}
+
+class TopK {
+ public:
+  explicit TopK(size_t k) : k_(k) { heap_.reserve(k); }
+
+  size_t k() const { return k_; }
+  size_t size() const { return heap_.size(); }
+  bool full() const { return heap_.size() >= k_; }
+
+  // Score a new doc must beat to enter: -infinity until full (+infinity when k == 0). Pruning
+  // algorithms skip a doc whose score bound is <= threshold(); that is exact only because docs
+  // arrive in increasing id order, so an equal score would lose the tie-break anyway.
+  float threshold() const {
+    if (!full()) return -std::numeric_limits<float>::infinity();
+    if (k_ == 0) return std::numeric_limits<float>::infinity();
+    return heap_.front().score;
+  }
+
+  // Returns true if the doc entered the top k.
+  bool Insert(index::DocId doc, float score) {
+    const ScoredDoc d{doc, score};
+    if (heap_.size() < k_) {
+      heap_.push_back(d);
+      std::push_heap(heap_.begin(), heap_.end(), RanksBefore);
+      return true;
+    }
+    if (k_ == 0 || !RanksBefore(d, heap_.front())) return false;
+    // Replace the worst (top) and sift down.
+    std::pop_heap(heap_.begin(), heap_.end(), RanksBefore);
+    heap_.back() = d;
+    std::push_heap(heap_.begin(), heap_.end(), RanksBefore);
+    return true;
+  }
+
+  // The results, best first. Leaves the TopK empty (reusable with the same k).
+  std::vector<ScoredDoc> Take() {
+    std::sort(heap_.begin(), heap_.end(), RanksBefore);
+    std::vector<ScoredDoc> out;
+    out.swap(heap_);
+    heap_.reserve(k_);
+    return out;
+  }
+
+ private:
+  size_t k_;
+  // std heap with comparator RanksBefore keeps the element that ranks LAST on top.
+  std::vector<ScoredDoc> heap_;
+};
+
+}  // namespace scour::engine
+
+#endif  // SCOUR_ENGINE_TOPK_H_
