@@ -55,6 +55,10 @@ class SCOUR_EXPORT Analyzer {
   // Names accepted by AnalyzerOptions::language.
   static std::vector<std::string> Languages();
 
+  // Longest token, in bytes of the input: longer word segments are split into pieces of at most
+  // this many bytes (cut at code point boundaries), each its own token and position.
+  static constexpr uint32_t kMaxTokenBytes = 255;
+
  private:
   struct Impl;
   explicit Analyzer(std::unique_ptr<Impl> impl);
