@@ -57,9 +57,11 @@ void BM_Unpack(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kBlocks * kBlockSize);
 }
-BENCHMARK_TEMPLATE(BM_Unpack, UnpackBlock)->Arg(1)->Arg(4)->Arg(8)->Arg(12)->Arg(16)->Arg(20)->Arg(32);
-BENCHMARK_TEMPLATE(BM_Unpack, UnpackBlockScalar)
-    ->Arg(1)->Arg(4)->Arg(8)->Arg(12)->Arg(16)->Arg(20)->Arg(32);
+void Widths(benchmark::internal::Benchmark* b) {
+  for (int w : {1, 4, 8, 12, 16, 20, 32}) b->Arg(w);
+}
+BENCHMARK_TEMPLATE(BM_Unpack, UnpackBlock)->Apply(Widths);
+BENCHMARK_TEMPLATE(BM_Unpack, UnpackBlockScalar)->Apply(Widths);
 
 template <void (*Sum)(uint32_t*, size_t, uint32_t)>
 void BM_PrefixSum(benchmark::State& state) {

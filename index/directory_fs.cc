@@ -291,8 +291,7 @@ class FsDirectory final : public Directory {
     SCOUR_RETURN_IF_ERROR(CheckName(name));
     std::string p = PathOf(name);
     auto locked = [&] {
-      return absl::FailedPreconditionError(
-          absl::StrCat("index is locked by another writer: ", p));
+      return absl::FailedPreconditionError(absl::StrCat("index is locked by another writer: ", p));
     };
     {
       absl::MutexLock l(&g_locks_mu);
@@ -329,8 +328,7 @@ class FsDirectory final : public Directory {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Directory>> OpenFsDirectory(const std::string& path,
-                                                           bool create) {
+absl::StatusOr<std::unique_ptr<Directory>> OpenFsDirectory(const std::string& path, bool create) {
   if (path.empty()) return absl::InvalidArgumentError("empty index directory path");
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {

@@ -36,7 +36,7 @@ const char* OpName(Op op) {
 }
 
 struct Node {
-  std::string data;   // live bytes (what readers see)
+  std::string data;    // live bytes (what readers see)
   size_t durable = 0;  // length at the last successful Sync
 };
 
@@ -46,7 +46,7 @@ struct FaultInjectingDirectory::State {
   mutable absl::Mutex mu;
   std::map<std::string, std::shared_ptr<Node>> live ABSL_GUARDED_BY(mu);
   std::map<std::string, std::shared_ptr<Node>> durable ABSL_GUARDED_BY(mu);
-  uint64_t epoch ABSL_GUARDED_BY(mu) = 0;  // bumped by every crash
+  uint64_t epoch ABSL_GUARDED_BY(mu) = 0;                                // bumped by every crash
   absl::flat_hash_map<std::string, uint64_t> locks ABSL_GUARDED_BY(mu);  // name -> token
   uint64_t next_lock_token ABSL_GUARDED_BY(mu) = 0;
 
@@ -70,8 +70,7 @@ struct FaultInjectingDirectory::State {
     if (!fail) return absl::OkStatus();
     ++injected;
     return absl::InternalError(absl::StrCat("injected fault: ", OpName(op), " ", what, " (",
-                                            OpName(op), " #", counts[static_cast<int>(op)],
-                                            ")"));
+                                            OpName(op), " #", counts[static_cast<int>(op)], ")"));
   }
 };
 

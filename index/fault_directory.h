@@ -59,8 +59,8 @@ class FaultInjectingDirectory final : public Directory {
   void SetTornWrites(bool torn);
   void ClearFaults();  // cancels FailNth, the space budget and torn writes
 
-  uint64_t op_count(Op op) const;     // calls so far (failed ones included)
-  uint64_t faults_injected() const;   // operations failed on purpose so far
+  uint64_t op_count(Op op) const;    // calls so far (failed ones included)
+  uint64_t faults_injected() const;  // operations failed on purpose so far
 
   struct State;  // shared with open files and locks
 

@@ -92,12 +92,12 @@ absl::StatusOr<std::string_view> Check(std::string_view data, FileKind kind,
   const absl::string_view name(file_name.data(), file_name.size());
   const size_t n = data.size();
   if (n < kHeaderSize + kFooterSize) {
-    return absl::DataLossError(absl::StrCat(name, ": truncated: ", n, " bytes, a framed file has at least ",
+    return absl::DataLossError(absl::StrCat(name, ": truncated: ", n,
+                                            " bytes, a framed file has at least ",
                                             kHeaderSize + kFooterSize));
   }
   if (std::memcmp(data.data(), kHeaderMagic, 4) != 0) {
-    return absl::DataLossError(
-        absl::StrCat(name, ": bad header magic (not a scour index file)"));
+    return absl::DataLossError(absl::StrCat(name, ": bad header magic (not a scour index file)"));
   }
   const char* footer = data.data() + n - kFooterSize;
   if (std::memcmp(footer + 12, kFooterMagic, 4) != 0) {
@@ -121,8 +121,8 @@ absl::StatusOr<std::string_view> Check(std::string_view data, FileKind kind,
   // version or kind the file never had.
   const uint32_t version = DecodeFixed32(data.data() + 8);
   if (version != kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        name, ": unknown format version ", version, " (supported: ", kFormatVersion, ")"));
+    return absl::FailedPreconditionError(absl::StrCat(name, ": unknown format version ", version,
+                                                      " (supported: ", kFormatVersion, ")"));
   }
   const uint32_t found = DecodeFixed32(data.data() + 4);
   if (found != static_cast<uint32_t>(kind)) {

@@ -1,3 +1,5 @@
+#include "index/directory.h"
+
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,7 +14,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "index/directory.h"
 #include "index/fault_directory.h"
 
 namespace scour::index {

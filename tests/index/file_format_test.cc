@@ -101,8 +101,8 @@ TEST(FileFormat, EveryTruncationAndExtensionIsDetected) {
   for (size_t n = 0; n < file.size(); ++n) {
     auto r = CheckFrame(file.substr(0, n), FileKind::kTermDict, "t");
     EXPECT_TRUE(absl::IsDataLoss(r.status())) << n << " " << r.status();
-    EXPECT_TRUE(absl::IsDataLoss(CheckFrameStructure(file.substr(0, n), FileKind::kTermDict, "t")
-                                     .status()));
+    EXPECT_TRUE(absl::IsDataLoss(
+        CheckFrameStructure(file.substr(0, n), FileKind::kTermDict, "t").status()));
   }
   EXPECT_TRUE(absl::IsDataLoss(CheckFrame(file + "x", FileKind::kTermDict, "t").status()));
   EXPECT_TRUE(absl::IsDataLoss(CheckFrame(file + file, FileKind::kTermDict, "t").status()));
@@ -126,7 +126,8 @@ TEST(FileFormat, UnknownVersionIsFailedPrecondition) {
   EXPECT_NE(r.status().message().find("unknown format version 2 (supported: 1)"),
             std::string_view::npos)
       << r.status();
-  EXPECT_TRUE(absl::IsFailedPrecondition(CheckFrameStructure(file, FileKind::kPostings, "p").status()));
+  EXPECT_TRUE(
+      absl::IsFailedPrecondition(CheckFrameStructure(file, FileKind::kPostings, "p").status()));
 }
 
 TEST(FileFormat, WrongKindIsInvalidArgument) {
