@@ -19,6 +19,7 @@ struct CommandResult {
 using CommandRegistrar = void (*)(CLI::App& app, CommandResult& result);
 
 void RegisterAnalyze(CLI::App& app, CommandResult& result);
+void RegisterEval(CLI::App& app, CommandResult& result);
 
 }  // namespace scour::cli
 

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   scour::cli::CommandResult result;
   for (scour::cli::CommandRegistrar reg : {
            &scour::cli::RegisterAnalyze,
+           &scour::cli::RegisterEval,
        }) {
     reg(app, result);
   }
