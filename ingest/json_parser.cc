@@ -267,7 +267,8 @@ bool JsonObjectParser::ParseObject(int depth, JsonMemberHandler* handler) {
   for (;;) {
     if (p_ >= end_) return Fail(p_, "unterminated object");
     if (*p_ != '"') {
-      if (static_cast<unsigned char>(*p_) >= 0x80) return FailUnexpected();
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c >= 0x80 || c < 0x20 || c == 0x7f) return FailUnexpected();
       return Fail(p_, "expected a string key");
     }
     const char* key_pos = p_;
