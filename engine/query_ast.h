@@ -1,6 +1,7 @@
-// The parsed query: a small tree of Term / Phrase / Prefix / Boolean / MatchNone nodes (docs/QUERY.md).
-// Plain values: immutable after parsing by convention, safe to read from several threads.
-// Field "" means the index's default fields. Terms are already analysed; prefixes are case-folded.
+// The parsed query: a small tree of Term / Phrase / Prefix / Boolean / MatchNone nodes
+// (docs/QUERY.md). Plain values: immutable after parsing by convention, safe to read from several
+// threads. Field "" means the index's default fields. Terms are already analysed; prefixes are
+// case-folded.
 #ifndef SCOUR_ENGINE_QUERY_AST_H_
 #define SCOUR_ENGINE_QUERY_AST_H_
 
@@ -32,10 +33,10 @@ struct BooleanClause {
 // One node; which members are meaningful depends on `kind`.
 struct QueryNode {
   QueryKind kind = QueryKind::kMatchNone;
-  std::string field;                // kTerm, kPhrase, kPrefix
-  std::string text;                 // kTerm: the term; kPrefix: the prefix; kMatchNone: why
-  std::vector<PhraseTerm> phrase;   // kPhrase: >= 2 terms
-  uint32_t slop = 0;                // kPhrase
+  std::string field;                   // kTerm, kPhrase, kPrefix
+  std::string text;                    // kTerm: the term; kPrefix: the prefix; kMatchNone: why
+  std::vector<PhraseTerm> phrase;      // kPhrase: >= 2 terms
+  uint32_t slop = 0;                   // kPhrase
   std::vector<BooleanClause> clauses;  // kBoolean: >= 1 MUST or SHOULD clause
   float boost = 1.0f;
 

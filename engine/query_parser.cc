@@ -125,8 +125,20 @@ void AppendBoost(float boost, std::string* out) {
 // Lexer.
 
 enum class Tok : uint8_t {
-  kEnd, kLParen, kRParen, kPlus, kMinus, kAnd, kOr, kNot,
-  kWord, kPrefix, kField, kPhrase, kBoost, kSlop,
+  kEnd,
+  kLParen,
+  kRParen,
+  kPlus,
+  kMinus,
+  kAnd,
+  kOr,
+  kNot,
+  kWord,
+  kPrefix,
+  kField,
+  kPhrase,
+  kBoost,
+  kSlop,
 };
 
 struct Token {
@@ -166,13 +178,20 @@ class Lexer {
     }
     const char c = s_[pos_];
     switch (c) {
-      case '(': return Single(Tok::kLParen, t);
-      case ')': return Single(Tok::kRParen, t);
-      case '+': return Single(Tok::kPlus, t);
-      case '-': return Single(Tok::kMinus, t);
-      case '"': return Phrase(t, err);
-      case '^': return Boost(t, err);
-      case '~': return Slop(t, err);
+      case '(':
+        return Single(Tok::kLParen, t);
+      case ')':
+        return Single(Tok::kRParen, t);
+      case '+':
+        return Single(Tok::kPlus, t);
+      case '-':
+        return Single(Tok::kMinus, t);
+      case '"':
+        return Phrase(t, err);
+      case '^':
+        return Boost(t, err);
+      case '~':
+        return Slop(t, err);
       case ':':
         *err = ErrorAt{"':' must follow a field name (write '\\:' to search for a colon)", pos_};
         return false;
@@ -180,7 +199,8 @@ class Lexer {
         *err = ErrorAt{"'*' must end a word (a prefix query); leading wildcards are not supported",
                        pos_};
         return false;
-      default: return Word(t, err);
+      default:
+        return Word(t, err);
     }
   }
 
@@ -356,8 +376,7 @@ struct Part {
 
 constexpr char kEmptyNote[] =
     "the query has no searchable terms (only punctuation, stopwords or empty groups)";
-constexpr char kNegativeNote[] =
-    "a query with only excluded (NOT / -) clauses matches nothing";
+constexpr char kNegativeNote[] = "a query with only excluded (NOT / -) clauses matches nothing";
 
 bool CanFlatten(Occur occur, const QueryNode& inner) {
   if (inner.kind != QueryKind::kBoolean || inner.boost != 1.0f) return false;
@@ -475,7 +494,8 @@ class Parser {
         return Fail(absl::StrCat("expected a clause after '", Av(after), "'"), after_offset);
       case Tok::kAnd:
       case Tok::kOr:
-        return Fail(absl::StrCat("'", Av(Raw(tok_)), "' cannot follow '", Av(after), "'"), tok_.begin);
+        return Fail(absl::StrCat("'", Av(Raw(tok_)), "' cannot follow '", Av(after), "'"),
+                    tok_.begin);
       default:
         return Fail(absl::StrCat("expected a clause after '", Av(after), "'"), tok_.begin);
     }
@@ -506,8 +526,11 @@ class Parser {
   }
 
   bool ParseConjunction(uint32_t depth, std::string_view field, Part* out) {
-    std::vector<Part> parts(1);
-    if (!ParseUnary(depth, field, &parts[0])) return false;
+    if (!ParseUnary(depth, field, out)) return false;
+    const bool more = tok_.kind == Tok::kAnd || (options_.default_and && StartsClause(tok_.kind));
+    if (!more) return true;  // the common case: no vector, no allocation
+    std::vector<Part> parts;
+    parts.push_back(std::move(*out));
     for (;;) {
       if (tok_.kind == Tok::kAnd) {
         const size_t at = tok_.begin;
@@ -517,10 +540,6 @@ class Parser {
       }
       parts.emplace_back();
       if (!ParseUnary(depth, field, &parts.back())) return false;
-    }
-    if (parts.size() == 1) {
-      *out = std::move(parts[0]);
-      return true;
     }
     out->modifier.reset();
     out->node = BuildBoolean(&parts, Occur::kMust);
@@ -550,7 +569,8 @@ class Parser {
       }
     } else if (!StartsPrimary(tok_.kind)) {
       switch (tok_.kind) {
-        case Tok::kRParen: return Fail("unmatched ')'", tok_.begin);
+        case Tok::kRParen:
+          return Fail("unmatched ')'", tok_.begin);
         case Tok::kBoost:
           return Fail("'^' (boost) must directly follow a term, phrase or group", tok_.begin);
         case Tok::kSlop:
@@ -558,7 +578,8 @@ class Parser {
         case Tok::kAnd:
         case Tok::kOr:
           return Fail(absl::StrCat("'", Av(Raw(tok_)), "' needs a clause before it"), tok_.begin);
-        default: return Fail("expected a clause", tok_.begin);
+        default:
+          return Fail("expected a clause", tok_.begin);
       }
     }
     return ParsePrimary(depth, field, &out->node);
@@ -569,11 +590,10 @@ class Parser {
     if (tok_.kind == Tok::kField) {
       field_storage = tok_.text;
       const size_t at = tok_.begin;
-      if (!options_.fields.empty() &&
-          std::find(options_.fields.begin(), options_.fields.end(), field_storage) ==
-              options_.fields.end()) {
-        return Fail(absl::StrCat("unknown field '", field_storage, "' (valid fields: ",
-                                 absl::StrJoin(options_.fields, ", "), ")"),
+      if (!options_.fields.empty() && std::find(options_.fields.begin(), options_.fields.end(),
+                                                field_storage) == options_.fields.end()) {
+        return Fail(absl::StrCat("unknown field '", field_storage,
+                                 "' (valid fields: ", absl::StrJoin(options_.fields, ", "), ")"),
                     at);
       }
       if (!Advance()) return false;
@@ -651,9 +671,9 @@ class Parser {
                        status.code()};
       return false;
     }
-    terms_.erase(std::remove_if(terms_.begin(), terms_.end(),
-                                [](const auto& t) { return t.first.empty(); }),
-                 terms_.end());
+    terms_.erase(
+        std::remove_if(terms_.begin(), terms_.end(), [](const auto& t) { return t.first.empty(); }),
+        terms_.end());
     return true;
   }
 
@@ -685,10 +705,10 @@ class Parser {
                        absl::StatusCode::kInternal};
       return false;
     }
-    icu::UnicodeString folded = fold->normalize(
-        icu::UnicodeString::fromUTF8(icu::StringPiece(tok_.text.data(),
-                                                      static_cast<int32_t>(tok_.text.size()))),
-        status);
+    icu::UnicodeString folded =
+        fold->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                            tok_.text.data(), static_cast<int32_t>(tok_.text.size()))),
+                        status);
     if (U_FAILURE(status)) {
       error_ = ErrorAt{absl::StrCat("case-folding failed: ", u_errorName(status)), at,
                        absl::StatusCode::kInternal};

@@ -1,6 +1,7 @@
 // Parses the query language of docs/QUERY.md into a QueryNode tree. Syntax errors come back as a
 // value (QueryError: message, 1-based column in characters, byte offset), never as exceptions.
-// ParseQuery is reentrant; it calls `analyze` on the calling thread only (an Analyzer is per thread).
+// ParseQuery is reentrant; it calls `analyze` on the calling thread only (an Analyzer is per
+// thread).
 #ifndef SCOUR_ENGINE_QUERY_PARSER_H_
 #define SCOUR_ENGINE_QUERY_PARSER_H_
 
@@ -29,10 +30,10 @@ inline constexpr uint32_t kDefaultMaxQueryClauses = 262144;
 inline constexpr uint32_t kMaxPhraseSlop = 65535;
 
 struct ParseOptions {
-  bool default_and = false;         // juxtaposition means AND instead of OR
-  std::vector<std::string> fields;  // if non-empty, `field:` must name one of these
+  bool default_and = false;                        // juxtaposition means AND instead of OR
+  std::vector<std::string> fields;                 // if non-empty, `field:` must name one of these
   uint32_t max_depth = kDefaultMaxQueryDepth;      // parenthesis nesting
-  uint32_t max_clauses = kDefaultMaxQueryClauses;  // Term/Phrase/Prefix leaves
+  uint32_t max_clauses = kDefaultMaxQueryClauses;  // Term/Phrase/Prefix leaves; 0 = no limit
 };
 
 struct QueryError {
@@ -41,14 +42,14 @@ struct QueryError {
   uint32_t offset = 0;  // 0-based byte offset in the query
   absl::StatusCode code = absl::StatusCode::kInvalidArgument;  // callback errors keep theirs
 
-  std::string ToString() const;  // "column 7: unclosed '(' (missing ')')"
+  std::string ToString() const;   // "column 7: unclosed '(' (missing ')')"
   absl::Status ToStatus() const;  // `code` with "query: column 7: ..."
 };
 
 struct ParseResult {
-  QueryPtr query;                    // set iff ok(); a MatchNone root when nothing is searchable
-  std::optional<QueryError> error;   // set iff !ok()
-  std::string note;                  // when query is MatchNone: why (for the user)
+  QueryPtr query;                   // set iff ok(); a MatchNone root when nothing is searchable
+  std::optional<QueryError> error;  // set iff !ok()
+  std::string note;                 // when query is MatchNone: why (for the user)
 
   bool ok() const { return !error.has_value(); }
 };

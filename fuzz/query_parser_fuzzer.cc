@@ -52,7 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string canonical = first.query->ToString();
   const ParseResult again = ParseQuery(canonical, Analyze, ParseOptions{});
   if (!again.ok() || again.query->ToString() != canonical || !again.query->Equals(*first.query)) {
-    std::fprintf(stderr, "round trip failed:\n  query:     %.*s\n  canonical: %s\n  again:     %s\n",
+    std::fprintf(stderr,
+                 "round trip failed:\n  query:     %.*s\n  canonical: %s\n  again:     %s\n",
                  static_cast<int>(size), query.data(), canonical.c_str(),
                  again.ok() ? again.query->ToString().c_str() : again.error->ToString().c_str());
     std::abort();

@@ -180,8 +180,9 @@ TEST(QueryParser, Prefix) {
   EXPECT_EQ(P("party-st*"),
             "ERROR: prefix 'party-st*' spans several words; a prefix query must be one word @1");
   EXPECT_EQ(P("a*b"), "ERROR: '*' is only supported at the end of a word (a prefix query) @2");
-  EXPECT_EQ(P("*"), "ERROR: '*' must end a word (a prefix query); leading wildcards are not "
-                    "supported @1");
+  EXPECT_EQ(P("*"),
+            "ERROR: '*' must end a word (a prefix query); leading wildcards are not "
+            "supported @1");
   EXPECT_EQ(P("a\\*"), "a");  // an escaped star is an ordinary (here: dropped) character
 }
 
@@ -199,8 +200,9 @@ TEST(QueryParser, Fields) {
   EXPECT_EQ(P("title:war body:x", opt), "(title:war body:x)");
   EXPECT_EQ(P("war tilte:peace", opt),
             "ERROR: unknown field 'tilte' (valid fields: body, title) @5");
-  EXPECT_EQ(P("1x:y"), "ERROR: invalid field name '1x' (field names are [A-Za-z_][A-Za-z0-9_.-]*; "
-                       "write '\\:' to search for a colon) @1");
+  EXPECT_EQ(P("1x:y"),
+            "ERROR: invalid field name '1x' (field names are [A-Za-z_][A-Za-z0-9_.-]*; "
+            "write '\\:' to search for a colon) @1");
   EXPECT_EQ(P("x:y:z"), "ERROR: expected a term, phrase or group after 'x:' @3");
   EXPECT_EQ(P("title:"), "ERROR: expected a term, phrase or group after 'title:' @1");
   EXPECT_EQ(P(":x"), "ERROR: ':' must follow a field name (write '\\:' to search for a colon) @1");
@@ -267,8 +269,8 @@ TEST(QueryParser, AnalysisToNothingIsAnEmptyQuery) {
 }
 
 TEST(QueryParser, PureNegativeMatchesNothing) {
-  for (const char* q : {"NOT a", "-a", "-a -b", "NOT a AND NOT b", "(NOT a)", "+a +(NOT b)",
-                        "a AND (-b)"}) {
+  for (const char* q :
+       {"NOT a", "-a", "-a -b", "NOT a AND NOT b", "(NOT a)", "+a +(NOT b)", "a AND (-b)"}) {
     ParseResult r = Parse(q);
     ASSERT_TRUE(r.ok()) << q;
     EXPECT_EQ(r.query->kind, QueryKind::kMatchNone) << q;
@@ -323,13 +325,13 @@ TEST(QueryParser, ErrorColumns) {
       {"NOT NOT a", 5, 4, "only one of NOT, + and -"},
       {"NOT", 1, 0, "expected a clause after 'NOT'"},
       {"NOT )", 5, 4, "expected a clause after 'NOT'"},
-      {"é(a", 2, 2, "unclosed '('"},            // columns count characters, not bytes
+      {"é(a", 2, 2, "unclosed '('"},  // columns count characters, not bytes
       {"日本 (a", 4, 7, "unclosed '('"},
       {"日本 a\\", 5, 8, "escapes nothing"},
       {std::string("ab\0c", 4), 3, 2, "NUL byte"},
       {"é\xff", 2, 2, "invalid UTF-8 at byte 2"},
-      {"\xC0\x80", 1, 0, "invalid UTF-8"},        // overlong
-      {"a \xED\xA0\x80", 3, 2, "invalid UTF-8"},  // surrogate
+      {"\xC0\x80", 1, 0, "invalid UTF-8"},          // overlong
+      {"a \xED\xA0\x80", 3, 2, "invalid UTF-8"},    // surrogate
       {"\xF4\x90\x80\x80", 1, 0, "invalid UTF-8"},  // above U+10FFFF
       {"ab\xE6\x97", 3, 2, "invalid UTF-8"},        // truncated
   };
@@ -368,9 +370,9 @@ TEST(QueryParser, CaretRendering) {
   EXPECT_EQ(render("(a b"), "(a b\n^\n");
   EXPECT_EQ(render("a b)"), "a b)\n   ^\n");
   EXPECT_EQ(render("a AND"), "a AND\n  ^\n");
-  EXPECT_EQ(render("a\tb )"), "a b )\n    ^\n");           // a tab shows as one space
+  EXPECT_EQ(render("a\tb )"), "a b )\n    ^\n");         // a tab shows as one space
   EXPECT_EQ(render("日本 (a"), "日本 (a\n     ^\n");     // wide characters take two cells
-  EXPECT_EQ(render("e\u0301 )"), "e\u0301 )\n  ^\n");   // a combining mark takes none
+  EXPECT_EQ(render("e\u0301 )"), "e\u0301 )\n  ^\n");    // a combining mark takes none
   EXPECT_EQ(render("ab\xff"), "ab\xEF\xBF\xBD\n  ^\n");  // invalid bytes show as U+FFFD
   // An error at the very end: the caret goes one past the last character.
   QueryError at_end;
@@ -457,8 +459,8 @@ TEST(QueryParser, HundredThousandTermsInLinearTime) {
   opt.max_clauses = 1000;
   EXPECT_EQ(P(ManyTerms(1000, " "), opt).substr(0, 6), "(w0 w1");
   const std::string q = ManyTerms(1001, " ");
-  EXPECT_EQ(P(q, opt), absl::StrCat("ERROR: the query has more than 1000 clauses @",
-                                    q.rfind(' ') + 2));
+  EXPECT_EQ(P(q, opt),
+            absl::StrCat("ERROR: the query has more than 1000 clauses @", q.rfind(' ') + 2));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -485,7 +487,7 @@ RefNode RandomTree(std::mt19937& rng, int depth) {
   const int k = 1 + rng() % 4;
   for (int i = 0; i < k; ++i) {
     const uint32_t o = rng() % 6;
-    const Occur occur = o < 3 ? (n.is_and ? Occur::kMust : Occur::kShould)
+    const Occur occur = o < 3   ? (n.is_and ? Occur::kMust : Occur::kShould)
                         : o < 5 ? (o == 3 ? Occur::kMust : Occur::kMustNot)
                                 : Occur::kMustNot;
     n.kids.emplace_back(occur, RandomTree(rng, depth - 1));
@@ -526,8 +528,10 @@ void Render(const RefNode& n, bool default_and, std::mt19937& rng, bool bare_ok,
       for (size_t j = 0; j < kid.kids.size(); ++j) {
         if (j > 0) inner += " AND ";
         const auto& [o2, k2] = kid.kids[j];
-        if (o2 == Occur::kMustNot) inner += "NOT ";
-        else if (o2 == Occur::kMust && rng() % 4 == 0) inner += "+";
+        if (o2 == Occur::kMustNot)
+          inner += "NOT ";
+        else if (o2 == Occur::kMust && rng() % 4 == 0)
+          inner += "+";
         Render(k2, default_and, rng, false, &inner);
       }
       *out += inner;
@@ -569,8 +573,10 @@ std::optional<bool> RefEval(const RefNode& n, const std::set<std::string>& doc) 
 
 bool AstEval(const QueryNode& q, const std::set<std::string>& doc) {
   switch (q.kind) {
-    case QueryKind::kTerm: return doc.count(q.text) > 0;
-    case QueryKind::kMatchNone: return false;
+    case QueryKind::kTerm:
+      return doc.count(q.text) > 0;
+    case QueryKind::kMatchNone:
+      return false;
     case QueryKind::kBoolean: {
       bool has_must = false, any_should = false;
       for (const BooleanClause& c : q.clauses) {
@@ -584,7 +590,9 @@ bool AstEval(const QueryNode& q, const std::set<std::string>& doc) {
       }
       return has_must || any_should;
     }
-    default: ADD_FAILURE() << "unexpected node " << q.ToString(); return false;
+    default:
+      ADD_FAILURE() << "unexpected node " << q.ToString();
+      return false;
   }
 }
 
@@ -635,8 +643,9 @@ TEST(QueryParser, SemanticsMatchReferenceOnRandomTrees) {
 // Random strings over the language's alphabet: never crash; successful parses round-trip.
 TEST(QueryParser, RandomInputRoundTrips) {
   static const std::vector<std::string> kPieces = {
-      "a", "B", "cd", "é", "日本", " ", " ", "(", ")", "\"", "+", "-", "^2", "^0.5", "~1", "*",
-      ":", "t:", "AND", "OR", "NOT", "\\", "\\ ", "\\\"", "x-y", "\u3000", "?", "\t", "the"};
+      "a",   "B",  "cd",  "é",    "日本", " ",      " ", "(",  ")",   "\"",
+      "+",   "-",  "^2",  "^0.5", "~1",   "*",      ":", "t:", "AND", "OR",
+      "NOT", "\\", "\\ ", "\\\"", "x-y",  "\u3000", "?", "\t", "the"};
   std::mt19937 rng(7);
   int ok = 0;
   for (int iter = 0; iter < 20000; ++iter) {
@@ -662,7 +671,7 @@ TEST(QueryParser, RandomInputRoundTrips) {
 
 TEST(QueryParser, FuzzSeedsParseOrFailCleanly) {
   // The fuzz corpus seeds double as regression inputs.
-  for (const char* name : {"simple", "boolean", "phrase", "fields", "errors"}) {
+  for (const char* name : {"simple", "boolean", "phrase", "fields", "errors", "unicode"}) {
     std::ifstream in(absl::StrCat(SCOUR_SOURCE_DIR, "/fuzz/corpus/query_parser/", name),
                      std::ios::binary);
     ASSERT_TRUE(in) << name;
