@@ -27,7 +27,8 @@ struct EvalArgs {
   int64_t max_retrieved = 1000;
 };
 
-nlohmann::ordered_json MetricsJson(const eval::EvalReport& report, const std::vector<double>& values) {
+nlohmann::ordered_json MetricsJson(const eval::EvalReport& report,
+                                   const std::vector<double>& values) {
   nlohmann::ordered_json m = nlohmann::ordered_json::object();
   for (size_t i = 0; i < report.columns.size(); ++i) {
     if (report.columns[i].integral) {
@@ -45,7 +46,8 @@ int RunEval(const EvalArgs& args) {
     return 2;
   }
   std::vector<int64_t> cutoffs = args.cutoffs;
-  if (cutoffs.empty()) cutoffs.assign(std::begin(eval::kDefaultCutoffs), std::end(eval::kDefaultCutoffs));
+  if (cutoffs.empty())
+    cutoffs.assign(std::begin(eval::kDefaultCutoffs), std::end(eval::kDefaultCutoffs));
   for (int64_t k : cutoffs) {
     if (k <= 0) {
       std::cerr << "scour eval: cutoffs must be positive\n";
@@ -126,8 +128,9 @@ void RegisterEval(CLI::App& app, CommandResult& result) {
                   "Cutoffs for P, recall and ndcg_cut given without one "
                   "(default 5,10,15,20,30,100,200,500,1000)")
       ->delimiter(',');
-  cmd->add_option("-l,--level", args->relevance_level,
-                  "Minimum relevance value that counts as relevant for binary measures (default 1)");
+  cmd->add_option(
+      "-l,--level", args->relevance_level,
+      "Minimum relevance value that counts as relevant for binary measures (default 1)");
   cmd->add_option("-M,--max-retrieved", args->max_retrieved,
                   "Evaluate at most this many documents per query (default 1000)");
   cmd->add_flag("-c,--complete", args->complete,

@@ -34,11 +34,16 @@ struct MeasureName {
 };
 // trec_eval's measure-table order, which is also its output order.
 constexpr MeasureName kMeasureNames[] = {
-    {"num_q", Measure::kNumQ},         {"num_ret", Measure::kNumRet},
-    {"num_rel", Measure::kNumRel},     {"num_rel_ret", Measure::kNumRelRet},
-    {"map", Measure::kMap},            {"bpref", Measure::kBpref},
-    {"recip_rank", Measure::kRecipRank}, {"P", Measure::kP},
-    {"recall", Measure::kRecall},      {"ndcg_cut", Measure::kNdcgCut},
+    {"num_q", Measure::kNumQ},
+    {"num_ret", Measure::kNumRet},
+    {"num_rel", Measure::kNumRel},
+    {"num_rel_ret", Measure::kNumRelRet},
+    {"map", Measure::kMap},
+    {"bpref", Measure::kBpref},
+    {"recip_rank", Measure::kRecipRank},
+    {"P", Measure::kP},
+    {"recall", Measure::kRecall},
+    {"ndcg_cut", Measure::kNdcgCut},
 };
 
 absl::string_view NameOf(Measure m) {
@@ -121,9 +126,9 @@ absl::StatusOr<RankedJudgments> RankQuery(const QrelsQuery* qrels, const RunQuer
     const RunEntry& prev = e[by_doc[i - 1]];
     const RunEntry& cur = e[by_doc[i]];
     if (prev.docid == cur.docid) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(run_source, ":", cur.line, ": duplicate docid ", cur.docid, " for query ",
-                       run->qid, " (also at line ", prev.line, ")"));
+      return absl::InvalidArgumentError(absl::StrCat(run_source, ":", cur.line,
+                                                     ": duplicate docid ", cur.docid, " for query ",
+                                                     run->qid, " (also at line ", prev.line, ")"));
     }
   }
   r.rels.reserve(order.size());
@@ -300,16 +305,26 @@ std::vector<Column> BuildColumns(const std::vector<MeasureRequest>& requests) {
 
 double ValueOf(const Column& c, const RankedJudgments& r) {
   switch (c.measure) {
-    case Measure::kNumQ: return 1;
-    case Measure::kNumRet: return double(r.rels.size());
-    case Measure::kNumRel: return double(r.num_rel);
-    case Measure::kNumRelRet: return double(r.num_rel_ret);
-    case Measure::kMap: return AveragePrecision(r);
-    case Measure::kBpref: return Bpref(r);
-    case Measure::kRecipRank: return ReciprocalRank(r);
-    case Measure::kP: return PrecisionAt(r, c.cutoff);
-    case Measure::kRecall: return RecallAt(r, c.cutoff);
-    case Measure::kNdcgCut: return NdcgAt(r, c.cutoff);
+    case Measure::kNumQ:
+      return 1;
+    case Measure::kNumRet:
+      return double(r.rels.size());
+    case Measure::kNumRel:
+      return double(r.num_rel);
+    case Measure::kNumRelRet:
+      return double(r.num_rel_ret);
+    case Measure::kMap:
+      return AveragePrecision(r);
+    case Measure::kBpref:
+      return Bpref(r);
+    case Measure::kRecipRank:
+      return ReciprocalRank(r);
+    case Measure::kP:
+      return PrecisionAt(r, c.cutoff);
+    case Measure::kRecall:
+      return RecallAt(r, c.cutoff);
+    case Measure::kNdcgCut:
+      return NdcgAt(r, c.cutoff);
   }
   return 0;
 }
@@ -371,11 +386,11 @@ std::string FormatTrecEval(const EvalReport& report, bool per_query) {
   std::string out;
   char buf[512];
   auto emit = [&](const Column& c, absl::string_view qid, double v) {
-    int n = c.integral ? std::snprintf(buf, sizeof(buf), "%-22s\t%.*s\t%lld\n", c.name.c_str(),
-                                       static_cast<int>(qid.size()), qid.data(),
-                                       static_cast<long long>(v))
-                       : std::snprintf(buf, sizeof(buf), "%-22s\t%.*s\t%6.4f\n", c.name.c_str(),
-                                       static_cast<int>(qid.size()), qid.data(), v);
+    int n = c.integral
+                ? std::snprintf(buf, sizeof(buf), "%-22s\t%.*s\t%lld\n", c.name.c_str(),
+                                static_cast<int>(qid.size()), qid.data(), static_cast<long long>(v))
+                : std::snprintf(buf, sizeof(buf), "%-22s\t%.*s\t%6.4f\n", c.name.c_str(),
+                                static_cast<int>(qid.size()), qid.data(), v);
     if (n >= static_cast<int>(sizeof(buf))) {  // absurdly long qid: format without the buffer
       out += absl::StrCat(c.name, "\t", qid, "\t", v, "\n");
     } else if (n > 0) {

@@ -23,11 +23,11 @@ inline constexpr int64_t kDefaultCutoffs[] = {5, 10, 15, 20, 30, 100, 200, 500, 
 
 // The judged view of one query's ranking (trec_eval's form_res_rels).
 struct RankedJudgments {
-  std::vector<int32_t> rels;            // relevance of each retrieved doc, rank order, after -M
-  std::vector<int32_t> ideal_gains;     // every judgment with rel > 0, sorted descending
-  int64_t num_rel = 0;                  // judgments with rel >= relevance_level
-  int64_t num_nonrel = 0;               // judgments with 0 <= rel < relevance_level
-  int64_t num_rel_ret = 0;              // retrieved docs with rel >= relevance_level
+  std::vector<int32_t> rels;         // relevance of each retrieved doc, rank order, after -M
+  std::vector<int32_t> ideal_gains;  // every judgment with rel > 0, sorted descending
+  int64_t num_rel = 0;               // judgments with rel >= relevance_level
+  int64_t num_nonrel = 0;            // judgments with 0 <= rel < relevance_level
+  int64_t num_rel_ret = 0;           // retrieved docs with rel >= relevance_level
   int32_t relevance_level = 1;
 };
 
@@ -47,8 +47,18 @@ double NdcgAt(const RankedJudgments& r, int64_t k);
 double Bpref(const RankedJudgments& r);
 double ReciprocalRank(const RankedJudgments& r);
 
-enum class Measure { kNumQ, kNumRet, kNumRel, kNumRelRet, kMap, kBpref, kRecipRank, kP, kRecall,
-                     kNdcgCut };
+enum class Measure {
+  kNumQ,
+  kNumRet,
+  kNumRel,
+  kNumRelRet,
+  kMap,
+  kBpref,
+  kRecipRank,
+  kP,
+  kRecall,
+  kNdcgCut
+};
 
 struct MeasureRequest {
   Measure measure;
@@ -66,7 +76,7 @@ absl::StatusOr<std::vector<MeasureRequest>> ParseMeasureList(
     std::string_view list, std::span<const int64_t> default_cutoffs = kDefaultCutoffs);
 
 struct EvalOptions {
-  int32_t relevance_level = 1;  // trec_eval -l
+  int32_t relevance_level = 1;   // trec_eval -l
   int64_t max_retrieved = 1000;  // trec_eval -M (its own default is unlimited; TREC uses 1000)
   bool complete = false;  // trec_eval -c: average over every qrels query, missing ones count 0
   std::vector<MeasureRequest> measures = DefaultMeasures();

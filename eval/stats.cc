@@ -158,8 +158,8 @@ absl::StatusOr<RandomizationResult> PairedRandomizationTest(std::span<const doub
   return r;
 }
 
-absl::StatusOr<WinTieLoss> CountWinsTiesLosses(std::span<const double> a,
-                                               std::span<const double> b, double epsilon) {
+absl::StatusOr<WinTieLoss> CountWinsTiesLosses(std::span<const double> a, std::span<const double> b,
+                                               double epsilon) {
   if (absl::Status s = CheckPairs(a, b, 0); !s.ok()) return s;
   WinTieLoss w;
   for (size_t i = 0; i < a.size(); ++i) {

@@ -32,7 +32,7 @@ inline constexpr uint64_t kDefaultRandomizationSeed = 0x5c0a7e57ull;
 
 struct RandomizationResult {
   double mean_diff = 0;
-  double p_value = 1;  // two-sided
+  double p_value = 1;   // two-sided
   int64_t samples = 0;  // sign assignments examined
   bool exact = false;   // all 2^n assignments enumerated
 };
@@ -52,8 +52,8 @@ struct WinTieLoss {
   int64_t losses = 0;  // a[i] < b[i] - epsilon
 };
 
-absl::StatusOr<WinTieLoss> CountWinsTiesLosses(std::span<const double> a,
-                                               std::span<const double> b, double epsilon = 0);
+absl::StatusOr<WinTieLoss> CountWinsTiesLosses(std::span<const double> a, std::span<const double> b,
+                                               double epsilon = 0);
 
 }  // namespace scour::eval
 

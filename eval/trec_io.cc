@@ -85,7 +85,8 @@ size_t FindField(absl::string_view block, const std::string& tag, absl::string_v
   return at;
 }
 
-absl::StatusOr<std::vector<Topic>> ParseTrecTopics(absl::string_view text, absl::string_view source) {
+absl::StatusOr<std::vector<Topic>> ParseTrecTopics(absl::string_view text,
+                                                   absl::string_view source) {
   std::vector<Topic> topics;
   std::string lower = absl::AsciiStrToLower(text);
   size_t pos = 0;
@@ -164,9 +165,9 @@ absl::StatusOr<Run> ParseRun(std::string_view text_in, std::string_view source_i
   SCOUR_RETURN_IF_ERROR(ForEachContentLine(text, [&](uint32_t line_no, absl::string_view line) {
     std::vector<absl::string_view> f = Fields(line);
     if (f.size() < 6) {
-      return LineError(source, line_no,
-                       absl::StrCat("expected 6 fields `qid Q0 docid rank score tag`, got ",
-                                    f.size()));
+      return LineError(
+          source, line_no,
+          absl::StrCat("expected 6 fields `qid Q0 docid rank score tag`, got ", f.size()));
     }
     double score;
     if (!absl::SimpleAtod(f[4], &score) || !std::isfinite(score)) {
@@ -210,8 +211,9 @@ absl::StatusOr<std::vector<Topic>> ParseTopics(std::string_view text_in,
   for (const Topic& t : topics) {
     auto [it, inserted] = seen.emplace(t.qid, t.line);
     if (!inserted) {
-      return LineError(source, t.line,
-                       absl::StrCat("duplicate topic ", t.qid, " (first at line ", it->second, ")"));
+      return LineError(
+          source, t.line,
+          absl::StrCat("duplicate topic ", t.qid, " (first at line ", it->second, ")"));
     }
   }
   return topics;

@@ -1,12 +1,11 @@
 // Runs the real `scour eval` binary (path from SCOUR_CLI_PATH) on small files.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "nlohmann/json.hpp"
 
@@ -72,12 +71,13 @@ TEST_F(EvalCli, PerQueryCompleteAndCutoffs) {
             "P_2                   \t1\t0.5000\n"
             "map                   \t2\t0.0000\n"
             "P_2                   \t2\t0.0000\n"
-            "map                   \tall\t0.1667\n"   // 0.5 / 3 qrels queries
+            "map                   \tall\t0.1667\n"  // 0.5 / 3 qrels queries
             "P_2                   \tall\t0.1667\n");
 }
 
 TEST_F(EvalCli, Json) {
-  Result r = RunCli("eval --run " + run_ + " --qrels " + qrels_ + " --json -q --metrics map,num_rel");
+  Result r =
+      RunCli("eval --run " + run_ + " --qrels " + qrels_ + " --json -q --metrics map,num_rel");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   ASSERT_FALSE(j.is_discarded()) << r.out;

@@ -1,5 +1,8 @@
 #include "eval/metrics.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -7,9 +10,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "eval/trec_io.h"
@@ -283,9 +283,8 @@ RefValues Reference(const RefQuery& q, const std::vector<int64_t>& ks, int64_t m
     if (v.rr == 0) v.rr = 1.0 / double(i + 1);
     int64_t nonrel_above = 0;
     for (size_t j = 0; j < i; ++j) nonrel_above += rel_of(ranked[j].first) == 0;
-    v.bpref += nonrel_above == 0
-                   ? 1.0
-                   : 1.0 - double(std::min(nonrel_above, R)) / double(std::min(N, R));
+    v.bpref +=
+        nonrel_above == 0 ? 1.0 : 1.0 - double(std::min(nonrel_above, R)) / double(std::min(N, R));
   }
   if (R > 0) {
     v.ap /= double(R);
@@ -330,7 +329,7 @@ TEST(Metrics, RandomRunsMatchReferenceAndInvariants) {
         qrels_text += qid + " 0 D0 1\n";
       }
       for (int d = 0; d < pool; ++d) {
-        if (rng() % 4 == 0) continue;  // not retrieved
+        if (rng() % 4 == 0) continue;          // not retrieved
         double score = double(rng() % 8) / 2;  // coarse scores force many ties
         std::string doc = absl::StrCat("D", d);
         rq.run.emplace_back(doc, score);

@@ -1,10 +1,10 @@
 #include "eval/stats.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace scour::eval {
 namespace {
