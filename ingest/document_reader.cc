@@ -263,11 +263,6 @@ class TsvParser : public FormatParser {
           line.substr(i, tab == std::string_view::npos ? std::string_view::npos : tab - i);
       Column c;
       DecodeTsvCell(cell, &c.name);
-      for (const Column& prev : cols) {
-        if (prev.name == c.name) {
-          return RecordError(*origin_, 0, absl::StrFormat("duplicate column \"%s\"", c.name));
-        }
-      }
       c.is_id = c.name == policy_->id_field;
       have_id |= c.is_id;
       c.indexed = !c.is_id && (policy_->fields.empty() || policy_->IsNamed(c.name));
@@ -275,6 +270,13 @@ class TsvParser : public FormatParser {
       cols.push_back(std::move(c));
       if (tab == std::string_view::npos) break;
       i = tab + 1;
+    }
+    std::vector<std::string_view> names;
+    for (const Column& c : cols) names.push_back(c.name);
+    std::sort(names.begin(), names.end());  // not pairwise: a header may be huge
+    const auto dup = std::adjacent_find(names.begin(), names.end());
+    if (dup != names.end()) {
+      return RecordError(*origin_, 0, absl::StrFormat("duplicate column \"%s\"", Av(*dup)));
     }
     if (!have_id) {
       return RecordError(*origin_, 0,

@@ -21,6 +21,18 @@ constexpr std::array<std::string_view, 30> kBlockTags = {
     "th",    "thead",   "tbody",  "section", "article", "header", "footer",    "hr",
     "dl",    "dt",      "dd",     "nav",     "aside",   "figcaption"};
 
+// text.find(needle, from), answered from the memo when an earlier search covers it. Searches
+// only move forward, so this keeps repeated failed searches from going quadratic.
+size_t MemoFind(std::string_view text, std::string_view needle, size_t from,
+                ParagraphCursor::Memo* m) {
+  if (m->from <= from && (m->found == std::string_view::npos || m->found >= from)) {
+    return m->found;
+  }
+  m->from = from;
+  m->found = text.find(needle, from);
+  return m->found;
+}
+
 enum class TagKind { kNone, kBlock, kBreak, kInline, kSkipContent };
 
 inline bool IsHSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
@@ -33,12 +45,13 @@ bool EqualsLower(std::string_view name, std::string_view lower) {
 
 // Recognizes a tag, comment or declaration at text[i] == '<'. Sets *end past it. Tags look like
 // <name ...>, </name ...>, <!-- ... -->, <!...> or <?...>; a '<' not starting one is text.
-TagKind ParseTag(std::string_view text, size_t i, size_t* end, std::string_view* name) {
+TagKind ParseTag(std::string_view text, size_t i, size_t* end, std::string_view* name,
+                 ParagraphCursor* cursor) {
   const size_t n = text.size();
   if (i + 1 >= n) return TagKind::kNone;
   const char c1 = text[i + 1];
   if (c1 == '!' && text.substr(i + 2, 2) == "--") {
-    const size_t close = text.find("-->", i + 4);
+    const size_t close = MemoFind(text, "-->", i + 4, &cursor->comment_end);
     if (close == std::string_view::npos) return TagKind::kNone;
     *end = close + 3;
     return TagKind::kInline;
@@ -49,7 +62,7 @@ TagKind ParseTag(std::string_view text, size_t i, size_t* end, std::string_view*
   const size_t name_begin = (c1 == '!' || c1 == '?') ? j + 1 : j;
   size_t k = name_begin;
   while (k < n && (IsAlpha(text[k]) || (text[k] >= '0' && text[k] <= '9'))) ++k;
-  const size_t close = text.find('>', k);
+  const size_t close = MemoFind(text, ">", k, &cursor->gt);
   if (close == std::string_view::npos) return TagKind::kNone;
   *end = close + 1;
   if (c1 == '!' || c1 == '?') return TagKind::kInline;
@@ -155,19 +168,19 @@ bool NextParagraph(std::string_view text, ParagraphCursor* cursor, std::string* 
     if (c == '<') {
       size_t end = 0;
       std::string_view name;
-      const TagKind kind = ParseTag(text, i, &end, &name);
+      const TagKind kind = ParseTag(text, i, &end, &name, cursor);
       if (kind != TagKind::kNone) {
         if (kind == TagKind::kSkipContent) {
           // Drop everything up to the matching close tag (or the end of the text).
           size_t k = end;
           for (;;) {
-            k = text.find("</", k);
+            k = MemoFind(text, "</", k, &cursor->close_tag);
             if (k == std::string_view::npos) {
               k = n;
               break;
             }
             if (absl::EqualsIgnoreCase(Av(text.substr(k + 2, name.size())), Av(name))) {
-              const size_t gt = text.find('>', k);
+              const size_t gt = MemoFind(text, ">", k, &cursor->gt);
               k = gt == std::string_view::npos ? n : gt + 1;
               break;
             }

@@ -15,6 +15,12 @@ namespace scour::ingest {
 struct ParagraphCursor {
   size_t pos = 0;     // byte offset of the next unread byte
   uint64_t line = 1;  // 1-based line of `pos`
+  // Remembered searches, so unterminated tags and comments cost linear time overall.
+  struct Memo {
+    size_t from = SIZE_MAX;  // a search started here ...
+    size_t found = 0;        // ... found this (npos: nothing)
+  };
+  Memo gt, comment_end, close_tag;
 };
 
 // Extracts the next non-empty paragraph of `text` at *cursor into *out (replaced) and sets
