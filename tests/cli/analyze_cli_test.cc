@@ -1,0 +1,75 @@
+// End-to-end: runs the built `scour analyze` binary (SCOUR_CLI_PATH) through the shell.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `scour <args>` with `input` on stdin; stdout and stderr captured separately.
+CliRun RunScour(const std::string& args, const std::string& input) {
+  const std::string dir = ::testing::TempDir();
+  const std::string in_path = dir + "/scour_analyze_in.txt";
+  const std::string err_path = dir + "/scour_analyze_err.txt";
+  std::ofstream(in_path, std::ios::binary) << input;
+  const std::string cmd = std::string("'") + SCOUR_CLI_PATH + "' " + args + " < '" + in_path +
+                          "' 2> '" + err_path + "'";
+  CliRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(err_path, std::ios::binary);
+  r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  return r;
+}
+
+TEST(AnalyzeCli, TextArgumentOneTokenPerLine) {
+  CliRun r = RunScour("analyze \"Xi Jinping’s party-state\"", "");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // position, term, byte start, byte end; "Jinping’s" spans 3..14 (’ is three bytes).
+  EXPECT_EQ(r.out, "0\txi\t0\t2\n1\tjinp\t3\t14\n2\tparti\t15\t20\n3\tstate\t21\t26\n");
+}
+
+TEST(AnalyzeCli, StdinLanguageAndStopwords) {
+  CliRun r = RunScour("analyze --language none --stopwords", "The party-state\nof 7,000 ¥1.36");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "1\tparty\t4\t9\n2\tstate\t10\t15\n4\t7,000\t19\t24\n5\t1.36\t27\t31\n");
+}
+
+TEST(AnalyzeCli, EmptyInputPrintsNothing) {
+  CliRun r = RunScour("analyze", "");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(AnalyzeCli, InvalidUtf8ExitsTwoWithOffset) {
+  CliRun r = RunScour("analyze", std::string("party \xe5\xa4 state"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("invalid UTF-8"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("byte offset 6"), std::string::npos) << r.err;
+}
+
+TEST(AnalyzeCli, UnknownLanguageListsValidNames) {
+  CliRun r = RunScour("analyze --language klingon word", "");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  for (const char* name : {"klingon", "none", "english", "german", "porter"}) {
+    EXPECT_NE(r.err.find(name), std::string::npos) << name << " in: " << r.err;
+  }
+}
+
+}  // namespace
