@@ -17,9 +17,11 @@ struct CliRun {
 
 // Runs `scour <args>` with `input` on stdin; stdout and stderr captured separately.
 CliRun RunScour(const std::string& args, const std::string& input) {
-  const std::string dir = ::testing::TempDir();
-  const std::string in_path = dir + "/scour_analyze_in.txt";
-  const std::string err_path = dir + "/scour_analyze_err.txt";
+  // Per-test file names: ctest runs the tests of this binary as parallel processes.
+  const std::string stem = ::testing::TempDir() + "/scour_analyze_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string in_path = stem + ".in";
+  const std::string err_path = stem + ".err";
   std::ofstream(in_path, std::ios::binary) << input;
   const std::string cmd = std::string("'") + SCOUR_CLI_PATH + "' " + args + " < '" + in_path +
                           "' 2> '" + err_path + "'";
