@@ -1,0 +1,168 @@
+// scour index: read documents, add them to an index (replacing same-id documents), commit.
+// A bad record aborts the run with nothing committed, unless --skip-bad (docs/cli/index.md).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "cli/cli_util.h"
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "ingest/document_reader.h"
+#include "scour/index_reader.h"
+#include "scour/index_writer.h"
+
+namespace scour::cli {
+namespace {
+
+struct IndexArgs {
+  std::string index;
+  std::vector<std::string> inputs;
+  std::string format = "auto";
+  std::string id_field = "id";
+  std::string fields, store;
+  std::string language = "english";
+  bool stopwords = false;
+  size_t ram_mb = 256;
+  int threads = 0;
+  bool skip_bad = false, quiet = false, no_merge = false;
+};
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  for (absl::string_view p : absl::StrSplit(s, ',', absl::SkipEmpty())) out.emplace_back(p);
+  return out;
+}
+
+int RunIndex(const IndexArgs& a, bool language_given) {
+  ingest::ReaderOptions ropts;
+  auto format = ingest::ParseFormat(a.format);
+  if (!format.ok()) return PrintError(format.status(), kExitUsage);
+  ropts.format = *format;
+  ropts.id_field = a.id_field;
+  ropts.fields = SplitList(a.fields);
+  if (!a.store.empty()) ropts.store = SplitList(a.store);
+
+  IndexWriterOptions wopts;
+  wopts.analyzer.language = a.language;
+  wopts.analyzer.stopwords = a.stopwords;
+  wopts.analyzer_explicit = language_given;
+  wopts.ram_budget_mb = a.ram_mb;
+  wopts.threads = a.threads;
+  wopts.auto_merge = !a.no_merge;
+  {
+    auto check = Analyzer::Create(wopts.analyzer);
+    if (!check.ok()) return PrintError(check.status(), kExitUsage);
+  }
+  auto writer = IndexWriter::Open(a.index, wopts);
+  if (!writer.ok()) return PrintError(writer.status());
+
+  // Open every input first: a missing path fails before any work.
+  std::vector<std::unique_ptr<ingest::DocumentReader>> readers;
+  uint64_t total_bytes = 0;
+  for (const std::string& in : a.inputs) {
+    auto r = ingest::OpenReader(in, ropts);
+    if (!r.ok()) return PrintError(r.status());
+    total_bytes += (*r)->bytes_total();
+    readers.push_back(*std::move(r));
+  }
+
+  Progress progress(a.quiet);
+  absl::flat_hash_set<std::string> seen;
+  uint64_t docs = 0, skipped = 0, done_bytes = 0;
+  Document doc;
+  for (auto& reader : readers) {
+    for (;;) {
+      absl::StatusOr<bool> more = reader->Next(&doc);
+      absl::Status bad;
+      if (!more.ok()) {
+        if (!absl::IsInvalidArgument(more.status())) {  // I/O: the reader cannot go on
+          progress.Finish();
+          PrintError(more.status());
+          std::fprintf(stderr, "scour: nothing from this run was committed\n");
+          return kExitFailure;
+        }
+        bad = more.status();
+      } else if (!*more) {
+        break;
+      } else if (!seen.insert(doc.id).second) {
+        ingest::RecordOrigin o = reader->origin();
+        bad = absl::InvalidArgumentError(
+            o.line ? absl::StrCat(o.file, ":", o.line, ": duplicate id \"", doc.id, "\" in this run")
+                   : absl::StrCat(o.file, ": duplicate id \"", doc.id, "\" in this run"));
+      }
+      if (!bad.ok()) {
+        progress.Finish();
+        if (!a.skip_bad) {
+          PrintError(bad);
+          std::fprintf(stderr,
+                       "scour: nothing from this run was committed (use --skip-bad to skip bad "
+                       "records)\n");
+          return kExitFailure;
+        }
+        std::fprintf(stderr, "scour: skipped: %s\n", std::string(bad.message()).c_str());
+        ++skipped;
+        continue;
+      }
+      absl::Status s = (*writer)->AddDocument(std::move(doc));
+      if (!s.ok()) {
+        progress.Finish();
+        PrintError(s);
+        std::fprintf(stderr, "scour: nothing from this run was committed\n");
+        return kExitFailure;
+      }
+      ++docs;
+      progress.Update(docs, done_bytes + reader->bytes_read(), total_bytes);
+    }
+    done_bytes += reader->bytes_read();
+  }
+  progress.Finish();
+  absl::Status s = (*writer)->Commit();
+  if (!s.ok()) {
+    PrintError(s);
+    std::fprintf(stderr, "scour: the commit failed; the index is as at its previous commit\n");
+    return kExitFailure;
+  }
+  double secs = progress.elapsed();
+  IndexWriterStats st = (*writer)->stats();
+  writer->reset();  // releases the lock
+  if (!a.quiet) {
+    std::fprintf(stderr, "indexed %llu documents (%.1f MB of text) in %.2f s: %.0f docs/s, %.1f MB/s\n",
+                 static_cast<unsigned long long>(docs), st.bytes_indexed / 1e6, secs,
+                 secs > 0 ? docs / secs : 0.0, secs > 0 ? st.bytes_indexed / 1e6 / secs : 0.0);
+    if (skipped) std::fprintf(stderr, "skipped %llu bad records\n", static_cast<unsigned long long>(skipped));
+    auto reader = IndexReader::Open(a.index);
+    if (reader.ok())
+      std::fprintf(stderr, "index %s: %llu documents in %zu segments\n", a.index.c_str(),
+                   static_cast<unsigned long long>((*reader)->num_docs()), (*reader)->num_segments());
+  }
+  return skipped > 0 && docs == 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void RegisterIndex(CLI::App& app, CommandResult& result) {
+  auto args = std::make_shared<IndexArgs>();
+  CLI::App* cmd = app.add_subcommand("index", "Add documents to an index (creating it if needed)");
+  cmd->add_option("--index", args->index, "Index directory")->required();
+  cmd->add_option("inputs", args->inputs, "Files or directories to read; - for stdin")->required();
+  cmd->add_option("--format", args->format, "auto|jsonl|tsv|text|paragraphs")->capture_default_str();
+  cmd->add_option("--id-field", args->id_field, "JSONL/TSV field holding the document id")
+      ->capture_default_str();
+  cmd->add_option("--fields", args->fields, "Comma-separated text fields to index (default: all)");
+  cmd->add_option("--store", args->store, "Comma-separated fields to store (default: all)");
+  auto* lang = cmd->add_option("--language", args->language,
+                               "Stemming language (a libstemmer name, or none); new index only")
+                   ->capture_default_str();
+  cmd->add_flag("--stopwords", args->stopwords, "Drop English stopwords (new index only)");
+  cmd->add_option("--ram-mb", args->ram_mb, "In-memory indexing budget in MB")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Indexing threads (0 = all cores)")->capture_default_str();
+  cmd->add_flag("--skip-bad", args->skip_bad, "Skip and report bad records instead of failing");
+  cmd->add_flag("--no-merge", args->no_merge, "Do not run the merge policy after committing");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");
+  cmd->callback([args, lang, &result] { result.exit_code = RunIndex(*args, lang->count() > 0); });
+}
+
+}  // namespace scour::cli

@@ -1,0 +1,124 @@
+// scour stats / scour check: what an index holds and whether it is sound.
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "absl/strings/str_format.h"
+#include "cli/cli_util.h"
+#include "cli/commands.h"
+#include "index/checker.h"
+#include "index/directory.h"
+#include "index/reader_impl.h"
+#include "nlohmann/json.hpp"
+#include "scour/index_reader.h"
+
+namespace scour::cli {
+namespace {
+
+int RunStats(const std::string& path, bool json) {
+  auto reader = IndexReader::Open(path);
+  if (!reader.ok()) return PrintError(reader.status());
+  const IndexReader::Impl& impl = (*reader)->impl();
+  // Bytes per component, by file extension.
+  std::map<std::string, uint64_t> bytes;
+  uint64_t total = 0;
+  for (const auto& seg : impl.segments)
+    for (const auto& f : seg->files()) {
+      std::string name = f->name();
+      auto slash = name.rfind('/');
+      if (slash != std::string::npos) name = name.substr(slash + 1);
+      auto dot = name.rfind('.');
+      std::string ext = dot == std::string::npos ? name : name.substr(dot + 1);
+      bytes[ext] += f->data().size();
+      total += f->data().size();
+    }
+  uint64_t terms = 0, postings = 0, tokens = 0;
+  auto fields = (*reader)->field_statistics();
+  for (const auto& f : fields) {
+    terms += f.terms;
+    postings += f.sum_df;
+    tokens += f.sum_total_tf;
+  }
+  const double docs_bits = postings ? 8.0 * bytes["post"] / postings : 0;
+  const double pos_bits = tokens ? 8.0 * bytes["pos"] / tokens : 0;
+  if (json) {
+    nlohmann::json j;
+    j["documents"] = {{"live", (*reader)->num_docs()}, {"deleted", (*reader)->num_deleted()},
+                      {"max_doc", (*reader)->max_doc()}};
+    j["generation"] = (*reader)->generation();
+    j["segments"] = (*reader)->num_segments();
+    j["terms"] = terms;
+    j["postings"] = postings;
+    j["positions"] = tokens;
+    j["bytes"] = bytes;
+    j["bytes_total"] = total;
+    j["bits_per_posting_docs_and_freqs"] = docs_bits;
+    j["bits_per_position"] = pos_bits;
+    j["analyzer"] = {{"language", impl.manifest.language}, {"stopwords", impl.manifest.stopwords}};
+    for (const auto& f : fields)
+      j["fields"][f.name] = {{"docs", f.docs_with_field}, {"tokens", f.sum_total_tf},
+                             {"postings", f.sum_df}, {"terms", f.terms}};
+    std::printf("%s\n", j.dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("index        %s (generation %llu)\n", path.c_str(),
+              static_cast<unsigned long long>((*reader)->generation()));
+  std::printf("documents    %llu live, %llu deleted\n",
+              static_cast<unsigned long long>((*reader)->num_docs()),
+              static_cast<unsigned long long>((*reader)->num_deleted()));
+  std::printf("segments     %zu\n", (*reader)->num_segments());
+  std::printf("analyzer     language=%s stopwords=%s\n", impl.manifest.language.c_str(),
+              impl.manifest.stopwords ? "on" : "off");
+  std::printf("terms        %llu (summed over segments)\n", static_cast<unsigned long long>(terms));
+  std::printf("postings     %llu\n", static_cast<unsigned long long>(postings));
+  std::printf("positions    %llu\n", static_cast<unsigned long long>(tokens));
+  for (const auto& f : fields)
+    std::printf("field        %-12s %llu docs, %llu tokens, %llu terms\n", f.name.c_str(),
+                static_cast<unsigned long long>(f.docs_with_field),
+                static_cast<unsigned long long>(f.sum_total_tf),
+                static_cast<unsigned long long>(f.terms));
+  for (const auto& [ext, b] : bytes)
+    std::printf("bytes        %-6s %12llu\n", ext.c_str(), static_cast<unsigned long long>(b));
+  std::printf("bytes        total  %12llu\n", static_cast<unsigned long long>(total));
+  std::printf("bits/posting %.2f (doc id + frequency, skip data included)\n", docs_bits);
+  std::printf("bits/position %.2f\n", pos_bits);
+  return kExitOk;
+}
+
+int RunCheck(const std::string& path) {
+  auto dir = index::OpenFsDirectory(path, false);
+  if (!dir.ok()) return PrintError(dir.status());
+  index::CheckReport rep = index::CheckIndex(dir->get());
+  for (const auto& p : rep.problems) std::printf("%s\n", p.c_str());
+  if (!rep.ok()) {
+    std::fprintf(stderr, "check: %zu problem(s) found in %s\n", rep.problems.size(), path.c_str());
+    return kExitFailure;
+  }
+  std::printf("ok: %llu segments, %llu live documents, %llu terms, %llu postings, %llu positions\n",
+              static_cast<unsigned long long>(rep.segments),
+              static_cast<unsigned long long>(rep.documents),
+              static_cast<unsigned long long>(rep.terms),
+              static_cast<unsigned long long>(rep.postings),
+              static_cast<unsigned long long>(rep.positions));
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterStats(CLI::App& app, CommandResult& result) {
+  auto path = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("stats", "Show what an index holds");
+  cmd->add_option("--index", *path, "Index directory")->required();
+  cmd->add_flag("--json", *json, "JSON output");
+  cmd->callback([path, json, &result] { result.exit_code = RunStats(*path, *json); });
+}
+
+void RegisterCheck(CLI::App& app, CommandResult& result) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("check", "Verify every checksum and invariant of an index");
+  cmd->add_option("--index", *path, "Index directory")->required();
+  cmd->callback([path, &result] { result.exit_code = RunCheck(*path); });
+}
+
+}  // namespace scour::cli

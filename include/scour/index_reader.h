@@ -1,0 +1,77 @@
+// IndexReader: a consistent, read-only snapshot of an index as of one commit. Later commits are
+// not seen (open a new reader for them); files the snapshot uses stay readable until it is
+// destroyed even if a writer merges them away. Thread-safe: share it between searching threads.
+#ifndef SCOUR_INDEX_READER_H_
+#define SCOUR_INDEX_READER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "scour/analyzer.h"
+#include "scour/export.h"
+
+namespace scour {
+
+namespace index {
+class Directory;
+}
+
+struct ReaderOptions {
+  // Check the CRC-32C of every file while opening (O(index size)); otherwise only the frames
+  // (magic, version, length) of the large files and the CRC of the small ones (O(segments)).
+  bool verify_checksums = false;
+};
+
+struct StoredDocument {
+  std::string id;
+  std::vector<std::pair<std::string, std::string>> fields;  // name, value (stored fields only)
+  // Value of field `name`, or nullptr.
+  const std::string* Get(std::string_view name) const;
+};
+
+struct FieldStatistics {
+  std::string name;
+  uint64_t docs_with_field = 0;
+  uint64_t sum_total_tf = 0;  // tokens
+  uint64_t sum_df = 0;        // postings
+  uint64_t terms = 0;         // distinct terms, summed over segments
+};
+
+class SCOUR_EXPORT IndexReader {
+ public:
+  static absl::StatusOr<std::shared_ptr<IndexReader>> Open(const std::string& path,
+                                                           const ReaderOptions& options = {});
+  // For tests: any Directory; it must outlive the reader.
+  static absl::StatusOr<std::shared_ptr<IndexReader>> Open(index::Directory* dir,
+                                                           const ReaderOptions& options);
+  ~IndexReader();
+
+  uint64_t generation() const;     // the commit this snapshot shows
+  uint64_t num_docs() const;       // live documents
+  uint64_t max_doc() const;        // documents including deleted ones not yet merged away
+  uint64_t num_deleted() const;
+  size_t num_segments() const;
+  std::vector<std::string> field_names() const;  // indexed or stored fields, without "_id"
+  std::vector<FieldStatistics> field_statistics() const;
+  AnalyzerOptions analyzer_options() const;
+
+  // Stored fields of the document with internal id `doc` (0 <= doc < max_doc()).
+  absl::StatusOr<StoredDocument> Document(uint64_t doc) const;
+  // Internal id of the live document with external id `id` (NotFound if none).
+  absl::StatusOr<uint64_t> Find(std::string_view id) const;
+
+  struct Impl;
+  const Impl& impl() const { return *impl_; }
+
+ private:
+  explicit IndexReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace scour
+
+#endif  // SCOUR_INDEX_READER_H_

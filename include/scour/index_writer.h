@@ -1,0 +1,79 @@
+// IndexWriter: adds, replaces and deletes documents in an on-disk index and commits them.
+// One writer per index at a time (a lock file; a second writer gets FailedPrecondition
+// "index is locked"). Methods must be called from one thread; indexing itself runs on
+// `threads` worker threads. Nothing is visible to readers until Commit() returns OK; a failed or
+// abandoned session leaves the index exactly as at its last commit.
+#ifndef SCOUR_INDEX_WRITER_H_
+#define SCOUR_INDEX_WRITER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "scour/analyzer.h"
+#include "scour/document.h"
+#include "scour/export.h"
+
+namespace scour {
+
+namespace index {
+class Directory;
+}
+
+struct IndexWriterOptions {
+  // Analysis for a NEW index. An existing index keeps the analyzer it was created with; asking
+  // for a different one is an InvalidArgument error (its terms would not match).
+  AnalyzerOptions analyzer;
+  bool analyzer_explicit = false;  // true: check `analyzer` against an existing index
+  size_t ram_budget_mb = 256;      // in-memory inversion budget; a segment is flushed at it
+  int threads = 0;                 // indexing threads; 0 = all cores
+  bool create_if_missing = true;
+  bool auto_merge = true;          // run the tiered merge policy after each commit
+  size_t merge_factor = 10;        // segments of a similar size merged together
+};
+
+struct IndexWriterStats {
+  uint64_t docs_added = 0;      // since open
+  uint64_t deletes_requested = 0;
+  uint64_t segments_flushed = 0;
+  uint64_t bytes_indexed = 0;   // text bytes of indexed fields
+};
+
+class SCOUR_EXPORT IndexWriter {
+ public:
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path,
+                                                           const IndexWriterOptions& options = {});
+  // For tests: any Directory (in-memory, fault-injecting). The writer does not own it.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(index::Directory* dir,
+                                                           const IndexWriterOptions& options);
+  ~IndexWriter();  // rolls back what was not committed
+
+  // Adds a document; a document with the same id (committed or added earlier in this session)
+  // is replaced. Errors: InvalidArgument for an empty id, a field named "_id", invalid UTF-8.
+  absl::Status AddDocument(const Document& doc);
+  absl::Status AddDocument(Document&& doc);
+  // Deletes the document with this id if there is one (committed or added in this session).
+  absl::Status DeleteDocument(std::string_view id);
+
+  // Makes everything since the last commit durable and visible, atomically.
+  absl::Status Commit();
+  // Discards everything since the last commit.
+  absl::Status Rollback();
+  // Merges segments until at most max_segments remain (deletions are purged), then commits.
+  absl::Status ForceMerge(size_t max_segments);
+
+  IndexWriterStats stats() const;
+
+  struct Impl;
+
+ private:
+  explicit IndexWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace scour
+
+#endif  // SCOUR_INDEX_WRITER_H_

@@ -1,0 +1,531 @@
+// IndexWriter: the session state machine (docs/ARCHITECTURE.md, "index"): documents are
+// batched and inverted on worker threads into in-memory segments, flushed at the RAM budget,
+// and published by Commit through one atomic MANIFEST rename.
+#include "scour/index_writer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "index/directory.h"
+#include "index/manifest.h"
+#include "index/merger.h"
+#include "index/segment_builder.h"
+#include "index/segment_reader.h"
+#include "index/segment_writer.h"
+
+namespace scour {
+
+using index::Directory;
+using index::Manifest;
+using index::SegmentReader;
+using index::SegmentRef;
+
+namespace {
+
+constexpr size_t kBatchDocs = 128;
+constexpr size_t kBatchBytes = 1 << 20;
+constexpr size_t kQueueDepth = 2;
+
+struct PendingDoc {
+  Document doc;
+  std::vector<uint32_t> field_ids;
+  uint64_t seq;
+};
+
+// A segment flushed in this session (not yet committed).
+struct SessionSegment {
+  SegmentRef ref;
+  std::vector<uint64_t> seqs;  // sequence number of each local doc
+};
+
+class Worker {
+ public:
+  Worker(Directory* dir, Analyzer analyzer, size_t ram_budget, std::atomic<uint64_t>* next_segment)
+      : dir_(dir), builder_(std::move(analyzer)), ram_budget_(ram_budget),
+        next_segment_(next_segment), thread_([this] { Loop(); }) {}
+  ~Worker() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  void Submit(std::vector<PendingDoc> batch) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return queue_.size() < kQueueDepth; });
+    queue_.push_back(Job{std::move(batch), false});
+    cv_.notify_all();
+  }
+  // Flushes the builder and waits until everything submitted is done; returns the first error.
+  absl::Status FlushAndWait() {
+    std::unique_lock<std::mutex> l(mu_);
+    queue_.push_back(Job{{}, true});
+    cv_.notify_all();
+    cv_.wait(l, [&] { return queue_.empty() && !busy_; });
+    return error_;
+  }
+  // REQUIRES: idle (after FlushAndWait). Hands over the flushed segments.
+  std::vector<SessionSegment> TakeSegments() { return std::exchange(flushed_, {}); }
+  // REQUIRES: idle. Drops the in-memory segment and the error state.
+  void Discard() {
+    std::lock_guard<std::mutex> l(mu_);
+    queue_.clear();
+    discard_ = true;
+    flushed_.clear();
+    error_ = absl::OkStatus();
+  }
+  bool failed() {
+    std::lock_guard<std::mutex> l(mu_);
+    return !error_.ok();
+  }
+  uint64_t flush_count() const { return flush_count_.load(); }
+
+ private:
+  struct Job {
+    std::vector<PendingDoc> batch;
+    bool flush;
+  };
+  void Loop() {
+    std::unique_lock<std::mutex> l(mu_);
+    for (;;) {
+      cv_.wait(l, [&] { return stop_ || !queue_.empty(); });
+      if (stop_ && queue_.empty()) return;
+      Job job = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      bool ok = error_.ok();
+      bool discard = std::exchange(discard_, false);
+      cv_.notify_all();
+      l.unlock();
+      absl::Status s;
+      if (discard) {
+        builder_.Discard();
+        seqs_.clear();
+      }
+      if (ok) s = job.flush ? Flush() : Process(job.batch);
+      l.lock();
+      if (!s.ok() && error_.ok()) error_ = s;
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+  absl::Status Process(std::vector<PendingDoc>& batch) {
+    std::vector<index::BuilderField> fields;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const PendingDoc& d = batch[i];
+      fields.clear();
+      for (size_t f = 0; f < d.doc.fields.size(); ++f) {
+        const Field& fl = d.doc.fields[f];
+        fields.push_back({d.field_ids[f], fl.value, fl.indexed, fl.stored});
+      }
+      absl::Status s = builder_.AddDocument(d.doc.id, fields);
+      if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("document \"", d.doc.id, "\": ", s.message()));
+      seqs_.push_back(d.seq);
+      if ((seqs_.size() & 15) == 0 && builder_.ram_bytes() >= ram_budget_) {
+        SCOUR_RETURN_IF_ERROR(Flush());
+      }
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Flush() {
+    if (builder_.empty()) return absl::OkStatus();
+    SessionSegment seg;
+    seg.ref.number = next_segment_->fetch_add(1);
+    seg.ref.doc_count = builder_.doc_count();
+    index::SegmentInfo info;
+    SCOUR_RETURN_IF_ERROR(builder_.Flush(dir_, seg.ref.number, &info));
+    seg.seqs = std::move(seqs_);
+    seqs_.clear();
+    std::lock_guard<std::mutex> l(mu_);
+    flushed_.push_back(std::move(seg));
+    flush_count_++;
+    return absl::OkStatus();
+  }
+
+  Directory* dir_;
+  index::SegmentBuilder builder_;
+  size_t ram_budget_;
+  std::atomic<uint64_t>* next_segment_;
+  std::vector<uint64_t> seqs_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Job> queue_;
+  bool busy_ = false, stop_ = false, discard_ = false;
+  absl::Status error_;
+  std::vector<SessionSegment> flushed_;
+  std::atomic<uint64_t> flush_count_{0};
+  std::thread thread_;  // last: starts after every other member exists
+};
+
+}  // namespace
+
+struct IndexWriter::Impl {
+  std::unique_ptr<Directory> owned_dir;
+  Directory* dir = nullptr;
+  std::unique_ptr<index::DirectoryLock> lock;
+  IndexWriterOptions options;
+  Manifest committed;
+  std::vector<std::string> fields;  // committed.fields + fields new in this session
+  std::atomic<uint64_t> next_segment{1};
+  std::vector<std::unique_ptr<Worker>> workers;
+  size_t next_worker = 0;
+  std::vector<PendingDoc> batch;
+  size_t batch_bytes = 0;
+  struct IdState {
+    uint64_t last_add_seq = 0;  // 0: never added in this session
+    bool deleted = false;       // deleted after its last add
+    bool dirty = false;         // added twice or deleted: session docs need checking
+  };
+  absl::flat_hash_map<std::string, IdState> ids;
+  uint64_t seq = 0;
+  IndexWriterStats stats;
+  std::vector<std::shared_ptr<SegmentReader>> committed_readers;  // parallel to committed.segments
+
+  absl::Status Init();
+  absl::StatusOr<uint32_t> FieldId(const std::string& name);
+  absl::Status Add(Document&& doc);
+  void Dispatch();
+  absl::Status WaitIdle();
+  absl::Status CommitSession();
+  absl::Status Publish(Manifest m);
+  void DeleteUnreferenced();
+  absl::StatusOr<std::shared_ptr<SegmentReader>> Reader(size_t i);
+  absl::Status MaybeMerge(size_t max_segments, bool force);
+  void ResetSession();
+};
+
+absl::Status IndexWriter::Impl::Init() {
+  SCOUR_ASSIGN_OR_RETURN(lock, dir->Lock("write.lock"));
+  auto m = index::ReadManifest(dir);
+  if (m.ok()) {
+    committed = *std::move(m);
+    if (options.analyzer_explicit && (committed.language != options.analyzer.language ||
+                                      committed.stopwords != options.analyzer.stopwords))
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the index was built with --language ", committed.language,
+          committed.stopwords ? " --stopwords" : "", "; it cannot take documents analysed with --language ",
+          options.analyzer.language, options.analyzer.stopwords ? " --stopwords" : ""));
+  } else if (absl::IsNotFound(m.status())) {
+    if (!options.create_if_missing) return m.status();
+    committed = Manifest{};
+    committed.language = options.analyzer.language;
+    committed.stopwords = options.analyzer.stopwords;
+  } else {
+    return m.status();
+  }
+  fields = committed.fields;
+  next_segment = committed.next_segment;
+  committed_readers.assign(committed.segments.size(), nullptr);
+  DeleteUnreferenced();  // leftovers of a crashed or abandoned session
+
+  AnalyzerOptions aopts;
+  aopts.language = committed.language;
+  aopts.stopwords = committed.stopwords;
+  int threads = options.threads > 0 ? options.threads
+                                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  size_t budget = std::max<size_t>(options.ram_budget_mb, 1) << 20;
+  // In-flight batches take memory too: leave them a share of the budget.
+  size_t per_worker = budget * 8 / 10 / threads;
+  for (int i = 0; i < threads; ++i) {
+    SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(aopts));
+    workers.push_back(std::make_unique<Worker>(dir, std::move(a), per_worker, &next_segment));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint32_t> IndexWriter::Impl::FieldId(const std::string& name) {
+  if (name.empty() || name[0] == '_')
+    return absl::InvalidArgumentError(
+        absl::StrCat("field name \"", name, "\" is reserved (empty or starting with '_')"));
+  for (size_t i = 0; i < fields.size(); ++i)
+    if (fields[i] == name) return static_cast<uint32_t>(i);
+  fields.push_back(name);
+  return static_cast<uint32_t>(fields.size() - 1);
+}
+
+absl::Status IndexWriter::Impl::Add(Document&& doc) {
+  if (doc.id.empty()) return absl::InvalidArgumentError("document id is empty");
+  for (auto& w : workers)
+    if (w->failed()) return WaitIdle();
+  PendingDoc p;
+  p.field_ids.reserve(doc.fields.size());
+  for (const Field& f : doc.fields) {
+    SCOUR_ASSIGN_OR_RETURN(uint32_t id, FieldId(f.name));
+    p.field_ids.push_back(id);
+    batch_bytes += f.value.size();
+    if (f.indexed) stats.bytes_indexed += f.value.size();
+  }
+  p.seq = ++seq;
+  IdState& st = ids[doc.id];
+  if (st.last_add_seq != 0 || st.deleted) st.dirty = true;
+  st.last_add_seq = p.seq;
+  st.deleted = false;
+  p.doc = std::move(doc);
+  batch.push_back(std::move(p));
+  stats.docs_added++;
+  if (batch.size() >= kBatchDocs || batch_bytes >= kBatchBytes) Dispatch();
+  return absl::OkStatus();
+}
+
+void IndexWriter::Impl::Dispatch() {
+  if (batch.empty()) return;
+  workers[next_worker]->Submit(std::move(batch));
+  next_worker = (next_worker + 1) % workers.size();
+  batch.clear();
+  batch_bytes = 0;
+}
+
+absl::Status IndexWriter::Impl::WaitIdle() {
+  Dispatch();
+  absl::Status first;
+  for (auto& w : workers) {
+    absl::Status s = w->FlushAndWait();
+    if (!s.ok() && first.ok()) first = s;
+  }
+  return first;
+}
+
+absl::StatusOr<std::shared_ptr<SegmentReader>> IndexWriter::Impl::Reader(size_t i) {
+  if (!committed_readers[i]) {
+    SCOUR_ASSIGN_OR_RETURN(committed_readers[i],
+                           SegmentReader::Open(dir, committed.segments[i], false));
+  }
+  return committed_readers[i];
+}
+
+absl::Status IndexWriter::Impl::CommitSession() {
+  SCOUR_RETURN_IF_ERROR(WaitIdle());
+  std::vector<SessionSegment> session;
+  for (auto& w : workers)
+    for (auto& s : w->TakeSegments()) session.push_back(std::move(s));
+  std::sort(session.begin(), session.end(),
+            [](const SessionSegment& a, const SessionSegment& b) { return a.ref.number < b.ref.number; });
+  stats.segments_flushed += session.size();
+
+  Manifest next = committed;
+  next.fields = fields;
+  next.next_segment = next_segment.load();
+  next.segments.clear();
+
+  // Deletions in committed segments: every id added or deleted in this session.
+  for (size_t i = 0; i < committed.segments.size(); ++i) {
+    SegmentRef ref = committed.segments[i];
+    if (!ids.empty()) {
+      SCOUR_ASSIGN_OR_RETURN(auto reader, Reader(i));
+      std::vector<uint64_t> bits;
+      if (reader->deleted_bits())
+        bits.assign(reader->deleted_bits(), reader->deleted_bits() + (ref.doc_count + 63) / 64);
+      else
+        bits.assign((ref.doc_count + 63) / 64, 0);
+      uint32_t added = 0;
+      for (const auto& [id, st] : ids) {
+        SCOUR_ASSIGN_OR_RETURN(auto doc, reader->FindId(id));
+        if (doc && !((bits[*doc >> 6] >> (*doc & 63)) & 1)) {
+          bits[*doc >> 6] |= uint64_t{1} << (*doc & 63);
+          ++added;
+        }
+      }
+      if (added > 0) {
+        ref.deleted += added;
+        ref.del_gen += 1;
+        if (ref.deleted < ref.doc_count)
+          SCOUR_RETURN_IF_ERROR(index::WriteDeletes(dir, index::DeletesFile(ref.number, ref.del_gen),
+                                                    ref.doc_count, bits));
+      }
+    }
+    if (ref.deleted < ref.doc_count) next.segments.push_back(ref);
+  }
+  // Deletions inside this session's segments: superseded or deleted ids.
+  std::vector<std::pair<std::string_view, const IdState*>> dirty;
+  for (const auto& [id, st] : ids)
+    if (st.dirty) dirty.emplace_back(id, &st);
+  for (SessionSegment& seg : session) {
+    SegmentRef ref = seg.ref;
+    if (!dirty.empty()) {
+      SCOUR_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(dir, ref, false));
+      std::vector<uint64_t> bits((ref.doc_count + 63) / 64, 0);
+      uint32_t count = 0;
+      for (const auto& [id, st] : dirty) {
+        SCOUR_ASSIGN_OR_RETURN(auto info, reader->Lookup(index::kIdField, id));
+        if (!info) continue;
+        index::SegmentPostings p = reader->Postings(index::kIdField, *info);
+        for (index::DocId d = p.doc(); d != index::kNoMoreDocs; d = p.Next()) {
+          if (seg.seqs[d] != st->last_add_seq || st->deleted) {
+            bits[d >> 6] |= uint64_t{1} << (d & 63);
+            ++count;
+          }
+        }
+        SCOUR_RETURN_IF_ERROR(p.status());
+      }
+      if (count > 0) {
+        ref.deleted = count;
+        ref.del_gen = 1;
+        if (count < ref.doc_count)
+          SCOUR_RETURN_IF_ERROR(index::WriteDeletes(dir, index::DeletesFile(ref.number, 1),
+                                                    ref.doc_count, bits));
+      }
+    }
+    if (ref.deleted < ref.doc_count) next.segments.push_back(ref);
+  }
+  return Publish(std::move(next));
+}
+
+absl::Status IndexWriter::Impl::Publish(Manifest m) {
+  m.generation = committed.generation + 1;
+  SCOUR_RETURN_IF_ERROR(index::WriteManifest(dir, m));
+  // Keep the readers of segments whose deletions did not change.
+  std::vector<std::shared_ptr<SegmentReader>> readers(m.segments.size());
+  for (size_t i = 0; i < m.segments.size(); ++i)
+    for (size_t j = 0; j < committed.segments.size(); ++j)
+      if (committed.segments[j].number == m.segments[i].number &&
+          committed.segments[j].del_gen == m.segments[i].del_gen)
+        readers[i] = committed_readers[j];
+  committed = std::move(m);
+  committed_readers = std::move(readers);
+  ResetSession();
+  DeleteUnreferenced();
+  return absl::OkStatus();
+}
+
+void IndexWriter::Impl::ResetSession() {
+  ids.clear();
+  fields = committed.fields;
+  seq = 0;
+}
+
+void IndexWriter::Impl::DeleteUnreferenced() {
+  auto names = dir->List();
+  if (!names.ok()) return;
+  std::vector<std::string> keep = committed.FileNames();
+  absl::flat_hash_set<std::string> keep_set(keep.begin(), keep.end());
+  for (const std::string& n : *names) {
+    bool ours = (n.size() > 1 && n[0] == 's' && n.find('.') != std::string::npos) ||
+                n == "MANIFEST.tmp";
+    if (ours && !keep_set.contains(n)) (void)dir->Delete(n);  // best effort: retried next open
+  }
+}
+
+absl::Status IndexWriter::Impl::MaybeMerge(size_t max_segments, bool force) {
+  for (;;) {
+    std::vector<std::vector<size_t>> groups;
+    if (force) {
+      size_t n = committed.segments.size();
+      bool has_deletes = false;
+      for (const auto& s : committed.segments) has_deletes |= s.deleted > 0;
+      if (n > max_segments || (n > 0 && max_segments == 1 && (n > 1 || has_deletes))) {
+        // Merge the smallest segments into one so that max_segments remain.
+        std::vector<size_t> order(n);
+        for (size_t i = 0; i < n; ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+          return committed.segments[a].doc_count - committed.segments[a].deleted <
+                 committed.segments[b].doc_count - committed.segments[b].deleted;
+        });
+        size_t take = n > max_segments ? n - max_segments + 1 : n;
+        order.resize(take);
+        std::sort(order.begin(), order.end());
+        groups.push_back(order);
+      }
+    } else {
+      std::vector<uint64_t> sizes;
+      for (const auto& s : committed.segments) sizes.push_back(s.doc_count - s.deleted);
+      groups = index::PickMerges(sizes, options.merge_factor);
+    }
+    if (groups.empty()) return absl::OkStatus();
+    const std::vector<size_t>& g = groups.front();
+    std::vector<std::shared_ptr<SegmentReader>> readers;
+    for (size_t i : g) {
+      SCOUR_ASSIGN_OR_RETURN(auto r, Reader(i));
+      readers.push_back(r);
+    }
+    uint64_t number = next_segment.fetch_add(1);
+    SCOUR_ASSIGN_OR_RETURN(SegmentRef merged, index::MergeSegments(dir, readers, number));
+    Manifest m = committed;
+    m.next_segment = next_segment.load();
+    m.segments.clear();
+    bool placed = false;
+    for (size_t i = 0; i < committed.segments.size(); ++i) {
+      if (std::find(g.begin(), g.end(), i) == g.end()) {
+        m.segments.push_back(committed.segments[i]);
+      } else if (!placed) {
+        if (merged.doc_count > 0) m.segments.push_back(merged);
+        placed = true;
+      }
+    }
+    SCOUR_RETURN_IF_ERROR(Publish(std::move(m)));
+  }
+}
+
+IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+IndexWriter::~IndexWriter() {
+  if (impl_) (void)Rollback();
+}
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
+                                                               const IndexWriterOptions& options) {
+  SCOUR_ASSIGN_OR_RETURN(auto dir, index::OpenFsDirectory(path, options.create_if_missing));
+  auto impl = std::make_unique<Impl>();
+  impl->owned_dir = std::move(dir);
+  impl->dir = impl->owned_dir.get();
+  impl->options = options;
+  SCOUR_RETURN_IF_ERROR(impl->Init());
+  return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
+}
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(Directory* dir,
+                                                               const IndexWriterOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->options = options;
+  SCOUR_RETURN_IF_ERROR(impl->Init());
+  return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
+}
+
+absl::Status IndexWriter::AddDocument(const Document& doc) { return impl_->Add(Document(doc)); }
+absl::Status IndexWriter::AddDocument(Document&& doc) { return impl_->Add(std::move(doc)); }
+
+absl::Status IndexWriter::DeleteDocument(std::string_view id) {
+  Impl::IdState& st = impl_->ids[std::string(id)];
+  st.deleted = true;
+  st.dirty = true;
+  impl_->stats.deletes_requested++;
+  return absl::OkStatus();
+}
+
+absl::Status IndexWriter::Commit() {
+  SCOUR_RETURN_IF_ERROR(impl_->CommitSession());
+  if (impl_->options.auto_merge) SCOUR_RETURN_IF_ERROR(impl_->MaybeMerge(0, false));
+  return absl::OkStatus();
+}
+
+absl::Status IndexWriter::Rollback() {
+  impl_->batch.clear();
+  impl_->batch_bytes = 0;
+  for (auto& w : impl_->workers) {
+    w->Discard();
+    (void)w->FlushAndWait();  // processes the discard
+    w->TakeSegments();
+  }
+  impl_->ResetSession();
+  impl_->DeleteUnreferenced();
+  return absl::OkStatus();
+}
+
+absl::Status IndexWriter::ForceMerge(size_t max_segments) {
+  SCOUR_RETURN_IF_ERROR(Commit());
+  return impl_->MaybeMerge(std::max<size_t>(max_segments, 1), true);
+}
+
+IndexWriterStats IndexWriter::stats() const { return impl_->stats; }
+
+}  // namespace scour

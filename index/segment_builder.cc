@@ -1,0 +1,179 @@
+#include "index/segment_builder.h"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "index/norms.h"
+#include "index/segment_writer.h"
+
+namespace scour::index {
+
+std::string_view SegmentBuilder::Arena::Copy(std::string_view s) {
+  constexpr size_t kChunk = 1 << 20;
+  if (s.size() > left_) {
+    size_t size = std::max(kChunk, s.size());
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    next_ = chunks_.back().get();
+    left_ = size;
+    allocated_ += size;
+  }
+  std::memcpy(next_, s.data(), s.size());
+  std::string_view out(next_, s.size());
+  next_ += s.size();
+  left_ -= s.size();
+  return out;
+}
+
+SegmentBuilder::SegmentBuilder(Analyzer analyzer) : analyzer_(std::move(analyzer)) {}
+
+size_t SegmentBuilder::ram_bytes() const {
+  size_t norms = 0;
+  for (const auto& f : norms_) norms += f.capacity();
+  return pool_.bytes_allocated() + arena_.bytes() + states_.capacity() * sizeof(TermState) +
+         terms_.capacity() * (sizeof(std::string_view) + sizeof(uint32_t) + 1) + norms +
+         stored_.ram_bytes();
+}
+
+uint32_t SegmentBuilder::TermId(uint32_t field, std::string_view term) {
+  key_scratch_.clear();
+  AppendTermKey(field, term, &key_scratch_);
+  auto it = terms_.find(std::string_view(key_scratch_));
+  if (it != terms_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(states_.size());
+  std::string_view key = arena_.Copy(key_scratch_);
+  terms_.emplace(key, id);
+  TermState& st = states_.emplace_back();
+  st.key = key;
+  st.field = field;
+  return id;
+}
+
+void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos,
+                                   bool with_positions) {
+  TermState& st = states_[term_id];
+  if (st.df == 0 || st.last_doc != doc) {
+    if (st.df > 0) {
+      pool_.WriteVarint(&st.docs, doc - st.last_doc);  // delta of the *next* doc is written
+      pool_.WriteVarint(&st.docs, st.last_doc_freq);   // with the previous doc's freq
+    } else {
+      pool_.WriteVarint(&st.docs, doc);
+      pool_.WriteVarint(&st.docs, 0);  // placeholder freq slot is never read: see Flush
+    }
+    ++st.df;
+    st.last_doc = doc;
+    st.last_doc_freq = 0;
+    st.last_pos = 0;
+  }
+  ++st.last_doc_freq;
+  if (with_positions) {
+    pool_.WriteVarint(&st.pos, pos - st.last_pos);
+    st.last_pos = pos;
+  }
+}
+
+absl::Status SegmentBuilder::AddDocument(std::string_view id,
+                                         const std::vector<BuilderField>& fields) {
+  const uint32_t doc = doc_count_;
+  AddOccurrence(TermId(kIdField, id), doc, 0, /*with_positions=*/false);
+  stored_scratch_.clear();
+  stored_scratch_.emplace_back(kIdField, id);
+  // Positions continue across repeated values of one field (a multi-valued field).
+  struct FieldLen {
+    uint32_t field;
+    uint32_t len;
+  };
+  absl::InlinedVector<FieldLen, 4> lens;
+  for (const BuilderField& f : fields) {
+    if (f.stored) stored_scratch_.emplace_back(f.field, f.value);
+    if (!f.indexed) continue;
+    auto it = std::find_if(lens.begin(), lens.end(), [&](const FieldLen& l) { return l.field == f.field; });
+    if (it == lens.end()) it = lens.insert(lens.end(), FieldLen{f.field, 0});
+    uint32_t count = 0;
+    const uint32_t field = f.field;
+    absl::Status s = analyzer_.ForEachToken(
+        f.value,
+        [&](std::string_view term, uint32_t pos, uint32_t, uint32_t) {
+          AddOccurrence(TermId(field, term), doc, pos, true);
+          ++count;
+        },
+        it->len);
+    SCOUR_RETURN_IF_ERROR(s);
+    it->len += count;
+  }
+  for (const FieldLen& l : lens) {
+    if (norms_.size() <= l.field) norms_.resize(l.field + 1);
+    std::vector<uint8_t>& fn = norms_[l.field];
+    if (fn.size() <= doc) fn.resize(doc + 1, 0);
+    fn[doc] = LengthToNorm(l.len);
+  }
+  stored_.AddDocument(stored_scratch_);
+  ++doc_count_;
+  return absl::OkStatus();
+}
+
+absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info) {
+  SCOUR_ASSIGN_OR_RETURN(auto writer, SegmentWriter::Create(dir, segment_number, doc_count_));
+  for (uint32_t f = 0; f < norms_.size(); ++f) {
+    if (norms_[f].empty()) continue;
+    writer->SetNorms(f, std::move(norms_[f]));
+  }
+  std::vector<uint32_t> order(states_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return states_[a].key < states_[b].key; });
+  std::vector<uint32_t> docs, freqs, positions;
+  for (uint32_t id : order) {
+    const TermState& st = states_[id];
+    docs.resize(st.df);
+    freqs.resize(st.df);
+    ByteSlicePool::Reader r(&pool_, st.docs);
+    // Stream layout: doc0, 0, then for each later doc: delta, freq of the previous doc.
+    uint32_t doc = r.ReadVarint();
+    r.ReadVarint();
+    for (uint32_t i = 0; i + 1 < st.df; ++i) {
+      docs[i] = doc;
+      doc += r.ReadVarint();
+      freqs[i] = r.ReadVarint();
+    }
+    docs[st.df - 1] = doc;
+    freqs[st.df - 1] = st.last_doc_freq;
+    const bool with_positions = st.field != kIdField;
+    if (with_positions) {
+      uint64_t total = 0;
+      for (uint32_t f : freqs) total += f;
+      positions.resize(total);
+      ByteSlicePool::Reader pr(&pool_, st.pos);
+      size_t k = 0;
+      for (uint32_t i = 0; i < st.df; ++i) {
+        uint32_t p = 0;
+        for (uint32_t j = 0; j < freqs[i]; ++j) {
+          p += pr.ReadVarint();
+          positions[k++] = p;
+        }
+      }
+    }
+    SCOUR_RETURN_IF_ERROR(writer->AddTerm(st.key, st.field, docs.data(), freqs.data(), st.df,
+                                          with_positions ? positions.data() : nullptr));
+  }
+  // Stored fields were compressed as documents came; hand them to the writer.
+  writer->stored() = std::move(stored_);
+  SCOUR_RETURN_IF_ERROR(writer->Finish(info));
+  Reset();
+  return absl::OkStatus();
+}
+
+void SegmentBuilder::Reset() {
+  pool_.Reset();
+  arena_.Clear();
+  terms_ = {};
+  states_ = {};
+  norms_.clear();
+  stored_ = StoredFieldsWriter();
+  doc_count_ = 0;
+}
+
+}  // namespace scour::index

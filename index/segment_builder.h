@@ -1,0 +1,97 @@
+// In-memory inversion of documents into one segment: terms in a hash table keyed by
+// (field, term) with their bytes in an arena, postings and positions as varint streams in a
+// ByteSlicePool (no heap allocation per token), norms as a byte per doc and field, stored
+// fields compressed as they come. Flush sorts the terms and writes the segment with
+// SegmentWriter. Not thread-safe: one builder per indexing thread.
+#ifndef SCOUR_INDEX_SEGMENT_BUILDER_H_
+#define SCOUR_INDEX_SEGMENT_BUILDER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "index/byte_slice_pool.h"
+#include "index/directory.h"
+#include "index/segment_format.h"
+#include "index/stored_fields.h"
+#include "scour/analyzer.h"
+
+namespace scour::index {
+
+// A document's field after the writer resolved its name to a global field id.
+struct BuilderField {
+  uint32_t field;
+  std::string_view value;
+  bool indexed;
+  bool stored;
+};
+
+class SegmentBuilder {
+ public:
+  explicit SegmentBuilder(Analyzer analyzer);
+
+  // Inverts one document; its segment-local doc id is doc_count() before the call.
+  // On error (invalid UTF-8) nothing of the document is kept... except that the builder must
+  // then be discarded: callers validate text before (the readers do).
+  absl::Status AddDocument(std::string_view id, const std::vector<BuilderField>& fields);
+
+  uint32_t doc_count() const { return doc_count_; }
+  size_t ram_bytes() const;
+  bool empty() const { return doc_count_ == 0; }
+
+  // Drops everything buffered (a rollback).
+  void Discard() { Reset(); }
+
+  // Writes the segment files and resets the builder for a new segment.
+  absl::Status Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info);
+
+ private:
+  struct TermState {
+    ByteSlicePool::Stream docs;  // (doc delta, freq) pairs of finished docs
+    ByteSlicePool::Stream pos;   // position deltas, restarting per doc
+    std::string_view key;
+    uint32_t field = 0;
+    uint32_t last_doc = 0;
+    uint32_t last_doc_freq = 0;  // freq in last_doc (not yet written to `docs`)
+    uint32_t last_pos = 0;
+    uint32_t df = 0;
+  };
+  uint32_t TermId(uint32_t field, std::string_view term);
+  void AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos, bool with_positions);
+  void Reset();
+
+  Analyzer analyzer_;
+  ByteSlicePool pool_;
+  // Term key bytes: fixed chunks that never move, so the hash table can key on string_views.
+  class Arena {
+   public:
+    std::string_view Copy(std::string_view s);
+    size_t bytes() const { return allocated_; }
+    void Clear() {
+      chunks_.clear();
+      left_ = 0;
+      allocated_ = 0;
+    }
+
+   private:
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    char* next_ = nullptr;
+    size_t left_ = 0, allocated_ = 0;
+  };
+  Arena arena_;
+  absl::flat_hash_map<std::string_view, uint32_t> terms_;
+  std::vector<TermState> states_;
+  std::vector<std::vector<uint8_t>> norms_;  // by field id: one byte per doc
+  StoredFieldsWriter stored_;
+  uint32_t doc_count_ = 0;
+  std::string key_scratch_;
+  std::vector<std::pair<uint32_t, std::string_view>> stored_scratch_;
+};
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_SEGMENT_BUILDER_H_

@@ -1,0 +1,175 @@
+#include "index/segment_postings.h"
+
+#include <algorithm>
+
+#include "base/coding.h"
+#include "index/file_format.h"
+
+namespace scour::index {
+
+SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos,
+                                 const TermInfo& info, uint32_t max_doc, uint8_t single_norm)
+    : post_(post), pos_(pos), pos_base_(info.positions), df_(info.df), max_doc_(max_doc) {
+  if (df_ == 1) {
+    nb_ = 0;
+    list_impact_ = PackImpact(static_cast<uint32_t>(std::min<uint64_t>(info.cf, kTfSaturated)),
+                              single_norm);
+    if (info.single_doc >= max_doc || info.cf == 0 || info.cf > UINT32_MAX) {
+      Fail();
+      return;
+    }
+    docs_[0] = info.single_doc;
+    freqs_[0] = static_cast<uint32_t>(info.cf);
+    n_ = 1;
+    idx_ = 0;
+    doc_ = docs_[0];
+    cur_block_ = 0;
+    return;
+  }
+  nb_ = df_ / kBlockSize;
+  uint64_t need = uint64_t{nb_} * kSkipEntrySize + 4;
+  if (info.postings < kHeaderSize || info.postings > post.size() ||
+      post.size() - info.postings < need) {
+    Fail();
+    return;
+  }
+  skips_ = post.data() + info.postings;
+  list_impact_ = DecodeFixed32(skips_ + size_t{nb_} * kSkipEntrySize);
+  data_ = skips_ + need;
+  LoadBlock(0);
+}
+
+bool SegmentPostings::Fail() {
+  ok_ = false;
+  doc_ = kNoMoreDocs;
+  n_ = 0;
+  idx_ = 0;
+  freqs_[0] = 1;
+  cur_block_ = nb_ + 1;
+  return false;
+}
+
+absl::Status SegmentPostings::status() const {
+  if (ok_) return absl::OkStatus();
+  return absl::DataLossError("corrupt postings (bad block, offset or doc id)");
+}
+
+uint32_t SegmentPostings::Skip(uint32_t b, int field) const {
+  return DecodeFixed32(skips_ + size_t{b} * kSkipEntrySize + 4 * field);
+}
+
+bool SegmentPostings::LoadBlock(uint32_t b) {
+  if (df_ == 1 || b > nb_ || (b == nb_ && df_ % kBlockSize == 0)) {
+    doc_ = kNoMoreDocs;
+    cur_block_ = nb_ + 1;
+    idx_ = n_ = 0;
+    return false;
+  }
+  const char* end_of_file = post_.data() + post_.size();
+  const char* p = data_ + (b == 0 ? 0 : Skip(b - 1, 1));
+  uint32_t base = b == 0 ? 0 : Skip(b - 1, 0);
+  if (p < data_ || p > end_of_file) return Fail();
+  uint32_t n;
+  if (b < nb_) {
+    const char* block_end = data_ + Skip(b, 1);
+    if (block_end > end_of_file || block_end < p) return Fail();
+    p = UnpackBlock(p, block_end, docs_);
+    if (p == nullptr) return Fail();
+    p = UnpackBlock(p, block_end, freqs_);
+    if (p == nullptr) return Fail();
+    n = kBlockSize;
+  } else {
+    n = df_ % kBlockSize;
+    p = UnpackTail(p, end_of_file, docs_, n);
+    if (p == nullptr) return Fail();
+    p = UnpackTail(p, end_of_file, freqs_, n);
+    if (p == nullptr) return Fail();
+  }
+  PrefixSum(docs_, n, base);
+  uint32_t max_doc = 0, min_delta_ok = 1;
+  for (uint32_t i = 0; i < n; ++i) {
+    max_doc = std::max(max_doc, docs_[i]);
+    freqs_[i] += 1;
+    min_delta_ok &= freqs_[i] != 0;
+  }
+  // Doc ids must stay inside the segment (they index norms and deletions).
+  if (max_doc >= max_doc_ || !min_delta_ok || (b < nb_ && docs_[n - 1] != Skip(b, 0)))
+    return Fail();
+  cur_block_ = b;
+  shallow_ = std::max(shallow_, b);
+  n_ = n;
+  idx_ = 0;
+  doc_ = docs_[0];
+  pos_group_ = -1;
+  return true;
+}
+
+DocId SegmentPostings::Advance(DocId target) {
+  if (doc_ == kNoMoreDocs) return doc_;
+  if (n_ == 0 || docs_[n_ - 1] < target) {
+    if (df_ == 1) return doc_ = kNoMoreDocs;
+    uint32_t b = cur_block_ + 1;
+    // Skip whole blocks whose last doc is below target.
+    while (b < nb_ && Skip(b, 0) < target) ++b;
+    if (!LoadBlock(b)) return doc_;
+    if (docs_[n_ - 1] < target) return LoadBlock(nb_ + 1), doc_;
+  }
+  // Branch-light scan within the block.
+  uint32_t i = idx_;
+  while (docs_[i] < target) ++i;
+  idx_ = i;
+  return doc_ = docs_[i];
+}
+
+void SegmentPostings::ShallowAdvance(DocId target) {
+  if (shallow_ < cur_block_) shallow_ = cur_block_;
+  while (shallow_ < nb_ && Skip(shallow_, 0) < target) ++shallow_;
+}
+
+DocId SegmentPostings::BlockLastDoc() const {
+  if (df_ == 1) return docs_[0] < max_doc_ ? (ok_ ? docs_[0] : kNoMoreDocs) : kNoMoreDocs;
+  if (shallow_ < nb_) return Skip(shallow_, 0);
+  if (shallow_ == nb_ && df_ % kBlockSize != 0) return max_doc_ - 1;
+  return kNoMoreDocs;
+}
+
+uint32_t SegmentPostings::BlockMaxTf() const {
+  if (df_ != 1 && shallow_ < nb_) return ImpactTf(Skip(shallow_, 3));
+  return ImpactTf(list_impact_);
+}
+
+uint8_t SegmentPostings::BlockMinNorm() const {
+  if (df_ != 1 && shallow_ < nb_) return ImpactNorm(Skip(shallow_, 3));
+  return ImpactNorm(list_impact_);
+}
+
+bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
+  out->clear();
+  if (doc_ == kNoMoreDocs) return false;
+  if (pos_group_ != static_cast<int32_t>(cur_block_)) {
+    uint64_t start = pos_base_ + (cur_block_ == 0 || df_ == 1 ? 0 : Skip(cur_block_ - 1, 2));
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n_; ++i) total += freqs_[i];
+    if (start > pos_.size() || total > pos_.size() * kBlockSize) return Fail();
+    pos_buf_.resize(total);
+    const char* p = pos_.data() + start;
+    const char* end = pos_.data() + pos_.size();
+    size_t i = 0;
+    for (; i + kBlockSize <= total && p; i += kBlockSize) p = UnpackBlock(p, end, &pos_buf_[i]);
+    if (p && i < total) p = UnpackTail(p, end, &pos_buf_[i], total - i);
+    if (p == nullptr) return Fail();
+    pos_group_ = static_cast<int32_t>(cur_block_);
+  }
+  size_t off = 0;
+  for (uint32_t i = 0; i < idx_; ++i) off += freqs_[i];
+  uint32_t f = freqs_[idx_];
+  out->resize(f);
+  uint32_t prev = 0;
+  for (uint32_t k = 0; k < f; ++k) {
+    prev += pos_buf_[off + k];
+    (*out)[k] = prev;
+  }
+  return true;
+}
+
+}  // namespace scour::index

@@ -1,0 +1,70 @@
+// SegmentPostings: a cursor over one term's on-disk postings in one segment, implementing the
+// contract of index/postings_cursor.h. Decodes one 128-doc block at a time into inline arrays
+// (no allocation per block), skips with the fixed-width skip table, and decodes positions
+// only when asked. Every offset read from disk is bounds-checked; on corruption the cursor ends
+// (doc() == kNoMoreDocs) with ok() false. Not thread-safe; cheap to create.
+#ifndef SCOUR_INDEX_SEGMENT_POSTINGS_H_
+#define SCOUR_INDEX_SEGMENT_POSTINGS_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "index/bitpack.h"
+#include "index/postings_cursor.h"
+#include "index/segment_format.h"
+
+namespace scour::index {
+
+class SegmentPostings {
+ public:
+  SegmentPostings() = default;
+  // `post` and `pos` are the whole mapped .post / .pos files; `max_doc` the segment's doc count;
+  // `single_norm` the norm of the single doc when df == 1.
+  SegmentPostings(std::string_view post, std::string_view pos, const TermInfo& info,
+                  uint32_t max_doc, uint8_t single_norm);
+
+  DocId doc() const { return doc_; }
+  uint32_t freq() const { return freqs_[idx_]; }
+  uint32_t df() const { return df_; }
+  DocId Next() {
+    if (++idx_ < n_) return doc_ = docs_[idx_];
+    return LoadBlock(cur_block_ + 1) ? doc_ : doc_;
+  }
+  DocId Advance(DocId target);
+  void ShallowAdvance(DocId target);
+  DocId BlockLastDoc() const;
+  uint32_t BlockMaxTf() const;
+  uint8_t BlockMinNorm() const;
+  uint32_t MaxTf() const { return ImpactTf(list_impact_); }
+  uint8_t MinNorm() const { return ImpactNorm(list_impact_); }
+  bool Positions(std::vector<uint32_t>* out);
+  bool ok() const { return ok_; }
+  absl::Status status() const;
+
+ private:
+  uint32_t Skip(uint32_t b, int field) const;
+  bool LoadBlock(uint32_t b);  // b == nb_ is the tail; sets doc_ = kNoMoreDocs past the end
+  bool Fail();
+
+  std::string_view post_, pos_;
+  uint64_t pos_base_ = 0;
+  const char* skips_ = nullptr;  // nb_ entries of 16 bytes
+  const char* data_ = nullptr;   // first block
+  uint32_t df_ = 0, nb_ = 0, max_doc_ = 0;
+  uint32_t list_impact_ = 0;
+  uint32_t cur_block_ = 0;  // decoded block index
+  uint32_t shallow_ = 0;    // block of the shallow pointer
+  uint32_t idx_ = 0, n_ = 0;
+  DocId doc_ = kNoMoreDocs;
+  bool ok_ = true;
+  int32_t pos_group_ = -1;  // block whose positions are decoded in pos_buf_
+  std::vector<uint32_t> pos_buf_;
+  uint32_t docs_[kBlockSize];
+  uint32_t freqs_[kBlockSize];
+};
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_SEGMENT_POSTINGS_H_

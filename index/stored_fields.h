@@ -1,0 +1,62 @@
+// Stored fields: documents packed into zstd-compressed chunks (docs/format/README.md, .store).
+// The writer keeps compressed chunks in memory until WriteTo; the reader decompresses one chunk
+// per lookup. Neither is thread-safe; a reader may be copied per thread.
+#ifndef SCOUR_INDEX_STORED_FIELDS_H_
+#define SCOUR_INDEX_STORED_FIELDS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "index/file_format.h"
+
+namespace scour::index {
+
+struct StoredField {
+  uint32_t field;
+  std::string value;
+};
+
+class StoredFieldsWriter {
+ public:
+  static constexpr size_t kChunkBytes = 16 * 1024;
+  static constexpr uint32_t kChunkDocs = 128;
+
+  // Documents must be added in doc-id order, one call per document.
+  void AddDocument(const std::vector<std::pair<uint32_t, std::string_view>>& fields);
+  size_t ram_bytes() const { return compressed_.capacity() + raw_.capacity(); }
+  absl::Status WriteTo(FramedWriter* out);
+
+ private:
+  void FlushChunk();
+  struct Chunk {
+    uint32_t first_doc;
+    uint64_t offset;  // within compressed_
+    uint32_t size, raw_size;
+  };
+  std::string raw_;
+  std::string compressed_;
+  std::vector<Chunk> chunks_;
+  uint32_t docs_ = 0, chunk_first_doc_ = 0, chunk_docs_ = 0;
+};
+
+class StoredFieldsReader {
+ public:
+  // `body` is the .store body; `body_offset` its offset in the file (chunk offsets are absolute).
+  static absl::StatusOr<StoredFieldsReader> Open(std::string_view file, std::string_view name);
+  absl::Status Get(uint32_t doc, std::vector<StoredField>* out) const;
+
+ private:
+  std::string_view file_;
+  std::string name_;
+  const char* index_ = nullptr;
+  uint32_t chunk_count_ = 0;
+};
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_STORED_FIELDS_H_
