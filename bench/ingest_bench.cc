@@ -60,8 +60,8 @@ void BM_JsonlScifactBuffer(benchmark::State& state) {
     }
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * data.size()));
-  state.counters["docs"] = benchmark::Counter(static_cast<double>(state.iterations() * kScifactDocs),
-                                              benchmark::Counter::kIsRate);
+  state.counters["docs"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * kScifactDocs), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_JsonlScifactBuffer)->Unit(benchmark::kMillisecond);
 

@@ -49,7 +49,9 @@ bool IsBlank(std::string_view line) {
 
 // "FILE:LINE[:COL]: message" as InvalidArgument (col 0 = no column).
 absl::Status RecordError(const RecordOrigin& origin, uint64_t col, std::string_view message) {
-  if (col == 0) return absl::InvalidArgumentError(absl::StrCat(origin.file, ":", origin.line, ": ", Av(message)));
+  if (col == 0)
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin.file, ":", origin.line, ": ", Av(message)));
   return absl::InvalidArgumentError(
       absl::StrCat(origin.file, ":", origin.line, ":", col, ": ", Av(message)));
 }
@@ -69,7 +71,8 @@ absl::Status CheckUtf8(std::string_view text, size_t base_offset, RecordOrigin* 
   uint64_t col;
   LineColumn(text, bad, &origin->line, &col);
   if (base_offset > 0 && origin->line == 1) col += base_offset;
-  return RecordError(*origin, col, absl::StrCat("invalid UTF-8 at byte offset ", base_offset + bad));
+  return RecordError(*origin, col,
+                     absl::StrCat("invalid UTF-8 at byte offset ", base_offset + bad));
 }
 
 class FormatParser {
@@ -116,16 +119,18 @@ class JsonlParser : public FormatParser, private JsonMemberHandler {
     if (!parser_.Parse(line, this)) {
       const JsonError& e = parser_.error();
       const uint64_t at = skipped + e.offset;
-      return RecordError(*origin_, at + 1,
-                         e.invalid_utf8 ? absl::StrCat("invalid UTF-8 at byte offset ", offset + at)
-                                        : e.message);
+      return RecordError(
+          *origin_, at + 1,
+          e.invalid_utf8 ? absl::StrCat("invalid UTF-8 at byte offset ", offset + at) : e.message);
     }
     doc->fields.resize(num_fields_);
     if (!seen_id_) {
-      return RecordError(*origin_, 0, absl::StrFormat("missing id field \"%s\"", policy_->id_field));
+      return RecordError(*origin_, 0,
+                         absl::StrFormat("missing id field \"%s\"", policy_->id_field));
     }
     if (doc->id.empty()) {
-      return RecordError(*origin_, 0, absl::StrFormat("empty id (field \"%s\")", policy_->id_field));
+      return RecordError(*origin_, 0,
+                         absl::StrFormat("empty id (field \"%s\")", policy_->id_field));
     }
     return true;
   }
@@ -318,7 +323,8 @@ class TsvParser : public FormatParser {
     }
     doc->fields.resize(num_fields);
     if (doc->id.empty()) {
-      return RecordError(*origin_, 0, absl::StrFormat("empty id (column \"%s\")", policy_->id_field));
+      return RecordError(*origin_, 0,
+                         absl::StrFormat("empty id (column \"%s\")", policy_->id_field));
     }
     return true;
   }
@@ -609,8 +615,8 @@ absl::StatusOr<std::unique_ptr<DocumentReader>> OpenReader(const std::string& pa
       SCOUR_ASSIGN_OR_RETURN(const int first, src->PeekFirstNonBlank());
       format = first == '{' ? Format::kJsonl : Format::kText;
     }
-    auto reader = std::make_unique<MultiReader>(std::move(policy), format,
-                                                std::vector<InputFile>{}, 0);
+    auto reader =
+        std::make_unique<MultiReader>(std::move(policy), format, std::vector<InputFile>{}, 0);
     reader->SetFirst(std::move(src), std::string(kStdinName), format);
     return reader;
   }
@@ -632,8 +638,8 @@ absl::StatusOr<std::unique_ptr<DocumentReader>> OpenReader(const std::string& pa
   SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> src, ByteSource::OpenFile(path));
   const Format format = options.format == Format::kAuto ? FormatForPath(path) : options.format;
   const uint64_t total = src->size_hint();
-  auto reader = std::make_unique<MultiReader>(std::move(policy), format,
-                                              std::vector<InputFile>{}, total);
+  auto reader =
+      std::make_unique<MultiReader>(std::move(policy), format, std::vector<InputFile>{}, total);
   reader->SetFirst(std::move(src), path, format);
   return reader;
 }
@@ -647,8 +653,8 @@ absl::StatusOr<std::unique_ptr<DocumentReader>> OpenBufferReader(std::string_vie
     format = FormatForExtension(Extension(display_name));
     if (format == Format::kAuto) format = FormatForContent(data);
   }
-  auto reader = std::make_unique<MultiReader>(std::move(policy), format,
-                                              std::vector<InputFile>{}, data.size());
+  auto reader = std::make_unique<MultiReader>(std::move(policy), format, std::vector<InputFile>{},
+                                              data.size());
   reader->SetFirst(ByteSource::FromBuffer(data), std::move(display_name), format);
   return reader;
 }

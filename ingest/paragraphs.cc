@@ -13,13 +13,11 @@ namespace {
 // Debian's Abseil has its own string_view type.
 inline absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-
 // Tags that start or end a paragraph (both <x> and </x>); every other tag is removed in place.
 constexpr std::array<std::string_view, 30> kBlockTags = {
-    "p",     "div",     "ul",     "ol",     "li",     "h1",      "h2",         "h3",
-    "h4",    "h5",      "h6",     "blockquote", "pre", "table",  "tr",         "td",
-    "th",    "thead",   "tbody",  "section", "article", "header", "footer",    "hr",
-    "dl",    "dt",      "dd",     "nav",     "aside",   "figcaption"};
+    "p",       "div",        "ul",     "ol",    "li", "h1", "h2", "h3",    "h4",    "h5",
+    "h6",      "blockquote", "pre",    "table", "tr", "td", "th", "thead", "tbody", "section",
+    "article", "header",     "footer", "hr",    "dl", "dt", "dd", "nav",   "aside", "figcaption"};
 
 // text.find(needle, from), answered from the memo when an earlier search covers it. Searches
 // only move forward, so this keeps repeated failed searches from going quadratic.
@@ -35,7 +33,9 @@ size_t MemoFind(std::string_view text, std::string_view needle, size_t from,
 
 enum class TagKind { kNone, kBlock, kBreak, kInline, kSkipContent };
 
-inline bool IsHSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+inline bool IsHSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 inline bool IsSpace(char c) { return IsHSpace(c) || c == '\n'; }
 inline bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 

@@ -100,8 +100,8 @@ class TempDir {
 // ---- formats ----
 
 TEST(Format, Names) {
-  for (Format f : {Format::kAuto, Format::kJsonl, Format::kTsv, Format::kText,
-                   Format::kParagraphs}) {
+  for (Format f :
+       {Format::kAuto, Format::kJsonl, Format::kTsv, Format::kText, Format::kParagraphs}) {
     auto parsed = ParseFormat(FormatName(f));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, f);
@@ -156,8 +156,8 @@ TEST(Jsonl, NamedFieldsStoreAndIdField) {
   o.id_field = "key";
   o.fields = {"body", "missing"};
   o.store = std::vector<std::string>{"title"};
-  const auto items = ReadBuffer(
-      R"({"key":"k","title":"T","body":"B","other":"O","n":[1]})", "x.jsonl", o);
+  const auto items =
+      ReadBuffer(R"({"key":"k","title":"T","body":"B","other":"O","n":[1]})", "x.jsonl", o);
   ASSERT_EQ(items.size(), 1u);
   ASSERT_TRUE(items[0].ok) << items[0].error;
   EXPECT_EQ(items[0].doc.id, "k");
@@ -175,16 +175,16 @@ TEST(Jsonl, NamedFieldsStoreAndIdField) {
 
 TEST(Jsonl, RecordErrorsNameFileLineAndContinue) {
   const std::string data =
-      "{\"id\":\"a\",\"text\":\"ok\"}\n"          // 1
-      "{\"id\":\"b\",\"text\":\"x\"\n"             // 2 malformed (unterminated object)
-      "{\"text\":\"no id\"}\n"                     // 3 missing id
-      "{\"id\":7,\"text\":\"x\"}\n"                // 4 id not a string
-      "{\"id\":\"e\",\"text\":\"caf\xC3\"}\n"      // 5 invalid UTF-8
+      "{\"id\":\"a\",\"text\":\"ok\"}\n"                // 1
+      "{\"id\":\"b\",\"text\":\"x\"\n"                  // 2 malformed (unterminated object)
+      "{\"text\":\"no id\"}\n"                          // 3 missing id
+      "{\"id\":7,\"text\":\"x\"}\n"                     // 4 id not a string
+      "{\"id\":\"e\",\"text\":\"caf\xC3\"}\n"           // 5 invalid UTF-8
       "{\"id\":\"f\",\"text\":\"x\",\"text\":\"y\"}\n"  // 6 duplicate key
-      "[1]\n"                                      // 7 not an object
-      "{\"id\":\"h\"} x\n"                         // 8 trailing garbage
-      "{\"id\":\"\"}\n"                            // 9 empty id
-      "{\"id\":\"j\",\"text\":\"last\"}\n";        // 10
+      "[1]\n"                                           // 7 not an object
+      "{\"id\":\"h\"} x\n"                              // 8 trailing garbage
+      "{\"id\":\"\"}\n"                                 // 9 empty id
+      "{\"id\":\"j\",\"text\":\"last\"}\n";             // 10
   const auto items = ReadBuffer(data, "f.jsonl");
   ASSERT_EQ(items.size(), 10u);
   EXPECT_TRUE(items[0].ok);
@@ -302,8 +302,8 @@ TEST(Text, WholeBufferIsOneDocument) {
 TEST(Paragraphs, IdsAndLines) {
   ReaderOptions o;
   o.format = Format::kParagraphs;
-  const auto items = ReadBuffer("First para\ncontinues.\n\n<p>Second</p><p>Third &amp; last</p>\n",
-                                "doc", o);
+  const auto items =
+      ReadBuffer("First para\ncontinues.\n\n<p>Second</p><p>Third &amp; last</p>\n", "doc", o);
   ASSERT_EQ(items.size(), 3u);
   EXPECT_EQ(items[0].doc.id, "doc#1");
   EXPECT_EQ(Value(items[0].doc, "text"), "First para continues.");
@@ -341,7 +341,8 @@ void WithStdin(const std::string& content, Fn fn) {
   std::thread writer([&] {
     size_t off = 0;
     while (off < content.size()) {
-      const ssize_t n = ::write(fds[1], content.data() + off, std::min<size_t>(content.size() - off, 70000));
+      const ssize_t n =
+          ::write(fds[1], content.data() + off, std::min<size_t>(content.size() - off, 70000));
       if (n <= 0) break;
       off += static_cast<size_t>(n);
     }

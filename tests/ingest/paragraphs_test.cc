@@ -95,7 +95,8 @@ size_t RegexParagraphCount(const std::string& text) {
 }
 
 TEST(Paragraphs, ReportExtract) {
-  const std::string text = ReadFile(std::string(SCOUR_SOURCE_DIR) + "/corpus/source/report-extract.txt");
+  const std::string text =
+      ReadFile(std::string(SCOUR_SOURCE_DIR) + "/corpus/source/report-extract.txt");
   ASSERT_EQ(text.size(), 52486u);
   const V paras = Split(text);
   EXPECT_EQ(paras.size(), RegexParagraphCount(text));
@@ -144,7 +145,8 @@ TEST(Paragraphs, ReportExtract) {
           const std::string head = sentence.substr(0, k), tail = sentence.substr(k + 1);
           bool ends = false, starts = false;
           for (const std::string& p : plain) {
-            ends |= p.size() >= head.size() && p.compare(p.size() - head.size(), head.size(), head) == 0;
+            ends |= p.size() >= head.size() &&
+                    p.compare(p.size() - head.size(), head.size(), head) == 0;
             starts |= p.rfind(tail, 0) == 0;
           }
           cut = ends && starts;
@@ -163,9 +165,9 @@ TEST(Paragraphs, ReportExtract) {
       "committee in 2017.",
   };
   for (const char* k : kKnown) {
-    EXPECT_TRUE(std::any_of(paras.begin(), paras.end(),
-                            [&](const std::string& p) { return p.find(k) != std::string::npos; }))
-        << k;
+    EXPECT_TRUE(std::any_of(paras.begin(), paras.end(), [&](const std::string& p) {
+      return p.find(k) != std::string::npos;
+    })) << k;
   }
 }
 

@@ -67,11 +67,11 @@ TEST(Utf8, MatchesReferenceOnRandomBytes) {
 }
 
 TEST(Utf8, KnownBadSequences) {
-  EXPECT_EQ(FindInvalidUtf8("abc\xC0\xAF"), 3u);              // overlong '/'
-  EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);             // encoded surrogate
-  EXPECT_EQ(FindInvalidUtf8("ok\xF4\x90\x80\x80"), 2u);       // above U+10FFFF
-  EXPECT_EQ(FindInvalidUtf8("12345678\xE2\x82"), 8u);         // truncated at the end
-  EXPECT_EQ(FindInvalidUtf8("\xE2\x82\xAC euro"), 8u);  // valid: the size
+  EXPECT_EQ(FindInvalidUtf8("abc\xC0\xAF"), 3u);         // overlong '/'
+  EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);        // encoded surrogate
+  EXPECT_EQ(FindInvalidUtf8("ok\xF4\x90\x80\x80"), 2u);  // above U+10FFFF
+  EXPECT_EQ(FindInvalidUtf8("12345678\xE2\x82"), 8u);    // truncated at the end
+  EXPECT_EQ(FindInvalidUtf8("\xE2\x82\xAC euro"), 8u);   // valid: the size
   EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80 \xE4\xB8\xAD"));
 }
 
