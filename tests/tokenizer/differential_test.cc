@@ -6,6 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/tokenizer/test_util.h"
+#include "tokenizer/ascii_segmenter.h"
 #include "tokenizer/chain.h"
 #include "tokenizer/segmenter.h"
 #include "tokenizer/utf8.h"
@@ -168,6 +169,32 @@ TEST_F(Differential, RandomMixedScripts) {
   for (size_t i = 0; i < 12; ++i) weights[i] = 10;
   for (int i = 0; i < 20000; ++i) {
     if (!Compare(RandomText(rng, 1 + rng() % 60, alphabet, weights))) return;
+  }
+}
+
+}  // namespace
+}  // namespace scour::tokenizer
+
+namespace scour::tokenizer {
+namespace {
+
+// The block-mask scanner against the byte-at-a-time reference, at every alignment and length.
+TEST(AsciiSegmenter, BitScanMatchesScalar) {
+  std::mt19937 rng(99);
+  const std::string alphabet = "aZ@_09.,;:' \n-$\"\x7f\x01";
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::string s(rng() % 300, ' ');
+    const int bias = rng() % 3;  // 0: mostly letters, 1: mixed, 2: mostly separators
+    for (char& c : s) {
+      const size_t r = rng() % alphabet.size();
+      c = bias == 0 && rng() % 4 ? 'a' : bias == 2 && rng() % 4 ? ' ' : alphabet[r];
+    }
+    const size_t from = s.empty() ? 0 : rng() % (s.size() + 1);
+    const size_t to = from + (s.size() == from ? 0 : rng() % (s.size() - from + 1));
+    std::vector<std::pair<size_t, size_t>> a, b;
+    SegmentAscii(s, from, to, [&](size_t x, size_t y) { a.emplace_back(x, y); });
+    SegmentAsciiScalar(s, from, to, [&](size_t x, size_t y) { b.emplace_back(x, y); });
+    ASSERT_EQ(a, b) << s << " from " << from << " to " << to;
   }
 }
 
