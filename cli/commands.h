@@ -20,6 +20,11 @@ using CommandRegistrar = void (*)(CLI::App& app, CommandResult& result);
 
 void RegisterAnalyze(CLI::App& app, CommandResult& result);
 void RegisterEval(CLI::App& app, CommandResult& result);
+void RegisterIndex(CLI::App& app, CommandResult& result);
+void RegisterDelete(CLI::App& app, CommandResult& result);
+void RegisterMerge(CLI::App& app, CommandResult& result);
+void RegisterStats(CLI::App& app, CommandResult& result);
+void RegisterCheck(CLI::App& app, CommandResult& result);
 
 }  // namespace scour::cli
 

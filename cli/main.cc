@@ -12,6 +12,11 @@ int main(int argc, char** argv) {
   for (scour::cli::CommandRegistrar reg : {
            &scour::cli::RegisterAnalyze,
            &scour::cli::RegisterEval,
+           &scour::cli::RegisterIndex,
+           &scour::cli::RegisterDelete,
+           &scour::cli::RegisterMerge,
+           &scour::cli::RegisterStats,
+           &scour::cli::RegisterCheck,
        }) {
     reg(app, result);
   }
