@@ -363,6 +363,38 @@ TEST(SnippetTest, Utf8BoundariesAtEveryWindowSize) {
   }
 }
 
+TEST(SnippetTest, GluedPunctuationIsCutAtCodePoints) {
+  Analyzer a = English();
+  std::string dashes;
+  for (int i = 0; i < 10; ++i) dashes += "—";  // 30 bytes, no word characters
+  const std::string text = "word " + dashes + "target" + dashes + " more words";
+  SnippetQuery q;
+  q.terms = {"target"};
+  for (size_t w : {1, 6, 10, 20, 40}) {
+    Snippet s = Make(&a, text, q, Brackets(w));
+    ASSERT_EQ(SpanTexts(text, s), std::vector<std::string>{"target"});
+    // Some of the dashes glued to the word are shown, cut between code points.
+    EXPECT_LT(s.window_start, text.find("target"));
+    EXPECT_GT(s.window_end, text.find("target") + 6);
+    CheckInvariants(&a, text, q, Brackets(w), s);
+  }
+}
+
+TEST(SnippetTest, PhraseNeedsConsecutivePositions) {
+  // With stopwords dropped, "bank of china" leaves a position gap between "bank" and "china":
+  // not an occurrence of the phrase [bank, china], which "bank china" is.
+  AnalyzerOptions opts;
+  opts.stopwords = true;
+  auto a = Analyzer::Create(opts);
+  ASSERT_TRUE(a.ok()) << a.status();
+  const std::string text = "the Bank of China and the bank China";
+  SnippetQuery q;
+  q.phrases = {{"bank", "china"}};
+  Snippet s = Make(&*a, text, q, Brackets());
+  EXPECT_EQ(SpanTexts(text, s), std::vector<std::string>{"bank China"});
+  CheckInvariants(&*a, text, q, Brackets(), s);
+}
+
 TEST(SnippetTest, PrefersWindowWithMoreDistinctTerms) {
   Analyzer a = English();
   // "party" many times early; "party", "committee" and "secretary" only near the end.
