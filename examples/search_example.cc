@@ -83,8 +83,20 @@ absl::Status Show(const std::string& path) {
   for (const scour::Token& t : tokens) std::cout << " " << t.term;
   std::cout << "\n";
 
-  // TODO(searcher): include/scour/searcher.h is not there yet. Once scour::Searcher exists, search
-  // here, e.g. Search("fox grapes", SearchOptions{}) and print each hit's id, score and title.
+  // TODO(searcher): include/scour/searcher.h has landed but libscour does not build its
+  // implementation yet. Once it does, add #include "scour/searcher.h", uncomment this, and extend
+  // check_output() in tests/package/package_test.sh (fable-1 must be the top hit):
+  //
+  //   absl::StatusOr<std::unique_ptr<scour::Searcher>> searcher = scour::Searcher::Create(*reader);
+  //   if (!searcher.ok()) return searcher.status();
+  //   scour::SearchOptions options;  // BM25, top 10, stored fields loaded
+  //   absl::StatusOr<scour::SearchResults> results = (*searcher)->Search("fox grapes", options);
+  //   if (!results.ok()) return results.status();
+  //   for (const scour::Hit& hit : results->hits) {
+  //     const std::string* hit_title = hit.document.Get("title");
+  //     std::cout << "hit " << hit.id << " " << hit.score << " " << (hit_title ? *hit_title : "")
+  //               << "\n";
+  //   }
   return absl::OkStatus();
 }
 
