@@ -10,7 +10,8 @@
 namespace scour::tokenizer {
 
 absl::StatusOr<std::unique_ptr<IcuSegmenter>> IcuSegmenter::Create(size_t window_bytes) {
-  std::unique_ptr<IcuSegmenter> s(new IcuSegmenter(std::max<size_t>(window_bytes, 16)));
+  std::unique_ptr<IcuSegmenter> s(
+      new IcuSegmenter(std::clamp<size_t>(window_bytes, 16, size_t{1} << 30)));
   UErrorCode status = U_ZERO_ERROR;
   s->bi_.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
   if (U_FAILURE(status) || s->bi_ == nullptr) {
@@ -35,7 +36,10 @@ absl::Status IcuSegmenter::Segment(std::string_view text, size_t from, size_t to
       }
       // Boundaries at or before `limit` are final; beyond it the window end may still matter
       // (a word cut in two, a dictionary choice seeing half a phrase).
-      const size_t limit = last ? e : e - std::min<size_t>(w / 4, 512);
+      // ICU positions are int32_t: a window never grows past 1 GiB; at that size its end is
+      // taken as a boundary (a segment longer than 1 GiB is split there).
+      const bool forced = w >= (size_t{1} << 30);
+      const size_t limit = last || forced ? e : e - std::min<size_t>(w / 4, 512);
       UErrorCode status = U_ZERO_ERROR;
       utext_openUTF8(&ut_, text.data() + s, static_cast<int64_t>(e - s), &status);
       bi_->setText(&ut_, status);

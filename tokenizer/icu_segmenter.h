@@ -21,7 +21,7 @@ inline constexpr size_t kDefaultIcuWindowBytes = 32 * 1024;
 
 class IcuSegmenter {
  public:
-  // window_bytes >= 16; small windows are for tests that exercise the window seams.
+  // window_bytes is clamped to [16, 1 GiB]; small windows are for tests of the window seams.
   static absl::StatusOr<std::unique_ptr<IcuSegmenter>> Create(
       size_t window_bytes = kDefaultIcuWindowBytes);
   ~IcuSegmenter();
