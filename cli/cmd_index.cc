@@ -22,7 +22,7 @@ struct IndexArgs {
   std::vector<std::string> inputs;
   std::string format = "auto";
   std::string id_field = "id";
-  std::string fields, store;
+  std::string fields, store, combine;
   std::string language = "english";
   bool stopwords = false;
   size_t ram_mb = 256;
@@ -36,6 +36,23 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
+// Replaces the indexed fields named in `from` by one indexed, unstored field `name` holding
+// their values joined by "\n" in the order of `from`; the originals stay stored if they were.
+void CombineFields(const std::string& name, const std::vector<std::string>& from, Document* doc) {
+  Field combined{name, "", true, false};
+  bool any = false;
+  for (const std::string& f : from)
+    for (Field& field : doc->fields)
+      if (field.name == f && field.indexed) {
+        if (any) combined.value += '\n';
+        combined.value += field.value;
+        field.indexed = false;
+        any = true;
+      }
+  std::erase_if(doc->fields, [](const Field& f) { return !f.indexed && !f.stored; });
+  if (any) doc->fields.push_back(std::move(combined));
+}
+
 int RunIndex(const IndexArgs& a, bool language_given) {
   ingest::ReaderOptions ropts;
   auto format = ingest::ParseFormat(a.format);
@@ -43,7 +60,22 @@ int RunIndex(const IndexArgs& a, bool language_given) {
   ropts.format = *format;
   ropts.id_field = a.id_field;
   ropts.fields = SplitList(a.fields);
-  if (!a.store.empty()) ropts.store = SplitList(a.store);
+  if (a.store == "none") {
+    ropts.store = std::vector<std::string>{};
+  } else if (!a.store.empty()) {
+    ropts.store = SplitList(a.store);
+  }
+  // --combine NAME=F1,F2,...: index those fields as one field NAME, joined by "\n" (the peers'
+  // "body = title + \n + text"), so phrases may cross the boundary as in Lucene's set-up.
+  std::string combined_name;
+  std::vector<std::string> combined_from;
+  if (!a.combine.empty()) {
+    auto eq = a.combine.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == a.combine.size())
+      return PrintError("--combine expects NAME=FIELD,FIELD,...", kExitUsage);
+    combined_name = a.combine.substr(0, eq);
+    combined_from = SplitList(a.combine.substr(eq + 1));
+  }
 
   IndexWriterOptions wopts;
   wopts.analyzer.language = a.language;
@@ -106,6 +138,7 @@ int RunIndex(const IndexArgs& a, bool language_given) {
         ++skipped;
         continue;
       }
+      if (!combined_from.empty()) CombineFields(combined_name, combined_from, &doc);
       absl::Status s = (*writer)->AddDocument(std::move(doc));
       if (!s.ok()) {
         progress.Finish();
@@ -152,7 +185,10 @@ void RegisterIndex(CLI::App& app, CommandResult& result) {
   cmd->add_option("--id-field", args->id_field, "JSONL/TSV field holding the document id")
       ->capture_default_str();
   cmd->add_option("--fields", args->fields, "Comma-separated text fields to index (default: all)");
-  cmd->add_option("--store", args->store, "Comma-separated fields to store (default: all)");
+  cmd->add_option("--store", args->store,
+                  "Comma-separated fields to store (default: all; none: only the id)");
+  cmd->add_option("--combine", args->combine,
+                  "NAME=F1,F2: index fields F1, F2 together as one field NAME (joined by a newline)");
   auto* lang = cmd->add_option("--language", args->language,
                                "Stemming language (a libstemmer name, or none); new index only")
                    ->capture_default_str();

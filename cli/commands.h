@@ -25,6 +25,8 @@ void RegisterDelete(CLI::App& app, CommandResult& result);
 void RegisterMerge(CLI::App& app, CommandResult& result);
 void RegisterStats(CLI::App& app, CommandResult& result);
 void RegisterCheck(CLI::App& app, CommandResult& result);
+void RegisterSearch(CLI::App& app, CommandResult& result);
+void RegisterBench(CLI::App& app, CommandResult& result);
 
 }  // namespace scour::cli
 

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
            &scour::cli::RegisterMerge,
            &scour::cli::RegisterStats,
            &scour::cli::RegisterCheck,
+           &scour::cli::RegisterSearch,
+           &scour::cli::RegisterBench,
        }) {
     reg(app, result);
   }

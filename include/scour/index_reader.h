@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -26,7 +28,7 @@ struct ReaderOptions {
   bool verify_checksums = false;
 };
 
-struct StoredDocument {
+struct SCOUR_EXPORT StoredDocument {
   std::string id;
   std::vector<std::pair<std::string, std::string>> fields;  // name, value (stored fields only)
   // Value of field `name`, or nullptr.

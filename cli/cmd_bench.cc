@@ -1,0 +1,196 @@
+// scour bench: runs a query log against an index and reports latency percentiles and QPS.
+// Query construction follows ../shared/peers (docs/PERFORMANCE.md): `or` and `and` take the
+// analysed, de-duplicated terms; `phrase` keeps every term in order (slop 0); a one-term query
+// is a term query; a query with no terms is skipped. Only execution is timed (the parse and
+// plan happen before, as the peers time only IndexSearcher.search).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cli/cli_util.h"
+#include "cli/commands.h"
+#include "cli/ranking_flags.h"
+#include "engine/plan.h"
+#include "engine/searcher_internal.h"
+#include "eval/trec_io.h"
+#include "index/reader_impl.h"
+#include "nlohmann/json.hpp"
+#include "scour/index_reader.h"
+
+namespace scour::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchArgs {
+  std::string index, queries, mode = "or", run_out;
+  size_t k = 10;
+  int reps = 5;
+  double warmup_secs = 2.0;
+  bool json = false;
+  RankingFlags ranking;
+};
+
+struct Prepared {
+  std::string qid;
+  std::unique_ptr<engine::PlanNode> plan;
+};
+
+int RunBench(const BenchArgs& a) {
+  if (a.mode != "or" && a.mode != "and" && a.mode != "phrase")
+    return PrintError("--mode must be or, and or phrase", kExitUsage);
+  auto reader = IndexReader::Open(a.index);
+  if (!reader.ok()) return PrintError(reader.status());
+  const IndexReader::Impl& index = (*reader)->impl();
+  auto topics = eval::ReadTopicsFile(a.queries);
+  if (!topics.ok()) return PrintError(topics.status());
+  auto analyzer = Analyzer::Create((*reader)->analyzer_options());
+  if (!analyzer.ok()) return PrintError(analyzer.status());
+
+  RankingOptions ropts;
+  if (absl::Status s = ToRankingOptions(a.ranking, &ropts); !s.ok()) return PrintError(s, kExitUsage);
+  auto ranker = engine::ParseRanking(ropts);
+  if (!ranker.ok()) return PrintError(ranker.status(), kExitUsage);
+  engine::PlanOptions popts;
+  popts.ranker = *ranker;
+  popts.field_weights = ropts.field_weights;
+  for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
+    if (index.FieldStats(f).sum_total_tf > 0) popts.default_fields.push_back(f);
+
+  std::vector<Prepared> queries;
+  size_t skipped = 0;
+  for (const eval::Topic& t : *topics) {
+    std::vector<Token> toks;
+    if (absl::Status s = analyzer->Analyze(t.title, &toks); !s.ok()) {
+      std::fprintf(stderr, "scour: query %s: %s\n", t.qid.c_str(), std::string(s.message()).c_str());
+      ++skipped;
+      continue;
+    }
+    engine::QueryPtr q;
+    if (toks.empty()) {
+      ++skipped;
+      continue;
+    }
+    if (a.mode == "phrase" && toks.size() > 1) {
+      std::vector<engine::PhraseTerm> terms;
+      for (const Token& tk : toks) terms.push_back({tk.term, tk.position - toks[0].position});
+      q = engine::QueryNode::Phrase("", std::move(terms));
+    } else {
+      std::vector<std::string> terms;
+      for (const Token& tk : toks)
+        if (std::find(terms.begin(), terms.end(), tk.term) == terms.end()) terms.push_back(tk.term);
+      if (terms.size() == 1) {
+        q = engine::QueryNode::Term("", terms[0]);
+      } else {
+        std::vector<engine::BooleanClause> clauses;
+        for (auto& term : terms)
+          clauses.push_back({a.mode == "and" ? engine::Occur::kMust : engine::Occur::kShould,
+                             engine::QueryNode::Term("", term)});
+        q = engine::QueryNode::Boolean(std::move(clauses));
+      }
+    }
+    auto plan = engine::BuildPlan(*q, index, popts);
+    if (!plan.ok()) return PrintError(plan.status());
+    queries.push_back({t.qid, *std::move(plan)});
+  }
+  if (queries.empty()) return PrintError("no runnable queries", kExitUsage);
+
+  std::vector<engine::ExecResult> last(queries.size());
+  auto pass = [&](std::vector<double>* lat) -> absl::Status {
+    for (size_t i = 0; i < queries.size(); ++i) {
+      auto t0 = Clock::now();
+      auto r = engine::Execute(*queries[i].plan, index, a.k, false);
+      auto t1 = Clock::now();
+      if (!r.ok()) return r.status();
+      if (lat) lat->push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+      last[i] = *std::move(r);
+    }
+    return absl::OkStatus();
+  };
+  // Warm-up: at least one pass, then whole passes until warmup_secs have passed.
+  auto w0 = Clock::now();
+  int warm_passes = 0;
+  do {
+    if (absl::Status s = pass(nullptr); !s.ok()) return PrintError(s);
+    ++warm_passes;
+  } while (std::chrono::duration<double>(Clock::now() - w0).count() < a.warmup_secs);
+
+  std::vector<double> lat;
+  std::vector<double> rep_means;
+  auto t0 = Clock::now();
+  for (int r = 0; r < a.reps; ++r) {
+    size_t before = lat.size();
+    if (absl::Status s = pass(&lat); !s.ok()) return PrintError(s);
+    double sum = 0;
+    for (size_t i = before; i < lat.size(); ++i) sum += lat[i];
+    rep_means.push_back(sum / (lat.size() - before));
+  }
+  double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::vector<double> sorted = lat;
+  std::sort(sorted.begin(), sorted.end());
+  auto pct = [&](double p) {  // nearest rank, as the peers' harnesses
+    size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
+    return sorted[std::max<size_t>(rank, 1) - 1];
+  };
+  double mean = 0;
+  for (double v : lat) mean += v;
+  mean /= lat.size();
+  size_t zero_hits = 0;
+  double returned = 0;
+  for (const auto& r : last) {
+    zero_hits += r.top.empty();
+    returned += r.top.size();
+  }
+  if (!a.run_out.empty()) {
+    FILE* f = std::fopen(a.run_out.c_str(), "w");
+    if (!f) return PrintError(absl::StrCat("cannot write ", a.run_out));
+    for (size_t i = 0; i < queries.size(); ++i)
+      for (size_t r = 0; r < last[i].top.size(); ++r) {
+        auto doc = (*reader)->Document(last[i].top[r].doc);
+        std::fprintf(f, "%s Q0 %s %zu %.6f scour\n", queries[i].qid.c_str(),
+                     doc.ok() ? doc->id.c_str() : "?", r + 1, last[i].top[r].score);
+      }
+    std::fclose(f);
+  }
+  const double qps = lat.size() / wall;
+  if (a.json) {
+    nlohmann::json j = {{"engine", "scour"}, {"mode", a.mode}, {"queries", queries.size()},
+                        {"skipped", skipped}, {"reps", a.reps}, {"k", a.k},
+                        {"p50_us", pct(50)}, {"p90_us", pct(90)}, {"p99_us", pct(99)},
+                        {"mean_us", mean}, {"max_us", sorted.back()}, {"qps", qps},
+                        {"zero_hit_queries", zero_hits}, {"mean_returned", returned / queries.size()},
+                        {"warmup_passes", warm_passes}, {"rep_mean_us", rep_means}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("mode %s: %zu queries (%zu skipped) x %d reps, k=%zu\n", a.mode.c_str(),
+                queries.size(), skipped, a.reps, a.k);
+    std::printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  mean %.1f  max %.1f\n", pct(50), pct(90),
+                pct(99), mean, sorted.back());
+    std::printf("qps %.0f (one thread); zero-hit queries %zu; warm-up passes %d\n", qps, zero_hits,
+                warm_passes);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterBench(CLI::App& app, CommandResult& result) {
+  auto a = std::make_shared<BenchArgs>();
+  CLI::App* cmd = app.add_subcommand("bench", "Time a query log: latency percentiles and QPS");
+  cmd->add_option("--index", a->index, "Index directory")->required();
+  cmd->add_option("--queries", a->queries, "qid<TAB>query file")->required();
+  cmd->add_option("--mode", a->mode, "or, and or phrase")->capture_default_str();
+  cmd->add_option("-k", a->k, "Hits per query")->capture_default_str();
+  cmd->add_option("--repeat", a->reps, "Timed passes over the log")->capture_default_str();
+  cmd->add_option("--warmup-secs", a->warmup_secs, "Warm-up time (at least one pass)")->capture_default_str();
+  cmd->add_option("--run", a->run_out, "Write the last pass as a TREC run");
+  cmd->add_flag("--json", a->json, "JSON output");
+  AddRankingFlags(cmd, &a->ranking);
+  cmd->callback([a, &result] { result.exit_code = RunBench(*a); });
+}
+
+}  // namespace scour::cli

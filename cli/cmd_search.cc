@@ -1,0 +1,206 @@
+// scour search: one query, or a batch of `qid<TAB>query` lines, against an index; results as
+// text (ranked hits with highlighted snippets), JSON lines, or a TREC run.
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "cli/cli_util.h"
+#include "cli/commands.h"
+#include "cli/ranking_flags.h"
+#include "eval/trec_io.h"
+#include "nlohmann/json.hpp"
+#include "scour/index_reader.h"
+#include "scour/searcher.h"
+
+namespace scour::cli {
+namespace {
+
+struct SearchArgs {
+  std::string index;
+  std::string query;
+  std::string queries_file;
+  size_t k = 10;
+  bool and_mode = false;
+  std::string format = "text";
+  bool explain = false, count = false, verify = false;
+  std::string fields;         // stored fields to show
+  std::string search_fields;  // default fields for unqualified terms
+  std::string snippet_field;
+  std::string tag = "scour";
+  std::string color = "auto";
+  RankingFlags ranking;
+};
+
+// The trec_eval-safe form of an id (whitespace would split the column).
+std::string TrecId(std::string id) {
+  for (char& c : id)
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') c = '_';
+  return id;
+}
+
+std::string PickSnippetField(const IndexReader& reader, const std::string& wanted) {
+  if (!wanted.empty()) return wanted;
+  // The longest-on-average text field makes the best snippet source.
+  std::string best;
+  double best_len = -1;
+  for (const auto& f : reader.field_statistics()) {
+    double len = f.docs_with_field ? double(f.sum_total_tf) / f.docs_with_field : 0;
+    if (len > best_len) best = f.name, best_len = len;
+  }
+  return best;
+}
+
+void PrintText(const SearchResults& r, const SearchArgs& a, const std::vector<std::string>& show,
+               bool color) {
+  if (!r.note.empty()) std::printf("note: %s\n", r.note.c_str());
+  if (r.total_is_exact) std::printf("%llu matching documents\n", static_cast<unsigned long long>(r.total_hits));
+  for (size_t i = 0; i < r.hits.size(); ++i) {
+    const Hit& h = r.hits[i];
+    if (color)
+      std::printf("\x1b[1m%zu. %s\x1b[0m  \x1b[2m%.4f\x1b[0m\n", i + 1, h.id.c_str(), h.score);
+    else
+      std::printf("%zu. %s  %.4f\n", i + 1, h.id.c_str(), h.score);
+    for (const auto& name : show)
+      if (const std::string* v = h.document.Get(name)) std::printf("   %s: %s\n", name.c_str(), v->c_str());
+    if (!h.snippet.empty()) std::printf("   %s\n", h.snippet.c_str());
+    if (!h.explanation.empty()) {
+      for (absl::string_view line : absl::StrSplit(h.explanation, '\n', absl::SkipEmpty()))
+        std::printf("   | %s\n", std::string(line).c_str());
+    }
+  }
+  if (r.hits.empty() && r.note.empty()) std::printf("no matching documents\n");
+}
+
+void PrintJson(const SearchResults& r, const std::string& qid, const std::vector<std::string>& show) {
+  for (size_t i = 0; i < r.hits.size(); ++i) {
+    const Hit& h = r.hits[i];
+    nlohmann::json j;
+    if (!qid.empty()) j["qid"] = qid;
+    j["rank"] = i + 1;
+    j["id"] = h.id;
+    j["score"] = h.score;
+    nlohmann::json fields = nlohmann::json::object();
+    for (const auto& [name, value] : h.document.fields)
+      if (show.empty() || std::find(show.begin(), show.end(), name) != show.end()) fields[name] = value;
+    j["fields"] = fields;
+    if (!h.snippet.empty()) {
+      j["snippet"] = h.snippet;
+      j["highlights"] = h.highlights;
+    }
+    if (!h.explanation.empty()) j["explanation"] = h.explanation;
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  }
+}
+
+void PrintTrec(const SearchResults& r, const std::string& qid, const std::string& tag) {
+  for (size_t i = 0; i < r.hits.size(); ++i)
+    std::printf("%s Q0 %s %zu %.6f %s\n", qid.c_str(), TrecId(r.hits[i].id).c_str(), i + 1,
+                r.hits[i].score, tag.c_str());
+}
+
+int RunSearch(const SearchArgs& a) {
+  if (a.format != "text" && a.format != "json" && a.format != "trec")
+    return PrintError("--format must be text, json or trec", kExitUsage);
+  if (a.query.empty() == a.queries_file.empty())
+    return PrintError("give either a QUERY or --queries FILE", kExitUsage);
+  SearchOptions opts;
+  opts.k = a.k;
+  opts.default_and = a.and_mode;
+  opts.explain = a.explain;
+  opts.count = a.count;
+  if (absl::Status s = ToRankingOptions(a.ranking, &opts.ranking); !s.ok()) return PrintError(s, kExitUsage);
+  for (absl::string_view f : absl::StrSplit(a.search_fields, ',', absl::SkipEmpty()))
+    opts.default_fields.emplace_back(f);
+  std::vector<std::string> show;
+  for (absl::string_view f : absl::StrSplit(a.fields, ',', absl::SkipEmpty())) show.emplace_back(f);
+
+  auto reader = IndexReader::Open(a.index, {.verify_checksums = a.verify});
+  if (!reader.ok()) return PrintError(reader.status());
+  for (const auto& f : show) {
+    auto names = (*reader)->field_names();
+    if (std::find(names.begin(), names.end(), f) == names.end())
+      return PrintError(absl::StrCat("--fields: unknown field \"", f, "\""), kExitUsage);
+  }
+  auto searcher = Searcher::Create(*reader);
+  if (!searcher.ok()) return PrintError(searcher.status());
+
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  const bool color = a.color == "always" || (a.color == "auto" && tty);
+  if (a.format == "text") {
+    opts.snippet_field = PickSnippetField(**reader, a.snippet_field);
+    opts.highlight_open = color ? "\x1b[1;31m" : "[";
+    opts.highlight_close = color ? "\x1b[0m" : "]";
+  } else if (a.format == "json") {
+    opts.snippet_field = PickSnippetField(**reader, a.snippet_field);
+    opts.highlight_open = opts.highlight_close = "";
+  } else {
+    opts.load_stored = false;
+  }
+
+  std::vector<eval::Topic> topics;
+  if (!a.queries_file.empty()) {
+    auto t = eval::ReadTopicsFile(a.queries_file);
+    if (!t.ok()) return PrintError(t.status());
+    topics = *std::move(t);
+  } else {
+    topics.push_back(eval::Topic{"1", a.query, "", ""});
+  }
+  int rc = kExitOk;
+  for (const eval::Topic& t : topics) {
+    auto r = (*searcher)->Search(t.title, opts);
+    if (!r.ok()) {
+      if (!a.queries_file.empty())
+        std::fprintf(stderr, "scour: query %s: %s\n", t.qid.c_str(), std::string(r.status().message()).c_str());
+      else
+        std::fprintf(stderr, "scour: %s", std::string(r.status().message()).c_str());
+      if (a.queries_file.empty()) {
+        std::fprintf(stderr, "\n");
+        return absl::IsInvalidArgument(r.status()) ? kExitUsage : kExitFailure;
+      }
+      rc = absl::IsInvalidArgument(r.status()) ? kExitUsage : kExitFailure;
+      continue;
+    }
+    if (!r->note.empty() && a.format != "text")
+      std::fprintf(stderr, "scour: query %s: note: %s\n", t.qid.c_str(), r->note.c_str());
+    if (a.format == "text") {
+      if (topics.size() > 1) std::printf("== %s: %s\n", t.qid.c_str(), t.title.c_str());
+      PrintText(*r, a, show, color);
+    } else if (a.format == "json") {
+      PrintJson(*r, a.queries_file.empty() ? "" : t.qid, show);
+    } else {
+      PrintTrec(*r, t.qid, a.tag);
+    }
+  }
+  return rc;
+}
+
+}  // namespace
+
+void RegisterSearch(CLI::App& app, CommandResult& result) {
+  auto a = std::make_shared<SearchArgs>();
+  CLI::App* cmd = app.add_subcommand("search", "Search an index (query language: docs/QUERY.md)");
+  cmd->add_option("--index", a->index, "Index directory")->required();
+  cmd->add_option("query", a->query, "The query");
+  cmd->add_option("--queries", a->queries_file, "Batch: a file of qid<TAB>query lines (or TREC topics)");
+  cmd->add_option("-k", a->k, "Number of hits")->capture_default_str();
+  cmd->add_flag("--and", a->and_mode, "Juxtaposed terms must all match (default: any)");
+  cmd->add_option("--format", a->format, "text, json (one object per hit per line) or trec")
+      ->capture_default_str();
+  cmd->add_flag("--explain", a->explain, "Break each score into its per-term parts");
+  cmd->add_flag("--count", a->count, "Also count all matching documents (exact)");
+  cmd->add_option("--fields", a->fields, "Stored fields to show, e.g. company");
+  cmd->add_option("--search-fields", a->search_fields, "Fields searched by unqualified terms (default: all)");
+  cmd->add_option("--snippet-field", a->snippet_field, "Stored field for snippets (default: the longest)");
+  cmd->add_option("--tag", a->tag, "Run tag for --format trec")->capture_default_str();
+  cmd->add_option("--color", a->color, "auto, always or never")->capture_default_str();
+  cmd->add_flag("--verify", a->verify, "Verify every checksum while opening the index");
+  AddRankingFlags(cmd, &a->ranking);
+  cmd->callback([a, &result] { result.exit_code = RunSearch(*a); });
+}
+
+}  // namespace scour::cli

@@ -1,0 +1,37 @@
+#include "cli/ranking_flags.h"
+
+#include <cstdlib>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace scour::cli {
+
+void AddRankingFlags(CLI::App* cmd, RankingFlags* f) {
+  cmd->add_option("--ranker", f->ranker, "bm25 (Lucene's), bm25-robertson, bm25+, bm25l")
+      ->capture_default_str();
+  cmd->add_option("--k1", f->k1, "BM25 k1")->capture_default_str();
+  cmd->add_option("--b", f->b, "BM25 b")->capture_default_str();
+  cmd->add_option("--delta", f->delta, "BM25+/BM25L delta (default: 1.0 / 0.5)");
+  cmd->add_option("--weights", f->weights, "Per-field weights, e.g. title=2,text=1");
+}
+
+absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
+  out->ranker = f.ranker;
+  out->k1 = f.k1;
+  out->b = f.b;
+  out->delta = f.delta;
+  out->field_weights.clear();
+  for (absl::string_view part : absl::StrSplit(f.weights, ',', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    float w;
+    if (kv.first.empty() || !absl::SimpleAtof(kv.second, &w) || !(w >= 0))
+      return absl::InvalidArgumentError(
+          absl::StrCat("--weights: expected FIELD=WEIGHT (weight >= 0), got \"", part, "\""));
+    out->field_weights.emplace_back(std::string(kv.first), w);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace scour::cli

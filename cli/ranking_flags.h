@@ -1,0 +1,25 @@
+// The ranking flags shared by search, bench and eval: --ranker --k1 --b --delta --weights.
+#ifndef SCOUR_CLI_RANKING_FLAGS_H_
+#define SCOUR_CLI_RANKING_FLAGS_H_
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "scour/searcher.h"
+
+namespace scour::cli {
+
+struct RankingFlags {
+  std::string ranker = "bm25";
+  float k1 = 0.9f, b = 0.4f, delta = -1.0f;
+  std::string weights;  // "title=2,text=1"
+};
+
+void AddRankingFlags(CLI::App* cmd, RankingFlags* f);
+// Fills `out`; InvalidArgument for a malformed --weights.
+absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out);
+
+}  // namespace scour::cli
+
+#endif  // SCOUR_CLI_RANKING_FLAGS_H_

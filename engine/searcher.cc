@@ -1,0 +1,172 @@
+#include "scour/searcher.h"
+
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "engine/plan.h"
+#include "engine/query_parser.h"
+#include "engine/searcher_internal.h"
+#include "engine/snippet.h"
+#include "index/reader_impl.h"
+
+namespace scour {
+
+struct Searcher::Impl {
+  std::shared_ptr<const IndexReader> reader;
+  // Query analysis and snippets need an Analyzer, which is single-threaded: one per call would
+  // cost ICU/Snowball set-up each time, so a small pool.
+  mutable std::mutex mu;
+  mutable std::vector<std::unique_ptr<Analyzer>> analyzers;
+
+  std::unique_ptr<Analyzer> TakeAnalyzer() const {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      if (!analyzers.empty()) {
+        auto a = std::move(analyzers.back());
+        analyzers.pop_back();
+        return a;
+      }
+    }
+    auto a = Analyzer::Create(reader->analyzer_options());
+    return a.ok() ? std::make_unique<Analyzer>(*std::move(a)) : nullptr;
+  }
+  void ReturnAnalyzer(std::unique_ptr<Analyzer> a) const {
+    std::lock_guard<std::mutex> l(mu);
+    analyzers.push_back(std::move(a));
+  }
+};
+
+namespace engine {
+
+absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& o) {
+  RankerParams p;
+  if (o.ranker == "bm25" || o.ranker == "lucene" || o.ranker == "bm25-lucene") {
+    p.kind = RankerKind::kLuceneBm25;
+  } else if (o.ranker == "bm25-robertson" || o.ranker == "robertson") {
+    p.kind = RankerKind::kBm25;
+  } else if (o.ranker == "bm25+" || o.ranker == "bm25plus") {
+    p.kind = RankerKind::kBm25Plus;
+  } else if (o.ranker == "bm25l") {
+    p.kind = RankerKind::kBm25L;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown ranker \"", o.ranker, "\" (rankers: bm25, bm25-robertson, bm25+, bm25l)"));
+  }
+  if (!(o.k1 >= 0) || !(o.b >= 0 && o.b <= 1))
+    return absl::InvalidArgumentError("ranking: need k1 >= 0 and 0 <= b <= 1");
+  p.k1 = o.k1;
+  p.b = o.b;
+  p.delta = o.delta;
+  return p;
+}
+
+absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
+                                      std::string_view query, const SearchOptions& options) {
+  const IndexReader::Impl& index = reader.impl();
+  PreparedQuery pq;
+  SCOUR_ASSIGN_OR_RETURN(pq.ranker, ParseRanking(options.ranking));
+  ParseOptions popts;
+  popts.default_and = options.default_and;
+  popts.fields = reader.field_names();
+  ParseResult parsed = ParseQuery(query, AnalyzeWith(analyzer), popts);
+  if (!parsed.ok()) {
+    return absl::Status(parsed.error->code,
+                        absl::StrCat("query: ", parsed.error->ToString(), "\n",
+                                     RenderQueryError(query, *parsed.error)));
+  }
+  pq.parsed = parsed.query->ToString();
+  pq.note = parsed.note;
+  PlanOptions plan_opts;
+  plan_opts.ranker = pq.ranker;
+  plan_opts.field_weights = options.ranking.field_weights;
+  for (const auto& [name, w] : options.ranking.field_weights)
+    if (index.manifest.FieldId(name) <= 0)
+      return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
+  if (options.default_fields.empty()) {
+    // Every field that has tokens somewhere.
+    for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
+      if (index.FieldStats(f).sum_total_tf > 0) plan_opts.default_fields.push_back(f);
+  } else {
+    for (const auto& name : options.default_fields) {
+      int id = index.manifest.FieldId(name);
+      if (id <= 0) return absl::InvalidArgumentError(absl::StrCat("unknown field \"", name, "\""));
+      plan_opts.default_fields.push_back(static_cast<uint32_t>(id));
+    }
+  }
+  SCOUR_ASSIGN_OR_RETURN(pq.plan, BuildPlan(*parsed.query, index, plan_opts));
+  return pq;
+}
+
+}  // namespace engine
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+const IndexReader& Searcher::reader() const { return *impl_->reader; }
+
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(
+    std::shared_ptr<const IndexReader> reader) {
+  if (reader == nullptr) return absl::InvalidArgumentError("Searcher::Create: null reader");
+  auto impl = std::make_unique<Impl>();
+  impl->reader = std::move(reader);
+  auto a = Analyzer::Create(impl->reader->analyzer_options());
+  if (!a.ok()) return a.status();
+  impl->analyzers.push_back(std::make_unique<Analyzer>(*std::move(a)));
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+}
+
+absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
+                                               const SearchOptions& options) const {
+  const IndexReader& reader = *impl_->reader;
+  std::unique_ptr<Analyzer> analyzer = impl_->TakeAnalyzer();
+  if (!analyzer) return absl::InternalError("cannot create the index's analyzer");
+  struct Return {
+    const Impl* impl;
+    std::unique_ptr<Analyzer>* a;
+    ~Return() { impl->ReturnAnalyzer(std::move(*a)); }
+  } give_back{impl_.get(), &analyzer};
+
+  SCOUR_ASSIGN_OR_RETURN(engine::PreparedQuery pq,
+                         engine::Prepare(reader, analyzer.get(), query, options));
+  SearchResults results;
+  results.parsed_query = pq.parsed;
+  results.note = pq.note;
+  SCOUR_ASSIGN_OR_RETURN(engine::ExecResult exec,
+                         engine::Execute(*pq.plan, reader.impl(), options.k, options.count));
+  results.total_hits = options.count ? exec.count : exec.top.size();
+  results.total_is_exact = options.count;
+
+  engine::SnippetQuery sq;
+  if (!options.snippet_field.empty())
+    engine::CollectHighlightTerms(*pq.plan, &sq.terms, &sq.phrases, &sq.prefixes);
+  engine::SnippetOptions sopts;
+  sopts.max_bytes = options.snippet_bytes;
+  sopts.open = options.highlight_open;
+  sopts.close = options.highlight_close;
+
+  for (const engine::ScoredDoc& d : exec.top) {
+    Hit hit;
+    hit.doc = d.doc;
+    hit.score = d.score;
+    SCOUR_ASSIGN_OR_RETURN(StoredDocument doc, reader.Document(d.doc));
+    hit.id = doc.id;
+    if (!options.snippet_field.empty()) {
+      if (const std::string* text = doc.Get(options.snippet_field)) {
+        SCOUR_ASSIGN_OR_RETURN(engine::Snippet s,
+                               engine::MakeSnippet(analyzer.get(), *text, sq, sopts));
+        hit.snippet = std::move(s.text);
+        hit.highlights = std::move(s.spans);
+      }
+    }
+    if (options.explain) {
+      SCOUR_ASSIGN_OR_RETURN(hit.explanation,
+                             engine::Explain(*pq.plan, reader.impl(), d.doc, pq.ranker));
+    }
+    if (options.load_stored) hit.document = std::move(doc);
+    results.hits.push_back(std::move(hit));
+  }
+  return results;
+}
+
+}  // namespace scour

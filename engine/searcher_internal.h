@@ -1,0 +1,30 @@
+// The Searcher's two halves, exposed inside the repository so `scour bench` can time execution
+// alone (parsing and planning outside the timed region, as the peers' harnesses do).
+#ifndef SCOUR_ENGINE_SEARCHER_INTERNAL_H_
+#define SCOUR_ENGINE_SEARCHER_INTERNAL_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "engine/plan.h"
+#include "scour/analyzer.h"
+#include "scour/searcher.h"
+
+namespace scour::engine {
+
+struct PreparedQuery {
+  std::unique_ptr<PlanNode> plan;
+  RankerParams ranker;
+  std::string parsed;  // canonical query text
+  std::string note;
+};
+
+absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& options);
+absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
+                                      std::string_view query, const SearchOptions& options);
+
+}  // namespace scour::engine
+
+#endif  // SCOUR_ENGINE_SEARCHER_INTERNAL_H_

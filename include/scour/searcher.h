@@ -1,0 +1,84 @@
+// Searcher: runs queries in the query language (docs/QUERY.md) against an IndexReader snapshot
+// and returns ranked hits (BM25 and variants, docs/SCORING.md) with stored fields, snippets and
+// optional score explanations. Thread-safe: one Searcher may serve many threads.
+#ifndef SCOUR_SEARCHER_H_
+#define SCOUR_SEARCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "scour/export.h"
+#include "scour/index_reader.h"
+
+namespace scour {
+
+struct RankingOptions {
+  // "bm25" (Lucene 8's BM25, the default), "bm25-robertson", "bm25+", "bm25l".
+  std::string ranker = "bm25";
+  float k1 = 0.9f;
+  float b = 0.4f;
+  float delta = -1.0f;  // BM25+/BM25L; negative = the ranker's default
+  // Per-field weights (multiply that field's term scores); fields not listed weigh 1.
+  std::vector<std::pair<std::string, float>> field_weights;
+};
+
+struct SearchOptions {
+  size_t k = 10;
+  bool default_and = false;         // juxtaposed terms must all match (AND) instead of OR
+  RankingOptions ranking;
+  std::vector<std::string> default_fields;  // fields searched by unqualified terms; empty = all
+  bool count = false;               // compute the exact number of matching documents
+  bool explain = false;             // fill Hit::explanation
+  bool load_stored = true;          // fill Hit::document
+  // Snippets from this stored field ("" = none).
+  std::string snippet_field;
+  size_t snippet_bytes = 220;
+  std::string highlight_open = "[", highlight_close = "]";
+};
+
+struct Hit {
+  uint64_t doc = 0;  // internal id in the reader's snapshot
+  std::string id;    // external id
+  float score = 0;
+  StoredDocument document;   // when load_stored
+  std::string snippet;       // when snippet_field is set
+  std::vector<std::pair<uint32_t, uint32_t>> highlights;  // byte ranges in the snippet field
+  std::string explanation;   // when explain
+};
+
+struct SearchResults {
+  std::vector<Hit> hits;       // best first; ties broken by smaller internal id
+  uint64_t total_hits = 0;     // exact when SearchOptions::count, else hits.size()
+  bool total_is_exact = false;
+  std::string parsed_query;    // canonical form of the parsed query
+  std::string note;            // e.g. why nothing was searched (query analysed to nothing)
+};
+
+class SCOUR_EXPORT Searcher {
+ public:
+  static absl::StatusOr<std::unique_ptr<Searcher>> Create(std::shared_ptr<const IndexReader> reader);
+  ~Searcher();
+
+  // Errors: InvalidArgument for a syntax error (the message has the column, the query and a
+  // caret line under the error), an unknown field or a bad ranking option; DataLoss for a
+  // corrupt index.
+  absl::StatusOr<SearchResults> Search(std::string_view query, const SearchOptions& options) const;
+
+  const IndexReader& reader() const;
+
+  struct Impl;
+
+ private:
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace scour
+
+#endif  // SCOUR_SEARCHER_H_
