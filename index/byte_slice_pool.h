@@ -96,7 +96,7 @@ class ByteSlicePool {
   // never handed out, so limit == 0 can mean "no slice yet".
   uint32_t Allocate(uint32_t size) {
     uint32_t in_page = used_ & (kPageSize - 1);
-    if (pages_.empty() || in_page + size > kPageSize) {
+    if ((used_ >> kPageBits) >= pages_.size() || in_page + size > kPageSize) {
       pages_.push_back(std::make_unique<uint8_t[]>(kPageSize));
       used_ = static_cast<uint32_t>((pages_.size() - 1) << kPageBits);
       if (used_ == 0) used_ = 8;
