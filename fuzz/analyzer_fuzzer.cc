@@ -1,0 +1,63 @@
+// libFuzzer entry point: arbitrary bytes through the Analyzer. The first byte picks the language
+// and stopwords. Invalid UTF-8 must be InvalidArgument; otherwise tokens must be sane (positions
+// consecutive from 0, non-empty terms, in-bounds increasing offsets, at most kMaxTokenBytes of
+// input each) and ForEachToken must agree with Analyze.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scour/analyzer.h"
+
+namespace {
+
+scour::Analyzer& Get(int which) {
+  static const char* const kLangs[] = {"english", "none", "german", "porter"};
+  static std::vector<scour::Analyzer>* analyzers = [] {
+    auto* v = new std::vector<scour::Analyzer>;
+    for (int i = 0; i < 8; ++i) {
+      auto a = scour::Analyzer::Create({.language = kLangs[i % 4], .stopwords = i >= 4});
+      if (!a.ok()) std::abort();
+      v->push_back(std::move(*a));
+    }
+    return v;
+  }();
+  return (*analyzers)[which & 7];
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  scour::Analyzer& a = Get(data[0]);
+  const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+  std::vector<scour::Token> tokens;
+  const absl::Status s = a.Analyze(text, &tokens, 7);
+  if (!s.ok()) {
+    if (s.code() != absl::StatusCode::kInvalidArgument || !tokens.empty()) std::abort();
+    return 0;
+  }
+  uint32_t last_end = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const scour::Token& t = tokens[i];
+    if (t.term.empty() || t.position != 7 + i) std::abort();
+    if (t.start >= t.end || t.end > text.size() || t.start < last_end) std::abort();
+    if (t.end - t.start > scour::Analyzer::kMaxTokenBytes) std::abort();
+    last_end = t.end;
+  }
+  size_t n = 0;
+  bool same = true;
+  const absl::Status s2 = a.ForEachToken(
+      text,
+      [&](std::string_view term, uint32_t pos, uint32_t start, uint32_t end) {
+        if (n >= tokens.size() || term != tokens[n].term || pos != tokens[n].position ||
+            start != tokens[n].start || end != tokens[n].end)
+          same = false;
+        ++n;
+      },
+      7);
+  if (!s2.ok() || !same || n != tokens.size()) std::abort();
+  return 0;
+}

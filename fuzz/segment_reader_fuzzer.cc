@@ -1,0 +1,193 @@
+// libFuzzer entry point for the segment readers. A small valid index is built once in memory;
+// each input replaces the body of ONE of its files (the first byte picks which: .info, .tdict,
+// .post, .pos, .norms, .store, .del or the MANIFEST) and is framed with a correct header and CRC,
+// so the parsers behind the checksum are what gets fuzzed. The segment is then opened and every
+// term, posting, position, norm and stored document is read, and CheckIndex runs. Any outcome
+// but a crash, hang or sanitizer report is fine.
+// With SCOUR_FUZZ_WRITE_SEEDS=<dir> in the environment, the unmodified files are written there
+// as seeds (scripts/fuzz.sh does this) and the process exits.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/coding.h"
+#include "base/crc32c.h"
+#include "index/checker.h"
+#include "index/directory.h"
+#include "index/file_format.h"
+#include "index/manifest.h"
+#include "index/segment_format.h"
+#include "index/segment_reader.h"
+#include "scour/index_writer.h"
+
+namespace {
+
+using scour::index::Directory;
+using scour::index::FileKind;
+
+struct Base {
+  std::vector<std::pair<std::string, std::string>> files;  // name, bytes
+  scour::index::SegmentRef ref;
+};
+
+constexpr int kNumSlots = 8;
+const char* const kExt[kNumSlots] = {"info", "tdict", "post", "pos", "norms", "store", "del", ""};
+const FileKind kKinds[kNumSlots] = {FileKind::kSegmentInfo, FileKind::kTermDict,
+                                    FileKind::kPostings,    FileKind::kPositions,
+                                    FileKind::kNorms,       FileKind::kStored,
+                                    FileKind::kDeletes,     FileKind::kManifest};
+
+const Base& GetBase() {
+  static const Base* base = [] {
+    auto* b = new Base;
+    auto dir = scour::index::NewMemDirectory();
+    scour::IndexWriterOptions opt;
+    opt.threads = 1;
+    opt.auto_merge = false;
+    opt.analyzer.language = "none";
+    auto w = scour::IndexWriter::Open(dir.get(), opt);
+    if (!w.ok()) std::abort();
+    for (int i = 0; i < 300; ++i) {  // > 128 docs so some postings have full blocks
+      scour::Document d;
+      d.id = "d" + std::to_string(i);
+      std::string text = "common";
+      for (int k = 1; k <= 6; ++k)
+        if (i % k == 0) text += " t" + std::to_string(k) + " common";
+      d.fields.push_back({"title", "title " + std::to_string(i % 7)});
+      d.fields.push_back({"text", text});
+      if (!(*w)->AddDocument(d).ok()) std::abort();
+    }
+    if (!(*w)->Commit().ok()) std::abort();
+    for (int i = 0; i < 300; i += 17)
+      if (!(*w)->DeleteDocument("d" + std::to_string(i)).ok()) std::abort();
+    if (!(*w)->Commit().ok()) std::abort();
+    w->reset();
+    auto m = scour::index::ReadManifest(dir.get());
+    if (!m.ok() || m->segments.size() != 1) std::abort();
+    b->ref = m->segments[0];
+    auto names = dir->List();
+    if (!names.ok()) std::abort();
+    for (const std::string& n : *names) {
+      auto f = dir->Open(n);
+      if (!f.ok()) std::abort();
+      b->files.emplace_back(n, std::string((*f)->data()));
+    }
+    return b;
+  }();
+  return *base;
+}
+
+std::string SlotName(const Base& b, int slot) {
+  if (slot == 7) return scour::index::kManifestName;
+  if (slot == 6) return scour::index::DeletesFile(b.ref.number, b.ref.del_gen);
+  return scour::index::SegmentFile(b.ref.number, kExt[slot]);
+}
+
+std::string Frame(FileKind kind, std::string_view body) {
+  std::string out;
+  out.append("SCR1");
+  scour::PutFixed32(&out, static_cast<uint32_t>(kind));
+  scour::PutFixed32(&out, scour::index::kFormatVersion);
+  out.append(body);
+  const uint64_t len = out.size();
+  scour::PutFixed64(&out, len);
+  scour::PutFixed32(&out, scour::crc32c::Value(out.substr(0, len)));
+  out.append("1RCS");
+  return out;
+}
+
+void ReadEverything(Directory* dir, const scour::index::SegmentRef& ref) {
+  auto seg = scour::index::SegmentReader::Open(dir, ref, /*verify_checksums=*/true);
+  if (!seg.ok()) return;
+  const auto& s = **seg;
+  std::vector<uint32_t> positions;
+  uint64_t sink = 0;
+  for (auto it = s.dict().Seek(""); it.Valid(); it.Next()) {
+    std::string_view key = it.key();
+    scour::ByteReader r(key);
+    const uint32_t field = r.Varint32();
+    if (!r.ok()) break;
+    auto p = s.Postings(field, it.info());
+    sink += p.MaxTf() + p.MinNorm();
+    for (auto d = p.doc(); d != scour::index::kNoMoreDocs; d = p.Next()) {
+      sink += p.freq() + s.IsDeleted(d < s.max_doc() ? d : 0);
+      if (!p.Positions(&positions)) break;
+      for (uint32_t x : positions) sink += x;
+      sink += p.BlockLastDoc() + p.BlockMaxTf() + p.BlockMinNorm();
+    }
+    // Skipping paths too.
+    auto q = s.Postings(field, it.info());
+    for (uint32_t target = 0; q.doc() != scour::index::kNoMoreDocs; target += 97) {
+      q.ShallowAdvance(target);
+      q.Advance(target);
+    }
+    (void)s.Lookup(field, key.substr(key.size() - r.remaining()));
+  }
+  for (const auto& f : s.info().fields) {
+    const uint8_t* n = s.norms(f.field);
+    if (n != nullptr)
+      for (uint32_t d = 0; d < s.max_doc(); ++d) sink += n[d];
+  }
+  std::vector<scour::index::StoredField> stored;
+  for (uint32_t d = 0; d < s.max_doc(); ++d) {
+    if (!s.Stored(d, &stored).ok()) continue;
+    for (const auto& f : stored) sink += f.value.size();
+  }
+  (void)s.FindId("d1");
+  (void)s.FindId("nope");
+  if (sink == 0xFFFFFFFFFFFFFFFFull) std::fputc(' ', stderr);  // keep the reads
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  const Base& b = GetBase();
+  if (const char* out = std::getenv("SCOUR_FUZZ_WRITE_SEEDS")) {
+    for (int slot = 0; slot < kNumSlots; ++slot) {
+      const std::string name = SlotName(b, slot);
+      for (const auto& [n, bytes] : b.files) {
+        if (n != name) continue;
+        auto body = scour::index::CheckFrame(bytes, kKinds[slot], n);
+        if (!body.ok()) std::abort();
+        const std::string path = std::string(out) + "/seed_" + std::to_string(slot);
+        FILE* f = std::fopen(path.c_str(), "wb");
+        if (f == nullptr) std::abort();
+        const char c = static_cast<char>(slot);
+        std::fwrite(&c, 1, 1, f);
+        std::fwrite(body->data(), 1, body->size(), f);
+        std::fclose(f);
+      }
+    }
+    std::exit(0);
+  }
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const Base& b = GetBase();
+  const int slot = data[0] % kNumSlots;
+  const std::string target = SlotName(b, slot);
+  const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
+  auto dir = scour::index::NewMemDirectory();
+  for (const auto& [name, bytes] : b.files) {
+    auto f = dir->Create(name);
+    if (!f.ok()) std::abort();
+    const std::string content = name == target ? Frame(kKinds[slot], body) : bytes;
+    if (!(*f)->Append(content).ok() || !(*f)->Close().ok()) std::abort();
+  }
+  scour::index::SegmentRef ref = b.ref;
+  if (slot == 7) {  // a fuzzed manifest: open whatever it names
+    auto m = scour::index::ReadManifest(dir.get());
+    if (m.ok())
+      for (const auto& r : m->segments) ReadEverything(dir.get(), r);
+  } else {
+    ReadEverything(dir.get(), ref);
+  }
+  (void)scour::index::CheckIndex(dir.get());
+  return 0;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (-fsanitize=fuzzer,address,undefined) in build/fuzz and
+# runs each for N seconds (default 60) over its seed corpus fuzz/corpus/<target>/. New inputs
+# go to build/fuzz/corpus/<target>/ (the committed seeds are not modified); crashes to
+# build/fuzz/artifacts/<target>/. Usage: scripts/fuzz.sh [seconds] [target ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_TARGET="${1:-60}"
+shift || true
+TARGETS=("$@")
+if [ ${#TARGETS[@]} -eq 0 ]; then
+  TARGETS=(query_parser_fuzzer jsonl_reader_fuzzer tsv_reader_fuzzer segment_reader_fuzzer
+           analyzer_fuzzer)
+fi
+BUILD=build/fuzz
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  -DSCOUR_BUILD_FUZZERS=ON -DSCOUR_BUILD_TESTS=OFF -DSCOUR_BUILD_BENCHMARKS=OFF \
+  -DSCOUR_BUILD_CLI=OFF -DSCOUR_INSTALL=OFF -DSCOUR_SANITIZE=address,undefined \
+  -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link >/dev/null
+cmake --build "$BUILD" -j2 --target "${TARGETS[@]}"
+
+# The segment reader's seeds are the files of a small index, written by the fuzzer itself.
+mkdir -p fuzz/corpus/segment_reader_fuzzer
+if [ -z "$(ls -A fuzz/corpus/segment_reader_fuzzer)" ]; then
+  SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/segment_reader_fuzzer "$BUILD/fuzz/segment_reader_fuzzer" \
+    -runs=0 >/dev/null 2>&1 || true
+fi
+
+status=0
+for t in "${TARGETS[@]}"; do
+  seeds="fuzz/corpus/$t"
+  [ -d "$seeds" ] || seeds="fuzz/corpus/${t%_fuzzer}"
+  mkdir -p "$seeds" "$BUILD/corpus/$t" "$BUILD/artifacts/$t"
+  echo "== $t: ${SECONDS_PER_TARGET}s over $seeds"
+  log="$BUILD/$t.log"
+  if ! "$BUILD/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+      -max_len=65536 -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/$t/" \
+      "$BUILD/corpus/$t" "$seeds" >"$log" 2>&1; then
+    echo "!! $t FAILED (see $log and $BUILD/artifacts/$t/)"
+    tail -n 40 "$log"
+    status=1
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$log" | sed "s/^/   /" || true
+done
+exit $status
