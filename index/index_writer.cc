@@ -504,7 +504,10 @@ absl::Status IndexWriter::DeleteDocument(std::string_view id) {
 
 absl::Status IndexWriter::Commit() {
   SCOUR_RETURN_IF_ERROR(impl_->CommitSession());
-  if (impl_->options.auto_merge) SCOUR_RETURN_IF_ERROR(impl_->MaybeMerge(0, false));
+  // The commit is durable here. The automatic merge that follows changes no document, so its
+  // failure must not report the commit as failed (the caller would think its documents lost);
+  // the next commit retries it. ForceMerge reports merge errors.
+  if (impl_->options.auto_merge) (void)impl_->MaybeMerge(0, false);
   return absl::OkStatus();
 }
 
