@@ -1,0 +1,737 @@
+// Searcher end to end against brute force: random indexes (several segments, deletions,
+// updates, one or two fields) and random queries of every kind; the top-k ids and scores must
+// equal an independent exhaustive BM25 scorer over the re-analysed stored text, counts must be
+// exact, and phrase hits must equal a naive scan. Plus the home corpus and the error paths.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "index/directory.h"
+#include "index/norms.h"
+#include "ingest/document_reader.h"
+#include "scour/analyzer.h"
+#include "scour/index_reader.h"
+#include "scour/index_writer.h"
+#include "scour/searcher.h"
+
+namespace scour {
+namespace {
+
+constexpr double kK1 = 0.9, kB = 0.4;
+
+// ------------------------------------------------------------------ the reference collection
+
+// One internal document as the index holds it (live or deleted-but-not-merged).
+struct PhysDoc {
+  std::string id;
+  bool live = false;
+  std::map<std::string, std::vector<std::string>> tokens;  // field -> terms by position
+};
+
+struct FieldRef {
+  uint64_t n = 0;       // docs with >= 1 token in the field (deleted included)
+  uint64_t sum_tf = 0;  // tokens (deleted included)
+  std::map<std::string, uint64_t> df;
+};
+
+struct Collection {
+  std::vector<PhysDoc> docs;  // by internal id
+  std::map<std::string, FieldRef> fields;
+  std::vector<std::string> default_fields;  // fields with tokens
+  std::map<std::string, double> field_weights;
+
+  double Idf(const std::string& f, const std::string& term) const {
+    const FieldRef& fr = fields.at(f);
+    auto it = fr.df.find(term);
+    const double df = it == fr.df.end() ? 0.0 : double(it->second);
+    return std::log(1.0 + (double(fr.n) - df + 0.5) / (df + 0.5));
+  }
+  // BM25 (Lucene) of frequency `tf` in doc `d`'s field `f`, with `idf` and `boost`.
+  double Bm25(const std::string& f, size_t d, double tf, double idf, double boost) const {
+    const FieldRef& fr = fields.at(f);
+    const double avgdl = double(fr.sum_tf) / double(fr.n);
+    const uint32_t len = static_cast<uint32_t>(docs[d].tokens.at(f).size());
+    const double dl = index::NormToLength(index::LengthToNorm(len));
+    const double k = kK1 * ((1 - kB) + kB * dl / avgdl);
+    return boost * idf * tf / (tf + k);
+  }
+  double Weight(const std::string& f) const {
+    auto it = field_weights.find(f);
+    return it == field_weights.end() ? 1.0 : it->second;
+  }
+};
+
+// Reads every internal doc back (stored fields are kept for deleted docs until a merge) and
+// re-analyses it: the statistics then include deleted docs exactly as the index's do.
+Collection LoadCollection(const IndexReader& reader) {
+  Collection c;
+  Analyzer a = *Analyzer::Create(reader.analyzer_options());
+  for (uint64_t d = 0; d < reader.max_doc(); ++d) {
+    auto stored = reader.Document(d);
+    EXPECT_TRUE(stored.ok()) << stored.status();
+    PhysDoc doc;
+    doc.id = stored->id;
+    auto found = reader.Find(doc.id);
+    doc.live = found.ok() && *found == d;
+    for (const auto& [name, value] : stored->fields) {
+      std::vector<Token> toks;
+      auto& seq = doc.tokens[name];
+      EXPECT_TRUE(a.Analyze(value, &toks, static_cast<uint32_t>(seq.size())).ok());
+      for (const Token& t : toks) {
+        EXPECT_EQ(t.position, seq.size());
+        seq.push_back(t.term);
+      }
+    }
+    for (const auto& [name, seq] : doc.tokens) {
+      FieldRef& fr = c.fields[name];
+      if (seq.empty()) continue;
+      fr.n++;
+      fr.sum_tf += seq.size();
+      std::set<std::string> distinct(seq.begin(), seq.end());
+      for (const auto& t : distinct) fr.df[t]++;
+    }
+    c.docs.push_back(std::move(doc));
+  }
+  for (const auto& [name, fr] : c.fields)
+    if (fr.sum_tf > 0) c.default_fields.push_back(name);
+  return c;
+}
+
+// ------------------------------------------------------------------ random queries
+
+enum class Kind { kTerm, kPhrase, kPrefix, kBool };
+enum class Occ { kMust, kShould, kMustNot };
+
+struct Q {
+  Kind kind = Kind::kTerm;
+  std::string field;               // "" = default fields
+  std::vector<std::string> words;  // term: 1, phrase: 2-3, prefix: the prefix
+  uint32_t slop = 0;
+  double boost = 1;
+  std::vector<std::pair<Occ, Q>> clauses;
+};
+
+std::string BoostText(double b) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", b);
+  return buf;
+}
+
+std::string Render(const Q& q, bool root = false) {
+  std::string s;
+  if (!q.field.empty()) s += q.field + ":";
+  switch (q.kind) {
+    case Kind::kTerm:
+      s += q.words[0];
+      break;
+    case Kind::kPrefix:
+      s += q.words[0] + "*";
+      break;
+    case Kind::kPhrase: {
+      s += '"';
+      for (size_t i = 0; i < q.words.size(); ++i) s += (i ? " " : "") + q.words[i];
+      s += '"';
+      if (q.slop) s += "~" + std::to_string(q.slop);
+      break;
+    }
+    case Kind::kBool: {
+      const bool parens = !root || q.boost != 1;
+      if (parens) s += "(";
+      for (size_t i = 0; i < q.clauses.size(); ++i) {
+        if (i) s += " ";
+        const auto& [occ, c] = q.clauses[i];
+        s += occ == Occ::kMust ? "+" : occ == Occ::kMustNot ? "-" : "";
+        s += Render(c);
+      }
+      if (parens) s += ")";
+      break;
+    }
+  }
+  if (q.boost != 1) s += "^" + BoostText(q.boost);
+  return s;
+}
+
+size_t CountPhrase(const std::vector<std::string>& seq, const std::vector<std::string>& w) {
+  size_t n = 0;
+  for (size_t p = 0; p + w.size() <= seq.size(); ++p) {
+    bool all = true;
+    for (size_t i = 0; i < w.size() && all; ++i) all = seq[p + i] == w[i];
+    n += all;
+  }
+  return n;
+}
+
+// docs/SCORING.md, distinct terms: some placement with max(rel) - min(rel) <= slop,
+// rel = position - offset in the phrase.
+bool SloppyMatch(const std::vector<std::string>& seq, const std::vector<std::string>& w,
+                 uint32_t slop) {
+  std::vector<std::vector<int64_t>> rel(w.size());
+  for (size_t p = 0; p < seq.size(); ++p)
+    for (size_t i = 0; i < w.size(); ++i)
+      if (seq[p] == w[i]) rel[i].push_back(int64_t(p) - int64_t(i));
+  for (const auto& r : rel)
+    if (r.empty()) return false;
+  for (const auto& r : rel)
+    for (int64_t m : r) {  // window [m, m + slop]
+      bool all = true;
+      for (const auto& r2 : rel) {
+        auto it = std::lower_bound(r2.begin(), r2.end(), m);
+        all &= it != r2.end() && *it <= m + int64_t(slop);
+      }
+      if (all) return true;
+    }
+  return false;
+}
+
+struct Eval {
+  bool matched = false;
+  double score = 0;
+};
+
+Eval Evaluate(const Collection& c, const Q& q, size_t d, bool default_and) {
+  Eval r;
+  if (q.kind == Kind::kBool) {
+    bool has_req = false, req_ok = true, any_opt = false, excluded = false;
+    double sum = 0;
+    for (const auto& [occ0, child] : q.clauses) {
+      const Occ occ = default_and && occ0 == Occ::kShould ? Occ::kMust : occ0;
+      Eval e = Evaluate(c, child, d, default_and);
+      if (occ == Occ::kMust) {
+        has_req = true;
+        req_ok &= e.matched;
+      } else if (occ == Occ::kShould) {
+        any_opt |= e.matched;
+      } else {
+        excluded |= e.matched;
+      }
+      if (occ != Occ::kMustNot && e.matched) sum += e.score;
+    }
+    r.matched = (has_req ? req_ok : any_opt) && !excluded;
+    r.score = r.matched ? q.boost * sum : 0;
+    return r;
+  }
+  std::vector<std::string> fields = q.field.empty() ? c.default_fields : std::vector{q.field};
+  for (const std::string& f : fields) {
+    auto it = c.docs[d].tokens.find(f);
+    if (it == c.docs[d].tokens.end() || it->second.empty()) continue;
+    const auto& seq = it->second;
+    const double boost = q.boost * c.Weight(f);
+    if (q.kind == Kind::kTerm) {
+      const double tf = double(std::count(seq.begin(), seq.end(), q.words[0]));
+      if (tf == 0) continue;
+      r.matched = true;
+      r.score += c.Bm25(f, d, tf, c.Idf(f, q.words[0]), boost);
+    } else if (q.kind == Kind::kPrefix) {
+      const std::string& p = q.words[0];
+      if (std::none_of(seq.begin(), seq.end(),
+                       [&](const std::string& t) { return t.compare(0, p.size(), p) == 0; }))
+        continue;
+      r.matched = true;
+      r.score += boost;  // constant score
+    } else if (q.slop == 0) {
+      const double tf = double(CountPhrase(seq, q.words));
+      if (tf == 0) continue;
+      double idf = 0;
+      for (const auto& w : q.words) idf += c.Idf(f, w);
+      r.matched = true;
+      r.score += c.Bm25(f, d, tf, idf, boost);
+    } else if (SloppyMatch(seq, q.words, q.slop)) {
+      r.matched = true;  // score not modelled: hit sets only
+    }
+  }
+  return r;
+}
+
+struct RefHit {
+  uint64_t doc;
+  double score;
+};
+
+std::vector<RefHit> Reference(const Collection& c, const Q& q, bool default_and) {
+  std::vector<RefHit> hits;
+  for (size_t d = 0; d < c.docs.size(); ++d) {
+    if (!c.docs[d].live) continue;
+    Eval e = Evaluate(c, q, d, default_and);
+    if (e.matched) hits.push_back({d, e.score});
+  }
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const RefHit& a, const RefHit& b) { return a.score > b.score; });
+  return hits;
+}
+
+bool Close(double a, double b) { return std::abs(a - b) <= 1e-5 * std::max(std::abs(b), 1e-1); }
+
+// ------------------------------------------------------------------ random indexes
+
+const std::vector<std::string>& Vocab() {
+  static const std::vector<std::string> v = [] {
+    std::vector<std::string> out;
+    for (int i = 0; i < 60; ++i) out.push_back("w" + std::to_string(i));
+    return out;
+  }();
+  return v;
+}
+
+std::string ZipfWord(std::mt19937& rng) {
+  double u = std::uniform_real_distribution<double>(0, 1)(rng);
+  size_t k = static_cast<size_t>(std::pow(u, 2.5) * Vocab().size());
+  return Vocab()[std::min(k, Vocab().size() - 1)];
+}
+
+std::string RandomText(std::mt19937& rng, int words) {
+  std::string s;
+  for (int i = 0; i < words; ++i) s += (i ? " " : "") + ZipfWord(rng);
+  return s;
+}
+
+Document RandomDoc(std::mt19937& rng, const std::string& id, int nfields) {
+  Document d;
+  d.id = id;
+  if (nfields == 2) {
+    int tw = std::uniform_int_distribution<int>(0, 5)(rng);
+    if (tw > 0) d.fields.push_back({"title", RandomText(rng, tw)});
+  }
+  int bw = std::uniform_int_distribution<int>(0, 40)(rng);
+  if (rng() % 10 == 0) bw = 0;  // an empty value: no tokens, not counted in N
+  d.fields.push_back({"text", RandomText(rng, bw)});
+  if (rng() % 4 == 0) d.fields.push_back({"text", RandomText(rng, 4)});  // multi-valued
+  return d;
+}
+
+struct Config {
+  int nfields;
+  int threads;
+  size_t force_merge;  // 0 = none
+  uint32_t seed;
+};
+
+class SearchProperty : public ::testing::TestWithParam<Config> {};
+
+std::string RandomWord(std::mt19937& rng) {
+  return rng() % 25 == 0 ? std::string("nope") : ZipfWord(rng);
+}
+
+std::string RandomField(std::mt19937& rng, const Collection& c) {
+  if (c.default_fields.size() < 2 || rng() % 3 != 0) return "";
+  return c.default_fields[rng() % c.default_fields.size()];
+}
+
+double RandomBoost(std::mt19937& rng) {
+  static const double kBoosts[] = {0.5, 1.5, 2, 3};
+  return rng() % 5 == 0 ? kBoosts[rng() % 4] : 1.0;
+}
+
+// Consecutive words of some live doc (present), or random words (mostly absent).
+std::vector<std::string> RandomPhraseWords(std::mt19937& rng, const Collection& c) {
+  const size_t n = 2 + rng() % 2;
+  std::vector<std::string> w;
+  if (rng() % 2 == 0) {
+    const PhysDoc& d = c.docs[rng() % c.docs.size()];
+    for (const auto& [f, seq] : d.tokens)
+      if (seq.size() >= n) {
+        size_t p = rng() % (seq.size() - n + 1);
+        w.assign(seq.begin() + p, seq.begin() + p + n);
+        break;
+      }
+  }
+  while (w.size() < n) w.push_back(ZipfWord(rng));
+  return w;
+}
+
+Q RandomLeaf(std::mt19937& rng, const Collection& c) {
+  Q q;
+  q.field = RandomField(rng, c);
+  q.boost = RandomBoost(rng);
+  int r = rng() % 10;
+  if (r < 6) {
+    q.kind = Kind::kTerm;
+    q.words = {RandomWord(rng)};
+  } else if (r < 8) {
+    q.kind = Kind::kPhrase;
+    q.words = RandomPhraseWords(rng, c);
+  } else {
+    q.kind = Kind::kPrefix;
+    static const char* kPrefixes[] = {"w1", "w5", "w2", "w59", "no", "w"};
+    q.words = {kPrefixes[rng() % 6]};
+  }
+  return q;
+}
+
+Q RandomBool(std::mt19937& rng, const Collection& c, int depth) {
+  Q q;
+  q.kind = Kind::kBool;
+  const int n = 2 + rng() % 4;
+  for (int i = 0; i < n; ++i) {
+    int r = rng() % 10;
+    Occ occ = r < 3 ? Occ::kMust : r < 8 ? Occ::kShould : Occ::kMustNot;
+    q.clauses.emplace_back(occ, depth > 0 && rng() % 4 == 0 ? RandomBool(rng, c, depth - 1)
+                                                            : RandomLeaf(rng, c));
+  }
+  if (rng() % 6 == 0) q.boost = RandomBoost(rng);
+  return q;
+}
+
+Q Terms(std::mt19937& rng, int n, Occ occ) {
+  Q q;
+  q.kind = Kind::kBool;
+  for (int i = 0; i < n; ++i) {
+    Q t;
+    t.words = {RandomWord(rng)};
+    q.clauses.emplace_back(occ, t);
+  }
+  return q;
+}
+
+// A query of the kind `i` selects, and whether it runs with default AND.
+std::pair<Q, bool> RandomQuery(std::mt19937& rng, const Collection& c, int i) {
+  switch (i % 9) {
+    case 0: {  // single term
+      Q q;
+      q.words = {RandomWord(rng)};
+      return {q, false};
+    }
+    case 1:  // OR of 2-5 terms
+      return {Terms(rng, 2 + rng() % 4, Occ::kShould), false};
+    case 2:  // +a +b
+      return {Terms(rng, 2 + rng() % 2, Occ::kMust), false};
+    case 3:  // a b with --and
+      return {Terms(rng, 2 + rng() % 2, Occ::kShould), true};
+    case 4: {  // +a b -c
+      Q q = Terms(rng, 3, Occ::kShould);
+      q.clauses[0].first = Occ::kMust;
+      q.clauses[2].first = Occ::kMustNot;
+      return {q, false};
+    }
+    case 5:  // nested booleans, any leaves
+      return {RandomBool(rng, c, 2), rng() % 4 == 0};
+    case 6: {  // a phrase, exact
+      Q q;
+      q.kind = Kind::kPhrase;
+      q.field = RandomField(rng, c);
+      q.words = RandomPhraseWords(rng, c);
+      q.boost = RandomBoost(rng);
+      return {q, false};
+    }
+    case 7:  // a leaf: field-qualified, prefix, boosted
+      return {RandomLeaf(rng, c), false};
+    default: {  // flat terms, some field-qualified and boosted
+      Q q = Terms(rng, 2 + rng() % 3, Occ::kShould);
+      for (auto& [occ, t] : q.clauses) {
+        t.field = RandomField(rng, c);
+        t.boost = RandomBoost(rng);
+        if (rng() % 4 == 0) occ = Occ::kMust;
+      }
+      return {q, false};
+    }
+  }
+}
+
+Collection BuildRandomIndex(const Config& cfg, index::Directory* dir,
+                            std::shared_ptr<IndexReader>* reader_out) {
+  std::mt19937 rng(cfg.seed);
+  IndexWriterOptions o;
+  o.analyzer.language = "none";
+  o.threads = cfg.threads;
+  o.ram_budget_mb = 1;
+  o.auto_merge = false;
+  auto w = IndexWriter::Open(dir, o);
+  EXPECT_TRUE(w.ok()) << w.status();
+  std::map<std::string, Document> model;
+  for (int session = 0; session < 4; ++session) {
+    for (int i = 0; i < 90; ++i) {
+      std::string id = "d" + std::to_string(rng() % 260);  // repeats: updates
+      Document d = RandomDoc(rng, id, cfg.nfields);
+      model[id] = d;
+      EXPECT_TRUE((*w)->AddDocument(d).ok());
+    }
+    for (int i = 0; i < 12; ++i) {
+      std::string id = "d" + std::to_string(rng() % 300);  // some never existed
+      model.erase(id);
+      EXPECT_TRUE((*w)->DeleteDocument(id).ok());
+    }
+    EXPECT_TRUE((*w)->Commit().ok());
+  }
+  if (cfg.force_merge) {
+    EXPECT_TRUE((*w)->ForceMerge(cfg.force_merge).ok());
+  }
+  w->reset();
+  auto r = IndexReader::Open(dir, {});
+  EXPECT_TRUE(r.ok()) << r.status();
+  *reader_out = *r;
+  EXPECT_EQ((*r)->num_docs(), model.size());
+  Collection c = LoadCollection(**r);
+  // The live docs read back are the model (so the reference collection is the right one).
+  size_t live = 0;
+  for (const PhysDoc& d : c.docs) {
+    if (!d.live) continue;
+    ++live;
+    EXPECT_TRUE(model.count(d.id)) << d.id;
+  }
+  EXPECT_EQ(live, model.size());
+  return c;
+}
+
+TEST_P(SearchProperty, TopKAndCountEqualBruteForce) {
+  const Config cfg = GetParam();
+  auto dir = index::NewMemDirectory();
+  std::shared_ptr<IndexReader> reader;
+  Collection c = BuildRandomIndex(cfg, dir.get(), &reader);
+  ASSERT_NE(reader, nullptr);
+  if (cfg.force_merge == 0) {
+    EXPECT_GT(reader->num_segments(), 1u);
+    EXPECT_GT(reader->num_deleted(), 0u);
+  }
+  auto searcher = Searcher::Create(reader);
+  ASSERT_TRUE(searcher.ok());
+  std::mt19937 rng(cfg.seed * 7 + 1);
+  int nonempty = 0;
+  for (int i = 0; i < 270; ++i) {
+    auto [q, default_and] = RandomQuery(rng, c, i);
+    const std::string text = Render(q, /*root=*/true);
+    SearchOptions opts;
+    opts.default_and = default_and;
+    opts.load_stored = false;
+    c.field_weights.clear();
+    if (c.default_fields.size() == 2 && i % 5 == 0) {
+      opts.ranking.field_weights = {{"title", 2.5f}};
+      c.field_weights["title"] = 2.5f;
+    }
+    const std::vector<RefHit> ref = Reference(c, q, default_and);
+    nonempty += !ref.empty();
+    for (size_t k : {1, 5, 10, 1000}) {
+      opts.k = k;
+      opts.count = k == 5 || k == 1000;
+      auto res = (*searcher)->Search(text, opts);
+      ASSERT_TRUE(res.ok()) << text << ": " << res.status();
+      const std::string ctx = "query " + text + (default_and ? " (and)" : "") + " k=" +
+                              std::to_string(k) + " parsed " + res->parsed_query;
+      if (opts.count) {
+        EXPECT_EQ(res->total_hits, ref.size()) << ctx;
+      }
+      ASSERT_EQ(res->hits.size(), std::min(k, ref.size())) << ctx;
+      std::map<uint64_t, double> ref_score;
+      for (const RefHit& h : ref) ref_score[h.doc] = h.score;
+      for (size_t j = 0; j < res->hits.size(); ++j) {
+        const Hit& h = res->hits[j];
+        ASSERT_TRUE(ref_score.count(h.doc)) << ctx << ": doc " << h.doc << " should not match";
+        EXPECT_TRUE(c.docs[h.doc].live) << ctx;
+        EXPECT_EQ(h.id, c.docs[h.doc].id) << ctx;
+        EXPECT_TRUE(Close(h.score, ref_score[h.doc]))
+            << ctx << ": doc " << h.id << " score " << h.score << " want " << ref_score[h.doc];
+        // Rank j holds the reference's rank-j doc, or one scoring the same (a near-tie that
+        // float summation order may flip).
+        if (h.doc != ref[j].doc) {
+          EXPECT_TRUE(Close(ref_score[h.doc], ref[j].score))
+              << ctx << ": rank " << j << " got " << h.id << " (" << h.score << ") want "
+              << c.docs[ref[j].doc].id << " (" << ref[j].score << ")";
+        }
+        // Equal scores: smaller internal id first.
+        if (j > 0 && res->hits[j - 1].score == h.score) {
+          EXPECT_LT(res->hits[j - 1].doc, h.doc) << ctx;
+        }
+      }
+    }
+  }
+  EXPECT_GT(nonempty, 150);  // the generator must produce mostly matching queries
+}
+
+// Sloppy phrases: hit sets against the naive "some placement within slop" scan; slop 0 hit
+// sets equal the exact scan.
+TEST_P(SearchProperty, SloppyPhraseHitSets) {
+  const Config cfg = GetParam();
+  auto dir = index::NewMemDirectory();
+  std::shared_ptr<IndexReader> reader;
+  Collection c = BuildRandomIndex(cfg, dir.get(), &reader);
+  ASSERT_NE(reader, nullptr);
+  auto searcher = Searcher::Create(reader);
+  ASSERT_TRUE(searcher.ok());
+  std::mt19937 rng(cfg.seed * 13 + 5);
+  int nonempty = 0;
+  for (int i = 0; i < 120; ++i) {
+    Q q;
+    q.kind = Kind::kPhrase;
+    q.field = RandomField(rng, c);
+    // Distinct terms (the scan's definition covers those).
+    do {
+      q.words = RandomPhraseWords(rng, c);
+    } while (std::set<std::string>(q.words.begin(), q.words.end()).size() != q.words.size());
+    q.slop = i % 6 == 0 ? 0 : 1 + rng() % 5;
+    const std::string text = Render(q, true);
+    std::set<uint64_t> want;
+    for (const RefHit& h : Reference(c, q, false)) want.insert(h.doc);
+    nonempty += !want.empty();
+    SearchOptions opts;
+    opts.k = 100000;
+    opts.count = true;
+    opts.load_stored = false;
+    auto res = (*searcher)->Search(text, opts);
+    ASSERT_TRUE(res.ok()) << text << ": " << res.status();
+    std::set<uint64_t> got;
+    for (const Hit& h : res->hits) got.insert(h.doc);
+    EXPECT_EQ(got, want) << text;
+    EXPECT_EQ(res->total_hits, want.size()) << text;
+  }
+  EXPECT_GT(nonempty, 40);
+}
+
+INSTANTIATE_TEST_SUITE_P(Indexes, SearchProperty,
+                         ::testing::Values(Config{1, 1, 0, 11}, Config{2, 1, 0, 22},
+                                           Config{2, 2, 2, 33}, Config{1, 2, 0, 44}));
+
+// ------------------------------------------------------------------ the home corpus
+
+class HomeCorpus : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(::testing::TempDir() + "/scour_search_test_home_" +
+                           std::to_string(::getpid()));
+    std::filesystem::remove_all(*dir_);
+    IndexWriterOptions o;
+    o.threads = 1;
+    auto w = IndexWriter::Open(*dir_, o);
+    ASSERT_TRUE(w.ok()) << w.status();
+    auto in = ingest::OpenReader(std::string(SCOUR_SOURCE_DIR) + "/corpus/party_state.jsonl", {});
+    ASSERT_TRUE(in.ok()) << in.status();
+    Document d;
+    for (;;) {
+      auto more = (*in)->Next(&d);
+      ASSERT_TRUE(more.ok()) << more.status();
+      if (!*more) break;
+      ASSERT_TRUE((*w)->AddDocument(d).ok());
+    }
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+  static std::string* dir_;
+};
+std::string* HomeCorpus::dir_ = nullptr;
+
+TEST_F(HomeCorpus, UnitedFrontIsExactlyTheParagraphsWithThePhrase) {
+  auto reader = IndexReader::Open(*dir_);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_GT((*reader)->num_docs(), 100u);
+  Collection c = LoadCollection(**reader);
+  Analyzer a = *Analyzer::Create((*reader)->analyzer_options());
+  std::vector<Token> qt;
+  ASSERT_TRUE(a.Analyze("united front", &qt).ok());
+  std::vector<std::string> words;
+  for (const Token& t : qt) words.push_back(t.term);
+  ASSERT_EQ(words.size(), 2u);
+  std::set<std::string> want;
+  for (const PhysDoc& d : c.docs)
+    for (const auto& [f, seq] : d.tokens)
+      if (d.live && CountPhrase(seq, words) > 0) want.insert(d.id);
+  ASSERT_GT(want.size(), 0u) << "the home corpus talks about the united front";
+
+  auto searcher = Searcher::Create(*reader);
+  ASSERT_TRUE(searcher.ok());
+  SearchOptions opts;
+  opts.k = 1000;
+  opts.count = true;
+  auto res = (*searcher)->Search("\"united front\"", opts);
+  ASSERT_TRUE(res.ok()) << res.status();
+  std::set<std::string> got;
+  for (const Hit& h : res->hits) got.insert(h.id);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(res->total_hits, want.size());
+  // Fewer docs have the phrase than have both words.
+  auto both = (*searcher)->Search("+united +front", opts);
+  ASSERT_TRUE(both.ok());
+  EXPECT_GE(both->total_hits, want.size());
+}
+
+// ------------------------------------------------------------------ errors, notes, explain
+
+class SmallIndex : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = index::NewMemDirectory();
+    IndexWriterOptions o;
+    o.analyzer.language = "none";
+    o.threads = 1;
+    auto w = IndexWriter::Open(dir_.get(), o);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->AddDocument({"a", {{"title", "red fox"}, {"text", "the quick red fox jumps"}}}).ok());
+    ASSERT_TRUE((*w)->AddDocument({"b", {{"title", "lazy dog"}, {"text", "over the lazy dog"}}}).ok());
+    ASSERT_TRUE((*w)->AddDocument({"c", {{"text", "red dog and a fox"}}}).ok());
+    ASSERT_TRUE((*w)->Commit().ok());
+    auto r = IndexReader::Open(dir_.get(), {});
+    ASSERT_TRUE(r.ok());
+    auto s = Searcher::Create(*r);
+    ASSERT_TRUE(s.ok());
+    searcher_ = *std::move(s);
+  }
+  std::unique_ptr<index::Directory> dir_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(SmallIndex, SyntaxErrorIsInvalidArgumentWithColumn) {
+  auto r = searcher_->Search("title:(red fox", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
+  EXPECT_NE(r.status().message().find("column"), std::string_view::npos) << r.status();
+  EXPECT_NE(r.status().message().find("^"), std::string_view::npos) << r.status();
+}
+
+TEST_F(SmallIndex, UnknownFieldIsInvalidArgumentNamingIt) {
+  auto r = searcher_->Search("color:red", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << r.status();
+  EXPECT_NE(r.status().message().find("color"), std::string_view::npos) << r.status();
+  SearchOptions o;
+  o.default_fields = {"body"};
+  auto r2 = searcher_->Search("red", o);
+  ASSERT_FALSE(r2.ok());
+  EXPECT_TRUE(absl::IsInvalidArgument(r2.status())) << r2.status();
+}
+
+TEST_F(SmallIndex, QueryAnalysingToNothingGivesNoHitsAndANote) {
+  SearchOptions o;
+  o.count = true;
+  for (const char* q : {"?!", "", "(  )", "-red"}) {
+    auto r = searcher_->Search(q, o);
+    ASSERT_TRUE(r.ok()) << q << ": " << r.status();
+    EXPECT_TRUE(r->hits.empty()) << q;
+    EXPECT_EQ(r->total_hits, 0u) << q;
+  }
+  auto r = searcher_->Search("?!", o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->note.empty());
+}
+
+TEST_F(SmallIndex, ExplainNamesEveryMatchingTerm) {
+  SearchOptions o;
+  o.explain = true;
+  o.k = 10;
+  auto r = searcher_->Search("red dog title:fox", o);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->hits.size(), 3u);
+  // What each doc contains, by field.
+  const std::map<std::string, std::vector<std::string>> want = {
+      {"a", {"title:red", "text:red", "title:fox"}},
+      {"b", {"title:dog", "text:dog"}},
+      {"c", {"text:red", "text:dog"}}};
+  const std::map<std::string, std::vector<std::string>> absent = {
+      {"a", {"dog"}}, {"b", {"red", "fox"}}, {"c", {"title:"}}};
+  for (const Hit& h : r->hits) {
+    for (const auto& label : want.at(h.id))
+      EXPECT_NE(h.explanation.find(label), std::string::npos) << h.id << ":\n" << h.explanation;
+    for (const auto& label : absent.at(h.id))
+      EXPECT_EQ(h.explanation.find(label), std::string::npos) << h.id << ":\n" << h.explanation;
+    // The explanation's total is the score.
+    EXPECT_EQ(h.explanation.find(std::to_string(h.score).substr(0, 6)), 0u) << h.explanation;
+  }
+}
+
+}  // namespace
+}  // namespace scour
