@@ -91,7 +91,10 @@ uint32_t MaxBits(const uint32_t* in, size_t n) {
 }
 
 void PackBlock(const uint32_t in[kBlockSize], std::string* out) {
-  const uint32_t b = MaxBits(in, kBlockSize);
+  PackBlockWidth(in, MaxBits(in, kBlockSize), out);
+}
+
+void PackBlockWidth(const uint32_t in[kBlockSize], uint32_t b, std::string* out) {
   // words[4*k + l] is 32-bit word k of lane l.
   uint32_t words[kLanes * 32] = {};
   if (b != 0) {
@@ -194,16 +197,144 @@ void PrefixSum(uint32_t* v, size_t n, uint32_t base) {
 #endif
 }
 
+
+// ---- Patched frame of reference (PFor) -------------------------------------------------------
+namespace {
+
+constexpr uint32_t kMaxExceptions = 24;
+
+uint32_t BitLength(uint32_t v) { return v == 0 ? 0 : 32 - static_cast<uint32_t>(__builtin_clz(v)); }
+
+// The width that minimises packed bits + exception bytes, with at most kMaxExceptions values
+// wider than it. Exception cost: an index byte plus the high bits as a varint.
+uint32_t ChooseWidth(const uint32_t* in, size_t n) {
+  uint32_t hist[33] = {};
+  for (size_t i = 0; i < n; ++i) hist[BitLength(in[i])]++;
+  uint32_t max_len = 32;
+  while (max_len > 0 && hist[max_len] == 0) --max_len;
+  uint32_t best = max_len;
+  uint64_t best_cost = (n * max_len + 7) / 8;
+  uint32_t exceptions = 0;
+  for (int b = static_cast<int>(max_len) - 1; b >= 0; --b) {
+    exceptions += hist[b + 1];
+    if (exceptions > kMaxExceptions) break;
+    uint64_t cost = (n * static_cast<uint64_t>(b) + 7) / 8;
+    for (uint32_t len = b + 1; len <= max_len; ++len)
+      cost += uint64_t{hist[len]} * (1 + (len - b + 6) / 7);
+    if (cost < best_cost) best = static_cast<uint32_t>(b), best_cost = cost;
+  }
+  return best;
+}
+
+void AppendExceptions(const uint32_t* in, size_t n, uint32_t b, std::string* out) {
+  for (size_t i = 0; i < n; ++i)
+    if (b < 32 && (in[i] >> b) != 0) {
+      out->push_back(static_cast<char>(i));
+      PutVarint32(out, in[i] >> b);
+    }
+}
+
+uint32_t CountExceptions(const uint32_t* in, size_t n, uint32_t b) {
+  uint32_t e = 0;
+  for (size_t i = 0; i < n; ++i) e += b < 32 && (in[i] >> b) != 0;
+  return e;
+}
+
+const char* PatchExceptions(const char* p, const char* end, uint32_t e, uint32_t b, uint32_t* out,
+                            size_t n) {
+  for (uint32_t k = 0; k < e; ++k) {
+    if (p == nullptr || p >= end) return nullptr;
+    uint32_t idx = static_cast<uint8_t>(*p++);
+    uint32_t high;
+    p = GetVarint32Ptr(p, end, &high);
+    if (p == nullptr || idx >= n || b >= 32 || high == 0 || (b > 0 && (high >> (32 - b)) != 0))
+      return nullptr;
+    out[idx] |= high << b;
+  }
+  return p;
+}
+
+}  // namespace
+
+void PackBlockPFor(const uint32_t in[kBlockSize], std::string* out) {
+  const uint32_t b = ChooseWidth(in, kBlockSize);
+  uint32_t low[kBlockSize];
+  const uint32_t mask = b == 32 ? 0xffffffffu : (1u << b) - 1;
+  for (size_t i = 0; i < kBlockSize; ++i) low[i] = in[i] & mask;
+  out->push_back(static_cast<char>(CountExceptions(in, kBlockSize, b)));
+  PackBlockWidth(low, b, out);
+  AppendExceptions(in, kBlockSize, b, out);
+}
+
+const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockSize]) {
+  if (p == nullptr || p >= end) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  if (e > kMaxExceptions || p >= end) return nullptr;
+  const uint32_t b = static_cast<uint8_t>(*p);
+  p = UnpackBlock(p, end, out);
+  if (e == 0 || p == nullptr) return p;
+  return PatchExceptions(p, end, e, b, out, kBlockSize);
+}
+
+// Short tails are varints (a value per byte or two); from kTailPackMin values on, one width byte
+// and the values bit-packed at that width, low bits first (mostly-1 frequencies cost ~1 bit).
 void PackTail(const uint32_t* in, size_t n, std::string* out) {
-  for (size_t i = 0; i < n; ++i) PutVarint32(out, in[i]);
+  if (n < kTailPackMin) {
+    for (size_t i = 0; i < n; ++i) PutVarint32(out, in[i]);
+    return;
+  }
+  const uint32_t b = ChooseWidth(in, n);
+  out->push_back(static_cast<char>(CountExceptions(in, n, b)));
+  out->push_back(static_cast<char>(b));
+  const uint64_t mask = b == 32 ? 0xffffffffu : (uint64_t{1} << b) - 1;
+  const size_t bytes = (n * b + 7) / 8;
+  const size_t at = out->size();
+  out->resize(at + bytes, '\0');
+  auto* dst = reinterpret_cast<uint8_t*>(out->data() + at);
+  uint64_t acc = 0;
+  uint32_t filled = 0;
+  size_t o = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc |= (uint64_t{in[i]} & mask) << filled;
+    filled += b;
+    while (filled >= 8) {
+      dst[o++] = static_cast<uint8_t>(acc);
+      acc >>= 8;
+      filled -= 8;
+    }
+  }
+  if (filled > 0) dst[o++] = static_cast<uint8_t>(acc);
+  AppendExceptions(in, n, b, out);
 }
 
 const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    if (p == nullptr) return nullptr;
-    p = GetVarint32Ptr(p, end, &out[i]);
+  if (n < kTailPackMin) {
+    for (size_t i = 0; i < n; ++i) {
+      if (p == nullptr) return nullptr;
+      p = GetVarint32Ptr(p, end, &out[i]);
+    }
+    return p;
   }
-  return p;
+  if (p == nullptr || end - p < 2) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  const uint32_t b = static_cast<uint8_t>(*p++);
+  const size_t bytes = (n * b + 7) / 8;
+  if (e > kMaxExceptions || b > 32 || static_cast<size_t>(end - p) < bytes) return nullptr;
+  const auto* src = reinterpret_cast<const uint8_t*>(p);
+  const uint64_t mask = b == 32 ? 0xffffffffu : (uint64_t{1} << b) - 1;
+  uint64_t acc = 0;
+  uint32_t have = 0;
+  size_t s = 0;
+  for (size_t i = 0; i < n; ++i) {
+    while (have < b) {
+      acc |= uint64_t{src[s++]} << have;
+      have += 8;
+    }
+    out[i] = static_cast<uint32_t>(acc & mask);
+    acc >>= b;
+    have -= b;
+  }
+  return PatchExceptions(p + bytes, end, e, b, out, n);
 }
 
 }  // namespace scour::index

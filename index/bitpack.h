@@ -43,6 +43,16 @@ bool BitpackSimdAvailable();
 // Codec for the last, partial block (n < 128 values): n LEB128 varints (n is not stored; the
 // caller knows it). UnpackTail returns the byte after the n values, or nullptr when the input
 // is truncated or a value overflows 32 bits, never reading at or past `end`.
+// The block at an explicit width b >= MaxBits(in).
+void PackBlockWidth(const uint32_t in[kBlockSize], uint32_t b, std::string* out);
+
+// Patched frame of reference, the codec of every postings and positions block
+// (docs/format/block-codec.md): u8 exception count e, then the block codec at the width b that
+// minimises the size (values' low b bits), then e x {u8 index, varint high bits}.
+void PackBlockPFor(const uint32_t in[kBlockSize], std::string* out);
+const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockSize]);
+
+inline constexpr size_t kTailPackMin = 8;  // tails this long or longer are bit-packed
 void PackTail(const uint32_t* in, size_t n, std::string* out);
 const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n);
 

@@ -73,9 +73,9 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
   if (b < nb_) {
     const char* block_end = data_ + Skip(b, 1);
     if (block_end > end_of_file || block_end < p) return Fail();
-    p = UnpackBlock(p, block_end, docs_);
+    p = UnpackBlockPFor(p, block_end, docs_);
     if (p == nullptr) return Fail();
-    p = UnpackBlock(p, block_end, freqs_);
+    p = UnpackBlockPFor(p, block_end, freqs_);
     if (p == nullptr) return Fail();
     n = kBlockSize;
   } else {
@@ -155,7 +155,7 @@ bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
     const char* p = pos_.data() + start;
     const char* end = pos_.data() + pos_.size();
     size_t i = 0;
-    for (; i + kBlockSize <= total && p; i += kBlockSize) p = UnpackBlock(p, end, &pos_buf_[i]);
+    for (; i + kBlockSize <= total && p; i += kBlockSize) p = UnpackBlockPFor(p, end, &pos_buf_[i]);
     if (p && i < total) p = UnpackTail(p, end, &pos_buf_[i], total - i);
     if (p == nullptr) return Fail();
     pos_group_ = static_cast<int32_t>(cur_block_);

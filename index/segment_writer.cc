@@ -53,7 +53,7 @@ void SegmentWriter::EncodePositions(const uint32_t* pos, size_t n) {
   uint32_t block[kBlockSize];
   for (; i + kBlockSize <= n; i += kBlockSize) {
     std::copy(pos + i, pos + i + kBlockSize, block);
-    PackBlock(block, &scratch_);
+    PackBlockPFor(block, &scratch_);
   }
   if (i < n) PackTail(pos + i, n - i, &scratch_);
 }
@@ -140,9 +140,9 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
       list_max_tf = std::max(list_max_tf, max_tf);
       list_min_norm = std::min(list_min_norm, min_norm);
       if (n == kBlockSize) {
-        PackBlock(block, &scratch_);
+        PackBlockPFor(block, &scratch_);
         for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
-        PackBlock(block, &scratch_);
+        PackBlockPFor(block, &scratch_);
         PutFixed32(&skips, docs[begin + n - 1]);
         PutFixed32(&skips, static_cast<uint32_t>(scratch_.size()));
         PutFixed32(&skips, positions ? pos_ends[b] : 0);
