@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Sanitizer runs (docs/RELIABILITY.md): the whole test suite under ASan+UBSan (build/asan), then
+# the `concurrency`-labelled tests under TSan (build/tsan). Usage: scripts/sanitize.sh [asan|tsan]
+# (default both). Extra ctest arguments can be passed in CTEST_ARGS, e.g. CTEST_ARGS="-L reliability".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS="${JOBS:-2}"
+which="${1:-all}"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+if [ "$which" = all ] || [ "$which" = asan ]; then
+  cmake --preset asan
+  cmake --build --preset asan -j"$JOBS"
+  # shellcheck disable=SC2086
+  ctest --preset asan -j"$JOBS" ${CTEST_ARGS:-}
+fi
+if [ "$which" = all ] || [ "$which" = tsan ]; then
+  cmake --preset tsan
+  cmake --build --preset tsan -j"$JOBS"
+  # shellcheck disable=SC2086
+  ctest --preset tsan -j"$JOBS" ${CTEST_ARGS:-}
+fi
