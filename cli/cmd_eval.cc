@@ -1,4 +1,5 @@
-// `scour eval --run F --qrels F`: trec_eval-compatible evaluation of a run file (docs/EVAL.md).
+// `scour eval --run F --qrels F`: trec_eval-compatible evaluation of a run file; or
+// `scour eval --index DIR --topics F --qrels F`: search the topics first (docs/EVAL.md).
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
@@ -7,8 +8,10 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "cli/ranking_flags.h"
 #include "cli/commands.h"
 #include "eval/metrics.h"
+#include "eval/search_run.h"
 #include "eval/trec_io.h"
 #include "nlohmann/json.hpp"
 
@@ -25,6 +28,11 @@ struct EvalArgs {
   bool json = false;
   int32_t relevance_level = 1;
   int64_t max_retrieved = 1000;
+  // --index mode
+  std::string index_dir, topics_path, run_out, tag = "scour";
+  int64_t depth = -1;  // hits per topic; -1 = max_retrieved
+  bool query_syntax = false;
+  RankingFlags ranking;
 };
 
 nlohmann::ordered_json MetricsJson(const eval::EvalReport& report,
@@ -41,8 +49,10 @@ nlohmann::ordered_json MetricsJson(const eval::EvalReport& report,
 }
 
 int RunEval(const EvalArgs& args) {
-  if (args.run_path.empty() || args.qrels_path.empty()) {
-    std::cerr << "scour eval: --run and --qrels are required\n";
+  const bool from_index = !args.index_dir.empty();
+  if (args.qrels_path.empty() || from_index == !args.run_path.empty() ||
+      from_index == args.topics_path.empty()) {
+    std::cerr << "scour eval: give --qrels and either --run, or --index and --topics\n";
     return 2;
   }
   std::vector<int64_t> cutoffs = args.cutoffs;
@@ -77,10 +87,47 @@ int RunEval(const EvalArgs& args) {
     std::cerr << "scour eval: " << qrels.status().message() << "\n";
     return 1;
   }
-  auto run = eval::ReadRunFile(args.run_path);
-  if (!run.ok()) {
-    std::cerr << "scour eval: " << run.status().message() << "\n";
-    return 1;
+  absl::StatusOr<eval::Run> run;
+  if (from_index) {
+    eval::SearchRunOptions ropts;
+    if (absl::Status s = ToRankingOptions(args.ranking, &ropts.ranking); !s.ok()) {
+      std::cerr << "scour eval: " << s.message() << "\n";
+      return 2;
+    }
+    const int64_t depth = args.depth >= 0 ? args.depth : args.max_retrieved;
+    ropts.depth = static_cast<size_t>(depth);
+    ropts.query_syntax = args.query_syntax;
+    ropts.tag = args.tag;
+    auto topics = eval::ReadTopicsFile(args.topics_path);
+    if (!topics.ok()) {
+      std::cerr << "scour eval: " << topics.status().message() << "\n";
+      return 1;
+    }
+    auto searcher = eval::TopicSearcher::Open(args.index_dir);
+    if (!searcher.ok()) {
+      std::cerr << "scour eval: " << searcher.status().message() << "\n";
+      return 1;
+    }
+    run = (*searcher)->Search(*topics, ropts);
+    if (!run.ok()) {
+      std::cerr << "scour eval: " << run.status().message() << "\n";
+      return run.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    if (!args.run_out.empty()) {
+      std::string text = eval::FormatRun(*run);
+      FILE* f = std::fopen(args.run_out.c_str(), "w");
+      if (f == nullptr || std::fwrite(text.data(), 1, text.size(), f) != text.size() ||
+          std::fclose(f) != 0) {
+        std::cerr << "scour eval: cannot write " << args.run_out << "\n";
+        return 1;
+      }
+    }
+  } else {
+    run = eval::ReadRunFile(args.run_path);
+    if (!run.ok()) {
+      std::cerr << "scour eval: " << run.status().message() << "\n";
+      return 1;
+    }
   }
   auto report = eval::Evaluate(*qrels, *run, options);
   if (!report.ok()) {
@@ -93,7 +140,13 @@ int RunEval(const EvalArgs& args) {
     return 0;
   }
   nlohmann::ordered_json out;
-  out["run"] = args.run_path;
+  if (from_index) {
+    out["index"] = args.index_dir;
+    out["topics"] = args.topics_path;
+    out["ranker"] = args.ranking.ranker;
+  } else {
+    out["run"] = args.run_path;
+  }
   out["qrels"] = args.qrels_path;
   out["run_tag"] = report->run_tag;
   out["num_q"] = report->num_q;
@@ -118,8 +171,16 @@ int RunEval(const EvalArgs& args) {
 void RegisterEval(CLI::App& app, CommandResult& result) {
   auto args = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "eval", "Evaluate a TREC run against qrels, as trec_eval 9.0.x computes it");
+      "eval", "Evaluate a TREC run (or an index's answers to topics) against qrels, as trec_eval 9.0.x computes it");
   cmd->add_option("--run", args->run_path, "Run file: qid Q0 docid rank score tag");
+  cmd->add_option("--index", args->index_dir, "Search this index for the --topics instead of reading a run");
+  cmd->add_option("--topics", args->topics_path, "With --index: qid<TAB>query lines or TREC topics");
+  cmd->add_option("--depth", args->depth, "With --index: hits per topic (default: -M, 1000)");
+  cmd->add_option("--run-out", args->run_out, "With --index: also write the run to this file");
+  cmd->add_option("--tag", args->tag, "With --index: run tag")->capture_default_str();
+  cmd->add_flag("--syntax", args->query_syntax,
+                "With --index: parse topics as the query language (default: bag of analysed terms, OR)");
+  AddRankingFlags(cmd, &args->ranking);
   cmd->add_option("--qrels", args->qrels_path, "Qrels file: qid iter docid rel");
   cmd->add_option("--metrics", args->metrics,
                   "Comma-separated measures, e.g. map,P.10,ndcg_cut (default: all of num_q, "

@@ -27,6 +27,7 @@ void RegisterStats(CLI::App& app, CommandResult& result);
 void RegisterCheck(CLI::App& app, CommandResult& result);
 void RegisterSearch(CLI::App& app, CommandResult& result);
 void RegisterBench(CLI::App& app, CommandResult& result);
+void RegisterCompare(CLI::App& app, CommandResult& result);
 
 }  // namespace scour::cli
 

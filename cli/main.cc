@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
            &scour::cli::RegisterCheck,
            &scour::cli::RegisterSearch,
            &scour::cli::RegisterBench,
+           &scour::cli::RegisterCompare,
        }) {
     reg(app, result);
   }

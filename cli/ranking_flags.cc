@@ -9,7 +9,7 @@
 namespace scour::cli {
 
 void AddRankingFlags(CLI::App* cmd, RankingFlags* f) {
-  cmd->add_option("--ranker", f->ranker, "bm25 (Lucene's), bm25-robertson, bm25+, bm25l")
+  cmd->add_option("--ranker", f->ranker, "bm25 (Lucene's), bm25-robertson, bm25+, bm25l, bm25tp (bm25 + proximity re-ranking)")
       ->capture_default_str();
   cmd->add_option("--k1", f->k1, "BM25 k1")->capture_default_str();
   cmd->add_option("--b", f->b, "BM25 b")->capture_default_str();

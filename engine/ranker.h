@@ -25,6 +25,9 @@ struct RankerParams {
   float b = 0.4f;
   // BM25+ / BM25L lower-bounding constant; negative means the kind's default (1.0 / 0.5).
   float delta = -1.0f;
+  // "bm25tp": Lucene BM25 plus a term-proximity bonus, applied by re-ranking the BM25 top-N
+  // (engine/proximity.h); the plan's scorers ignore it.
+  bool proximity = false;
 };
 
 // Statistics of one field over the collection (or segment) being searched.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "engine/plan.h"
+#include "engine/proximity.h"
 #include "engine/query_parser.h"
 #include "engine/searcher_internal.h"
 #include "engine/snippet.h"
@@ -49,9 +50,12 @@ absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& o) {
     p.kind = RankerKind::kBm25Plus;
   } else if (o.ranker == "bm25l") {
     p.kind = RankerKind::kBm25L;
+  } else if (o.ranker == "bm25tp") {
+    p.kind = RankerKind::kLuceneBm25;
+    p.proximity = true;
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
-        "unknown ranker \"", o.ranker, "\" (rankers: bm25, bm25-robertson, bm25+, bm25l)"));
+        "unknown ranker \"", o.ranker, "\" (rankers: bm25, bm25-robertson, bm25+, bm25l, bm25tp)"));
   }
   if (!(o.k1 >= 0) || !(o.b >= 0 && o.b <= 1))
     return absl::InvalidArgumentError("ranking: need k1 >= 0 and 0 <= b <= 1");
@@ -132,8 +136,14 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
   SearchResults results;
   results.parsed_query = pq.parsed;
   results.note = pq.note;
+  const size_t depth = pq.ranker.proximity ? engine::RerankDepth(options.k) : options.k;
   SCOUR_ASSIGN_OR_RETURN(engine::ExecResult exec,
-                         engine::Execute(*pq.plan, reader.impl(), options.k, options.count));
+                         engine::Execute(*pq.plan, reader.impl(), depth, options.count));
+  if (pq.ranker.proximity) {
+    SCOUR_RETURN_IF_ERROR(engine::ProximityRerank(*pq.plan, reader.impl(), pq.ranker, options.k,
+                                                  depth, &exec.top)
+                              .status());
+  }
   results.total_hits = options.count ? exec.count : exec.top.size();
   results.total_is_exact = options.count;
 

@@ -1,0 +1,134 @@
+#include "eval/search_run.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "engine/plan.h"
+#include "engine/proximity.h"
+#include "engine/query_ast.h"
+#include "engine/searcher_internal.h"
+#include "index/reader_impl.h"
+
+namespace scour::eval {
+
+absl::StatusOr<std::unique_ptr<TopicSearcher>> TopicSearcher::Open(const std::string& index_dir) {
+  SCOUR_ASSIGN_OR_RETURN(std::shared_ptr<IndexReader> reader, IndexReader::Open(index_dir));
+  auto ts = std::make_unique<TopicSearcher>(std::move(reader));
+  SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(ts->reader_->analyzer_options()));
+  ts->analyzer_ = std::make_unique<Analyzer>(std::move(a));
+  return ts;
+}
+
+TopicSearcher::TopicSearcher(std::shared_ptr<const IndexReader> reader)
+    : reader_(std::move(reader)) {}
+
+absl::StatusOr<const std::string*> TopicSearcher::ExternalId(uint64_t doc) {
+  if (ids_.empty()) {
+    ids_.resize(reader_->max_doc());
+    have_id_.assign(reader_->max_doc(), false);
+  }
+  if (doc >= ids_.size()) return absl::InternalError("hit outside the snapshot");
+  if (!have_id_[doc]) {
+    SCOUR_ASSIGN_OR_RETURN(StoredDocument d, reader_->Document(doc));
+    ids_[doc] = std::move(d.id);
+    have_id_[doc] = true;
+  }
+  return &ids_[doc];
+}
+
+absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
+                                          const SearchRunOptions& options) {
+  if (analyzer_ == nullptr) {
+    SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(reader_->analyzer_options()));
+    analyzer_ = std::make_unique<Analyzer>(std::move(a));
+  }
+  const IndexReader::Impl& index = reader_->impl();
+  SCOUR_ASSIGN_OR_RETURN(engine::RankerParams ranker, engine::ParseRanking(options.ranking));
+  engine::PlanOptions popts;
+  popts.ranker = ranker;
+  popts.field_weights = options.ranking.field_weights;
+  for (const auto& [name, w] : options.ranking.field_weights)
+    if (index.manifest.FieldId(name) <= 0)
+      return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
+  for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
+    if (index.FieldStats(f).sum_total_tf > 0) popts.default_fields.push_back(f);
+  if (options.query_syntax && searcher_ == nullptr) {
+    SCOUR_ASSIGN_OR_RETURN(searcher_, Searcher::Create(reader_));
+  }
+
+  Run run;
+  run.source = "scour";
+  run.tag = options.tag;
+  empty_topics_ = 0;
+  std::vector<Token> toks;
+  std::vector<std::string> terms;
+  const size_t depth = ranker.proximity ? engine::RerankDepth(options.depth) : options.depth;
+  for (const Topic& t : topics) {
+    RunQuery rq;
+    rq.qid = t.qid;
+    if (options.query_syntax) {
+      SearchOptions so;
+      so.k = options.depth;
+      so.ranking = options.ranking;
+      so.load_stored = false;
+      SCOUR_ASSIGN_OR_RETURN(SearchResults res, searcher_->Search(t.title, so));
+      for (const Hit& h : res.hits) rq.entries.push_back({h.id, h.score, 0});
+    } else {
+      toks.clear();
+      terms.clear();
+      if (absl::Status s = analyzer_->Analyze(t.title, &toks); !s.ok())
+        return absl::Status(s.code(), absl::StrCat("topic ", t.qid, ": ", s.message()));
+      for (const Token& tk : toks)
+        if (std::find(terms.begin(), terms.end(), tk.term) == terms.end()) terms.push_back(tk.term);
+      if (!terms.empty()) {
+        engine::QueryPtr q;
+        if (terms.size() == 1) {
+          q = engine::QueryNode::Term("", terms[0]);
+        } else {
+          std::vector<engine::BooleanClause> clauses;
+          for (const std::string& term : terms)
+            clauses.push_back({engine::Occur::kShould, engine::QueryNode::Term("", term)});
+          q = engine::QueryNode::Boolean(std::move(clauses));
+        }
+        SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<engine::PlanNode> plan,
+                               engine::BuildPlan(*q, index, popts));
+        SCOUR_ASSIGN_OR_RETURN(engine::ExecResult exec,
+                               engine::Execute(*plan, index, depth, false));
+        if (ranker.proximity) {
+          SCOUR_RETURN_IF_ERROR(
+              engine::ProximityRerank(*plan, index, ranker, options.depth, depth, &exec.top)
+                  .status());
+        }
+        for (const engine::ScoredDoc& d : exec.top) {
+          SCOUR_ASSIGN_OR_RETURN(const std::string* id, ExternalId(d.doc));
+          rq.entries.push_back({*id, d.score, 0});
+        }
+      }
+    }
+    if (rq.entries.empty()) {
+      ++empty_topics_;
+      continue;
+    }
+    run.queries.push_back(std::move(rq));
+  }
+  std::sort(run.queries.begin(), run.queries.end(),
+            [](const RunQuery& a, const RunQuery& b) { return a.qid < b.qid; });
+  return run;
+}
+
+std::string FormatRun(const Run& run) {
+  std::string out;
+  char buf[64];
+  for (const RunQuery& q : run.queries) {
+    for (size_t i = 0; i < q.entries.size(); ++i) {
+      std::snprintf(buf, sizeof(buf), " %zu %.9g ", i + 1, q.entries[i].score);
+      absl::StrAppend(&out, q.qid, " Q0 ", q.entries[i].docid, buf, run.tag, "\n");
+    }
+  }
+  return out;
+}
+
+}  // namespace scour::eval

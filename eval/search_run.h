@@ -1,0 +1,61 @@
+// Runs evaluation topics against an index and returns a TREC run, for `scour eval --index` and
+// `scour compare`. By default a topic is a bag of words, as the peers' harnesses treat it: the
+// analysed terms, de-duplicated, OR-ed over the default fields (no query syntax, so "?", "-" or
+// ":" in a topic mean nothing). Not thread-safe (it owns an Analyzer and a doc-id cache): one
+// TopicSearcher per thread.
+#ifndef SCOUR_EVAL_SEARCH_RUN_H_
+#define SCOUR_EVAL_SEARCH_RUN_H_
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "eval/trec_io.h"
+#include "scour/analyzer.h"
+#include "scour/index_reader.h"
+#include "scour/searcher.h"
+
+namespace scour::eval {
+
+struct SearchRunOptions {
+  size_t depth = 1000;        // hits kept per topic
+  RankingOptions ranking;     // any ranker of ParseRanking, "bm25tp" included
+  bool query_syntax = false;  // parse the topic text as the query language (docs/QUERY.md)
+  std::string tag = "scour";  // run tag
+};
+
+class TopicSearcher {
+ public:
+  static absl::StatusOr<std::unique_ptr<TopicSearcher>> Open(const std::string& index_dir);
+  explicit TopicSearcher(std::shared_ptr<const IndexReader> reader);
+
+  // One RunQuery per topic that has at least one hit (trec_eval then skips the others, as it
+  // does for the peers' runs). Entries are in rank order with their final scores.
+  // Errors: a bad ranking option or query (InvalidArgument), a corrupt index.
+  absl::StatusOr<Run> Search(std::span<const Topic> topics, const SearchRunOptions& options);
+
+  // Topics of the last Search that analysed to no term (bag-of-words mode) or had no hit.
+  size_t empty_topics() const { return empty_topics_; }
+  const IndexReader& reader() const { return *reader_; }
+
+ private:
+  absl::StatusOr<const std::string*> ExternalId(uint64_t doc);
+
+  std::shared_ptr<const IndexReader> reader_;
+  std::unique_ptr<Analyzer> analyzer_;
+  std::unique_ptr<Searcher> searcher_;  // query_syntax mode only, created on first use
+  std::vector<std::string> ids_;        // external id by internal id, filled lazily
+  std::vector<bool> have_id_;
+  size_t empty_topics_ = 0;
+};
+
+// TREC run lines "qid Q0 docid rank score tag", queries in `run` order, entries in vector order
+// (ranks 1..n); scores printed with 9 significant digits, so floats read back exactly.
+std::string FormatRun(const Run& run);
+
+}  // namespace scour::eval
+
+#endif  // SCOUR_EVAL_SEARCH_RUN_H_
