@@ -93,8 +93,13 @@ absl::Status StoredFieldsReader::Get(uint32_t doc, std::vector<StoredField>* out
   uint32_t first = DecodeFixed32(e);
   uint64_t off = DecodeFixed64(e + 4);
   uint32_t size = DecodeFixed32(e + 12), raw_size = DecodeFixed32(e + 16);
-  if (off > file_.size() || size > file_.size() - off || raw_size > (64u << 20))
+  if (off > file_.size() || size > file_.size() - off)
     return absl::DataLossError(absl::StrCat(name_, ": chunk out of range"));
+  // The writer stores chunks of any size (one huge document makes one huge chunk), so the raw
+  // size is bounded by the zstd frame's own content size rather than a fixed cap: a corrupt size
+  // cannot make us allocate more than the frame claims, and the two must agree.
+  if (ZSTD_getFrameContentSize(file_.data() + off, size) != raw_size)
+    return absl::DataLossError(absl::StrCat(name_, ": chunk size mismatch at offset ", off));
   std::string raw(raw_size, '\0');
   size_t n = ZSTD_decompress(raw.data(), raw.size(), file_.data() + off, size);
   if (ZSTD_isError(n) || n != raw_size)
