@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
-#include "cli/ranking_flags.h"
 #include "cli/commands.h"
+#include "cli/ranking_flags.h"
 #include "eval/metrics.h"
 #include "eval/search_run.h"
 #include "eval/trec_io.h"
@@ -170,16 +170,20 @@ int RunEval(const EvalArgs& args) {
 
 void RegisterEval(CLI::App& app, CommandResult& result) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "eval", "Evaluate a TREC run (or an index's answers to topics) against qrels, as trec_eval 9.0.x computes it");
+  CLI::App* cmd = app.add_subcommand("eval",
+                                     "Evaluate a TREC run (or an index's answers to topics) "
+                                     "against qrels, as trec_eval 9.0.x computes it");
   cmd->add_option("--run", args->run_path, "Run file: qid Q0 docid rank score tag");
-  cmd->add_option("--index", args->index_dir, "Search this index for the --topics instead of reading a run");
-  cmd->add_option("--topics", args->topics_path, "With --index: qid<TAB>query lines or TREC topics");
+  cmd->add_option("--index", args->index_dir,
+                  "Search this index for the --topics instead of reading a run");
+  cmd->add_option("--topics", args->topics_path,
+                  "With --index: qid<TAB>query lines or TREC topics");
   cmd->add_option("--depth", args->depth, "With --index: hits per topic (default: -M, 1000)");
   cmd->add_option("--run-out", args->run_out, "With --index: also write the run to this file");
   cmd->add_option("--tag", args->tag, "With --index: run tag")->capture_default_str();
-  cmd->add_flag("--syntax", args->query_syntax,
-                "With --index: parse topics as the query language (default: bag of analysed terms, OR)");
+  cmd->add_flag(
+      "--syntax", args->query_syntax,
+      "With --index: parse topics as the query language (default: bag of analysed terms, OR)");
   AddRankingFlags(cmd, &args->ranking);
   cmd->add_option("--qrels", args->qrels_path, "Qrels file: qid iter docid rel");
   cmd->add_option("--metrics", args->metrics,
