@@ -27,7 +27,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct BenchArgs {
-  std::string index, queries, mode = "or", run_out;
+  std::string index, queries, mode = "or", run_out, per_query_out;
   size_t k = 10;
   int reps = 5;
   double warmup_secs = 2.0;
@@ -130,6 +130,17 @@ int RunBench(const BenchArgs& a) {
     rep_means.push_back(sum / (lat.size() - before));
   }
   double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (!a.per_query_out.empty()) {
+    // Mean latency of each query over the timed passes: finds the slow ones to profile.
+    FILE* f = std::fopen(a.per_query_out.c_str(), "w");
+    if (!f) return PrintError(absl::StrCat("cannot write ", a.per_query_out));
+    for (size_t i = 0; i < queries.size(); ++i) {
+      double sum = 0;
+      for (int r = 0; r < a.reps; ++r) sum += lat[r * queries.size() + i];
+      std::fprintf(f, "%s\t%.1f\t%zu\n", queries[i].qid.c_str(), sum / a.reps, last[i].top.size());
+    }
+    std::fclose(f);
+  }
   std::vector<double> sorted = lat;
   std::sort(sorted.begin(), sorted.end());
   auto pct = [&](double p) {  // nearest rank, as the peers' harnesses
@@ -188,6 +199,7 @@ void RegisterBench(CLI::App& app, CommandResult& result) {
   cmd->add_option("--repeat", a->reps, "Timed passes over the log")->capture_default_str();
   cmd->add_option("--warmup-secs", a->warmup_secs, "Warm-up time (at least one pass)")->capture_default_str();
   cmd->add_option("--run", a->run_out, "Write the last pass as a TREC run");
+  cmd->add_option("--per-query", a->per_query_out, "Write qid<TAB>mean us<TAB>hits per query");
   cmd->add_flag("--json", a->json, "JSON output");
   AddRankingFlags(cmd, &a->ranking);
   cmd->callback([a, &result] { result.exit_code = RunBench(*a); });

@@ -382,7 +382,13 @@ absl::Status IndexWriter::Impl::CommitSession() {
 
 absl::Status IndexWriter::Impl::Publish(Manifest m) {
   m.generation = committed.generation + 1;
-  SCOUR_RETURN_IF_ERROR(index::WriteManifest(dir, m));
+  absl::Status written = index::WriteManifest(dir, m);
+  if (!written.ok()) {
+    // The rename may have happened before a later step (the directory sync) failed: then the new
+    // MANIFEST is what readers see, and forgetting it would let a rollback delete its files.
+    auto on_disk = index::ReadManifest(dir);
+    if (!on_disk.ok() || on_disk->generation != m.generation) return written;
+  }
   // Keep the readers of segments whose deletions did not change.
   std::vector<std::shared_ptr<SegmentReader>> readers(m.segments.size());
   for (size_t i = 0; i < m.segments.size(); ++i)
@@ -393,6 +399,7 @@ absl::Status IndexWriter::Impl::Publish(Manifest m) {
   committed = std::move(m);
   committed_readers = std::move(readers);
   ResetSession();
+  if (!written.ok()) return written;  // visible, maybe not durable: say so, keep the files
   DeleteUnreferenced();
   return absl::OkStatus();
 }
