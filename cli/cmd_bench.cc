@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/ranking_flags.h"
 #include "engine/plan.h"
+#include "engine/proximity.h"
 #include "engine/searcher_internal.h"
 #include "eval/trec_io.h"
 #include "index/reader_impl.h"
@@ -103,7 +104,13 @@ int RunBench(const BenchArgs& a) {
   auto pass = [&](std::vector<double>* lat) -> absl::Status {
     for (size_t i = 0; i < queries.size(); ++i) {
       auto t0 = Clock::now();
-      auto r = engine::Execute(*queries[i].plan, index, a.k, false);
+      // bm25tp: BM25 top-N, then the proximity re-ranking, both timed.
+      const size_t depth = ranker->proximity ? engine::RerankDepth(a.k) : a.k;
+      auto r = engine::Execute(*queries[i].plan, index, depth, false);
+      if (r.ok() && ranker->proximity) {
+        auto info = engine::ProximityRerank(*queries[i].plan, index, *ranker, a.k, depth, &r->top);
+        if (!info.ok()) return info.status();
+      }
       auto t1 = Clock::now();
       if (!r.ok()) return r.status();
       if (lat) lat->push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
