@@ -583,7 +583,14 @@ TEST_P(SearchProperty, SloppyPhraseHitSets) {
 
 INSTANTIATE_TEST_SUITE_P(Indexes, SearchProperty,
                          ::testing::Values(Config{1, 1, 0, 11}, Config{2, 1, 0, 22},
-                                           Config{2, 2, 2, 33}, Config{1, 2, 0, 44}));
+                                           Config{2, 2, 2, 33}, Config{1, 2, 0, 44}),
+                         [](const ::testing::TestParamInfo<Config>& info) {
+                           const Config& c = info.param;
+                           return "fields" + std::to_string(c.nfields) + "_threads" +
+                                  std::to_string(c.threads) + "_merge" +
+                                  std::to_string(c.force_merge) + "_seed" +
+                                  std::to_string(c.seed);
+                         });
 
 // ------------------------------------------------------------------ the home corpus
 
