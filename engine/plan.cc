@@ -181,6 +181,7 @@ class PhraseIter final : public Iter {
   DocId Advance(DocId t) override { return doc_ = cursor_->Advance(t); }
   float Score() override { return scorer_->Score(cursor_->freq(), norms_[doc_]); }
   float freq() const { return cursor_->freq(); }
+  PhraseCursor<SegmentPostings>* cursor() { return cursor_.get(); }
   uint64_t cost() const override { return cursor_->df(); }
   absl::Status status() const override {
     for (const auto& s : slots_)
@@ -597,14 +598,17 @@ absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const IndexReader::Impl
       continue;
     }
     if (plan.kind == PlanKind::kPhrase && !count) {
-      // One phrase: the pruned OR over a single PhraseCursor clause.
+      // One phrase: block-max WAND over its PhraseCursor, so blocks whose bound (min of the
+      // slots' block max tf, the longest of their shortest docs) cannot enter the top k are
+      // skipped without decoding positions.
       SCOUR_ASSIGN_OR_RETURN(auto it, MakeIter(plan, seg));
       if (it->doc() == kNoMoreDocs) continue;
       auto* phrase = static_cast<PhraseIter*>(it.get());
+      const ScoredCursor<PhraseCursor<SegmentPostings>> clause{phrase->cursor(), &plan.scorer};
       TopK top(k);
-      const uint64_t* del = seg.deleted_bits();
-      for (DocId d = phrase->doc(); d != kNoMoreDocs; d = phrase->Next())
-        if (!IsDeleted(del, d)) top.Insert(d, phrase->Score());
+      OrTopK(std::span<const ScoredCursor<PhraseCursor<SegmentPostings>>>(&clause, 1),
+             SegmentView{seg.norms(plan.field), seg.deleted_bits()}, &top,
+             OrAlgorithm::kBlockMaxWand);
       SCOUR_RETURN_IF_ERROR(phrase->status());
       Merge(top, base, &global);
       continue;

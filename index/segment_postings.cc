@@ -44,6 +44,7 @@ bool SegmentPostings::Fail() {
   doc_ = kNoMoreDocs;
   n_ = 0;
   idx_ = 0;
+  freqs_pending_ = false;
   freqs_[0] = 1;
   cur_block_ = nb_ + 1;
   return false;
@@ -75,26 +76,21 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
     if (block_end > end_of_file || block_end < p) return Fail();
     p = UnpackBlockPFor(p, block_end, docs_);
     if (p == nullptr) return Fail();
-    p = UnpackBlockPFor(p, block_end, freqs_);
-    if (p == nullptr) return Fail();
+    freq_end_ = block_end;
     n = kBlockSize;
   } else {
     n = df_ % kBlockSize;
     p = UnpackTail(p, end_of_file, docs_, n);
     if (p == nullptr) return Fail();
-    p = UnpackTail(p, end_of_file, freqs_, n);
-    if (p == nullptr) return Fail();
+    freq_end_ = end_of_file;
   }
+  freq_ptr_ = p;
+  freqs_pending_ = true;
   PrefixSum(docs_, n, base);
-  uint32_t max_doc = 0, min_delta_ok = 1;
-  for (uint32_t i = 0; i < n; ++i) {
-    max_doc = std::max(max_doc, docs_[i]);
-    freqs_[i] += 1;
-    min_delta_ok &= freqs_[i] != 0;
-  }
+  uint32_t max_doc = 0;
+  for (uint32_t i = 0; i < n; ++i) max_doc = std::max(max_doc, docs_[i]);
   // Doc ids must stay inside the segment (they index norms and deletions).
-  if (max_doc >= max_doc_ || !min_delta_ok || (b < nb_ && docs_[n - 1] != Skip(b, 0)))
-    return Fail();
+  if (max_doc >= max_doc_ || (b < nb_ && docs_[n - 1] != Skip(b, 0))) return Fail();
   cur_block_ = b;
   shallow_ = std::max(shallow_, b);
   n_ = n;
@@ -104,13 +100,39 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
   return true;
 }
 
+void SegmentPostings::DecodeFreqs() const {
+  freqs_pending_ = false;
+  const char* p = n_ == kBlockSize ? UnpackBlockPFor(freq_ptr_, freq_end_, freqs_)
+                                   : UnpackTail(freq_ptr_, freq_end_, freqs_, n_);
+  bool ok = p != nullptr;
+  for (uint32_t i = 0; i < n_; ++i) {
+    freqs_[i] += 1;
+    ok &= freqs_[i] != 0;
+  }
+  if (!ok) {
+    // Corrupt: report through ok()/status(); a frequency of 1 keeps callers' arithmetic sane.
+    ok_ = false;
+    for (uint32_t i = 0; i < kBlockSize; ++i) freqs_[i] = 1;
+  }
+}
+
 DocId SegmentPostings::Advance(DocId target) {
   if (doc_ == kNoMoreDocs) return doc_;
   if (n_ == 0 || docs_[n_ - 1] < target) {
     if (df_ == 1) return doc_ = kNoMoreDocs;
     uint32_t b = cur_block_ + 1;
-    // Skip whole blocks whose last doc is below target.
-    while (b < nb_ && Skip(b, 0) < target) ++b;
+    // Skip whole blocks whose last doc is below target: gallop, then binary search.
+    uint32_t step = 1;
+    while (b + step < nb_ && Skip(b + step, 0) < target) {
+      b += step;
+      step *= 2;
+    }
+    uint32_t hi = std::min(nb_, b + step);
+    while (b < hi) {
+      uint32_t mid = b + (hi - b) / 2;
+      if (Skip(mid, 0) < target) b = mid + 1;
+      else hi = mid;
+    }
     if (!LoadBlock(b)) return doc_;
     if (docs_[n_ - 1] < target) return LoadBlock(nb_ + 1), doc_;
   }
@@ -146,6 +168,7 @@ uint8_t SegmentPostings::BlockMinNorm() const {
 bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
   out->clear();
   if (doc_ == kNoMoreDocs) return false;
+  if (freqs_pending_) DecodeFreqs();
   if (pos_group_ != static_cast<int32_t>(cur_block_)) {
     uint64_t start = pos_base_ + (cur_block_ == 0 || df_ == 1 ? 0 : Skip(cur_block_ - 1, 2));
     uint64_t total = 0;

@@ -26,7 +26,10 @@ class SegmentPostings {
                   uint32_t max_doc, uint8_t single_norm);
 
   DocId doc() const { return doc_; }
-  uint32_t freq() const { return freqs_[idx_]; }
+  uint32_t freq() const {
+    if (freqs_pending_) DecodeFreqs();
+    return freqs_[idx_];
+  }
   uint32_t df() const { return df_; }
   DocId Next() {
     if (++idx_ < n_) return doc_ = docs_[idx_];
@@ -46,6 +49,8 @@ class SegmentPostings {
  private:
   uint32_t Skip(uint32_t b, int field) const;
   bool LoadBlock(uint32_t b);  // b == nb_ is the tail; sets doc_ = kNoMoreDocs past the end
+  // Frequencies are decoded only when asked for: conjunctions skip most blocks they land on.
+  void DecodeFreqs() const;
   bool Fail();
 
   std::string_view post_, pos_;
@@ -58,11 +63,14 @@ class SegmentPostings {
   uint32_t shallow_ = 0;    // block of the shallow pointer
   uint32_t idx_ = 0, n_ = 0;
   DocId doc_ = kNoMoreDocs;
-  bool ok_ = true;
+  mutable bool ok_ = true;
+  mutable bool freqs_pending_ = false;
+  const char* freq_ptr_ = nullptr;  // the current block's encoded frequencies
+  const char* freq_end_ = nullptr;
   int32_t pos_group_ = -1;  // block whose positions are decoded in pos_buf_
   std::vector<uint32_t> pos_buf_;
   uint32_t docs_[kBlockSize];
-  uint32_t freqs_[kBlockSize];
+  mutable uint32_t freqs_[kBlockSize];
 };
 
 }  // namespace scour::index
