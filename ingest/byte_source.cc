@@ -113,6 +113,19 @@ absl::StatusOr<bool> ByteSource::Fill(bool keep_all) {
   return true;
 }
 
+// Mapped pages already parsed count towards the process's resident memory until the kernel
+// reclaims them; hand them back in large steps so a big input file does not eat the indexing
+// RAM budget. Only bytes before the current line are released (earlier lines are not referenced
+// any more); the mapping stays valid and would fault the pages back in if touched.
+void ByteSource::ReleaseBefore(size_t offset) {
+  constexpr size_t kStep = size_t{32} << 20;
+  if (map_ == nullptr || offset < released_ + kStep) return;
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t end = offset / page * page;
+  ::madvise(static_cast<char*>(map_) + released_, end - released_, MADV_DONTNEED);
+  released_ = end;
+}
+
 absl::StatusOr<bool> ByteSource::NextLine(std::string_view* line, uint64_t* offset) {
   size_t scan_from = pos_;
   for (;;) {
@@ -122,6 +135,7 @@ absl::StatusOr<bool> ByteSource::NextLine(std::string_view* line, uint64_t* offs
         const size_t e = static_cast<size_t>(static_cast<const char*>(nl) - data_);
         *line = std::string_view(data_ + pos_, e - pos_);
         *offset = base_ + pos_;
+        ReleaseBefore(pos_);
         pos_ = e + 1;
         return true;
       }

@@ -43,6 +43,7 @@ class ByteSource {
   ByteSource() = default;
   // Reads more from fd_ into buf_, compacting consumed bytes away first unless `keep_all`.
   // Returns false at end of input.
+  void ReleaseBefore(size_t offset);
   absl::StatusOr<bool> Fill(bool keep_all);
 
   const char* data_ = nullptr;  // window of input bytes: [data_, data_ + len_)
@@ -59,6 +60,7 @@ class ByteSource {
   // Mapping state.
   void* map_ = nullptr;
   size_t map_len_ = 0;
+  size_t released_ = 0;  // mapped bytes before this were handed back (MADV_DONTNEED)
 };
 
 }  // namespace scour::ingest
