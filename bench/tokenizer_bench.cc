@@ -12,7 +12,7 @@
 #include "scour/analyzer.h"
 #include "tokenizer/chain.h"
 #include "tokenizer/segmenter.h"
-#include "tokenizer/utf8.h"
+#include "base/utf8.h"
 
 namespace {
 
@@ -35,7 +35,7 @@ std::string LoadCorpus(const char* rel, bool ascii_only) {
     for (const char* f : {"title", "text"}) {
       if (!j.contains(f)) continue;
       std::string t = j[f].get<std::string>();
-      if (ascii_only && !scour::tokenizer::CheckUtf8(t).all_ascii) continue;
+      if (ascii_only && !scour::CheckUtf8(t).all_ascii) continue;
       all += t;
       all += '\n';
     }
@@ -58,7 +58,7 @@ const std::string& Home() {
 
 size_t CountSpans(WordSegmenter& seg, const std::string& text) {
   size_t n = 0;
-  auto st = seg.Segment(text, scour::tokenizer::CheckUtf8(text).all_ascii,
+  auto st = seg.Segment(text, scour::CheckUtf8(text).all_ascii,
                         [&](const WordSpan*, size_t k) { n += k; });
   if (!st.ok()) std::abort();
   return n;

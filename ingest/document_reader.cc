@@ -15,7 +15,7 @@
 #include "ingest/byte_source.h"
 #include "ingest/json_parser.h"
 #include "ingest/paragraphs.h"
-#include "ingest/utf8.h"
+#include "base/utf8.h"
 
 namespace scour::ingest {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "absl/strings/str_format.h"
-#include "ingest/utf8.h"
+#include "base/utf8.h"
 
 namespace scour::ingest {
 namespace {

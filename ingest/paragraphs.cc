@@ -5,7 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "ingest/utf8.h"
+#include "base/utf8.h"
 
 namespace scour::ingest {
 namespace {

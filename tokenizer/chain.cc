@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "tokenizer/possessive.h"
 #include "tokenizer/stopwords.h"
-#include "tokenizer/utf8.h"
+#include "base/utf8.h"
 
 namespace scour::tokenizer {
 

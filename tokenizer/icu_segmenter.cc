@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "tokenizer/utf8.h"
+#include "base/utf8.h"
 #include "unicode/locid.h"
 #include "unicode/ubrk.h"
 

@@ -1,7 +1,7 @@
 #include "tokenizer/segmenter.h"
 
 #include "tokenizer/ascii_segmenter.h"
-#include "tokenizer/utf8.h"
+#include "base/utf8.h"
 
 namespace scour::tokenizer {
 namespace {

@@ -12,7 +12,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "scour/analyzer.h"
-#include "tokenizer/utf8.h"
+#include "base/utf8.h"
 
 namespace scour::engine {
 namespace {
@@ -134,10 +134,10 @@ void CheckInvariants(Analyzer* a, std::string_view text, const SnippetQuery& q,
     EXPECT_FALSE(t.start < s.window_end && s.window_end < t.end) << "cuts token " << t.term;
   }
   if (s.window_start < text.size()) {
-    EXPECT_FALSE(tokenizer::IsContinuationByte(text[s.window_start]));
+    EXPECT_FALSE(IsContinuationByte(text[s.window_start]));
   }
   if (s.window_end < text.size()) {
-    EXPECT_FALSE(tokenizer::IsContinuationByte(text[s.window_end]));
+    EXPECT_FALSE(IsContinuationByte(text[s.window_end]));
   }
 
   // Spans: the union of the matches, clipped to the window.
@@ -185,7 +185,7 @@ void CheckInvariants(Analyzer* a, std::string_view text, const SnippetQuery& q,
   shown += clean(text.substr(at, s.window_end - at));
   if (trail) shown += o.ellipsis;
   EXPECT_EQ(s.text, shown);
-  EXPECT_TRUE(tokenizer::CheckUtf8(s.text).valid);
+  EXPECT_TRUE(CheckUtf8(s.text).valid);
 }
 
 TEST(SnippetTest, HighlightsSingleTerm) {

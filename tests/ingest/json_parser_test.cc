@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "ingest/utf8.h"
+#include "base/utf8.h"
 #include "nlohmann/json.hpp"
 
 namespace scour::ingest {

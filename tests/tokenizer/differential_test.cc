@@ -9,7 +9,7 @@
 #include "tokenizer/ascii_segmenter.h"
 #include "tokenizer/chain.h"
 #include "tokenizer/segmenter.h"
-#include "tokenizer/utf8.h"
+#include "base/utf8.h"
 
 namespace scour::tokenizer {
 namespace {

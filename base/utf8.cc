@@ -1,6 +1,6 @@
-#include "ingest/utf8.h"
+#include "base/utf8.h"
 
-namespace scour::ingest {
+namespace scour {
 
 size_t FindInvalidUtf8(std::string_view s) {
   const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
@@ -26,4 +26,28 @@ size_t FindInvalidUtf8(std::string_view s) {
   return s.size();
 }
 
-}  // namespace scour::ingest
+
+Utf8Check CheckUtf8(std::string_view s) {
+  Utf8Check r;
+  const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = begin + s.size();
+  size_t i = 0;
+  const size_t n = s.size();
+  while (true) {
+    i = FindNonAscii(s, i);
+    if (i == n) return r;
+    r.all_ascii = false;
+    // Decode the whole non-ASCII stretch here rather than re-entering the word scan per byte.
+    while (i < n && begin[i] >= 0x80) {
+      size_t len = Utf8SequenceLength(begin + i, end);
+      if (len == 0) {
+        r.valid = false;
+        r.bad_offset = i;
+        return r;
+      }
+      i += len;
+    }
+  }
+}
+
+}  // namespace scour

@@ -1,11 +1,11 @@
-#include "ingest/utf8.h"
+#include "base/utf8.h"
 
 #include <random>
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace scour::ingest {
+namespace scour {
 namespace {
 
 // Reference: decode code point by code point, straight from the definition of UTF-8.
@@ -43,7 +43,7 @@ size_t ReferenceFindInvalid(const std::string& s) {
   return s.size();
 }
 
-TEST(Utf8, MatchesReferenceOnRandomBytes) {
+TEST(Utf8Validate, MatchesReferenceOnRandomBytes) {
   std::mt19937 rng(42);
   for (int iter = 0; iter < 20000; ++iter) {
     std::string s;
@@ -66,7 +66,7 @@ TEST(Utf8, MatchesReferenceOnRandomBytes) {
   }
 }
 
-TEST(Utf8, KnownBadSequences) {
+TEST(Utf8Validate, KnownBadSequences) {
   EXPECT_EQ(FindInvalidUtf8("abc\xC0\xAF"), 3u);         // overlong '/'
   EXPECT_EQ(FindInvalidUtf8("\xED\xA0\x80"), 0u);        // encoded surrogate
   EXPECT_EQ(FindInvalidUtf8("ok\xF4\x90\x80\x80"), 2u);  // above U+10FFFF
@@ -75,7 +75,7 @@ TEST(Utf8, KnownBadSequences) {
   EXPECT_TRUE(IsValidUtf8("\xF0\x9F\x98\x80 \xE4\xB8\xAD"));
 }
 
-TEST(Utf8, AppendRoundTripsAllScalarValues) {
+TEST(Utf8Validate, AppendRoundTripsAllScalarValues) {
   std::string s;
   for (uint32_t cp = 0; cp <= 0x10FFFF; cp += 7) {
     if (cp >= 0xD800 && cp <= 0xDFFF) continue;
@@ -86,4 +86,4 @@ TEST(Utf8, AppendRoundTripsAllScalarValues) {
 }
 
 }  // namespace
-}  // namespace scour::ingest
+}  // namespace scour

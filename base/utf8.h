@@ -1,7 +1,8 @@
-// UTF-8 validation and encoding helpers for the readers (internal). Pure functions, thread-safe.
-// Validation follows Unicode Table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF.
-#ifndef SCOUR_INGEST_UTF8_H_
-#define SCOUR_INGEST_UTF8_H_
+// UTF-8 validation, ASCII scanning and encoding, shared by the readers and the analysis chain
+// (internal). Pure functions, thread-safe. Validation follows Unicode Table 3-7: no overlong
+// forms, no surrogates, nothing above U+10FFFF.
+#ifndef SCOUR_BASE_UTF8_H_
+#define SCOUR_BASE_UTF8_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +10,8 @@
 #include <string>
 #include <string_view>
 
-namespace scour::ingest {
+namespace scour {
+
 
 // Length (2-4) of the well-formed multi-byte sequence starting at p (p[0] >= 0x80), or 0 when
 // the bytes at p are not one. Never reads at or past `end`.
@@ -65,6 +67,35 @@ inline void AppendUtf8(uint32_t cp, std::string* out) {
   out->append(buf, n);
 }
 
-}  // namespace scour::ingest
 
-#endif  // SCOUR_INGEST_UTF8_H_
+struct Utf8Check {
+  bool valid = true;
+  bool all_ascii = true;
+  size_t bad_offset = 0;  // offset of the first byte of the first ill-formed sequence
+};
+
+// Scans `s` once; ASCII runs are skipped eight bytes at a time.
+Utf8Check CheckUtf8(std::string_view s);
+
+// Offset of the first byte >= 0x80 in s[from, s.size()), or s.size().
+inline size_t FindNonAscii(std::string_view s, size_t from) {
+  const char* p = s.data();
+  size_t n = s.size();
+  size_t i = from;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w & 0x8080808080808080ull) break;
+  }
+  for (; i < n; ++i) {
+    if (static_cast<unsigned char>(p[i]) >= 0x80) return i;
+  }
+  return n;
+}
+
+// True when byte b does not begin a code point (a continuation byte 10xxxxxx).
+inline bool IsContinuationByte(char b) { return (static_cast<unsigned char>(b) & 0xC0) == 0x80; }
+
+}  // namespace scour
+
+#endif  // SCOUR_BASE_UTF8_H_

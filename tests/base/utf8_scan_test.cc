@@ -1,5 +1,5 @@
 // CheckUtf8 and FindNonAscii against simple references (ICU's U8_NEXT) on random bytes.
-#include "tokenizer/utf8.h"
+#include "base/utf8.h"
 
 #include <random>
 #include <string>
@@ -7,7 +7,7 @@
 #include "gtest/gtest.h"
 #include "unicode/utf8.h"
 
-namespace scour::tokenizer {
+namespace scour {
 namespace {
 
 // Offset of the first ill-formed sequence by ICU's decoder, or npos.
@@ -23,7 +23,7 @@ size_t ReferenceBadOffset(const std::string& s) {
   return std::string::npos;
 }
 
-TEST(Utf8, MatchesIcuDecoderOnRandomBytes) {
+TEST(Utf8Scan, MatchesIcuDecoderOnRandomBytes) {
   std::mt19937 rng(42);
   const std::string pieces[] = {"a",
                                 "Z",
@@ -73,11 +73,11 @@ TEST(Utf8, MatchesIcuDecoderOnRandomBytes) {
   }
 }
 
-TEST(Utf8, EmptyIsValidAscii) {
+TEST(Utf8Scan, EmptyIsValidAscii) {
   const Utf8Check c = CheckUtf8("");
   EXPECT_TRUE(c.valid);
   EXPECT_TRUE(c.all_ascii);
 }
 
 }  // namespace
-}  // namespace scour::tokenizer
+}  // namespace scour
