@@ -12,43 +12,19 @@
 
 namespace scour::index {
 
-std::string_view SegmentBuilder::Arena::Copy(std::string_view s) {
-  constexpr size_t kChunk = 1 << 20;
-  if (s.size() > left_) {
-    size_t size = std::max(kChunk, s.size());
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(size));
-    next_ = chunks_.back().get();
-    left_ = size;
-    allocated_ += size;
-  }
-  std::memcpy(next_, s.data(), s.size());
-  std::string_view out(next_, s.size());
-  next_ += s.size();
-  left_ -= s.size();
-  return out;
-}
-
 SegmentBuilder::SegmentBuilder(Analyzer analyzer) : analyzer_(std::move(analyzer)) {}
 
 size_t SegmentBuilder::ram_bytes() const {
   size_t norms = 0;
   for (const auto& f : norms_) norms += f.capacity();
-  return pool_.bytes_allocated() + arena_.bytes() + states_.capacity() * sizeof(TermState) +
-         terms_.capacity() * (sizeof(std::string_view) + sizeof(uint32_t) + 1) + norms +
-         stored_.ram_bytes();
+  return pool_.bytes_allocated() + terms_.bytes() + states_.capacity() * sizeof(TermState) +
+         norms + stored_.ram_bytes();
 }
 
 uint32_t SegmentBuilder::TermId(uint32_t field, std::string_view term) {
-  key_scratch_.clear();
-  AppendTermKey(field, term, &key_scratch_);
-  auto it = terms_.find(std::string_view(key_scratch_));
-  if (it != terms_.end()) return it->second;
-  uint32_t id = static_cast<uint32_t>(states_.size());
-  std::string_view key = arena_.Copy(key_scratch_);
-  terms_.emplace(key, id);
-  TermState& st = states_.emplace_back();
-  st.key = key;
-  st.field = field;
+  bool inserted;
+  const uint32_t id = terms_.FindOrInsert(field, term, &inserted);
+  if (inserted) states_.emplace_back().field = field;
   return id;
 }
 
@@ -124,7 +100,7 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
   std::vector<uint32_t> order(states_.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return states_[a].key < states_[b].key; });
+            [&](uint32_t a, uint32_t b) { return terms_.key(a) < terms_.key(b); });
   std::vector<uint32_t> docs, freqs, positions;
   for (uint32_t id : order) {
     const TermState& st = states_[id];
@@ -156,7 +132,7 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
         }
       }
     }
-    SCOUR_RETURN_IF_ERROR(writer->AddTerm(st.key, st.field, docs.data(), freqs.data(), st.df,
+    SCOUR_RETURN_IF_ERROR(writer->AddTerm(terms_.key(id), st.field, docs.data(), freqs.data(), st.df,
                                           with_positions ? positions.data() : nullptr));
   }
   // Stored fields were compressed as documents came; hand them to the writer.
@@ -168,8 +144,7 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
 
 void SegmentBuilder::Reset() {
   pool_.Reset();
-  arena_.Clear();
-  terms_ = {};
+  terms_.Clear();
   states_ = {};
   norms_.clear();
   stored_ = StoredFieldsWriter();

@@ -12,12 +12,12 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "index/byte_slice_pool.h"
 #include "index/directory.h"
 #include "index/segment_format.h"
 #include "index/stored_fields.h"
+#include "index/term_table.h"
 #include "scour/analyzer.h"
 
 namespace scour::index {
@@ -53,7 +53,6 @@ class SegmentBuilder {
   struct TermState {
     ByteSlicePool::Stream docs;  // (doc delta, freq) pairs of finished docs
     ByteSlicePool::Stream pos;   // position deltas, restarting per doc
-    std::string_view key;
     uint32_t field = 0;
     uint32_t last_doc = 0;
     uint32_t last_doc_freq = 0;  // freq in last_doc (not yet written to `docs`)
@@ -66,29 +65,11 @@ class SegmentBuilder {
 
   Analyzer analyzer_;
   ByteSlicePool pool_;
-  // Term key bytes: fixed chunks that never move, so the hash table can key on string_views.
-  class Arena {
-   public:
-    std::string_view Copy(std::string_view s);
-    size_t bytes() const { return allocated_; }
-    void Clear() {
-      chunks_.clear();
-      left_ = 0;
-      allocated_ = 0;
-    }
-
-   private:
-    std::vector<std::unique_ptr<char[]>> chunks_;
-    char* next_ = nullptr;
-    size_t left_ = 0, allocated_ = 0;
-  };
-  Arena arena_;
-  absl::flat_hash_map<std::string_view, uint32_t> terms_;
+  TermTable terms_;
   std::vector<TermState> states_;
   std::vector<std::vector<uint8_t>> norms_;  // by field id: one byte per doc
   StoredFieldsWriter stored_;
   uint32_t doc_count_ = 0;
-  std::string key_scratch_;
   std::vector<std::pair<uint32_t, std::string_view>> stored_scratch_;
 };
 
