@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_util.h"
@@ -84,6 +83,7 @@ int RunIndex(const IndexArgs& a, bool language_given) {
   wopts.ram_budget_mb = a.ram_mb;
   wopts.threads = a.threads;
   wopts.auto_merge = !a.no_merge;
+  wopts.reject_duplicate_ids = true;
   {
     auto check = Analyzer::Create(wopts.analyzer);
     if (!check.ok()) return PrintError(check.status(), kExitUsage);
@@ -102,7 +102,6 @@ int RunIndex(const IndexArgs& a, bool language_given) {
   }
 
   Progress progress(a.quiet);
-  absl::flat_hash_set<std::string> seen;
   uint64_t docs = 0, skipped = 0, done_bytes = 0;
   Document doc;
   for (auto& reader : readers) {
@@ -119,11 +118,21 @@ int RunIndex(const IndexArgs& a, bool language_given) {
         bad = more.status();
       } else if (!*more) {
         break;
-      } else if (!seen.insert(doc.id).second) {
-        ingest::RecordOrigin o = reader->origin();
-        bad = absl::InvalidArgumentError(
-            o.line ? absl::StrCat(o.file, ":", o.line, ": duplicate id \"", doc.id, "\" in this run")
-                   : absl::StrCat(o.file, ": duplicate id \"", doc.id, "\" in this run"));
+      } else if (!combined_from.empty()) {
+        CombineFields(combined_name, combined_from, &doc);
+      }
+      if (bad.ok() && *more) {
+        absl::Status s = (*writer)->AddDocument(std::move(doc));
+        if (absl::IsAlreadyExists(s)) {
+          ingest::RecordOrigin o = reader->origin();
+          bad = absl::InvalidArgumentError(o.line ? absl::StrCat(o.file, ":", o.line, ": ", s.message())
+                                                  : absl::StrCat(o.file, ": ", s.message()));
+        } else if (!s.ok()) {
+          progress.Finish();
+          PrintError(s);
+          std::fprintf(stderr, "scour: nothing from this run was committed\n");
+          return kExitFailure;
+        }
       }
       if (!bad.ok()) {
         progress.Finish();
@@ -137,14 +146,6 @@ int RunIndex(const IndexArgs& a, bool language_given) {
         std::fprintf(stderr, "scour: skipped: %s\n", std::string(bad.message()).c_str());
         ++skipped;
         continue;
-      }
-      if (!combined_from.empty()) CombineFields(combined_name, combined_from, &doc);
-      absl::Status s = (*writer)->AddDocument(std::move(doc));
-      if (!s.ok()) {
-        progress.Finish();
-        PrintError(s);
-        std::fprintf(stderr, "scour: nothing from this run was committed\n");
-        return kExitFailure;
       }
       ++docs;
       progress.Update(docs, done_bytes + reader->bytes_read(), total_bytes);

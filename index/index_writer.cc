@@ -257,6 +257,11 @@ absl::Status IndexWriter::Impl::Add(Document&& doc) {
   if (doc.id.empty()) return absl::InvalidArgumentError("document id is empty");
   for (auto& w : workers)
     if (w->failed()) return WaitIdle();
+  if (options.reject_duplicate_ids) {
+    auto found = ids.find(doc.id);
+    if (found != ids.end() && found->second.last_add_seq != 0)
+      return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc.id, "\" in this run"));
+  }
   PendingDoc p;
   p.field_ids.reserve(doc.fields.size());
   for (const Field& f : doc.fields) {

@@ -33,6 +33,9 @@ struct IndexWriterOptions {
   bool create_if_missing = true;
   bool auto_merge = true;          // run the tiered merge policy after each commit
   size_t merge_factor = 10;        // segments of a similar size merged together
+  // AddDocument of an id already added since the last commit fails with AlreadyExists instead
+  // of replacing it (`scour index` treats a repeated id within one run as bad input).
+  bool reject_duplicate_ids = false;
 };
 
 struct IndexWriterStats {
@@ -52,7 +55,8 @@ class SCOUR_EXPORT IndexWriter {
   ~IndexWriter();  // rolls back what was not committed
 
   // Adds a document; a document with the same id (committed or added earlier in this session)
-  // is replaced. Errors: InvalidArgument for an empty id, a field named "_id", invalid UTF-8.
+  // is replaced. Errors: InvalidArgument for an empty id, a field named "_id", invalid UTF-8;
+  // AlreadyExists for a repeated id when IndexWriterOptions::reject_duplicate_ids.
   absl::Status AddDocument(const Document& doc);
   absl::Status AddDocument(Document&& doc);
   // Deletes the document with this id if there is one (committed or added in this session).
