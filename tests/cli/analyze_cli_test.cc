@@ -6,36 +6,18 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/cli/cli_runner.h"
 
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using scour::testing_cli::CliRun;
 
-// Runs `scour <args>` with `input` on stdin; stdout and stderr captured separately.
+// Runs `scour <args>` with `input` on stdin.
 CliRun RunScour(const std::string& args, const std::string& input) {
-  // Per-test file names: ctest runs the tests of this binary as parallel processes.
-  const std::string stem = ::testing::TempDir() + "/scour_analyze_" +
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string stem = scour::testing_cli::TestStem("analyze");
   const std::string in_path = stem + ".in";
-  const std::string err_path = stem + ".err";
   std::ofstream(in_path, std::ios::binary) << input;
-  const std::string cmd = std::string("'") + SCOUR_CLI_PATH + "' " + args + " < '" + in_path +
-                          "' 2> '" + err_path + "'";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path, std::ios::binary);
-  r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  return r;
+  return scour::testing_cli::RunScourCli(args, stem, in_path);
 }
 
 TEST(AnalyzeCli, TextArgumentOneTokenPerLine) {

@@ -15,6 +15,7 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli/cli_runner.h"
 
 extern char** environ;
 
@@ -22,25 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using scour::testing_cli::CliRun;
+using scour::testing_cli::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// Per-test names: ctest runs the tests of this binary as parallel processes.
-std::string TestStem() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-  for (char& c : name)
-    if (c == '/') c = '_';
-  return ::testing::TempDir() + "/scour_index_cli_" + name;
-}
+std::string TestStem() { return scour::testing_cli::TestStem("index_cli"); }
 
 // A fresh directory for the test.
 std::string TestDir() {
@@ -50,21 +36,7 @@ std::string TestDir() {
   return dir;
 }
 
-CliRun RunScour(const std::string& args) {
-  const std::string err_path = TestStem() + ".err";
-  const std::string cmd =
-      std::string("'") + SCOUR_CLI_PATH + "' " + args + " < /dev/null 2> '" + err_path + "'";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = ReadFile(err_path);
-  return r;
-}
+CliRun RunScour(const std::string& args) { return scour::testing_cli::RunScourCli(args, TestStem()); }
 
 class IndexCli : public ::testing::Test {
  protected:

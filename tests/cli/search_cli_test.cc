@@ -13,38 +13,17 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli/cli_runner.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using scour::testing_cli::CliRun;
 
-std::string TestStem() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + "/scour_search_cli_" + info->test_suite_name() + "_" + info->name();
-}
+std::string TestStem() { return scour::testing_cli::TestStem("search_cli"); }
 
-CliRun RunScour(const std::string& args) {
-  const std::string err_path = TestStem() + ".err";
-  const std::string cmd =
-      std::string("'") + SCOUR_CLI_PATH + "' " + args + " < /dev/null 2> '" + err_path + "'";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_path, std::ios::binary);
-  r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  return r;
-}
+CliRun RunScour(const std::string& args) { return scour::testing_cli::RunScourCli(args, TestStem()); }
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out;
