@@ -107,7 +107,7 @@ BENCHMARK(BM_JsonValidateScifact)->Unit(benchmark::kMillisecond);
 void BM_Utf8ValidateScifact(benchmark::State& state) {
   const std::string& data = Scifact();
   for (auto _ : state) {
-    if (FindInvalidUtf8(data) != data.size()) state.SkipWithError("invalid UTF-8");
+    if (scour::FindInvalidUtf8(data) != data.size()) state.SkipWithError("invalid UTF-8");
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * data.size()));
 }
