@@ -172,7 +172,10 @@ bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
   if (pos_group_ != static_cast<int32_t>(cur_block_)) {
     uint64_t start = pos_base_ + (cur_block_ == 0 || df_ == 1 ? 0 : Skip(cur_block_ - 1, 2));
     uint64_t total = 0;
-    for (uint32_t i = 0; i < n_; ++i) total += freqs_[i];
+    for (uint32_t i = 0; i < n_; ++i) {
+      pos_start_[i] = static_cast<uint32_t>(total);
+      total += freqs_[i];
+    }
     if (start > pos_.size() || total > pos_.size() * kBlockSize) return Fail();
     pos_buf_.resize(total);
     const char* p = pos_.data() + start;
@@ -183,9 +186,8 @@ bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
     if (p == nullptr) return Fail();
     pos_group_ = static_cast<int32_t>(cur_block_);
   }
-  size_t off = 0;
-  for (uint32_t i = 0; i < idx_; ++i) off += freqs_[i];
-  uint32_t f = freqs_[idx_];
+  const size_t off = pos_start_[idx_];
+  const uint32_t f = freqs_[idx_];
   out->resize(f);
   uint32_t prev = 0;
   for (uint32_t k = 0; k < f; ++k) {

@@ -69,6 +69,7 @@ class SegmentPostings {
   const char* freq_end_ = nullptr;
   int32_t pos_group_ = -1;  // block whose positions are decoded in pos_buf_
   std::vector<uint32_t> pos_buf_;
+  uint32_t pos_start_[kBlockSize];  // where each doc's positions start in pos_buf_
   uint32_t docs_[kBlockSize];
   mutable uint32_t freqs_[kBlockSize];
 };
