@@ -37,7 +37,12 @@ void AnalysisChain::EmitPiece(std::string_view text, uint32_t start, uint32_t en
   const uint32_t pos = position_++;
   // A stopword keeps its position, so phrase positions still count the words of the text.
   if (options_.analyzer.stopwords && IsEnglishStopword(term)) return;
-  if (stemmer_ != nullptr) term = stemmer_->Stem(term);
+  if (stemmer_ != nullptr) {
+    // Some Snowball algorithms stem a word to nothing (Porter: "s" -> ""); an empty term would
+    // be unsearchable and break positions, so such a word keeps its unstemmed form.
+    const std::string_view stem = stemmer_->Stem(term);
+    if (!stem.empty()) term = stem;
+  }
   sink_(ctx_, term, pos, start, end);
 }
 

@@ -44,6 +44,16 @@ TEST(Analyzer, EmptyInputGivesNoTokens) {
   EXPECT_TRUE(out.empty());
 }
 
+// Found by fuzz/analyzer_fuzzer: Porter stems "s" to the empty string.
+TEST(Analyzer, AWordStemmedToNothingKeepsItsUnstemmedForm) {
+  auto a = Analyzer::Create({.language = "porter"});
+  ASSERT_TRUE(a.ok());
+  std::vector<Token> out;
+  ASSERT_TRUE(a->Analyze("s it's s's", &out).ok());
+  EXPECT_EQ(Terms(out), (std::vector<std::string>{"s", "it", "s"}));
+  for (const Token& t : out) EXPECT_FALSE(t.term.empty());
+}
+
 TEST(Analyzer, KeepsWordsDropsPunctuationWithOffsets) {
   const std::string s = HomeCorpusSentence("Megvii's Face++ is built into its 'SkyEye'");
   auto tokens = AnalyzeOrDie(s, NoStem());
