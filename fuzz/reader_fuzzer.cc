@@ -1,4 +1,5 @@
-// libFuzzer entry point: arbitrary bytes through the JSONL reader (in memory). The first byte
+// libFuzzer entry point: arbitrary bytes through a document reader (in memory), built once per
+// format: SCOUR_FUZZ_FORMAT is kJsonl or kTsv, SCOUR_FUZZ_NAME the file name. The first byte
 // picks options (named fields, store list, id field) so those paths are fuzzed too. Any outcome
 // but a crash, hang or sanitizer report is fine; a record error must be InvalidArgument.
 #include <cstddef>
@@ -12,7 +13,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   scour::ingest::ReaderOptions options;
-  options.format = scour::ingest::Format::kJsonl;
+  options.format = scour::ingest::Format::SCOUR_FUZZ_FORMAT;
   if (size > 0) {
     const uint8_t mode = data[0];
     if (mode & 1) options.fields = {"text", "title"};
@@ -22,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     --size;
   }
   auto reader = scour::ingest::OpenBufferReader(
-      std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.jsonl", options);
+      std::string_view(reinterpret_cast<const char*>(data), size), SCOUR_FUZZ_NAME, options);
   if (!reader.ok()) abort();
   scour::Document doc;
   for (size_t i = 0; i <= size + 1; ++i) {  // at most one record per line
