@@ -67,6 +67,9 @@ absl::StatusOr<std::unique_ptr<Directory>> OpenFsDirectory(const std::string& pa
 // An in-memory directory (for tests). Thread-safe.
 std::unique_ptr<Directory> NewMemDirectory();
 
+// A ReadableFile holding a copy of `data` (the in-memory and fault-injecting directories).
+std::shared_ptr<ReadableFile> NewStringReadableFile(std::string name, std::string data);
+
 // Wraps a directory and injects faults, for crash-safety tests. See fault_directory.h.
 
 }  // namespace scour::index

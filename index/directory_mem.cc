@@ -27,6 +27,19 @@ absl::Status CheckName(const std::string& name) {
   return absl::OkStatus();
 }
 
+// A snapshot of an in-memory file: readers keep their bytes whatever happens to the name.
+class StringReadableFile final : public ReadableFile {
+ public:
+  StringReadableFile(std::string name, std::string data)
+      : name_(std::move(name)), data_(std::move(data)) {}
+  std::string_view data() const override { return data_; }
+  const std::string& name() const override { return name_; }
+
+ private:
+  std::string name_;
+  std::string data_;
+};
+
 class MemWritableFile final : public WritableFile {
  public:
   MemWritableFile(std::shared_ptr<MemState> state, std::shared_ptr<std::string> body,
@@ -58,17 +71,6 @@ class MemWritableFile final : public WritableFile {
   bool closed_ = false;
 };
 
-class MemReadableFile final : public ReadableFile {
- public:
-  MemReadableFile(std::string name, std::string data)
-      : name_(std::move(name)), data_(std::move(data)) {}
-  std::string_view data() const override { return data_; }
-  const std::string& name() const override { return name_; }
-
- private:
-  std::string name_;
-  std::string data_;
-};
 
 class MemLock final : public DirectoryLock {
  public:
@@ -100,7 +102,7 @@ class MemDirectory final : public Directory {
     std::lock_guard<std::mutex> l(state_->mu);
     auto it = state_->files.find(name);
     if (it == state_->files.end()) return NotFound("open", name);
-    return std::make_shared<MemReadableFile>(name, *it->second);
+    return NewStringReadableFile(name, *it->second);
   }
 
   absl::StatusOr<bool> Exists(const std::string& name) override {
@@ -156,6 +158,10 @@ class MemDirectory final : public Directory {
 };
 
 }  // namespace
+
+std::shared_ptr<ReadableFile> NewStringReadableFile(std::string name, std::string data) {
+  return std::make_shared<StringReadableFile>(std::move(name), std::move(data));
+}
 
 std::unique_ptr<Directory> NewMemDirectory() { return std::make_unique<MemDirectory>(); }
 

@@ -153,17 +153,6 @@ class FaultWritableFile final : public WritableFile {
   bool closed_ = false;
 };
 
-class FaultReadableFile final : public ReadableFile {
- public:
-  FaultReadableFile(std::string name, std::string data)
-      : name_(std::move(name)), data_(std::move(data)) {}
-  std::string_view data() const override { return data_; }
-  const std::string& name() const override { return name_; }
-
- private:
-  std::string name_;
-  std::string data_;
-};
 
 class FaultLock final : public DirectoryLock {
  public:
@@ -202,7 +191,7 @@ absl::StatusOr<std::shared_ptr<ReadableFile>> FaultInjectingDirectory::Open(
   std::lock_guard<std::mutex> l(state_->mu);
   auto it = state_->live.find(name);
   if (it == state_->live.end()) return NotFound("open", name);
-  return std::make_shared<FaultReadableFile>(name, it->second->data);
+  return NewStringReadableFile(name, it->second->data);
 }
 
 absl::StatusOr<bool> FaultInjectingDirectory::Exists(const std::string& name) {
