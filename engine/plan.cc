@@ -151,7 +151,8 @@ class TermIter final : public Iter {
   }
   DocId Next() override { return doc_ = p_.Next(); }
   DocId Advance(DocId t) override { return doc_ = p_.Advance(t); }
-  float Score() override { return scorer_->Score(static_cast<float>(p_.freq()), norms_[doc_]); }
+  float Score() override { return scorer_->Score(freq(), norms_[doc_]); }
+  float freq() const { return static_cast<float>(p_.freq()); }
   uint64_t cost() const override { return p_.df(); }
   absl::Status status() const override { return p_.status(); }
 
@@ -527,18 +528,9 @@ absl::StatusOr<ExplainOut> ExplainNode(const PlanNode& n, const SegmentReader& s
                           n.label, n.boost);
     return r;
   }
-  float freq = n.kind == PlanKind::kPhrase ? static_cast<PhraseIter*>(it.get())->freq()
-                                           : static_cast<float>(0);
-  if (n.kind == PlanKind::kTerm) {
-    auto info = seg.Lookup(n.field, n.term);
-    auto p = seg.Postings(n.field, **info);
-    p.Advance(doc == 0 ? 0 : doc);
-    if (p.doc() != doc) {
-      p = seg.Postings(n.field, **info);
-      if (p.doc() != doc) p.Advance(doc);
-    }
-    freq = static_cast<float>(p.freq());
-  }
+  // The iterator already stands on `doc`: read the frequency it scored with.
+  const float freq = n.kind == PlanKind::kPhrase ? static_cast<PhraseIter*>(it.get())->freq()
+                                                 : static_cast<TermIter*>(it.get())->freq();
   const uint8_t norm = seg.norms(n.field)[doc];
   auto stats = index.FieldStats(n.field);
   double avgdl = stats.docs_with_field ? double(stats.sum_total_tf) / stats.docs_with_field : 0;
