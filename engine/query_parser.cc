@@ -489,6 +489,10 @@ class Parser {
   // Requires the current token to start a clause; explains what is wrong otherwise.
   bool ExpectClause(std::string_view after, size_t after_offset) {
     if (StartsClause(tok_.kind)) return true;
+    return FailNoClause(after, after_offset);
+  }
+
+  [[gnu::noinline]] bool FailNoClause(std::string_view after, size_t after_offset) {
     switch (tok_.kind) {
       case Tok::kEnd:
         return Fail(absl::StrCat("expected a clause after '", Av(after), "'"), after_offset);
@@ -502,9 +506,7 @@ class Parser {
   }
 
   bool ParseDisjunction(uint32_t depth, std::string_view field, QueryPtr* out) {
-    if (tok_.kind == Tok::kAnd || tok_.kind == Tok::kOr) {
-      return Fail(absl::StrCat("'", Av(Raw(tok_)), "' needs a clause before it"), tok_.begin);
-    }
+    if (tok_.kind == Tok::kAnd || tok_.kind == Tok::kOr) return FailNotPrimary();
     std::vector<Part> parts(1);
     if (!ParseConjunction(depth, field, &parts[0])) return false;
     for (;;) {
@@ -548,91 +550,122 @@ class Parser {
 
   bool ParseUnary(uint32_t depth, std::string_view field, Part* out) {
     if (tok_.kind == Tok::kNot || tok_.kind == Tok::kPlus || tok_.kind == Tok::kMinus) {
-      const Tok op = tok_.kind;
-      const std::string name(Raw(tok_));
-      const size_t at = tok_.begin;
-      out->modifier = op == Tok::kPlus ? Occur::kMust : Occur::kMustNot;
-      if (!Advance()) return false;
-      if (tok_.kind == Tok::kNot || tok_.kind == Tok::kPlus || tok_.kind == Tok::kMinus) {
-        return Fail("a clause can have only one of NOT, + and -", tok_.begin);
-      }
-      if (op != Tok::kNot && tok_.space_before && tok_.kind != Tok::kEnd) {
-        return Fail(absl::StrCat("'", name, "' must be directly followed by a term, phrase or ",
-                                 "group (write '\\", name, "' to search for it)"),
-                    at);
-      }
-      if (!StartsPrimary(tok_.kind)) {
-        if (tok_.kind == Tok::kEnd) {
-          return Fail(absl::StrCat("expected a clause after '", name, "'"), at);
-        }
-        return Fail(absl::StrCat("expected a clause after '", name, "'"), tok_.begin);
-      }
+      if (!ParseModifier(out)) return false;
     } else if (!StartsPrimary(tok_.kind)) {
-      switch (tok_.kind) {
-        case Tok::kRParen:
-          return Fail("unmatched ')'", tok_.begin);
-        case Tok::kBoost:
-          return Fail("'^' (boost) must directly follow a term, phrase or group", tok_.begin);
-        case Tok::kSlop:
-          return Fail("'~' (slop) must directly follow a phrase", tok_.begin);
-        case Tok::kAnd:
-        case Tok::kOr:
-          return Fail(absl::StrCat("'", Av(Raw(tok_)), "' needs a clause before it"), tok_.begin);
-        default:
-          return Fail("expected a clause", tok_.begin);
-      }
+      return FailNotPrimary();
     }
     return ParsePrimary(depth, field, &out->node);
+  }
+
+  // Out of line (as every helper below that builds strings): the recursive descent
+  // Disjunction -> Conjunction -> Unary -> Primary -> Disjunction then keeps small frames, so
+  // max_depth levels fit the stack in every build (ASan frames of the inlined version were 12 KB).
+  [[gnu::noinline]] bool ParseModifier(Part* out) {
+    const Tok op = tok_.kind;
+    const std::string name(Raw(tok_));
+    const size_t at = tok_.begin;
+    out->modifier = op == Tok::kPlus ? Occur::kMust : Occur::kMustNot;
+    if (!Advance()) return false;
+    if (tok_.kind == Tok::kNot || tok_.kind == Tok::kPlus || tok_.kind == Tok::kMinus) {
+      return Fail("a clause can have only one of NOT, + and -", tok_.begin);
+    }
+    if (op != Tok::kNot && tok_.space_before && tok_.kind != Tok::kEnd) {
+      return Fail(absl::StrCat("'", name, "' must be directly followed by a term, phrase or ",
+                               "group (write '\\", name, "' to search for it)"),
+                  at);
+    }
+    if (!StartsPrimary(tok_.kind)) {
+      if (tok_.kind == Tok::kEnd) {
+        return Fail(absl::StrCat("expected a clause after '", name, "'"), at);
+      }
+      return Fail(absl::StrCat("expected a clause after '", name, "'"), tok_.begin);
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool FailNotPrimary() {
+    switch (tok_.kind) {
+      case Tok::kRParen:
+        return Fail("unmatched ')'", tok_.begin);
+      case Tok::kBoost:
+        return Fail("'^' (boost) must directly follow a term, phrase or group", tok_.begin);
+      case Tok::kSlop:
+        return Fail("'~' (slop) must directly follow a phrase", tok_.begin);
+      case Tok::kAnd:
+      case Tok::kOr:
+        return Fail(absl::StrCat("'", Av(Raw(tok_)), "' needs a clause before it"), tok_.begin);
+      default:
+        return Fail("expected a clause", tok_.begin);
+    }
   }
 
   bool ParsePrimary(uint32_t depth, std::string_view field, QueryPtr* out) {
     std::string field_storage;
     if (tok_.kind == Tok::kField) {
-      field_storage = tok_.text;
-      const size_t at = tok_.begin;
-      if (!options_.fields.empty() && std::find(options_.fields.begin(), options_.fields.end(),
-                                                field_storage) == options_.fields.end()) {
-        return Fail(absl::StrCat("unknown field '", field_storage,
-                                 "' (valid fields: ", absl::StrJoin(options_.fields, ", "), ")"),
-                    at);
-      }
-      if (!Advance()) return false;
-      if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPrefix && tok_.kind != Tok::kPhrase &&
-          tok_.kind != Tok::kLParen) {
-        return Fail(absl::StrCat("expected a term, phrase or group after '", field_storage, ":'"),
-                    tok_.kind == Tok::kEnd ? at : tok_.begin);
-      }
+      if (!ParseFieldPrefix(&field_storage)) return false;
       field = field_storage;
     }
     const Tok kind = tok_.kind;
     const size_t at = tok_.begin;
+    if (kind == Tok::kLParen) {
+      if (depth + 1 > max_depth_) return FailDepth(at);
+      if (!Advance()) return false;
+      if (tok_.kind != Tok::kRParen) {
+        if (!ParseDisjunction(depth + 1, field, out)) return false;
+      }
+      if (tok_.kind != Tok::kRParen) return FailUnclosed(at);
+      if (!Advance()) return false;
+    } else if (!ParseLeaf(kind, field, at, out)) {
+      return false;
+    }
+    if (tok_.kind == Tok::kSlop || tok_.kind == Tok::kBoost) return ParsePostfix(kind, out);
+    return true;
+  }
+
+  [[gnu::noinline]] bool ParseFieldPrefix(std::string* field) {
+    *field = tok_.text;
+    const size_t at = tok_.begin;
+    if (!options_.fields.empty() &&
+        std::find(options_.fields.begin(), options_.fields.end(), *field) ==
+            options_.fields.end()) {
+      return Fail(absl::StrCat("unknown field '", *field,
+                               "' (valid fields: ", absl::StrJoin(options_.fields, ", "), ")"),
+                  at);
+    }
+    if (!Advance()) return false;
+    if (tok_.kind != Tok::kWord && tok_.kind != Tok::kPrefix && tok_.kind != Tok::kPhrase &&
+        tok_.kind != Tok::kLParen) {
+      return Fail(absl::StrCat("expected a term, phrase or group after '", *field, ":'"),
+                  tok_.kind == Tok::kEnd ? at : tok_.begin);
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool FailDepth(size_t at) {
+    return Fail(absl::StrCat("nesting deeper than ", max_depth_, " levels"), at);
+  }
+
+  [[gnu::noinline]] bool FailUnclosed(size_t at) {
+    if (tok_.kind == Tok::kEnd) return Fail("unclosed '(' (missing ')')", at);
+    return Fail("expected ')'", tok_.begin);
+  }
+
+  [[gnu::noinline]] bool ParseLeaf(Tok kind, std::string_view field, size_t at, QueryPtr* out) {
     switch (kind) {
       case Tok::kWord:
       case Tok::kPhrase:
         if (!Analyze(field, at, out)) return false;
-        if (!Advance()) return false;
-        break;
+        return Advance();
       case Tok::kPrefix:
         if (!MakePrefix(field, at, out)) return false;
-        if (!Advance()) return false;
-        break;
-      case Tok::kLParen:
-        if (depth + 1 > max_depth_) {
-          return Fail(absl::StrCat("nesting deeper than ", max_depth_, " levels"), at);
-        }
-        if (!Advance()) return false;
-        if (tok_.kind != Tok::kRParen) {
-          if (!ParseDisjunction(depth + 1, field, out)) return false;
-        }
-        if (tok_.kind != Tok::kRParen) {
-          if (tok_.kind == Tok::kEnd) return Fail("unclosed '(' (missing ')')", at);
-          return Fail("expected ')'", tok_.begin);
-        }
-        if (!Advance()) return false;
-        break;
+        return Advance();
       default:
         return Fail("expected a clause", at);
     }
+  }
+
+  // Slop and boost after a clause of kind `kind`.
+  [[gnu::noinline]] bool ParsePostfix(Tok kind, QueryPtr* out) {
     if (tok_.kind == Tok::kSlop) {
       if (tok_.space_before) return Fail("'~' (slop) must directly follow a phrase", tok_.begin);
       if (kind == Tok::kWord) {
