@@ -276,6 +276,20 @@ const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockS
   return PatchExceptions(p, end, e, b, out, kBlockSize);
 }
 
+const char* SkipBlockPFor(const char* p, const char* end) {
+  if (p == nullptr || p >= end) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  if (e > kMaxExceptions) return nullptr;
+  p = SkipBlock(p, end);
+  for (uint32_t k = 0; k < e && p != nullptr; ++k) {
+    if (p >= end) return nullptr;
+    ++p;  // index
+    uint32_t high;
+    p = GetVarint32Ptr(p, end, &high);
+  }
+  return p;
+}
+
 // Short tails are varints (a value per byte or two); from kTailPackMin values on, one width byte
 // and the values bit-packed at that width, low bits first (mostly-1 frequencies cost ~1 bit).
 void PackTail(const uint32_t* in, size_t n, std::string* out) {

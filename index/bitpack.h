@@ -51,6 +51,9 @@ void PackBlockWidth(const uint32_t in[kBlockSize], uint32_t b, std::string* out)
 // minimises the size (values' low b bits), then e x {u8 index, varint high bits}.
 void PackBlockPFor(const uint32_t in[kBlockSize], std::string* out);
 const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockSize]);
+// The byte after the patched block at p, without decoding it (nullptr when truncated or its
+// counts are out of range; the exception values themselves are checked only by decoding).
+const char* SkipBlockPFor(const char* p, const char* end);
 
 inline constexpr size_t kTailPackMin = 8;  // tails this long or longer are bit-packed
 void PackTail(const uint32_t* in, size_t n, std::string* out);

@@ -170,30 +170,55 @@ bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
   if (doc_ == kNoMoreDocs) return false;
   if (freqs_pending_) DecodeFreqs();
   if (pos_group_ != static_cast<int32_t>(cur_block_)) {
-    uint64_t start = pos_base_ + (cur_block_ == 0 || df_ == 1 ? 0 : Skip(cur_block_ - 1, 2));
+    const uint64_t start = pos_base_ + (cur_block_ == 0 || df_ == 1 ? 0 : Skip(cur_block_ - 1, 2));
     uint64_t total = 0;
     for (uint32_t i = 0; i < n_; ++i) {
       pos_start_[i] = static_cast<uint32_t>(total);
       total += freqs_[i];
     }
     if (start > pos_.size() || total > pos_.size() * kBlockSize) return Fail();
-    pos_buf_.resize(total);
-    const char* p = pos_.data() + start;
-    const char* end = pos_.data() + pos_.size();
-    size_t i = 0;
-    for (; i + kBlockSize <= total && p; i += kBlockSize) p = UnpackBlockPFor(p, end, &pos_buf_[i]);
-    if (p && i < total) p = UnpackTail(p, end, &pos_buf_[i], total - i);
-    if (p == nullptr) return Fail();
+    if (pos_buf_.size() < total) pos_buf_.resize(total);  // grows only: no refill per block
+    pos_total_ = static_cast<uint32_t>(total);
+    pos_chunk_ptr_ = pos_.data() + start;
+    pos_next_chunk_ = 0;
     pos_group_ = static_cast<int32_t>(cur_block_);
   }
-  const size_t off = pos_start_[idx_];
+  const uint32_t off = pos_start_[idx_];
   const uint32_t f = freqs_[idx_];
+  if (!DecodePositionChunks(off / kBlockSize, (off + f - 1) / kBlockSize)) return Fail();
   out->resize(f);
   uint32_t prev = 0;
+  const uint32_t* deltas = pos_buf_.data() + off;
+  uint32_t* dst = out->data();
   for (uint32_t k = 0; k < f; ++k) {
-    prev += pos_buf_[off + k];
-    (*out)[k] = prev;
+    prev += deltas[k];
+    dst[k] = prev;
   }
+  return true;
+}
+
+// The group's positions are runs of 128 (patched blocks) then a tail. Docs are visited in order
+// and their runs are contiguous, so runs before `first` that were never needed are skipped
+// without decoding, and every run below pos_next_chunk_ that a later doc can need (only the
+// last one decoded) is already in pos_buf_.
+bool SegmentPostings::DecodePositionChunks(uint32_t first, uint32_t last) {
+  if (last < pos_next_chunk_) return true;
+  const char* end = pos_.data() + pos_.size();
+  const uint32_t full = pos_total_ / kBlockSize;
+  const char* p = pos_chunk_ptr_;
+  for (uint32_t k = pos_next_chunk_; k <= last && p != nullptr; ++k) {
+    uint32_t* dst = pos_buf_.data() + size_t{k} * kBlockSize;
+    if (k >= full) {
+      p = UnpackTail(p, end, dst, pos_total_ - k * kBlockSize);
+    } else if (k < first) {
+      p = SkipBlockPFor(p, end);
+    } else {
+      p = UnpackBlockPFor(p, end, dst);
+    }
+  }
+  if (p == nullptr) return false;
+  pos_chunk_ptr_ = p;
+  pos_next_chunk_ = last + 1;
   return true;
 }
 

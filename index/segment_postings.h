@@ -51,6 +51,8 @@ class SegmentPostings {
   bool LoadBlock(uint32_t b);  // b == nb_ is the tail; sets doc_ = kNoMoreDocs past the end
   // Frequencies are decoded only when asked for: conjunctions skip most blocks they land on.
   void DecodeFreqs() const;
+  // Makes runs first..last of the current group's positions available in pos_buf_.
+  bool DecodePositionChunks(uint32_t first, uint32_t last);
   bool Fail();
 
   std::string_view post_, pos_;
@@ -68,7 +70,10 @@ class SegmentPostings {
   const char* freq_ptr_ = nullptr;  // the current block's encoded frequencies
   const char* freq_end_ = nullptr;
   int32_t pos_group_ = -1;  // block whose positions are decoded in pos_buf_
-  std::vector<uint32_t> pos_buf_;
+  std::vector<uint32_t> pos_buf_;  // the group's position deltas, decoded run by run
+  uint32_t pos_total_ = 0;          // positions in the group
+  uint32_t pos_next_chunk_ = 0;     // first run not yet decoded or skipped
+  const char* pos_chunk_ptr_ = nullptr;  // its bytes
   uint32_t pos_start_[kBlockSize];  // where each doc's positions start in pos_buf_
   uint32_t docs_[kBlockSize];
   mutable uint32_t freqs_[kBlockSize];

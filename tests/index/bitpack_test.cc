@@ -220,9 +220,12 @@ TEST(Bitpack, PForBlocksRoundTripWithOutliers) {
     std::vector<char> buf = Exact(packed, packed.size());
     ASSERT_EQ(UnpackBlockPFor(buf.data(), buf.data() + buf.size(), out), buf.data() + buf.size());
     ASSERT_TRUE(std::equal(in, in + kBlockSize, out)) << "trial " << trial;
+    // Skipping lands where decoding does, without decoding.
+    ASSERT_EQ(SkipBlockPFor(buf.data(), buf.data() + buf.size()), buf.data() + buf.size());
     for (size_t len = 0; len < packed.size(); len += 1 + packed.size() / 16) {
       std::vector<char> cut = Exact(packed, len);
       EXPECT_EQ(UnpackBlockPFor(cut.data(), cut.data() + cut.size(), out), nullptr);
+      EXPECT_EQ(SkipBlockPFor(cut.data(), cut.data() + cut.size()), nullptr) << len;
     }
   }
 }
