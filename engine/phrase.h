@@ -10,9 +10,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
+#include "engine/ranker.h"
+#include "engine/retrieval.h"
+#include "engine/topk.h"
 #include "index/postings_cursor.h"
 
 namespace scour::engine {
@@ -198,6 +202,17 @@ class PhraseCursor {
     return doc_;
   }
   float freq() const { return freq_; }
+
+  // Top-k pruning when this phrase is the whole query: a doc where every slot matches is passed
+  // over before its positions are decoded if even its phrase frequency bound (exact phrase: the
+  // smallest slot tf) cannot beat `topk`'s threshold. Exact only if `topk` receives nothing but
+  // this cursor's docs, in increasing order, scored by `scorer` (as BlockMaxWandOr does).
+  void PruneWith(const TermScorer* scorer, const uint8_t* norms, const TopK* topk) {
+    prune_scorer_ = scorer;
+    prune_norms_ = norms;
+    prune_topk_ = topk;
+  }
+
   // An estimate only (the rarest slot's df): used to pick conjunction leads.
   uint64_t df() const { return slots_.empty() ? 0 : slots_[by_df_[0]]->df(); }
   bool ok() const { return ok_; }
@@ -252,6 +267,10 @@ class PhraseCursor {
         }
       }
       if (!all) continue;
+      if (prune_topk_ != nullptr && slop_ == 0 && !Competitive()) {
+        doc_ = lead->Next();
+        continue;
+      }
       for (size_t i = 0; i < n; ++i) {
         if (!slots_[i]->Positions(&positions_[i])) {
           ok_ = false;
@@ -271,6 +290,15 @@ class PhraseCursor {
     }
   }
 
+  bool Competitive() const {
+    const float threshold = prune_topk_->threshold();
+    if (threshold == -std::numeric_limits<float>::infinity()) return true;
+    uint32_t tf = slots_[0]->freq();
+    for (Cursor* c : slots_) tf = std::min<uint32_t>(tf, c->freq());
+    return retrieval_internal::CanBeat(prune_scorer_->MaxScore(tf, prune_norms_[doc_]), 1,
+                                       threshold);
+  }
+
   std::vector<Cursor*> slots_;
   std::vector<uint32_t> offsets_;
   std::vector<uint32_t> term_ids_;
@@ -280,6 +308,9 @@ class PhraseCursor {
   index::DocId doc_ = index::kNoMoreDocs;
   float freq_ = 0.0f;
   bool ok_ = true;
+  const TermScorer* prune_scorer_ = nullptr;
+  const uint8_t* prune_norms_ = nullptr;
+  const TopK* prune_topk_ = nullptr;
 };
 
 }  // namespace scour::engine

@@ -592,12 +592,14 @@ absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const IndexReader::Impl
     if (plan.kind == PlanKind::kPhrase && !count) {
       // One phrase: block-max WAND over its PhraseCursor, so blocks whose bound (min of the
       // slots' block max tf, the longest of their shortest docs) cannot enter the top k are
-      // skipped without decoding positions.
+      // skipped without decoding positions, and so are docs whose own bound (min slot tf, the
+      // doc's norm) cannot.
       SCOUR_ASSIGN_OR_RETURN(auto it, MakeIter(plan, seg));
       if (it->doc() == kNoMoreDocs) continue;
       auto* phrase = static_cast<PhraseIter*>(it.get());
       const ScoredCursor<PhraseCursor<SegmentPostings>> clause{phrase->cursor(), &plan.scorer};
       TopK top(k);
+      phrase->cursor()->PruneWith(&plan.scorer, seg.norms(plan.field), &top);
       OrTopK(std::span<const ScoredCursor<PhraseCursor<SegmentPostings>>>(&clause, 1),
              SegmentView{seg.norms(plan.field), seg.deleted_bits()}, &top,
              OrAlgorithm::kBlockMaxWand);
