@@ -256,6 +256,21 @@ class PhraseCursor {
     const size_t n = slots_.size();
     Cursor* lead = slots_[by_df_[0]];
     while (doc_ != index::kNoMoreDocs) {
+      const float threshold = PruneThreshold();
+      if (threshold != -std::numeric_limits<float>::infinity()) {
+        // The rarest slot alone bounds the phrase frequency: its block, then its doc, are
+        // checked before any other slot moves.
+        lead->ShallowAdvance(doc_);
+        if (!CanBeat(lead->BlockMaxTf(), lead->BlockMinNorm(), threshold)) {
+          const index::DocId last = lead->BlockLastDoc();
+          doc_ = last == index::kNoMoreDocs ? last : lead->Advance(last + 1);
+          continue;
+        }
+        if (!CanBeat(lead->freq(), prune_norms_[doc_], threshold)) {
+          doc_ = lead->Next();
+          continue;
+        }
+      }
       bool all = true;
       for (size_t r = 1; r < n; ++r) {
         Cursor* c = slots_[by_df_[r]];
@@ -267,22 +282,16 @@ class PhraseCursor {
         }
       }
       if (!all) continue;
-      if (prune_topk_ != nullptr && slop_ == 0 && !Competitive()) {
+      if (threshold != -std::numeric_limits<float>::infinity() && !Competitive(threshold)) {
         doc_ = lead->Next();
         continue;
       }
-      for (size_t i = 0; i < n; ++i) {
-        if (!slots_[i]->Positions(&positions_[i])) {
-          ok_ = false;
-          doc_ = index::kNoMoreDocs;
-          return;
-        }
-      }
-      if (n == 1) {
-        freq_ = static_cast<float>(positions_[0].size());
-      } else if (slop_ == 0) {
-        freq_ = static_cast<float>(ExactPhraseFreq(positions_, offsets_));
+      if (slop_ == 0) {
+        if (!ExactFreq()) return;
       } else {
+        for (size_t i = 0; i < n; ++i) {
+          if (!slots_[i]->Positions(&positions_[i])) return Corrupt();
+        }
         freq_ = SloppyPhraseFreq(positions_, offsets_, term_ids_, slop_);
       }
       if (freq_ > 0.0f) return;
@@ -290,13 +299,55 @@ class PhraseCursor {
     }
   }
 
-  bool Competitive() const {
-    const float threshold = prune_topk_->threshold();
-    if (threshold == -std::numeric_limits<float>::infinity()) return true;
+  void Corrupt() {
+    ok_ = false;
+    doc_ = index::kNoMoreDocs;
+  }
+
+  // Exact phrase frequency of doc_ (= ExactPhraseFreq), slot by slot from the rarest: the
+  // candidate starts (the rarest slot's positions minus its offset) are filtered by each next
+  // slot's positions, so a doc without the phrase usually fails before the positions of its most
+  // frequent terms are decoded. False on corruption.
+  bool ExactFreq() {
+    const size_t lead = by_df_[0];
+    std::vector<uint32_t>& first = positions_[lead];
+    if (!slots_[lead]->Positions(&first)) return Corrupt(), false;
+    starts_.clear();
+    for (uint32_t p : first) {
+      if (p >= offsets_[lead]) starts_.push_back(p - offsets_[lead]);
+    }
+    for (size_t r = 1; r < by_df_.size() && !starts_.empty(); ++r) {
+      const size_t i = by_df_[r];
+      std::vector<uint32_t>& pos = positions_[i];
+      if (!slots_[i]->Positions(&pos)) return Corrupt(), false;
+      const uint64_t off = offsets_[i];
+      size_t j = 0, kept = 0;
+      for (uint32_t start : starts_) {
+        const uint64_t want = start + off;
+        while (j < pos.size() && pos[j] < want) ++j;
+        if (j == pos.size()) break;
+        starts_[kept] = start;
+        kept += pos[j] == want;
+      }
+      starts_.resize(kept);
+    }
+    freq_ = static_cast<float>(starts_.size());
+    return true;
+  }
+
+  // -infinity when not pruning (sloppy phrases: their frequency has no tf bound).
+  float PruneThreshold() const {
+    if (prune_topk_ == nullptr || slop_ != 0) return -std::numeric_limits<float>::infinity();
+    return prune_topk_->threshold();
+  }
+  bool CanBeat(uint32_t tf, uint8_t norm, float threshold) const {
+    return retrieval_internal::CanBeat(prune_scorer_->MaxScore(tf, norm), 1, threshold);
+  }
+  // Every slot is on doc_: the phrase occurs at most min(tf) times there.
+  bool Competitive(float threshold) const {
     uint32_t tf = slots_[0]->freq();
     for (Cursor* c : slots_) tf = std::min<uint32_t>(tf, c->freq());
-    return retrieval_internal::CanBeat(prune_scorer_->MaxScore(tf, prune_norms_[doc_]), 1,
-                                       threshold);
+    return CanBeat(tf, prune_norms_[doc_], threshold);
   }
 
   std::vector<Cursor*> slots_;
@@ -305,6 +356,7 @@ class PhraseCursor {
   uint32_t slop_;
   std::vector<size_t> by_df_;
   std::vector<std::vector<uint32_t>> positions_;
+  std::vector<uint32_t> starts_;  // ExactFreq's candidate phrase starts
   index::DocId doc_ = index::kNoMoreDocs;
   float freq_ = 0.0f;
   bool ok_ = true;

@@ -166,8 +166,8 @@ uint8_t SegmentPostings::BlockMinNorm() const {
 }
 
 bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
-  out->clear();
-  if (doc_ == kNoMoreDocs) return false;
+  // `out` is resized, not cleared first, so a reused buffer is not zero-filled again per doc.
+  if (doc_ == kNoMoreDocs) return out->clear(), false;
   if (freqs_pending_) DecodeFreqs();
   if (pos_group_ != static_cast<int32_t>(cur_block_)) {
     const uint64_t start = pos_base_ + (cur_block_ == 0 || df_ == 1 ? 0 : Skip(cur_block_ - 1, 2));
@@ -176,7 +176,7 @@ bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
       pos_start_[i] = static_cast<uint32_t>(total);
       total += freqs_[i];
     }
-    if (start > pos_.size() || total > pos_.size() * kBlockSize) return Fail();
+    if (start > pos_.size() || total > pos_.size() * kBlockSize) return out->clear(), Fail();
     if (pos_buf_.size() < total) pos_buf_.resize(total);  // grows only: no refill per block
     pos_total_ = static_cast<uint32_t>(total);
     pos_chunk_ptr_ = pos_.data() + start;
@@ -185,7 +185,9 @@ bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
   }
   const uint32_t off = pos_start_[idx_];
   const uint32_t f = freqs_[idx_];
-  if (!DecodePositionChunks(off / kBlockSize, (off + f - 1) / kBlockSize)) return Fail();
+  if (!DecodePositionChunks(off / kBlockSize, (off + f - 1) / kBlockSize)) {
+    return out->clear(), Fail();
+  }
   out->resize(f);
   uint32_t prev = 0;
   const uint32_t* deltas = pos_buf_.data() + off;
