@@ -291,17 +291,22 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
   bool have_window = false;
   DocId window_end = 0;
   double window_bound = 0.0;
+  std::vector<double> block_bound(nr);  // per required clause (by_df order), in the window
   DocId doc = lead->doc();
   while (doc != kNoMoreDocs) {
     float threshold = 0.0f;
+    bool pruning = false;
+    double bound = 0.0;  // window bound with the actual scores of the clauses already on doc
     if (topk != nullptr && topk->full()) {
       threshold = topk->threshold();
       if (!have_window || doc > window_end) {
         window_end = kNoMoreDocs;
         window_bound = opt_rest[0];
-        for (const auto& c : required) {
+        for (size_t r = 0; r < nr; ++r) {
+          const auto& c = required[by_df[r]];
           c.cursor->ShallowAdvance(doc);
-          window_bound += BlockBound(c);
+          block_bound[r] = BlockBound(c);
+          window_bound += block_bound[r];
           window_end = std::min(window_end, c.cursor->BlockLastDoc());
         }
         have_window = true;
@@ -309,6 +314,14 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
       if (!CanBeat(window_bound, n, threshold)) {
         if (window_end == kNoMoreDocs) break;
         doc = lead->Advance(window_end + 1);
+        continue;
+      }
+      // The lead's own score replaces its block bound before any other cursor moves; each
+      // clause reached then does the same (Lucene's BlockMaxConjunctionScorer).
+      pruning = nr > 1;
+      bound = window_bound - block_bound[0] + ClauseScore(required[by_df[0]], doc, norms);
+      if (pruning && !CanBeat(bound, n, threshold)) {
+        doc = lead->Next();
         continue;
       }
     } else if (topk != nullptr) {
@@ -322,6 +335,14 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
         doc = c->doc() == kNoMoreDocs ? kNoMoreDocs : lead->Advance(c->doc());
         all = false;
         break;
+      }
+      if (pruning && r + 1 < nr) {
+        bound += ClauseScore(required[by_df[r]], doc, norms) - block_bound[r];
+        if (!CanBeat(bound, n, threshold)) {
+          doc = lead->Next();
+          all = false;
+          break;
+        }
       }
     }
     if (!all) continue;
