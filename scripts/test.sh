@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# The tests: install what is missing, build with warnings as errors, run the whole suite with ctest.
-# SCOUR_SANITIZE_TESTS=1 also builds with ASan+UBSan and runs the suite again (about 20 more
-# minutes on 2 cores, so CI leaves it to scripts/sanitize.sh; see docs/RELIABILITY.md).
+# The tests (= .ci/run): install what is missing, build with warnings as errors and run the whole
+# suite with ctest; then build again with ASan + UBSan (-O1, preset `asan`) and run the whole
+# suite under the sanitizers (all but the package-install test, which checks an uninstrumented
+# install). SCOUR_SKIP_SANITIZERS=1 stops after the first stage. TSan runs are scripts/sanitize.sh
+# tsan (docs/RELIABILITY.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci -j"$(nproc)"
-if [ "${SCOUR_SANITIZE_TESTS:-0}" != "0" ]; then
+if [ "${SCOUR_SKIP_SANITIZERS:-0}" = "0" ]; then
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j"$(nproc)"
   ctest --preset asan -j"$(nproc)" --label-exclude package
