@@ -46,80 +46,120 @@ struct SessionSegment {
   std::vector<uint64_t> seqs;  // sequence number of each local doc
 };
 
-class Worker {
+// The inverting threads. Batches wait in one shared queue and go to whichever worker is free
+// first (a round-robin hand-off blocked the producer on a busy worker while another sat idle);
+// each worker inverts into its own SegmentBuilder and flushes it at its share of the RAM budget.
+class WorkerPool {
  public:
-  Worker(Directory* dir, Analyzer analyzer, size_t ram_budget, std::atomic<uint64_t>* next_segment)
-      : dir_(dir), builder_(std::move(analyzer)), ram_budget_(ram_budget),
-        next_segment_(next_segment), thread_([this] { Loop(); }) {}
-  ~Worker() {
+  WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget,
+             std::atomic<uint64_t>* next_segment)
+      : dir_(dir), ram_budget_(ram_budget), next_segment_(next_segment) {
+    for (Analyzer& a : analyzers) slots_.push_back(std::make_unique<Slot>(std::move(a)));
+    // Threads start once every slot exists.
+    for (auto& slot : slots_) slot->thread = std::thread([this, s = slot.get()] { Loop(s); });
+  }
+  ~WorkerPool() {
     {
       std::lock_guard<std::mutex> l(mu_);
       stop_ = true;
     }
     cv_.notify_all();
-    thread_.join();
+    for (auto& slot : slots_) slot->thread.join();
   }
 
+  // Blocks while the queue is full (two batches per worker: bounded memory in flight).
   void Submit(std::vector<PendingDoc> batch) {
     std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return queue_.size() < kQueueDepth; });
-    queue_.push_back(Job{std::move(batch), false});
+    cv_.wait(l, [&] { return queue_.size() < 2 * slots_.size(); });
+    queue_.push_back(std::move(batch));
     cv_.notify_all();
   }
-  // Flushes the builder and waits until everything submitted is done; returns the first error.
+  // Waits until every queued batch is inverted, then has every worker flush its builder;
+  // returns the first error of the session.
   absl::Status FlushAndWait() {
     std::unique_lock<std::mutex> l(mu_);
-    queue_.push_back(Job{{}, true});
+    cv_.wait(l, [&] { return queue_.empty() && Idle(); });
+    for (auto& slot : slots_) slot->flush_requested = true;
     cv_.notify_all();
-    cv_.wait(l, [&] { return queue_.empty() && !busy_; });
+    cv_.wait(l, [&] { return Idle(); });
     return error_;
   }
-  // REQUIRES: idle (after FlushAndWait). Hands over the flushed segments.
-  std::vector<SessionSegment> TakeSegments() { return std::exchange(flushed_, {}); }
-  // REQUIRES: idle. Drops the in-memory segment and the error state.
-  void Discard() {
+  // REQUIRES: after FlushAndWait. Hands over the flushed segments.
+  std::vector<SessionSegment> TakeSegments() {
     std::lock_guard<std::mutex> l(mu_);
+    std::vector<SessionSegment> out;
+    for (auto& slot : slots_) {
+      for (auto& seg : slot->flushed) out.push_back(std::move(seg));
+      slot->flushed.clear();
+    }
+    return out;
+  }
+  // Drops queued batches, the in-memory segments, flushed-but-uncommitted segment records and
+  // the error state (after the batch in progress, if any, is done).
+  void Discard() {
+    std::unique_lock<std::mutex> l(mu_);
     queue_.clear();
-    discard_ = true;
-    flushed_.clear();
+    cv_.notify_all();
+    cv_.wait(l, [&] { return Idle(); });
+    for (auto& slot : slots_) {  // idle: the workers do not touch their slots now
+      slot->builder.Discard();
+      slot->seqs.clear();
+      slot->flushed.clear();
+    }
     error_ = absl::OkStatus();
   }
   bool failed() {
     std::lock_guard<std::mutex> l(mu_);
     return !error_.ok();
   }
-  uint64_t flush_count() const { return flush_count_.load(); }
 
  private:
-  struct Job {
-    std::vector<PendingDoc> batch;
-    bool flush;
+  struct Slot {
+    explicit Slot(Analyzer a) : builder(std::move(a)) {}
+    index::SegmentBuilder builder;
+    std::vector<uint64_t> seqs;  // sequence number of each doc in the builder
+    std::vector<SessionSegment> flushed;
+    bool busy = false;
+    bool flush_requested = false;
+    std::thread thread;
   };
-  void Loop() {
+
+  bool Idle() const {
+    for (const auto& slot : slots_)
+      if (slot->busy || slot->flush_requested) return false;
+    return true;
+  }
+
+  void Loop(Slot* s) {
     std::unique_lock<std::mutex> l(mu_);
     for (;;) {
-      cv_.wait(l, [&] { return stop_ || !queue_.empty(); });
-      if (stop_ && queue_.empty()) return;
-      Job job = std::move(queue_.front());
-      queue_.pop_front();
-      busy_ = true;
-      bool ok = error_.ok();
-      bool discard = std::exchange(discard_, false);
-      cv_.notify_all();
-      l.unlock();
-      absl::Status s;
-      if (discard) {
-        builder_.Discard();
-        seqs_.clear();
+      cv_.wait(l, [&] { return stop_ || s->flush_requested || !queue_.empty(); });
+      std::vector<PendingDoc> batch;
+      bool flush = false;
+      if (!queue_.empty()) {
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+      } else if (s->flush_requested) {
+        flush = true;
+      } else {
+        return;  // stop_ and nothing left
       }
-      if (ok) s = job.flush ? Flush() : Process(job.batch);
+      s->busy = true;
+      const bool ok = error_.ok();
+      cv_.notify_all();  // room in the queue
+      l.unlock();
+      absl::Status status;
+      if (ok) status = flush ? Flush(s) : Process(s, batch);
+      batch = {};  // free the documents outside the lock
       l.lock();
-      if (!s.ok() && error_.ok()) error_ = s;
-      busy_ = false;
+      if (!status.ok() && error_.ok()) error_ = status;
+      if (flush) s->flush_requested = false;
+      s->busy = false;
       cv_.notify_all();
     }
   }
-  absl::Status Process(std::vector<PendingDoc>& batch) {
+
+  absl::Status Process(Slot* s, std::vector<PendingDoc>& batch) {
     std::vector<index::BuilderField> fields;
     for (size_t i = 0; i < batch.size(); ++i) {
       const PendingDoc& d = batch[i];
@@ -128,43 +168,42 @@ class Worker {
         const Field& fl = d.doc.fields[f];
         fields.push_back({d.field_ids[f], fl.value, fl.indexed, fl.stored});
       }
-      absl::Status s = builder_.AddDocument(d.doc.id, fields);
-      if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat("document \"", d.doc.id, "\": ", s.message()));
-      seqs_.push_back(d.seq);
-      if ((seqs_.size() & 15) == 0 && builder_.ram_bytes() >= ram_budget_) {
-        SCOUR_RETURN_IF_ERROR(Flush());
+      absl::Status st = s->builder.AddDocument(d.doc.id, fields);
+      if (!st.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("document \"", d.doc.id, "\": ", st.message()));
+      }
+      s->seqs.push_back(d.seq);
+      if ((s->seqs.size() & 15) == 0 && s->builder.ram_bytes() >= ram_budget_) {
+        SCOUR_RETURN_IF_ERROR(Flush(s));
       }
     }
     return absl::OkStatus();
   }
-  absl::Status Flush() {
-    if (builder_.empty()) return absl::OkStatus();
+
+  // Runs on the slot's worker thread (or while the pool is idle): the slot is not shared.
+  absl::Status Flush(Slot* s) {
+    if (s->builder.empty()) return absl::OkStatus();
     SessionSegment seg;
     seg.ref.number = next_segment_->fetch_add(1);
-    seg.ref.doc_count = builder_.doc_count();
+    seg.ref.doc_count = s->builder.doc_count();
     index::SegmentInfo info;
-    SCOUR_RETURN_IF_ERROR(builder_.Flush(dir_, seg.ref.number, &info));
-    seg.seqs = std::move(seqs_);
-    seqs_.clear();
+    SCOUR_RETURN_IF_ERROR(s->builder.Flush(dir_, seg.ref.number, &info));
+    seg.seqs = std::exchange(s->seqs, {});
     std::lock_guard<std::mutex> l(mu_);
-    flushed_.push_back(std::move(seg));
-    flush_count_++;
+    s->flushed.push_back(std::move(seg));
     return absl::OkStatus();
   }
 
   Directory* dir_;
-  index::SegmentBuilder builder_;
   size_t ram_budget_;
   std::atomic<uint64_t>* next_segment_;
-  std::vector<uint64_t> seqs_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Job> queue_;
-  bool busy_ = false, stop_ = false, discard_ = false;
+  std::deque<std::vector<PendingDoc>> queue_;
   absl::Status error_;
-  std::vector<SessionSegment> flushed_;
-  std::atomic<uint64_t> flush_count_{0};
-  std::thread thread_;  // last: starts after every other member exists
+  bool stop_ = false;
+  std::vector<std::unique_ptr<Slot>> slots_;
 };
 
 }  // namespace
@@ -177,8 +216,7 @@ struct IndexWriter::Impl {
   Manifest committed;
   std::vector<std::string> fields;  // committed.fields + fields new in this session
   std::atomic<uint64_t> next_segment{1};
-  std::vector<std::unique_ptr<Worker>> workers;
-  size_t next_worker = 0;
+  std::unique_ptr<WorkerPool> workers;
   std::vector<PendingDoc> batch;
   size_t batch_bytes = 0;
   struct IdState {
@@ -236,10 +274,12 @@ absl::Status IndexWriter::Impl::Init() {
   size_t budget = std::max<size_t>(options.ram_budget_mb, 1) << 20;
   // In-flight batches take memory too: leave them a share of the budget.
   size_t per_worker = budget * 8 / 10 / threads;
+  std::vector<Analyzer> analyzers;
   for (int i = 0; i < threads; ++i) {
     SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(aopts));
-    workers.push_back(std::make_unique<Worker>(dir, std::move(a), per_worker, &next_segment));
+    analyzers.push_back(std::move(a));
   }
+  workers = std::make_unique<WorkerPool>(dir, std::move(analyzers), per_worker, &next_segment);
   return absl::OkStatus();
 }
 
@@ -255,8 +295,7 @@ absl::StatusOr<uint32_t> IndexWriter::Impl::FieldId(const std::string& name) {
 
 absl::Status IndexWriter::Impl::Add(Document&& doc) {
   if (doc.id.empty()) return absl::InvalidArgumentError("document id is empty");
-  for (auto& w : workers)
-    if (w->failed()) return WaitIdle();
+  if (workers->failed()) return WaitIdle();
   if (options.reject_duplicate_ids) {
     auto found = ids.find(doc.id);
     if (found != ids.end() && found->second.last_add_seq != 0)
@@ -284,20 +323,14 @@ absl::Status IndexWriter::Impl::Add(Document&& doc) {
 
 void IndexWriter::Impl::Dispatch() {
   if (batch.empty()) return;
-  workers[next_worker]->Submit(std::move(batch));
-  next_worker = (next_worker + 1) % workers.size();
+  workers->Submit(std::move(batch));
   batch.clear();
   batch_bytes = 0;
 }
 
 absl::Status IndexWriter::Impl::WaitIdle() {
   Dispatch();
-  absl::Status first;
-  for (auto& w : workers) {
-    absl::Status s = w->FlushAndWait();
-    if (!s.ok() && first.ok()) first = s;
-  }
-  return first;
+  return workers->FlushAndWait();
 }
 
 absl::StatusOr<std::shared_ptr<SegmentReader>> IndexWriter::Impl::Reader(size_t i) {
@@ -310,9 +343,7 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> IndexWriter::Impl::Reader(size_t 
 
 absl::Status IndexWriter::Impl::CommitSession() {
   SCOUR_RETURN_IF_ERROR(WaitIdle());
-  std::vector<SessionSegment> session;
-  for (auto& w : workers)
-    for (auto& s : w->TakeSegments()) session.push_back(std::move(s));
+  std::vector<SessionSegment> session = workers->TakeSegments();
   std::sort(session.begin(), session.end(),
             [](const SessionSegment& a, const SessionSegment& b) { return a.ref.number < b.ref.number; });
   stats.segments_flushed += session.size();
@@ -526,11 +557,7 @@ absl::Status IndexWriter::Commit() {
 absl::Status IndexWriter::Rollback() {
   impl_->batch.clear();
   impl_->batch_bytes = 0;
-  for (auto& w : impl_->workers) {
-    w->Discard();
-    (void)w->FlushAndWait();  // processes the discard
-    w->TakeSegments();
-  }
+  impl_->workers->Discard();
   impl_->ResetSession();
   impl_->DeleteUnreferenced();
   return absl::OkStatus();

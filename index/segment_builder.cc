@@ -18,7 +18,7 @@ size_t SegmentBuilder::ram_bytes() const {
   size_t norms = 0;
   for (const auto& f : norms_) norms += f.capacity();
   return pool_.bytes_allocated() + terms_.bytes() + states_.capacity() * sizeof(TermState) +
-         norms + stored_.ram_bytes();
+         norms + stored_.ram_bytes() + id_bytes_.capacity() + ids_.capacity() * sizeof(IdRef);
 }
 
 uint32_t SegmentBuilder::TermId(uint32_t field, std::string_view term) {
@@ -54,7 +54,8 @@ void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos,
 absl::Status SegmentBuilder::AddDocument(std::string_view id,
                                          const std::vector<BuilderField>& fields) {
   const uint32_t doc = doc_count_;
-  AddOccurrence(TermId(kIdField, id), doc, 0, /*with_positions=*/false);
+  ids_.push_back(IdRef{id_bytes_.size(), static_cast<uint32_t>(id.size())});
+  id_bytes_.append(id);
   stored_scratch_.clear();
   stored_scratch_.emplace_back(kIdField, id);
   // Positions continue across repeated values of one field (a multi-valued field).
@@ -97,6 +98,8 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
     if (norms_[f].empty()) continue;
     writer->SetNorms(f, std::move(norms_[f]));
   }
+  // _id keys start with byte 0 (field 0), before every other field's: they go first.
+  SCOUR_RETURN_IF_ERROR(WriteIdTerms(writer.get()));
   std::vector<uint32_t> order(states_.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
@@ -142,8 +145,31 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
   return absl::OkStatus();
 }
 
+absl::Status SegmentBuilder::WriteIdTerms(SegmentWriter* writer) {
+  std::vector<uint32_t> by_id(ids_.size());
+  std::iota(by_id.begin(), by_id.end(), 0);
+  // Stable: docs of a repeated id (replaced within this segment) stay in doc order.
+  std::stable_sort(by_id.begin(), by_id.end(),
+                   [&](uint32_t a, uint32_t b) { return IdOf(a) < IdOf(b); });
+  std::string key;
+  std::vector<uint32_t> docs, freqs;
+  for (size_t i = 0; i < by_id.size();) {
+    const std::string_view id = IdOf(by_id[i]);
+    docs.clear();
+    for (; i < by_id.size() && IdOf(by_id[i]) == id; ++i) docs.push_back(by_id[i]);
+    freqs.assign(docs.size(), 1);
+    key.clear();
+    AppendTermKey(kIdField, id, &key);
+    SCOUR_RETURN_IF_ERROR(writer->AddTerm(key, kIdField, docs.data(), freqs.data(),
+                                          static_cast<uint32_t>(docs.size()), nullptr));
+  }
+  return absl::OkStatus();
+}
+
 void SegmentBuilder::Reset() {
   pool_.Reset();
+  id_bytes_.clear();
+  ids_.clear();
   terms_.Clear();
   states_ = {};
   norms_.clear();

@@ -22,6 +22,8 @@
 
 namespace scour::index {
 
+class SegmentWriter;
+
 // A document's field after the writer resolved its name to a global field id.
 struct BuilderField {
   uint32_t field;
@@ -59,13 +61,25 @@ class SegmentBuilder {
     uint32_t last_pos = 0;
     uint32_t df = 0;
   };
+  struct IdRef {
+    uint64_t offset;  // in id_bytes_
+    uint32_t size;
+  };
   uint32_t TermId(uint32_t field, std::string_view term);
+  std::string_view IdOf(uint32_t doc) const {
+    return std::string_view(id_bytes_).substr(ids_[doc].offset, ids_[doc].size);
+  }
+  absl::Status WriteIdTerms(SegmentWriter* writer);
   void AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos, bool with_positions);
   void Reset();
 
   Analyzer analyzer_;
   ByteSlicePool pool_;
-  TermTable terms_;
+  TermTable terms_;  // every field but _id
+  // The external ids, by doc: unique and never looked up while building, so they stay out of
+  // the term table (half its entries otherwise) and become _id terms at flush, sorted.
+  std::string id_bytes_;
+  std::vector<IdRef> ids_;
   std::vector<TermState> states_;
   std::vector<std::vector<uint8_t>> norms_;  // by field id: one byte per doc
   StoredFieldsWriter stored_;
