@@ -20,6 +20,7 @@
 #include "index/segment_builder.h"
 #include "index/segment_reader.h"
 #include "index/segment_writer.h"
+#include "index/session_ids.h"
 
 namespace scour {
 
@@ -51,6 +52,7 @@ struct SessionSegment {
 // each worker inverts into its own SegmentBuilder and flushes it at its share of the RAM budget.
 class WorkerPool {
  public:
+  // `ram_budget`: bytes for all the builders together.
   WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget,
              std::atomic<uint64_t>* next_segment)
       : dir_(dir), ram_budget_(ram_budget), next_segment_(next_segment) {
@@ -112,6 +114,8 @@ class WorkerPool {
     std::lock_guard<std::mutex> l(mu_);
     return !error_.ok();
   }
+  // Memory the session holds outside the builders (its id table): taken from their budget.
+  void SetReserved(size_t bytes) { reserved_.store(bytes, std::memory_order_relaxed); }
 
  private:
   struct Slot {
@@ -174,11 +178,21 @@ class WorkerPool {
             absl::StrCat("document \"", d.doc.id, "\": ", st.message()));
       }
       s->seqs.push_back(d.seq);
-      if ((s->seqs.size() & 15) == 0 && s->builder.ram_bytes() >= ram_budget_) {
+      if ((s->seqs.size() & 15) == 0 && s->builder.ram_bytes() >= BuilderBudget()) {
         SCOUR_RETURN_IF_ERROR(Flush(s));
       }
     }
     return absl::OkStatus();
+  }
+
+  // Each builder's share of what the budget leaves after the reserved bytes, but at least 4 MB
+  // (or its full share, if smaller): an id table that outgrows the budget makes segments
+  // smaller, never tiny (tiny segments cost far more in merging than they save).
+  size_t BuilderBudget() const {
+    const size_t reserved = reserved_.load(std::memory_order_relaxed);
+    const size_t left = ram_budget_ > reserved ? ram_budget_ - reserved : 0;
+    const size_t share = ram_budget_ / slots_.size();
+    return std::max(left / slots_.size(), std::min(share, size_t{4} << 20));
   }
 
   // Runs on the slot's worker thread (or while the pool is idle): the slot is not shared.
@@ -197,6 +211,7 @@ class WorkerPool {
 
   Directory* dir_;
   size_t ram_budget_;
+  std::atomic<size_t> reserved_{0};
   std::atomic<uint64_t>* next_segment_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -219,12 +234,8 @@ struct IndexWriter::Impl {
   std::unique_ptr<WorkerPool> workers;
   std::vector<PendingDoc> batch;
   size_t batch_bytes = 0;
-  struct IdState {
-    uint64_t last_add_seq = 0;  // 0: never added in this session
-    bool deleted = false;       // deleted after its last add
-    bool dirty = false;         // added twice or deleted: session docs need checking
-  };
-  absl::flat_hash_map<std::string, IdState> ids;
+  using IdState = index::SessionIds::State;
+  index::SessionIds ids;
   uint64_t seq = 0;
   IndexWriterStats stats;
   std::vector<std::shared_ptr<SegmentReader>> committed_readers;  // parallel to committed.segments
@@ -272,14 +283,18 @@ absl::Status IndexWriter::Impl::Init() {
   int threads = options.threads > 0 ? options.threads
                                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   size_t budget = std::max<size_t>(options.ram_budget_mb, 1) << 20;
-  // In-flight batches take memory too: leave them a share of the budget.
-  size_t per_worker = budget * 8 / 10 / threads;
+  // The budget bounds the process (peak RSS), so the builders get 80% of what is left after
+  // the fixed overhead (code, ICU data, the input window: ~16 MB); batches in flight and flush
+  // temporaries take the rest, and the session's id table is taken out of the builders' share
+  // as it grows (WorkerPool::SetReserved).
+  const size_t fixed = std::min<size_t>(budget / 4, size_t{16} << 20);
+  size_t builders = (budget - fixed) * 8 / 10;
   std::vector<Analyzer> analyzers;
   for (int i = 0; i < threads; ++i) {
     SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(aopts));
     analyzers.push_back(std::move(a));
   }
-  workers = std::make_unique<WorkerPool>(dir, std::move(analyzers), per_worker, &next_segment);
+  workers = std::make_unique<WorkerPool>(dir, std::move(analyzers), builders, &next_segment);
   return absl::OkStatus();
 }
 
@@ -297,8 +312,8 @@ absl::Status IndexWriter::Impl::Add(Document&& doc) {
   if (doc.id.empty()) return absl::InvalidArgumentError("document id is empty");
   if (workers->failed()) return WaitIdle();
   if (options.reject_duplicate_ids) {
-    auto found = ids.find(doc.id);
-    if (found != ids.end() && found->second.last_add_seq != 0)
+    const IdState* found = ids.Find(doc.id);
+    if (found != nullptr && found->last_add_seq != 0)
       return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc.id, "\" in this run"));
   }
   PendingDoc p;
@@ -314,6 +329,7 @@ absl::Status IndexWriter::Impl::Add(Document&& doc) {
   if (st.last_add_seq != 0 || st.deleted) st.dirty = true;
   st.last_add_seq = p.seq;
   st.deleted = false;
+  if ((p.seq & 1023) == 0) workers->SetReserved(ids.bytes());
   p.doc = std::move(doc);
   batch.push_back(std::move(p));
   stats.docs_added++;
@@ -364,13 +380,18 @@ absl::Status IndexWriter::Impl::CommitSession() {
       else
         bits.assign((ref.doc_count + 63) / 64, 0);
       uint32_t added = 0;
-      for (const auto& [id, st] : ids) {
-        SCOUR_ASSIGN_OR_RETURN(auto doc, reader->FindId(id));
-        if (doc && !((bits[*doc >> 6] >> (*doc & 63)) & 1)) {
-          bits[*doc >> 6] |= uint64_t{1} << (*doc & 63);
+      absl::Status lookup;
+      ids.ForEach([&](std::string_view id, const IdState&) {
+        if (!lookup.ok()) return;
+        auto doc = reader->FindId(id);
+        if (!doc.ok()) {
+          lookup = doc.status();
+        } else if (*doc && !((bits[**doc >> 6] >> (**doc & 63)) & 1)) {
+          bits[**doc >> 6] |= uint64_t{1} << (**doc & 63);
           ++added;
         }
-      }
+      });
+      SCOUR_RETURN_IF_ERROR(lookup);
       if (added > 0) {
         ref.deleted += added;
         ref.del_gen += 1;
@@ -383,8 +404,9 @@ absl::Status IndexWriter::Impl::CommitSession() {
   }
   // Deletions inside this session's segments: superseded or deleted ids.
   std::vector<std::pair<std::string_view, const IdState*>> dirty;
-  for (const auto& [id, st] : ids)
+  ids.ForEach([&](std::string_view id, const IdState& st) {
     if (st.dirty) dirty.emplace_back(id, &st);
+  });
   for (SessionSegment& seg : session) {
     SegmentRef ref = seg.ref;
     if (!dirty.empty()) {
@@ -427,11 +449,13 @@ absl::Status IndexWriter::Impl::Publish(Manifest m) {
   }
   // Keep the readers of segments whose deletions did not change.
   std::vector<std::shared_ptr<SegmentReader>> readers(m.segments.size());
-  for (size_t i = 0; i < m.segments.size(); ++i)
-    for (size_t j = 0; j < committed.segments.size(); ++j)
-      if (committed.segments[j].number == m.segments[i].number &&
-          committed.segments[j].del_gen == m.segments[i].del_gen)
-        readers[i] = committed_readers[j];
+  absl::flat_hash_map<uint64_t, size_t> old_index;  // segment number -> index in committed
+  for (size_t j = 0; j < committed.segments.size(); ++j) old_index[committed.segments[j].number] = j;
+  for (size_t i = 0; i < m.segments.size(); ++i) {
+    auto it = old_index.find(m.segments[i].number);
+    if (it != old_index.end() && committed.segments[it->second].del_gen == m.segments[i].del_gen)
+      readers[i] = committed_readers[it->second];
+  }
   committed = std::move(m);
   committed_readers = std::move(readers);
   ResetSession();
@@ -442,6 +466,7 @@ absl::Status IndexWriter::Impl::Publish(Manifest m) {
 
 void IndexWriter::Impl::ResetSession() {
   ids.clear();
+  workers->SetReserved(0);
   fields = committed.fields;
   seq = 0;
 }
@@ -538,7 +563,7 @@ absl::Status IndexWriter::AddDocument(const Document& doc) { return impl_->Add(D
 absl::Status IndexWriter::AddDocument(Document&& doc) { return impl_->Add(std::move(doc)); }
 
 absl::Status IndexWriter::DeleteDocument(std::string_view id) {
-  Impl::IdState& st = impl_->ids[std::string(id)];
+  Impl::IdState& st = impl_->ids[id];
   st.deleted = true;
   st.dirty = true;
   impl_->stats.deletes_requested++;

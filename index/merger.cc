@@ -115,16 +115,15 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   }
 
   // Stored fields of live documents, in the new order.
-  std::vector<StoredField> stored;
   std::vector<std::pair<uint32_t, std::string_view>> view;
   for (size_t s = 0; s < segs.size(); ++s) {
-    for (uint32_t d = 0; d < segs[s]->max_doc(); ++d) {
-      if (doc_map[s][d] == UINT32_MAX) continue;
-      SCOUR_RETURN_IF_ERROR(segs[s]->Stored(d, &stored));
-      view.clear();
-      for (const auto& f : stored) view.emplace_back(f.field, f.value);
-      writer->stored().AddDocument(view);
-    }
+    SCOUR_RETURN_IF_ERROR(segs[s]->ForEachStored(
+        [&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
+          if (doc_map[s][d] == UINT32_MAX) return absl::OkStatus();
+          view.assign(fields.begin(), fields.end());
+          writer->stored().AddDocument(view);
+          return absl::OkStatus();
+        }));
   }
   SegmentInfo info;
   SCOUR_RETURN_IF_ERROR(writer->Finish(&info));

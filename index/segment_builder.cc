@@ -167,13 +167,17 @@ absl::Status SegmentBuilder::WriteIdTerms(SegmentWriter* writer) {
 }
 
 void SegmentBuilder::Reset() {
+  // Swaps with fresh objects release the memory: `v = {}` keeps a vector's capacity, and a
+  // std::string move-assigned from an empty (inline) one keeps its heap buffer. Capacity kept
+  // from the last segment would count against the budget and make later segments flush early.
   pool_.Reset();
-  id_bytes_.clear();
-  ids_.clear();
+  std::string().swap(id_bytes_);
+  std::vector<IdRef>().swap(ids_);
   terms_.Clear();
-  states_ = {};
-  norms_.clear();
-  stored_ = StoredFieldsWriter();
+  std::vector<TermState>().swap(states_);
+  std::vector<std::vector<uint8_t>>().swap(norms_);
+  StoredFieldsWriter fresh;
+  std::swap(stored_, fresh);
   doc_count_ = 0;
 }
 

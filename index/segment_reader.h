@@ -52,6 +52,13 @@ class SegmentReader {
   absl::Status Stored(uint32_t doc, std::vector<StoredField>* out) const {
     return stored_.Get(doc, out);
   }
+  // Every document's stored fields in doc order (deleted ones included), chunk by chunk.
+  absl::Status ForEachStored(
+      absl::FunctionRef<absl::Status(uint32_t doc,
+                                     std::span<const StoredFieldsReader::FieldView> fields)> fn)
+      const {
+    return stored_.ForEachDocument(max_doc(), fn);
+  }
   // Finds the live doc whose external id is `id`.
   absl::StatusOr<std::optional<uint32_t>> FindId(std::string_view id) const;
 

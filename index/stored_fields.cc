@@ -21,12 +21,18 @@ void StoredFieldsWriter::AddDocument(
   if (++chunk_docs_ >= kChunkDocs || raw_.size() >= kChunkBytes) FlushChunk();
 }
 
+void StoredFieldsWriter::FreeCCtx::operator()(ZSTD_CCtx_s* c) const { ZSTD_freeCCtx(c); }
+
 void StoredFieldsWriter::FlushChunk() {
   if (chunk_docs_ == 0) return;
   size_t bound = ZSTD_compressBound(raw_.size());
   size_t at = compressed_.size();
   compressed_.resize(at + bound);
-  size_t n = ZSTD_compress(compressed_.data() + at, bound, raw_.data(), raw_.size(), 3);
+  if (cctx_ == nullptr) cctx_.reset(ZSTD_createCCtx());
+  size_t n = cctx_ != nullptr
+                 ? ZSTD_compressCCtx(cctx_.get(), compressed_.data() + at, bound, raw_.data(),
+                                     raw_.size(), 3)
+                 : ZSTD_compress(compressed_.data() + at, bound, raw_.data(), raw_.size(), 3);
   // ZSTD_compress cannot fail with a sufficient bound and a valid level.
   compressed_.resize(at + n);
   chunks_.push_back({chunk_first_doc_, at, static_cast<uint32_t>(n),
@@ -118,6 +124,55 @@ absl::Status StoredFieldsReader::Get(uint32_t doc, std::vector<StoredField>* out
   if (!r.ok()) return absl::DataLossError(absl::StrCat(name_, ": corrupt stored document ", doc));
   if (out->empty() && doc - first >= StoredFieldsWriter::kChunkDocs)
     return absl::NotFoundError(absl::StrCat(name_, ": no stored document ", doc));
+  return absl::OkStatus();
+}
+
+absl::Status StoredFieldsReader::ForEachDocument(
+    uint32_t doc_count,
+    absl::FunctionRef<absl::Status(uint32_t doc, std::span<const FieldView> fields)> fn) const {
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (dctx == nullptr) return absl::ResourceExhaustedError("zstd: cannot create a context");
+  std::string raw;
+  std::vector<FieldView> fields;
+  uint32_t doc = 0;
+  for (uint32_t c = 0; c < chunk_count_; ++c) {
+    const char* e = index_ + size_t{c} * kChunkEntry;
+    const uint32_t first = DecodeFixed32(e);
+    const uint64_t off = DecodeFixed64(e + 4);
+    const uint32_t size = DecodeFixed32(e + 12), raw_size = DecodeFixed32(e + 16);
+    if (first != doc) {
+      return absl::DataLossError(absl::StrCat(name_, ": chunk ", c, " starts at doc ", first,
+                                              ", expected ", doc));
+    }
+    if (off > file_.size() || size > file_.size() - off)
+      return absl::DataLossError(absl::StrCat(name_, ": chunk out of range"));
+    if (ZSTD_getFrameContentSize(file_.data() + off, size) != raw_size)
+      return absl::DataLossError(absl::StrCat(name_, ": chunk size mismatch at offset ", off));
+    raw.resize(raw_size);
+    const size_t n = ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), file_.data() + off, size);
+    if (ZSTD_isError(n) || n != raw_size)
+      return absl::DataLossError(absl::StrCat(name_, ": corrupt compressed chunk at offset ", off));
+    ByteReader r(raw);
+    while (r.ok() && r.remaining() > 0) {
+      if (doc >= doc_count)
+        return absl::DataLossError(absl::StrCat(name_, ": more stored documents than ", doc_count));
+      const uint64_t nf = r.Varint64();
+      fields.clear();
+      for (uint64_t i = 0; i < nf && r.ok(); ++i) {
+        const uint32_t field = r.Varint32();
+        const uint64_t len = r.Varint64();
+        fields.emplace_back(field, r.Bytes(len));
+      }
+      if (!r.ok()) break;
+      SCOUR_RETURN_IF_ERROR(fn(doc, fields));
+      ++doc;
+    }
+    if (!r.ok()) return absl::DataLossError(absl::StrCat(name_, ": corrupt stored document ", doc));
+  }
+  if (doc != doc_count) {
+    return absl::DataLossError(
+        absl::StrCat(name_, ": ", doc, " stored documents, expected ", doc_count));
+  }
   return absl::OkStatus();
 }
 

@@ -5,14 +5,19 @@
 #define SCOUR_INDEX_STORED_FIELDS_H_
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "index/file_format.h"
+
+struct ZSTD_CCtx_s;
 
 namespace scour::index {
 
@@ -38,10 +43,15 @@ class StoredFieldsWriter {
     uint64_t offset;  // within compressed_
     uint32_t size, raw_size;
   };
+  struct FreeCCtx {
+    void operator()(ZSTD_CCtx_s* c) const;
+  };
   std::string raw_;
   std::string compressed_;
   std::vector<Chunk> chunks_;
   uint32_t docs_ = 0, chunk_first_doc_ = 0, chunk_docs_ = 0;
+  // One compression context for all chunks: ZSTD_compress would build (and zero) one per call.
+  std::unique_ptr<ZSTD_CCtx_s, FreeCCtx> cctx_;
 };
 
 class StoredFieldsReader {
@@ -49,6 +59,13 @@ class StoredFieldsReader {
   // `body` is the .store body; `body_offset` its offset in the file (chunk offsets are absolute).
   static absl::StatusOr<StoredFieldsReader> Open(std::string_view file, std::string_view name);
   absl::Status Get(uint32_t doc, std::vector<StoredField>* out) const;
+  // Every document in doc order, each chunk decompressed once (merges; Get per doc would
+  // decompress a chunk per document). The views are valid during the call only. Stops at the
+  // first error fn returns; DataLoss if the chunks do not hold exactly docs [0, doc_count).
+  using FieldView = std::pair<uint32_t, std::string_view>;
+  absl::Status ForEachDocument(
+      uint32_t doc_count,
+      absl::FunctionRef<absl::Status(uint32_t doc, std::span<const FieldView> fields)> fn) const;
 
  private:
   std::string_view file_;

@@ -13,9 +13,11 @@ uint64_t TermTable::Hash(uint32_t field, std::string_view term) {
 }
 
 void TermTable::Clear() {
-  slots_.assign(1 << 12, Slot{});
+  // Fresh vectors, not assign/clear: a table grown for the last segment would keep its
+  // capacity, which counts against the RAM budget and made every later segment flush early.
+  std::vector<Slot>(1 << 12).swap(slots_);
   mask_ = slots_.size() - 1;
-  entries_.clear();
+  std::vector<Entry>().swap(entries_);
   chunks_.clear();
   next_ = nullptr;
   left_ = chunk_bytes_ = 0;

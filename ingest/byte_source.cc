@@ -118,7 +118,7 @@ absl::StatusOr<bool> ByteSource::Fill(bool keep_all) {
 // RAM budget. Only bytes before the current line are released (earlier lines are not referenced
 // any more); the mapping stays valid and would fault the pages back in if touched.
 void ByteSource::ReleaseBefore(size_t offset) {
-  constexpr size_t kStep = size_t{32} << 20;
+  constexpr size_t kStep = size_t{4} << 20;
   if (map_ == nullptr || offset < released_ + kStep) return;
   const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
   const size_t end = offset / page * page;
