@@ -32,8 +32,12 @@ Result RunCli(const std::string& args) {
   return r;
 }
 
+// Unique per test: ctest runs the tests of this fixture as parallel processes, and a shared
+// path let one test truncate the file another was reading (a flaky failure).
 std::string WriteFile(const std::string& name, const std::string& text) {
-  std::string path = testing::TempDir() + "/scour_eval_cli_" + name;
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  std::string path = testing::TempDir() + "/scour_eval_cli_" + info->test_suite_name() + "_" +
+                     info->name() + "_" + name;
   std::ofstream(path) << text;
   return path;
 }
