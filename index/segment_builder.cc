@@ -21,13 +21,6 @@ size_t SegmentBuilder::ram_bytes() const {
          norms + stored_.ram_bytes() + id_bytes_.capacity() + ids_.capacity() * sizeof(IdRef);
 }
 
-uint32_t SegmentBuilder::TermId(uint32_t field, std::string_view term) {
-  bool inserted;
-  const uint32_t id = terms_.FindOrInsert(field, term, &inserted);
-  if (inserted) states_.emplace_back().field = field;
-  return id;
-}
-
 void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos,
                                    bool with_positions) {
   TermState& st = states_[term_id];
@@ -51,6 +44,24 @@ void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos,
   }
 }
 
+void SegmentBuilder::ResolveWindow(uint32_t field, uint32_t doc) {
+  window_ids_.resize(window_.size());
+  for (size_t i = 0; i < window_.size(); ++i) {
+    const PendingToken& t = window_[i];
+    bool inserted;
+    const uint32_t id = terms_.FindOrInsertHashed(
+        field, std::string_view(window_bytes_).substr(t.offset, t.size), t.hash, &inserted);
+    if (inserted) states_.emplace_back().field = field;
+    __builtin_prefetch(&states_[id]);
+    window_ids_[i] = id;
+  }
+  for (size_t i = 0; i < window_.size(); ++i) {
+    AddOccurrence(window_ids_[i], doc, window_[i].pos, true);
+  }
+  window_.clear();
+  window_bytes_.clear();
+}
+
 absl::Status SegmentBuilder::AddDocument(std::string_view id,
                                          const std::vector<BuilderField>& fields) {
   const uint32_t doc = doc_count_;
@@ -71,14 +82,26 @@ absl::Status SegmentBuilder::AddDocument(std::string_view id,
     if (it == lens.end()) it = lens.insert(lens.end(), FieldLen{f.field, 0});
     uint32_t count = 0;
     const uint32_t field = f.field;
+    // Tokens are resolved to term ids a window at a time: hashing a window first and
+    // prefetching its term-table slots overlaps the cache misses that dominate the lookups.
     absl::Status s = analyzer_.ForEachToken(
         f.value,
         [&](std::string_view term, uint32_t pos, uint32_t, uint32_t) {
-          AddOccurrence(TermId(field, term), doc, pos, true);
+          const uint64_t hash = TermTable::Hash(field, term);
+          terms_.Prefetch(hash);
+          window_.push_back({hash, static_cast<uint32_t>(window_bytes_.size()),
+                             static_cast<uint32_t>(term.size()), pos});
+          window_bytes_.append(term);
+          if (window_.size() == kWindow) ResolveWindow(field, doc);
           ++count;
         },
         it->len);
-    SCOUR_RETURN_IF_ERROR(s);
+    if (!s.ok()) {  // the text is validated before the first token: nothing was buffered
+      window_.clear();
+      window_bytes_.clear();
+      return s;
+    }
+    ResolveWindow(field, doc);
     it->len += count;
   }
   for (const FieldLen& l : lens) {

@@ -65,7 +65,14 @@ class SegmentBuilder {
     uint64_t offset;  // in id_bytes_
     uint32_t size;
   };
-  uint32_t TermId(uint32_t field, std::string_view term);
+  struct PendingToken {
+    uint64_t hash;
+    uint32_t offset, size;  // term bytes in window_bytes_
+    uint32_t pos;
+  };
+  static constexpr size_t kWindow = 32;
+  // Resolves the buffered tokens of `field` in `doc` to term ids and records them, in order.
+  void ResolveWindow(uint32_t field, uint32_t doc);
   std::string_view IdOf(uint32_t doc) const {
     return std::string_view(id_bytes_).substr(ids_[doc].offset, ids_[doc].size);
   }
@@ -85,6 +92,9 @@ class SegmentBuilder {
   StoredFieldsWriter stored_;
   uint32_t doc_count_ = 0;
   std::vector<std::pair<uint32_t, std::string_view>> stored_scratch_;
+  std::vector<PendingToken> window_;
+  std::string window_bytes_;
+  std::vector<uint32_t> window_ids_;
 };
 
 }  // namespace scour::index

@@ -63,8 +63,8 @@ void TermTable::Grow() {
   }
 }
 
-uint32_t TermTable::FindOrInsert(uint32_t field, std::string_view term, bool* inserted) {
-  const uint64_t h = Hash(field, term);
+uint32_t TermTable::FindOrInsertHashed(uint32_t field, std::string_view term, uint64_t h,
+                                       bool* inserted) {
   const uint32_t tag = Tag(h, field, term.size());
   const uint64_t prefix = Prefix(term);
   const bool inline_exact = term.size() <= 8 && field < 255;

@@ -19,7 +19,16 @@ class TermTable {
   TermTable() { Clear(); }
 
   // The id of (field, term): existing, or the next free one (== size() before the call).
-  uint32_t FindOrInsert(uint32_t field, std::string_view term, bool* inserted);
+  uint32_t FindOrInsert(uint32_t field, std::string_view term, bool* inserted) {
+    return FindOrInsertHashed(field, term, Hash(field, term), inserted);
+  }
+  // The same with hash = Hash(field, term) computed earlier, e.g. by a caller that prefetched
+  // the slot: the lookup's cost is the slot's cache miss, so callers hash a window of tokens,
+  // Prefetch each, then resolve them.
+  uint32_t FindOrInsertHashed(uint32_t field, std::string_view term, uint64_t hash,
+                              bool* inserted);
+  static uint64_t Hash(uint32_t field, std::string_view term);
+  void Prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
 
   size_t size() const { return entries_.size(); }
   std::string_view key(uint32_t id) const { return entries_[id].key; }  // AppendTermKey form
@@ -39,7 +48,6 @@ class TermTable {
     uint32_t term_offset;  // where the term starts in key
     uint64_t hash;
   };
-  static uint64_t Hash(uint32_t field, std::string_view term);
   static uint32_t Tag(uint64_t hash, uint32_t field, size_t len) {
     return static_cast<uint32_t>(hash >> 48) << 16 | (field < 255 ? field : 255) << 8 |
            static_cast<uint32_t>(len < 255 ? len : 255);
