@@ -256,6 +256,25 @@ void BlockMaxWandOr(std::span<const ScoredCursor<Cursor>> terms, const Filter& f
   }
 }
 
+// The smallest tf at which `lead`'s score, at its current block's shortest doc, plus `rest`
+// (the other clauses' bounds) can beat `threshold`; scores grow with tf, so lead docs with a
+// smaller tf cannot. The threshold only rises, so a value computed earlier stays a safe bound.
+template <typename Cursor>
+uint32_t LeadMinTf(const ScoredCursor<Cursor>& lead, double rest, size_t n, float threshold) {
+  const uint8_t min_norm = lead.cursor->BlockMinNorm();
+  uint32_t lo = 1, hi = std::min<uint32_t>(lead.cursor->BlockMaxTf(), 1u << 16);
+  if (hi <= 1 || CanBeat(rest + lead.scorer->MaxScore(1, min_norm), n, threshold)) return 1;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (CanBeat(rest + lead.scorer->MaxScore(mid, min_norm), n, threshold)) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
 // Conjunction of `required` (leapfrog from the rarest) plus optional clauses that only add score.
 // When the top-k is full, a window of the required clauses' current blocks whose block maxima
 // (plus the optional clauses' global bounds) cannot beat the threshold is skipped whole.
@@ -292,6 +311,11 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
   DocId window_end = 0;
   double window_bound = 0.0;
   std::vector<double> block_bound(nr);  // per required clause (by_df order), in the window
+  uint32_t lead_min_tf = 1;             // see below
+  double others_global = opt_rest[0];   // global bounds of every clause but the lead
+  if (topk != nullptr) {
+    for (size_t r = 1; r < nr; ++r) others_global += ClauseBound(required[by_df[r]]);
+  }
   DocId doc = lead->doc();
   while (doc != kNoMoreDocs) {
     float threshold = 0.0f;
@@ -310,10 +334,24 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
           window_end = std::min(window_end, c.cursor->BlockLastDoc());
         }
         have_window = true;
+        lead_min_tf = LeadMinTf(required[by_df[0]], window_bound - block_bound[0], n, threshold);
       }
       if (!CanBeat(window_bound, n, threshold)) {
-        if (window_end == kNoMoreDocs) break;
-        doc = lead->Advance(window_end + 1);
+        // The window ends where the first block of any clause does (often a short block of a
+        // frequent term); if even the other clauses' global bounds cannot lift the lead's block,
+        // skip the whole lead block instead.
+        DocId skip_to = window_end;
+        if (!CanBeat(block_bound[0] + others_global, n, threshold)) {
+          skip_to = std::max(skip_to, lead->BlockLastDoc());
+        }
+        if (skip_to == kNoMoreDocs) break;
+        doc = lead->Advance(skip_to + 1);
+        continue;
+      }
+      // A lead doc whose tf is too low even at the lead block's shortest length is passed over
+      // on its tf alone: no norm load (a cache miss per doc) and no division.
+      if (lead->freq() < lead_min_tf) {
+        doc = lead->Next();
         continue;
       }
       // The lead's own score replaces its block bound before any other cursor moves; each
