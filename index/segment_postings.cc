@@ -116,7 +116,7 @@ void SegmentPostings::DecodeFreqs() const {
   }
 }
 
-DocId SegmentPostings::Advance(DocId target) {
+DocId SegmentPostings::AdvanceSlow(DocId target) {
   if (doc_ == kNoMoreDocs) return doc_;
   if (n_ == 0 || docs_[n_ - 1] < target) {
     if (df_ == 1) return doc_ = kNoMoreDocs;

@@ -35,7 +35,17 @@ class SegmentPostings {
     if (++idx_ < n_) return doc_ = docs_[idx_];
     return LoadBlock(cur_block_ + 1) ? doc_ : doc_;
   }
-  DocId Advance(DocId target);
+  // Inline when the target is in the decoded block (the common step of a conjunction, where a
+  // call per lead document showed up); AdvanceSlow skips blocks.
+  DocId Advance(DocId target) {
+    if (n_ != 0 && docs_[n_ - 1] >= target) {
+      uint32_t i = idx_;
+      while (docs_[i] < target) ++i;
+      idx_ = i;
+      return doc_ = docs_[i];
+    }
+    return AdvanceSlow(target);
+  }
   void ShallowAdvance(DocId target);
   DocId BlockLastDoc() const;
   uint32_t BlockMaxTf() const;
@@ -47,6 +57,7 @@ class SegmentPostings {
   absl::Status status() const;
 
  private:
+  DocId AdvanceSlow(DocId target);
   uint32_t Skip(uint32_t b, int field) const;
   bool LoadBlock(uint32_t b);  // b == nb_ is the tail; sets doc_ = kNoMoreDocs past the end
   // Frequencies are decoded only when asked for: conjunctions skip most blocks they land on.
