@@ -10,6 +10,7 @@
 #define SCOUR_ENGINE_RETRIEVAL_H_
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <numeric>
@@ -312,6 +313,9 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
   double window_bound = 0.0;
   std::vector<double> block_bound(nr);  // per required clause (by_df order), in the window
   uint32_t lead_min_tf = 1;             // see below
+  float window_threshold = 0.0f;
+  bool window_ok = true;
+  double lead_need = 0.0;
   double others_global = opt_rest[0];   // global bounds of every clause but the lead
   if (topk != nullptr) {
     for (size_t r = 1; r < nr; ++r) others_global += ClauseBound(required[by_df[r]]);
@@ -323,20 +327,32 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
     double bound = 0.0;  // window bound with the actual scores of the clauses already on doc
     if (topk != nullptr && topk->full()) {
       threshold = topk->threshold();
-      if (!have_window || doc > window_end) {
-        window_end = kNoMoreDocs;
-        window_bound = opt_rest[0];
-        for (size_t r = 0; r < nr; ++r) {
-          const auto& c = required[by_df[r]];
-          c.cursor->ShallowAdvance(doc);
-          block_bound[r] = BlockBound(c);
-          window_bound += block_bound[r];
-          window_end = std::min(window_end, c.cursor->BlockLastDoc());
+      // Per window and threshold (not per doc): whether the window can compete, the least lead
+      // tf and lead score that can.
+      if (!have_window || doc > window_end || threshold != window_threshold) {
+        if (!have_window || doc > window_end) {
+          window_end = kNoMoreDocs;
+          window_bound = opt_rest[0];
+          for (size_t r = 0; r < nr; ++r) {
+            const auto& c = required[by_df[r]];
+            c.cursor->ShallowAdvance(doc);
+            block_bound[r] = BlockBound(c);
+            window_bound += block_bound[r];
+            window_end = std::min(window_end, c.cursor->BlockLastDoc());
+          }
+          have_window = true;
         }
-        have_window = true;
-        lead_min_tf = LeadMinTf(required[by_df[0]], window_bound - block_bound[0], n, threshold);
+        window_threshold = threshold;
+        window_ok = CanBeat(window_bound, n, threshold);
+        const double rest = window_bound - block_bound[0];
+        lead_min_tf = window_ok ? LeadMinTf(required[by_df[0]], rest, n, threshold) : 1;
+        // CanBeat(rest + s) solved for the lead score s, rounded down so that the test below
+        // never drops a doc CanBeat would keep.
+        lead_need = static_cast<double>(threshold) / (1.0 + static_cast<double>(n + 1) * 0x1p-23) -
+                    rest;
+        lead_need -= std::abs(lead_need) * 0x1p-40 + 0x1p-100;
       }
-      if (!CanBeat(window_bound, n, threshold)) {
+      if (!window_ok) {
         // The window ends where the first block of any clause does (often a short block of a
         // frequent term); if even the other clauses' global bounds cannot lift the lead's block,
         // skip the whole lead block instead.
@@ -357,11 +373,12 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
       // The lead's own score replaces its block bound before any other cursor moves; each
       // clause reached then does the same (Lucene's BlockMaxConjunctionScorer).
       pruning = nr > 1;
-      bound = window_bound - block_bound[0] + ClauseScore(required[by_df[0]], doc, norms);
-      if (pruning && !CanBeat(bound, n, threshold)) {
+      const float lead_score = ClauseScore(required[by_df[0]], doc, norms);
+      if (pruning && lead_score <= lead_need) {
         doc = lead->Next();
         continue;
       }
+      bound = window_bound - block_bound[0] + lead_score;
     } else if (topk != nullptr) {
       threshold = topk->threshold();
     }
