@@ -75,7 +75,8 @@ absl::StatusOr<StoredFieldsReader> StoredFieldsReader::Open(std::string_view fil
   uint64_t index_offset = DecodeFixed64(body.data() + body.size() - 8);
   uint64_t body_start = body.data() - file.data();
   uint64_t body_end = body_start + body.size() - 8;
-  if (index_offset < body_start || index_offset + 4 > body_end)
+  // Subtractions, not index_offset + 4: an offset near 2^64 would wrap past the check.
+  if (index_offset < body_start || index_offset > body_end || body_end - index_offset < 4)
     return absl::DataLossError(absl::StrCat(r.name_, ": chunk index offset out of range"));
   r.chunk_count_ = DecodeFixed32(file.data() + index_offset);
   if ((body_end - index_offset - 4) / kChunkEntry < r.chunk_count_ ||

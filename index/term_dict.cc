@@ -19,7 +19,9 @@ absl::StatusOr<TermDictReader> TermDictReader::Open(std::string_view file, std::
   uint64_t index_off = DecodeFixed64(tail);
   r.num_terms_ = DecodeFixed64(tail + 8);
   uint64_t tail_off = tail - file.data();
-  if (index_off < kHeaderSize || index_off + 4 > tail_off) return r.Corrupt("bad block index offset");
+  // Subtractions, not index_off + 4: an offset near 2^64 would wrap past the check (fuzzer).
+  if (index_off < kHeaderSize || index_off > tail_off || tail_off - index_off < 4)
+    return r.Corrupt("bad block index offset");
   r.num_blocks_ = DecodeFixed32(file.data() + index_off);
   if (uint64_t{r.num_blocks_} * 8 != tail_off - index_off - 4) return r.Corrupt("block index size");
   r.block_index_ = file.data() + index_off + 4;

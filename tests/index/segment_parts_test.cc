@@ -4,12 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "base/coding.h"
 #include "gtest/gtest.h"
 #include "index/directory.h"
 #include "index/file_format.h"
 #include "index/segment_builder.h"
 #include "index/session_ids.h"
 #include "index/stored_fields.h"
+#include "index/term_dict.h"
 
 namespace scour::index {
 namespace {
@@ -124,6 +126,34 @@ TEST(SegmentBuilder, GivesItsMemoryBackAfterAFlush) {
   // Capacity kept from the last segment would count against the budget and make every later
   // segment flush early (it did: vector = {} keeps the capacity).
   EXPECT_LE(b.ram_bytes(), empty + 4096) << "empty " << empty << ", full " << full;
+}
+
+// Found by segment_reader_fuzzer: a block-index offset of 2^64 - 1 made `offset + 4` wrap
+// below the file size, so the check passed and the reader read the 4 bytes before the file.
+std::string Framed(FileKind kind, const std::string& body) {
+  auto dir = NewMemDirectory();
+  auto out = FramedWriter::Create(dir.get(), "f", kind);
+  EXPECT_TRUE(out.ok());
+  EXPECT_TRUE(out->Append(body).ok());
+  EXPECT_TRUE(out->Finish().ok());
+  auto file = dir->Open("f");
+  EXPECT_TRUE(file.ok());
+  return std::string((*file)->data());
+}
+
+TEST(FuzzRegressions, OffsetsNear2To64AreCorruptionNotReads) {
+  for (uint64_t off : {~uint64_t{0}, ~uint64_t{0} - 1, ~uint64_t{0} - 3, ~uint64_t{0} - 4}) {
+    std::string body(40, 'x');
+    PutFixed64(&body, off);  // term dictionary: block index offset, then the term count
+    PutFixed64(&body, 1);
+    auto dict = TermDictReader::Open(Framed(FileKind::kTermDict, body), "t.tdict");
+    EXPECT_EQ(dict.status().code(), absl::StatusCode::kDataLoss) << off;
+
+    std::string store(40, 'x');
+    PutFixed64(&store, off);  // stored fields: chunk index offset
+    auto stored = StoredFieldsReader::Open(Framed(FileKind::kStored, store), "s.store");
+    EXPECT_EQ(stored.status().code(), absl::StatusCode::kDataLoss) << off;
+  }
 }
 
 }  // namespace
