@@ -37,19 +37,23 @@ std::vector<std::string> SplitList(const std::string& s) {
 
 // Replaces the indexed fields named in `from` by one indexed, unstored field `name` holding
 // their values joined by "\n" in the order of `from`; the originals stay stored if they were.
+// The combined field is multi-valued: one value per source field, in `from` order, with
+// positions continuing across values, which indexes exactly what "F1 + \n + F2" would. An unstored
+// source's text is moved, not copied (with --store none that is every source).
 void CombineFields(const std::string& name, const std::vector<std::string>& from, Document* doc) {
-  Field combined{name, "", true, false};
-  bool any = false;
+  std::vector<Field> parts;
   for (const std::string& f : from)
     for (Field& field : doc->fields)
       if (field.name == f && field.indexed) {
-        if (any) combined.value += '\n';
-        combined.value += field.value;
+        if (field.stored) {
+          parts.push_back(Field{name, field.value, true, false});
+        } else {
+          parts.push_back(Field{name, std::move(field.value), true, false});
+        }
         field.indexed = false;
-        any = true;
       }
   std::erase_if(doc->fields, [](const Field& f) { return !f.indexed && !f.stored; });
-  if (any) doc->fields.push_back(std::move(combined));
+  for (Field& p : parts) doc->fields.push_back(std::move(p));
 }
 
 int RunIndex(const IndexArgs& a, bool language_given) {
@@ -64,8 +68,8 @@ int RunIndex(const IndexArgs& a, bool language_given) {
   } else if (!a.store.empty()) {
     ropts.store = SplitList(a.store);
   }
-  // --combine NAME=F1,F2,...: index those fields as one field NAME, joined by "\n" (the peers'
-  // "body = title + \n + text"), so phrases may cross the boundary as in Lucene's set-up.
+  // --combine NAME=F1,F2,...: index those fields as one field NAME, as if joined by "\n" (the
+  // peers' "body = title + \n + text"), so phrases may cross the boundary as in Lucene's set-up.
   std::string combined_name;
   std::vector<std::string> combined_from;
   if (!a.combine.empty()) {
