@@ -53,6 +53,20 @@ inline CliRun RunScourCli(const std::string& args, const std::string& stem,
   return r;
 }
 
+// Runs `scour <args>` with stderr merged into `out` (for tests that read what a user would see).
+inline CliRun RunScourCliMerged(const std::string& args) {
+  const std::string cmd = std::string("'") + SCOUR_CLI_PATH + "' " + args + " < /dev/null 2>&1";
+  CliRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
 }  // namespace scour::testing_cli
 
 #endif  // SCOUR_TESTS_CLI_CLI_RUNNER_H_

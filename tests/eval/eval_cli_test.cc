@@ -1,43 +1,26 @@
 // Runs the real `scour eval` binary (path from SCOUR_CLI_PATH) on small files.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <fstream>
 #include <string>
 
 #include "nlohmann/json.hpp"
+#include "tests/cli/cli_runner.h"
 
 namespace {
 
 using ::testing::HasSubstr;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-};
+using Result = scour::testing_cli::CliRun;
 
-// Runs the CLI with `args` (already shell-quoted where needed); stderr is merged into out.
-Result RunCli(const std::string& args) {
-  std::string cmd = std::string(SCOUR_CLI_PATH) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+// stderr is merged into out.
+Result RunCli(const std::string& args) { return scour::testing_cli::RunScourCliMerged(args); }
 
-// Unique per test: ctest runs the tests of this fixture as parallel processes, and a shared
-// path let one test truncate the file another was reading (a flaky failure).
+// Unique per test (TestStem): ctest runs the tests of this fixture as parallel processes, and a
+// shared path let one test truncate the file another was reading (a flaky failure).
 std::string WriteFile(const std::string& name, const std::string& text) {
-  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-  std::string path = testing::TempDir() + "/scour_eval_cli_" + info->test_suite_name() + "_" +
-                     info->name() + "_" + name;
+  const std::string path = scour::testing_cli::TestStem("eval_cli") + "_" + name;
   std::ofstream(path) << text;
   return path;
 }

@@ -2,42 +2,22 @@
 // corpus dev set (corpus/party_state.jsonl, corpus/dev/), indexed once per test binary run.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
+
+#include "tests/cli/cli_runner.h"
 
 namespace {
 
 using ::testing::HasSubstr;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-};
+using Result = scour::testing_cli::CliRun;
 
-Result RunCli(const std::string& args) {
-  std::string cmd = std::string(SCOUR_CLI_PATH) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+// stderr is merged into out.
+Result RunCli(const std::string& args) { return scour::testing_cli::RunScourCliMerged(args); }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using scour::testing_cli::ReadFile;
 
 const std::string kSrc = SCOUR_SOURCE_DIR;
 const std::string kTopics = kSrc + "/corpus/dev/topics.tsv";
@@ -72,7 +52,7 @@ TEST_F(Workbench, EvalIndexMatchesEvalOfItsOwnRunFile) {
   ASSERT_EQ(b.exit_code, 0) << b.out;
   EXPECT_EQ(a.out, b.out);
   // 20 topics, each with hits; the run has at most 1000 lines per topic and rank 1 lines.
-  std::string text = Slurp(run);
+  std::string text = ReadFile(run);
   EXPECT_THAT(text, HasSubstr("D1 Q0 "));
   EXPECT_THAT(text, HasSubstr("D20 Q0 "));
 }
@@ -109,7 +89,7 @@ TEST_F(Workbench, CompareTwoRankersWithHtml) {
   EXPECT_THAT(r.out, HasSubstr("wins"));
   EXPECT_THAT(r.out, HasSubstr("20 queries"));
   EXPECT_THAT(r.out, HasSubstr("per-query map: bm25tp - bm25"));
-  std::string page = Slurp(html);
+  std::string page = ReadFile(html);
   EXPECT_THAT(page, HasSubstr("<svg"));
   EXPECT_THAT(page, HasSubstr("</html>"));
   EXPECT_EQ(page.find("<script src"), std::string::npos);  // self-contained
@@ -143,7 +123,7 @@ TEST_F(Workbench, CompareRunFilesAndSweep) {
   EXPECT_THAT(s.out, HasSubstr("k1=0.5,b=0.25"));
   EXPECT_THAT(s.out, HasSubstr("k1=1.5,b=0.75"));
   EXPECT_THAT(s.out, HasSubstr("best map: "));
-  EXPECT_THAT(Slurp(html), HasSubstr("<svg"));
+  EXPECT_THAT(ReadFile(html), HasSubstr("<svg"));
   EXPECT_EQ(RunCli("compare --index " + index_ + " --topics " + kTopics + " --qrels " + kQrels +
                    " --sweep q=1:2:1")
                 .exit_code,
