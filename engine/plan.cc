@@ -254,6 +254,11 @@ class BoolIter final : public Iter {
   }
   DocId Next() override {
     if (doc_ == kNoMoreDocs) return doc_;
+    StepPast();
+    return Settle();
+  }
+  // Moves the driving cursors past doc_: the first required one, or every optional one on it.
+  void StepPast() {
     if (req_.empty()) {
       for (auto& o : opt_)
         if (o->doc() == doc_) o->Next();
@@ -261,7 +266,6 @@ class BoolIter final : public Iter {
     } else {
       doc_ = req_[0]->Next();
     }
-    return Settle();
   }
   DocId Advance(DocId t) override {
     if (req_.empty()) {
@@ -314,13 +318,7 @@ class BoolIter final : public Iter {
         if (e->doc() == doc_) excluded = true;
       }
       if (!excluded) return doc_;
-      if (req_.empty()) {
-        for (auto& o : opt_)
-          if (o->doc() == doc_) o->Next();
-        doc_ = MinOpt();
-      } else {
-        doc_ = req_[0]->Next();
-      }
+      StepPast();
     }
     return doc_;
   }
