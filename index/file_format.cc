@@ -120,9 +120,10 @@ absl::StatusOr<std::string_view> Check(std::string_view data, FileKind kind,
   // Version and kind are checked after the CRC so a flipped bit reports corruption, not a
   // version or kind the file never had.
   const uint32_t version = DecodeFixed32(data.data() + 8);
-  if (version != kFormatVersion) {
+  if (version < kMinFormatVersion || version > kFormatVersion) {
     return absl::FailedPreconditionError(absl::StrCat(name, ": unknown format version ", version,
-                                                      " (supported: ", kFormatVersion, ")"));
+                                                      " (supported: ", kMinFormatVersion, " to ",
+                                                      kFormatVersion, ")"));
   }
   const uint32_t found = DecodeFixed32(data.data() + 4);
   if (found != static_cast<uint32_t>(kind)) {
@@ -143,6 +144,10 @@ absl::StatusOr<std::string_view> CheckFrame(std::string_view data, FileKind kind
 absl::StatusOr<std::string_view> CheckFrameStructure(std::string_view data, FileKind kind,
                                                      std::string_view name) {
   return Check(data, kind, name, /*verify_crc=*/false);
+}
+
+uint32_t FrameVersion(std::string_view data) {
+  return data.size() >= kHeaderSize ? DecodeFixed32(data.data() + 8) : 0;
 }
 
 }  // namespace scour::index

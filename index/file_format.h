@@ -30,7 +30,10 @@ enum class FileKind : uint32_t {
 };
 const char* FileKindName(FileKind kind);
 
-inline constexpr uint32_t kFormatVersion = 1;
+// Version 2 changed only the term dictionary's entry layout (docs/format/README.md); every
+// other file kind is identical in both, and readers accept both.
+inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kMinFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 12;
 inline constexpr size_t kFooterSize = 16;
 
@@ -64,6 +67,9 @@ absl::StatusOr<std::string_view> CheckFrame(std::string_view data, FileKind kind
 // files whose checksum is verified separately (e.g. by a full check) rather than on every open.
 absl::StatusOr<std::string_view> CheckFrameStructure(std::string_view data, FileKind kind,
                                                      std::string_view name);
+
+// The format version in the header of a file whose frame was checked by one of the above.
+uint32_t FrameVersion(std::string_view data);
 
 }  // namespace scour::index
 

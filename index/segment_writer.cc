@@ -98,25 +98,14 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
     SCOUR_RETURN_IF_ERROR(pos_->Append(scratch_));
   }
 
-  // Dictionary entry.
-  size_t shared = 0;
-  if (block_terms_ > 0) {
-    size_t lim = std::min(key.size(), last_key_.size());
-    while (shared < lim && key[shared] == last_key_[shared]) ++shared;
-  } else {
-    block_offsets_.push_back(dict_->offset() + block_.size());  // fixed below at flush
-  }
-  PutVarint64(&block_, shared);
-  PutVarint64(&block_, key.size() - shared);
-  block_.append(key.substr(shared));
-  PutVarint64(&block_, df);
-  PutVarint64(&block_, cf - df);
+  TermInfo info;
+  info.df = static_cast<uint32_t>(df);
+  info.cf = cf;
+  info.positions = pos_start;
   if (df == 1) {
-    PutVarint64(&block_, docs[0]);
+    info.single_doc = docs[0];
   } else {
-    uint64_t post_start = post_->offset();
-    PutVarint64(&block_, post_start - block_last_post_);
-    block_last_post_ = post_start;
+    info.postings = post_->offset();
     // Encode blocks to scratch, then the skip table, then the blocks.
     scratch_.clear();
     size_t nb = df / kBlockSize;
@@ -157,8 +146,16 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
     SCOUR_RETURN_IF_ERROR(post_->Append(skips));
     SCOUR_RETURN_IF_ERROR(post_->Append(scratch_));
   }
-  PutVarint64(&block_, pos_start - block_last_pos_);
-  block_last_pos_ = pos_start;
+
+  // Dictionary entry.
+  size_t shared = 0;
+  if (block_terms_ > 0) {
+    size_t lim = std::min(key.size(), last_key_.size());
+    while (shared < lim && key[shared] == last_key_[shared]) ++shared;
+  } else {
+    block_offsets_.push_back(0);  // set when the block is flushed
+  }
+  AppendDictEntryV2(&block_, key, shared, info, &block_state_);
   last_key_.assign(key.data(), key.size());
   ++num_terms_;
   if (++block_terms_ == kTermsPerDictBlock) SCOUR_RETURN_IF_ERROR(FlushDictBlock());
@@ -174,7 +171,7 @@ absl::Status SegmentWriter::FlushDictBlock() {
   SCOUR_RETURN_IF_ERROR(dict_->Append(block_));
   block_.clear();
   block_terms_ = 0;
-  block_last_post_ = block_last_pos_ = 0;
+  block_state_ = DictBlockState{};
   return absl::OkStatus();
 }
 

@@ -17,6 +17,7 @@
 #include "index/file_format.h"
 #include "index/segment_format.h"
 #include "index/stored_fields.h"
+#include "index/term_dict.h"
 
 namespace scour::index {
 
@@ -62,7 +63,7 @@ class SegmentWriter {
   std::string block_;
   std::string last_key_;
   uint32_t block_terms_ = 0;
-  uint64_t block_last_post_ = 0, block_last_pos_ = 0;
+  DictBlockState block_state_;
   std::vector<uint64_t> block_offsets_;
   uint64_t num_terms_ = 0;
   std::string scratch_;

@@ -1,5 +1,7 @@
 #include "index/term_dict.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
 #include "index/file_format.h"
@@ -10,11 +12,67 @@ absl::Status TermDictReader::Corrupt(const std::string& what) const {
   return absl::DataLossError(absl::StrCat(name_, ": corrupt term dictionary: ", what));
 }
 
+namespace {
+
+uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+// Version 2 head byte: shared length in the low nibble, suffix length in the high one; 15 in
+// either means "15 + a varint that follows".
+constexpr uint32_t kNibbleEscape = 15;
+
+void PutHead(std::string* out, size_t shared, size_t suffix) {
+  out->push_back(static_cast<char>(std::min<size_t>(shared, kNibbleEscape) |
+                                   std::min<size_t>(suffix, kNibbleEscape) << 4));
+  if (shared >= kNibbleEscape) PutVarint64(out, shared - kNibbleEscape);
+  if (suffix >= kNibbleEscape) PutVarint64(out, suffix - kNibbleEscape);
+}
+
+void GetHead(ByteReader* r, uint64_t* shared, uint64_t* suffix) {
+  uint8_t head = r->U8();
+  *shared = head & 15;
+  *suffix = head >> 4;
+  if (*shared == kNibbleEscape) *shared += r->Varint64();
+  if (*suffix == kNibbleEscape) *suffix += r->Varint64();
+}
+
+bool IsIdKey(std::string_view key) { return !key.empty() && key[0] == static_cast<char>(kIdField); }
+
+}  // namespace
+
+void AppendDictEntryV2(std::string* block, std::string_view key, size_t shared,
+                       const TermInfo& info, DictBlockState* state) {
+  PutHead(block, shared, key.size() - shared);
+  block->append(key.substr(shared));
+  const bool id = IsIdKey(key);
+  if (id && info.df == 1 && info.cf == 1) {
+    // The common _id entry: one doc, tf 1, no positions. Ids of one block are often
+    // consecutive documents, so the doc is a signed delta from the previous one.
+    PutVarint64(block, ZigZag(int64_t{info.single_doc} - int64_t{state->last_id_doc}) << 1);
+    state->last_id_doc = info.single_doc;
+    return;
+  }
+  if (id) PutVarint64(block, 1);  // an _id with several docs (a replaced id before a merge)
+  PutVarint64(block, uint64_t{info.df} << 1 | (info.cf > info.df ? 1 : 0));
+  if (info.cf > info.df) PutVarint64(block, info.cf - info.df - 1);
+  if (info.df == 1) {
+    PutVarint64(block, info.single_doc);
+  } else {
+    PutVarint64(block, info.postings - state->last_post);
+    state->last_post = info.postings;
+  }
+  PutVarint64(block, info.positions - state->last_pos);
+  state->last_pos = info.positions;
+}
+
 absl::StatusOr<TermDictReader> TermDictReader::Open(std::string_view file, std::string name) {
   TermDictReader r;
   r.file_ = file;
   r.name_ = std::move(name);
   if (file.size() < kHeaderSize + kFooterSize + 16 + 4) return r.Corrupt("too short");
+  r.version_ = FrameVersion(file);
+  if (r.version_ < kMinFormatVersion || r.version_ > kFormatVersion)
+    return r.Corrupt(absl::StrCat("format version ", r.version_));
   const char* tail = file.data() + file.size() - kFooterSize - 16;
   uint64_t index_off = DecodeFixed64(tail);
   r.num_terms_ = DecodeFixed64(tail + 8);
@@ -41,8 +99,13 @@ bool TermDictReader::FirstKey(uint32_t b, std::string_view* key) const {
   if (off < kHeaderSize || off >= blocks_end_) return false;
   ByteReader r(std::string_view(file_.data() + off, blocks_end_ - off));
   r.Varint32();  // n
-  uint64_t shared = r.Varint64();
-  uint64_t len = r.Varint64();
+  uint64_t shared, len;
+  if (version_ == 1) {
+    shared = r.Varint64();
+    len = r.Varint64();
+  } else {
+    GetHead(&r, &shared, &len);
+  }
   *key = r.Bytes(len);
   return r.ok() && shared == 0;
 }
@@ -103,23 +166,32 @@ bool TermDictReader::Iterator::LoadBlock(uint32_t b) {
     return false;
   }
   left_in_block_ = n;
-  last_post_ = last_pos_ = 0;
+  state_ = DictBlockState{};
   key_.clear();
   return ReadEntry();
 }
 
+bool TermDictReader::Iterator::BadEntry() {
+  status_ = dict_->Corrupt(absl::StrCat("entry in block ", block_));
+  valid_ = false;
+  return false;
+}
+
 bool TermDictReader::Iterator::ReadEntry() {
+  if (!(dict_->version_ == 1 ? ReadEntryV1() : ReadEntryV2())) return false;
+  --left_in_block_;
+  valid_ = true;
+  return true;
+}
+
+bool TermDictReader::Iterator::ReadEntryV1() {
   ByteReader r(std::string_view(p_, block_end_ - p_));
   uint64_t shared = r.Varint64();
   uint64_t len = r.Varint64();
   std::string_view suffix = r.Bytes(len);
   uint64_t df = r.Varint64();
   uint64_t cf_minus = r.Varint64();
-  if (!r.ok() || shared > key_.size() || df == 0 || df > UINT32_MAX) {
-    status_ = dict_->Corrupt(absl::StrCat("entry in block ", block_));
-    valid_ = false;
-    return false;
-  }
+  if (!r.ok() || shared > key_.size() || df == 0 || df > UINT32_MAX) return BadEntry();
   key_.resize(shared);
   key_.append(suffix);
   info_ = TermInfo{};
@@ -128,19 +200,56 @@ bool TermDictReader::Iterator::ReadEntry() {
   if (df == 1) {
     info_.single_doc = r.Varint32();
   } else {
-    last_post_ += r.Varint64();
-    info_.postings = last_post_;
+    state_.last_post += r.Varint64();
+    info_.postings = state_.last_post;
   }
-  last_pos_ += r.Varint64();
-  info_.positions = last_pos_;
-  if (!r.ok()) {
-    status_ = dict_->Corrupt(absl::StrCat("entry in block ", block_));
-    valid_ = false;
-    return false;
-  }
+  state_.last_pos += r.Varint64();
+  info_.positions = state_.last_pos;
+  if (!r.ok()) return BadEntry();
   p_ = r.pos();
-  --left_in_block_;
-  valid_ = true;
+  return true;
+}
+
+bool TermDictReader::Iterator::ReadEntryV2() {
+  ByteReader r(std::string_view(p_, block_end_ - p_));
+  uint64_t shared, len;
+  GetHead(&r, &shared, &len);
+  std::string_view suffix = r.Bytes(len);
+  if (!r.ok() || shared > key_.size()) return BadEntry();
+  key_.resize(shared);
+  key_.append(suffix);
+  info_ = TermInfo{};
+  if (IsIdKey(key_)) {
+    uint64_t x = r.Varint64();
+    if (!r.ok() || (x > 1 && (x & 1))) return BadEntry();
+    if ((x & 1) == 0) {
+      int64_t doc = int64_t{state_.last_id_doc} + UnZigZag(x >> 1);
+      if (doc < 0 || doc > int64_t{UINT32_MAX}) return BadEntry();
+      state_.last_id_doc = static_cast<uint32_t>(doc);
+      info_.df = 1;
+      info_.cf = 1;
+      info_.single_doc = state_.last_id_doc;
+      info_.positions = state_.last_pos;  // _id has no positions; never read
+      p_ = r.pos();
+      return true;
+    }
+  }
+  uint64_t head = r.Varint64();
+  uint64_t df = head >> 1;
+  uint64_t cf_extra = (head & 1) ? r.Varint64() + 1 : 0;
+  if (!r.ok() || df == 0 || df > UINT32_MAX || cf_extra > UINT64_MAX - df) return BadEntry();
+  info_.df = static_cast<uint32_t>(df);
+  info_.cf = df + cf_extra;
+  if (df == 1) {
+    info_.single_doc = r.Varint32();
+  } else {
+    state_.last_post += r.Varint64();
+    info_.postings = state_.last_post;
+  }
+  state_.last_pos += r.Varint64();
+  info_.positions = state_.last_pos;
+  if (!r.ok()) return BadEntry();
+  p_ = r.pos();
   return true;
 }
 

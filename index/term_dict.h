@@ -16,10 +16,23 @@
 
 namespace scour::index {
 
+// Running values an entry is delta-coded against; reset at the start of every block.
+struct DictBlockState {
+  uint64_t last_post = 0;     // .post offset of the block's last entry with df >= 2
+  uint64_t last_pos = 0;      // .pos offset of the block's last entry that stored one
+  uint32_t last_id_doc = 0;   // doc of the block's last single-doc _id entry (version 2)
+};
+
+// Appends one version-2 entry (docs/format/README.md, ".tdict") for `key`, which shares
+// `shared` bytes with the previous key of the block (0 for the block's first entry).
+void AppendDictEntryV2(std::string* block, std::string_view key, size_t shared,
+                       const TermInfo& info, DictBlockState* state);
+
 class TermDictReader {
  public:
   TermDictReader() = default;
-  // `file` is the whole .tdict file (frame already checked by the caller).
+  // `file` is the whole .tdict file (frame already checked by the caller); its header's format
+  // version (1 or 2) selects the entry layout.
   static absl::StatusOr<TermDictReader> Open(std::string_view file, std::string name);
 
   // Exact lookup. nullopt when absent; DataLoss on corruption.
@@ -41,12 +54,15 @@ class TermDictReader {
     friend class TermDictReader;
     bool LoadBlock(uint32_t b);
     bool ReadEntry();
+    bool ReadEntryV1();
+    bool ReadEntryV2();
+    bool BadEntry();
     const TermDictReader* dict_ = nullptr;
     uint32_t block_ = 0;
     const char* p_ = nullptr;
     const char* block_end_ = nullptr;
     uint32_t left_in_block_ = 0;
-    uint64_t last_post_ = 0, last_pos_ = 0;
+    DictBlockState state_;
     std::string key_;
     TermInfo info_;
     bool valid_ = false;
@@ -63,6 +79,7 @@ class TermDictReader {
 
   std::string_view file_;
   std::string name_;
+  uint32_t version_ = 0;
   const char* block_index_ = nullptr;
   uint32_t num_blocks_ = 0;
   uint64_t blocks_end_ = 0;

@@ -5,6 +5,7 @@
 
 #include "base/coding.h"
 #include "base/crc32c.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace scour::index {
@@ -55,7 +56,7 @@ TEST(FileFormat, RoundTripMatchesHandBuiltFrame) {
       i += n;
     }
     std::string file = WriteFramed(dir.get(), "f", FileKind::kPostings, chunks);
-    EXPECT_EQ(file, HandFramed(body, 3, 1));
+    EXPECT_EQ(file, HandFramed(body, 3, kFormatVersion));
     EXPECT_EQ(file.size(), kHeaderSize + len + kFooterSize);
     auto got = CheckFrame(file, FileKind::kPostings, "f");
     ASSERT_TRUE(got.ok()) << got.status();
@@ -120,14 +121,27 @@ TEST(FileFormat, LengthMismatchReported) {
 }
 
 TEST(FileFormat, UnknownVersionIsFailedPrecondition) {
-  std::string file = HandFramed("body", 3, 2);
-  auto r = CheckFrame(file, FileKind::kPostings, "p");
-  EXPECT_TRUE(absl::IsFailedPrecondition(r.status())) << r.status();
-  EXPECT_NE(r.status().message().find("unknown format version 2 (supported: 1)"),
-            std::string_view::npos)
-      << r.status();
-  EXPECT_TRUE(
-      absl::IsFailedPrecondition(CheckFrameStructure(file, FileKind::kPostings, "p").status()));
+  for (uint32_t version : {0u, 3u}) {
+    std::string file = HandFramed("body", 3, version);
+    auto r = CheckFrame(file, FileKind::kPostings, "p");
+    EXPECT_TRUE(absl::IsFailedPrecondition(r.status())) << r.status();
+    EXPECT_NE(r.status().message().find(absl::StrCat("unknown format version ", version,
+                                                     " (supported: 1 to 2)")),
+              std::string_view::npos)
+        << r.status();
+    EXPECT_TRUE(
+        absl::IsFailedPrecondition(CheckFrameStructure(file, FileKind::kPostings, "p").status()));
+  }
+}
+
+TEST(FileFormat, BothVersionsAccepted) {
+  for (uint32_t version : {1u, 2u}) {
+    std::string file = HandFramed("body", 3, version);
+    auto r = CheckFrame(file, FileKind::kPostings, "p");
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(*r, "body");
+    EXPECT_EQ(FrameVersion(file), version);
+  }
 }
 
 TEST(FileFormat, WrongKindIsInvalidArgument) {

@@ -1,13 +1,17 @@
-// Old indexes keep opening: tests/data/golden-v1/ is an index written by format version 1 and
-// checked in. It must open, pass CheckIndex and answer exactly as when it was written.
-// Regenerate (only when the format version changes, into a new golden-vN folder) with
+// Old indexes keep opening: tests/data/golden-vN/ is an index written by format version N and
+// checked in (N = 1, 2). Each must open, pass CheckIndex and answer exactly as when it was
+// written; the current writer must reproduce the current version's files byte for byte.
+// Write a new golden-vN folder (only when the format version changes) with
 //   SCOUR_WRITE_GOLDEN=<dir> build/.../index_test --gtest_filter=Golden.*
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "gtest/gtest.h"
 #include "index/checker.h"
 #include "index/directory.h"
+#include "index/file_format.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
@@ -15,7 +19,9 @@
 namespace scour {
 namespace {
 
-const char* kGolden = SCOUR_SOURCE_DIR "/tests/data/golden-v1";
+std::string GoldenDir(uint32_t version) {
+  return std::string(SCOUR_SOURCE_DIR "/tests/data/golden-v") + std::to_string(version);
+}
 
 std::vector<Document> GoldenDocs(int batch) {
   if (batch == 0)
@@ -45,13 +51,16 @@ void WriteGolden(const std::string& dir) {
   ASSERT_TRUE((*w)->Commit().ok());
 }
 
-TEST(Golden, WriteWhenAsked) {
+TEST(GoldenWrite, WriteWhenAsked) {
   const char* out = std::getenv("SCOUR_WRITE_GOLDEN");
   if (out == nullptr) GTEST_SKIP() << "set SCOUR_WRITE_GOLDEN=<dir> to regenerate";
   WriteGolden(out);
 }
 
-TEST(Golden, Version1IndexOpensChecksAndAnswers) {
+class Golden : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(Golden, IndexOpensChecksAndAnswers) {
+  const std::string kGolden = GoldenDir(GetParam());
   auto dir = index::OpenFsDirectory(kGolden, false);
   ASSERT_TRUE(dir.ok()) << dir.status();
   index::CheckReport rep = index::CheckIndex(dir->get());
@@ -73,7 +82,8 @@ TEST(Golden, Version1IndexOpensChecksAndAnswers) {
   ASSERT_TRUE(searcher.ok());
   auto ids = [&](const std::string& q) {
     std::vector<std::string> out;
-    auto r = (*searcher)->Search(q, {});
+    const SearchOptions opts;
+    auto r = (*searcher)->Search(q, opts);
     EXPECT_TRUE(r.ok()) << r.status();
     if (r.ok())
       for (const auto& h : r->hits) out.push_back(h.id);
@@ -83,6 +93,28 @@ TEST(Golden, Version1IndexOpensChecksAndAnswers) {
   EXPECT_EQ(ids("subsidy"), std::vector<std::string>{"d"});
   EXPECT_EQ(ids("+party +committee +2008"), std::vector<std::string>{"b"});
   EXPECT_TRUE(ids("天眼系统").empty());  // only in the deleted document
+}
+
+INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u));
+
+// The writer of today produces the current version's golden files byte for byte (the files
+// depend only on the documents and the options: no clocks, no randomness).
+TEST(GoldenWrite, CurrentWriterReproducesCurrentGolden) {
+  const std::string out = ::testing::TempDir() + "/scour_golden_rewrite";
+  WriteGolden(out);
+  const std::string golden = GoldenDir(index::kFormatVersion);
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(golden)) {
+    const std::string name = e.path().filename().string();
+    if (name == "write.lock") continue;
+    std::ifstream a(e.path(), std::ios::binary), b(out + "/" + name, std::ios::binary);
+    ASSERT_TRUE(b.good()) << name << " not written";
+    std::string da((std::istreambuf_iterator<char>(a)), {}), db((std::istreambuf_iterator<char>(b)), {});
+    EXPECT_EQ(da, db) << name << " differs from the golden file";
+    ++files;
+  }
+  EXPECT_GE(files, 10u);
+  std::filesystem::remove_all(out);
 }
 
 }  // namespace
