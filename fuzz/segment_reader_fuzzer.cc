@@ -1,9 +1,10 @@
 // libFuzzer entry point for the segment readers. A small valid index is built once in memory;
 // each input replaces the body of ONE of its files (the first byte picks which: .info, .tdict,
 // .post, .pos, .norms, .store, .del or the MANIFEST) and is framed with a correct header and CRC,
-// so the parsers behind the checksum are what gets fuzzed. The segment is then opened and every
-// term, posting, position, norm and stored document is read, and CheckIndex runs. Any outcome
-// but a crash, hang or sanitizer report is fine.
+// so the parsers behind the checksum are what gets fuzzed; bit 3 of that byte frames it as
+// format version 1 instead of the current one, so both dictionary layouts are exercised. The
+// segment is then opened and every term, posting, position, norm and stored document is read,
+// and CheckIndex runs. Any outcome but a crash, hang or sanitizer report is fine.
 // With SCOUR_FUZZ_WRITE_SEEDS=<dir> in the environment, the unmodified files are written there
 // as seeds (scripts/fuzz.sh does this) and the process exits.
 #include <cstddef>
@@ -87,11 +88,11 @@ std::string SlotName(const Base& b, int slot) {
   return scour::index::SegmentFile(b.ref.number, kExt[slot]);
 }
 
-std::string Frame(FileKind kind, std::string_view body) {
+std::string Frame(FileKind kind, std::string_view body, uint32_t version) {
   std::string out;
   out.append("SCR1");
   scour::PutFixed32(&out, static_cast<uint32_t>(kind));
-  scour::PutFixed32(&out, scour::index::kFormatVersion);
+  scour::PutFixed32(&out, version);
   out.append(body);
   const uint64_t len = out.size();
   scour::PutFixed64(&out, len);
@@ -178,13 +179,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const Base& b = GetBase();
   const int slot = data[0] % kNumSlots;
+  // The next bit of the first byte frames the body as format version 1 instead of the current
+  // one, so the version-1 dictionary decoder is fuzzed too (other kinds are the same in both).
+  const uint32_t version = (data[0] & kNumSlots) ? 1 : scour::index::kFormatVersion;
   const std::string target = SlotName(b, slot);
   const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   auto dir = scour::index::NewMemDirectory();
   for (const auto& [name, bytes] : b.files) {
     auto f = dir->Create(name);
     if (!f.ok()) std::abort();
-    const std::string content = name == target ? Frame(kKinds[slot], body) : bytes;
+    const std::string content = name == target ? Frame(kKinds[slot], body, version) : bytes;
     if (!(*f)->Append(content).ok() || !(*f)->Close().ok()) std::abort();
   }
   scour::index::SegmentRef ref = b.ref;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "gtest/gtest.h"
 #include "index/checker.h"
@@ -96,6 +97,68 @@ TEST_P(Golden, IndexOpensChecksAndAnswers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u));
+
+// An old index takes new segments (a mixed-version index), deletes and replaces across them,
+// and a merge rewrites everything in the current version.
+TEST(GoldenWrite, Version1IndexTakesUpdatesAndMergesToCurrentVersion) {
+  const std::string dir = ::testing::TempDir() + "/scour_golden_v1_update";
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(GoldenDir(1), dir);
+  auto frame_versions = [&] {
+    std::set<uint32_t> versions;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      if (e.path().extension() != ".tdict") continue;
+      std::ifstream f(e.path(), std::ios::binary);
+      std::string head(12, '\0');
+      f.read(head.data(), 12);
+      versions.insert(index::FrameVersion(head));
+    }
+    return versions;
+  };
+  IndexWriterOptions opts;
+  opts.threads = 1;
+  opts.auto_merge = false;
+  {
+    auto w = IndexWriter::Open(dir, opts);
+    ASSERT_TRUE(w.ok()) << w.status();
+    ASSERT_TRUE((*w)->AddDocument({"e", {{"title", "Subsidy"}, {"text", "A united front subsidy."}}}).ok());
+    ASSERT_TRUE((*w)->AddDocument({"a", {{"title", "Replaced"}, {"text", "No longer about that."}}}).ok());
+    ASSERT_TRUE((*w)->DeleteDocument("d").ok());
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+  EXPECT_EQ(frame_versions(), (std::set<uint32_t>{1u, index::kFormatVersion}));
+  auto check = [&](const char* when) {
+    auto d = index::OpenFsDirectory(dir, false);
+    ASSERT_TRUE(d.ok());
+    index::CheckReport rep = index::CheckIndex(d->get());
+    EXPECT_TRUE(rep.ok()) << when << ": " << (rep.problems.empty() ? "" : rep.problems[0]);
+    auto reader = IndexReader::Open(dir, {.verify_checksums = true});
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    EXPECT_EQ((*reader)->num_docs(), 3u) << when;  // a (replaced), b, e
+    auto searcher = Searcher::Create(*reader);
+    ASSERT_TRUE(searcher.ok());
+    const SearchOptions search;
+    auto r = (*searcher)->Search("subsidy", search);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->hits.size(), 1u) << when;
+    EXPECT_EQ(r->hits[0].id, "e");
+    r = (*searcher)->Search("\"united front\"", search);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(r->hits.size(), 1u) << when;  // the old "a" is deleted
+    EXPECT_EQ(r->hits[0].id, "e");
+    EXPECT_TRUE((*reader)->Find("a").ok());
+    EXPECT_FALSE((*reader)->Find("d").ok());
+  };
+  check("mixed versions");
+  {
+    auto w = IndexWriter::Open(dir, opts);
+    ASSERT_TRUE(w.ok()) << w.status();
+    ASSERT_TRUE((*w)->ForceMerge(1).ok());
+  }
+  EXPECT_EQ(frame_versions(), (std::set<uint32_t>{index::kFormatVersion}));
+  check("after the merge");
+  std::filesystem::remove_all(dir);
+}
 
 // The writer of today produces the current version's golden files byte for byte (the files
 // depend only on the documents and the options: no clocks, no randomness).
