@@ -19,17 +19,15 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=cl
   -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link >/dev/null
 cmake --build "$BUILD" -j2 --target "${TARGETS[@]}"
 
-# The segment reader's seeds are the files of a small index, written by the fuzzer itself.
-# They are not committed (they follow the format); a version-1 dictionary seed comes from the
-# golden index (first byte 9: slot 1 = .tdict, bit 3 = version 1).
+# The segment reader's seeds are the files of a small index, written by the fuzzer itself on
+# every run (they follow the current format, so they are not committed); a version-1
+# dictionary seed comes from the golden index (first byte 9: slot 1 = .tdict, bit 3 = version 1).
 mkdir -p fuzz/corpus/segment_reader_fuzzer
-if ! ls fuzz/corpus/segment_reader_fuzzer | grep -q "^seed_"; then
-  SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/segment_reader_fuzzer "$BUILD/fuzz/segment_reader_fuzzer" \
-    -runs=0 >/dev/null 2>&1 || true
-  v1=tests/data/golden-v1/s00000001.tdict
-  { printf '\x09'; tail -c +13 "$v1" | head -c $(( $(stat -c %s "$v1") - 28 )); } \
-    > fuzz/corpus/segment_reader_fuzzer/seed_tdict_v1
-fi
+SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/segment_reader_fuzzer "$BUILD/fuzz/segment_reader_fuzzer" \
+  -runs=0 >/dev/null 2>&1 || true
+v1=tests/data/golden-v1/s00000001.tdict
+{ printf '\x09'; tail -c +13 "$v1" | head -c $(( $(stat -c %s "$v1") - 28 )); } \
+  > fuzz/corpus/segment_reader_fuzzer/seed_tdict_v1
 
 status=0
 for t in "${TARGETS[@]}"; do
