@@ -32,6 +32,13 @@ class ReadableFile {
   virtual ~ReadableFile() = default;
   virtual std::string_view data() const = 0;
   virtual const std::string& name() const = 0;
+  // A hint: bytes [begin, end) will not be read again soon, so their pages can leave the
+  // process's resident set (a mapped file keeps them in the page cache and faults them back
+  // in if they are read after all). Whole pages inside the range only; no-op where not mapped.
+  virtual void Release(uint64_t begin, uint64_t end) const {
+    (void)begin;
+    (void)end;
+  }
 };
 
 // Held while a writer owns the index; released on destruction.

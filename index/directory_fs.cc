@@ -169,6 +169,14 @@ class FsReadableFile final : public ReadableFile {
   }
   std::string_view data() const override { return {data_, size_}; }
   const std::string& name() const override { return name_; }
+  void Release(uint64_t begin, uint64_t end) const override {
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    end = std::min<uint64_t>(end, size_);
+    begin = (begin + page - 1) / page * page;  // the mapping starts on a page boundary
+    end = end / page * page;
+    if (begin < end)
+      ::madvise(const_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
+  }
 
  private:
   std::string name_;

@@ -75,7 +75,20 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   std::vector<uint32_t> docs, freqs, positions, pos;
   std::string key;
   std::vector<size_t> holders;
+  // Sources are read in file order (postings follow the term order), so what lies before a
+  // source's next term is done with: give it back every so often to keep the merge's resident
+  // set small (it counts against the writer's RAM budget like everything else).
+  std::vector<uint64_t> post_done(segs.size(), 0), pos_done(segs.size(), 0);
+  auto note_progress = [&](size_t s) {
+    if (!its[s].Valid()) return;
+    if (its[s].info().df >= 2) post_done[s] = std::max(post_done[s], its[s].info().postings);
+    pos_done[s] = std::max(pos_done[s], its[s].info().positions);
+  };
+  constexpr uint64_t kReleaseEveryTerms = 4096;
+  uint64_t merged_terms = 0;
   while (!heap.empty()) {
+    if (++merged_terms % kReleaseEveryTerms == 0)
+      for (size_t s = 0; s < segs.size(); ++s) segs[s]->ReleaseReadPostings(post_done[s], pos_done[s]);
     key.assign(its[heap.top()].key());
     holders.clear();
     while (!heap.empty() && its[heap.top()].key() == key) {
@@ -110,9 +123,11 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
     for (size_t s : holders) {
       its[s].Next();
       SCOUR_RETURN_IF_ERROR(its[s].status());
+      note_progress(s);
       if (its[s].Valid()) heap.push(s);
     }
   }
+  for (const auto& s : segs) s->ReleaseReadPostings(UINT64_MAX, UINT64_MAX);
 
   // Stored fields of live documents, in the new order.
   std::vector<std::pair<uint32_t, std::string_view>> view;
@@ -124,6 +139,7 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
           writer->stored().AddDocument(view);
           return absl::OkStatus();
         }));
+    segs[s]->ReleaseStored();
   }
   SegmentInfo info;
   SCOUR_RETURN_IF_ERROR(writer->Finish(&info));

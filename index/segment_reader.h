@@ -62,6 +62,15 @@ class SegmentReader {
   // Finds the live doc whose external id is `id`.
   absl::StatusOr<std::optional<uint32_t>> FindId(std::string_view id) const;
 
+  // A merge that has read everything of .post before `post_offset` and of .pos before
+  // `pos_offset` gives those pages back (ReadableFile::Release): a merge of many segments would
+  // otherwise keep every source it has read resident until it ends.
+  void ReleaseReadPostings(uint64_t post_offset, uint64_t pos_offset) const {
+    post_->Release(0, post_offset);
+    pos_->Release(0, pos_offset);
+  }
+  void ReleaseStored() const { store_->Release(0, store_->data().size()); }
+
   std::string_view post_file() const { return post_->data(); }
   std::string_view pos_file() const { return pos_->data(); }
   std::vector<std::shared_ptr<ReadableFile>> files() const;

@@ -236,6 +236,37 @@ TEST(FsDirectory, FilesAreRealFiles) {
   EXPECT_EQ((*d)->Describe(), tmp.path());
 }
 
+// Resident pages of this process, from /proc/self/statm (Linux), in bytes.
+uint64_t ResidentBytes() {
+  std::ifstream in("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+TEST(FsDirectory, ReleasedPagesLeaveTheResidentSetAndReadBackUnchanged) {
+  TempDir tmp;
+  auto d = OpenFsDirectory(tmp.path(), false);
+  ASSERT_TRUE(d.ok());
+  std::string data(16 << 20, '\0');
+  uint32_t x = 12345;
+  for (char& c : data) c = static_cast<char>((x = x * 1103515245 + 12345) >> 24);
+  WriteFile(d->get(), "big", data);
+  auto f = (*d)->Open("big");
+  ASSERT_TRUE(f.ok());
+  uint64_t sum = 0;
+  for (size_t i = 0; i < data.size(); i += 512) sum += static_cast<uint8_t>((*f)->data()[i]);
+  const uint64_t touched = ResidentBytes();
+  // Unaligned ends (only whole pages inside go), a range past the end, an empty range.
+  (*f)->Release(1, data.size() - 1);
+  (*f)->Release(data.size() - 10, data.size() + 100000);
+  (*f)->Release(100, 100);
+  const uint64_t released = ResidentBytes();
+  EXPECT_GT(touched, released + (8u << 20)) << "touched " << touched << ", after " << released;
+  EXPECT_EQ((*f)->data(), data);  // faulted back in from the file
+  EXPECT_GT(sum, 0u);
+}
+
 TEST(FsDirectory, TwoDirectoryObjectsConflict) {
   TempDir tmp;
   auto a = OpenFsDirectory(tmp.path(), false);
