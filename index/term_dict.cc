@@ -184,6 +184,22 @@ bool TermDictReader::Iterator::ReadEntry() {
   return true;
 }
 
+// The end of an entry in both versions: where the postings (or the single doc) and the
+// positions are.
+bool TermDictReader::Iterator::ReadLocation(ByteReader* r) {
+  if (info_.df == 1) {
+    info_.single_doc = r->Varint32();
+  } else {
+    state_.last_post += r->Varint64();
+    info_.postings = state_.last_post;
+  }
+  state_.last_pos += r->Varint64();
+  info_.positions = state_.last_pos;
+  if (!r->ok()) return BadEntry();
+  p_ = r->pos();
+  return true;
+}
+
 bool TermDictReader::Iterator::ReadEntryV1() {
   ByteReader r(std::string_view(p_, block_end_ - p_));
   uint64_t shared = r.Varint64();
@@ -197,17 +213,7 @@ bool TermDictReader::Iterator::ReadEntryV1() {
   info_ = TermInfo{};
   info_.df = static_cast<uint32_t>(df);
   info_.cf = df + cf_minus;
-  if (df == 1) {
-    info_.single_doc = r.Varint32();
-  } else {
-    state_.last_post += r.Varint64();
-    info_.postings = state_.last_post;
-  }
-  state_.last_pos += r.Varint64();
-  info_.positions = state_.last_pos;
-  if (!r.ok()) return BadEntry();
-  p_ = r.pos();
-  return true;
+  return ReadLocation(&r);
 }
 
 bool TermDictReader::Iterator::ReadEntryV2() {
@@ -240,17 +246,7 @@ bool TermDictReader::Iterator::ReadEntryV2() {
   if (!r.ok() || df == 0 || df > UINT32_MAX || cf_extra > UINT64_MAX - df) return BadEntry();
   info_.df = static_cast<uint32_t>(df);
   info_.cf = df + cf_extra;
-  if (df == 1) {
-    info_.single_doc = r.Varint32();
-  } else {
-    state_.last_post += r.Varint64();
-    info_.postings = state_.last_post;
-  }
-  state_.last_pos += r.Varint64();
-  info_.positions = state_.last_pos;
-  if (!r.ok()) return BadEntry();
-  p_ = r.pos();
-  return true;
+  return ReadLocation(&r);
 }
 
 void TermDictReader::Iterator::Next() {

@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/coding.h"
 #include "index/segment_format.h"
 
 namespace scour::index {
@@ -56,6 +57,7 @@ class TermDictReader {
     bool ReadEntry();
     bool ReadEntryV1();
     bool ReadEntryV2();
+    bool ReadLocation(ByteReader* r);
     bool BadEntry();
     const TermDictReader* dict_ = nullptr;
     uint32_t block_ = 0;
