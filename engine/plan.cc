@@ -21,6 +21,10 @@ using index::SegmentReader;
 
 constexpr size_t kMaxPrefixTerms = 4096;
 
+// Conjunctions merge decoded blocks (retrieval.h) only through SegmentPostings' block access:
+// without it they would quietly fall back to stepping doc by doc.
+static_assert(retrieval_internal::BlockCursor<SegmentPostings>);
+
 // ---------------------------------------------------------------- planning
 
 FieldStats StatsOf(const IndexReader::Impl& index, uint32_t field) {

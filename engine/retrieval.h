@@ -11,12 +11,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <span>
 #include <vector>
 
+#include "engine/block_intersect.h"
 #include "engine/ranker.h"
 #include "engine/topk.h"
 #include "index/postings_cursor.h"
@@ -276,10 +279,22 @@ uint32_t LeadMinTf(const ScoredCursor<Cursor>& lead, double rest, size_t n, floa
   return lo;
 }
 
-// Conjunction of `required` (leapfrog from the rarest) plus optional clauses that only add score.
-// When the top-k is full, a window of the required clauses' current blocks whose block maxima
-// (plus the optional clauses' global bounds) cannot beat the threshold is skipped whole.
-// topk == nullptr: count the matching docs instead (norms unused).
+// A cursor whose decoded block reads as an array (SegmentPostings::BlockDocs and the rest).
+template <typename C>
+concept BlockCursor = requires(C& c, const C& cc) {
+  { cc.BlockDocs() } -> std::convertible_to<const DocId*>;
+  { cc.BlockPos() } -> std::convertible_to<size_t>;
+  { cc.BlockEnd() } -> std::convertible_to<size_t>;
+  { cc.BlockFreqs() } -> std::convertible_to<const uint32_t*>;
+  c.SeekInBlock(cc.BlockPos());
+};
+
+// Conjunction of `required` (driven by the rarest, the lead) plus optional clauses that only add
+// score. When the top-k is full, a window of the required clauses' current blocks whose block
+// maxima (plus the optional clauses' global bounds) cannot beat the threshold is skipped whole.
+// With two or more required clauses over block cursors, the lead's decoded block is merged with
+// the next rarest clause's (NextCommon) and only their common docs are looked at; otherwise the
+// lead leapfrogs doc by doc. topk == nullptr: count the matching docs instead (norms unused).
 template <typename Cursor, typename Filter>
 uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
                          std::span<const ScoredCursor<Cursor>> optional, const Filter& filter,
@@ -312,6 +327,7 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
   DocId window_end = 0;
   double window_bound = 0.0;
   std::vector<double> block_bound(nr);  // per required clause (by_df order), in the window
+  std::vector<DocId> block_last(nr);    // the last doc of the block block_bound[r] is of
   uint32_t lead_min_tf = 1;             // see below
   float window_threshold = 0.0f;
   bool window_ok = true;
@@ -320,48 +336,220 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
   if (topk != nullptr) {
     for (size_t r = 1; r < nr; ++r) others_global += ClauseBound(required[by_df[r]]);
   }
+  // Per window and threshold (not per doc): whether the window can compete, the least lead tf
+  // and lead score that can.
+  // The block path below scores every candidate lead doc anyway and has no use for lead_min_tf.
+  bool want_min_tf = true;
+  auto update_window = [&](DocId doc, float threshold) {
+    if (have_window && doc <= window_end && threshold == window_threshold) return;
+    if (!have_window || doc > window_end) {
+      // Only the clauses whose block ended before doc move on: the others' blocks still cover it.
+      window_end = kNoMoreDocs;
+      window_bound = opt_rest[0];
+      for (size_t r = 0; r < nr; ++r) {
+        if (!have_window || doc > block_last[r]) {
+          const auto& c = required[by_df[r]];
+          c.cursor->ShallowAdvance(doc);
+          block_bound[r] = BlockBound(c);
+          block_last[r] = c.cursor->BlockLastDoc();
+        }
+        window_bound += block_bound[r];
+        window_end = std::min(window_end, block_last[r]);
+      }
+      have_window = true;
+    }
+    window_threshold = threshold;
+    window_ok = CanBeat(window_bound, n, threshold);
+    const double rest = window_bound - block_bound[0];
+    lead_min_tf = window_ok && want_min_tf ? LeadMinTf(required[by_df[0]], rest, n, threshold) : 1;
+    // CanBeat(rest + s) solved for the lead score s, rounded down so that the tests below never
+    // drop a doc CanBeat would keep.
+    lead_need =
+        static_cast<double>(threshold) / (1.0 + static_cast<double>(n + 1) * 0x1p-23) - rest;
+    lead_need -= std::abs(lead_need) * 0x1p-40 + 0x1p-100;
+  };
+  // The window cannot compete: the lead's next doc past it. The window ends where the first
+  // block of any clause does (often a short block of a frequent term); if even the other
+  // clauses' global bounds cannot lift the lead's block, the whole lead block is skipped.
+  auto skip_window = [&](float threshold) -> DocId {
+    DocId skip_to = window_end;
+    if (!CanBeat(block_bound[0] + others_global, n, threshold)) {
+      skip_to = std::max(skip_to, lead->BlockLastDoc());
+    }
+    return skip_to == kNoMoreDocs ? kNoMoreDocs : lead->Advance(skip_to + 1);
+  };
+  // Every required clause is on `doc` and the pruning kept it: the filter, the optional clauses,
+  // then the count or the top k. Returns true if the top k changed.
+  auto collect = [&](DocId doc, float threshold) -> bool {
+    if (filter.Rejects(doc)) return false;
+    if (topk == nullptr) {
+      ++count;
+      return false;
+    }
+    if (no == 0) {
+      float s = 0.0f;
+      for (size_t r = 0; r < nr; ++r) s += ClauseScore(required[r], doc, norms);
+      return topk->Insert(doc, s);
+    }
+    double partial = 0.0;
+    for (size_t r = 0; r < nr; ++r) {
+      parts[r] = ClauseScore(required[r], doc, norms);
+      partial += parts[r];
+    }
+    std::fill(parts.begin() + nr, parts.end(), 0.0f);
+    for (size_t t = 0; t < no; ++t) {
+      if (!CanBeat(partial + opt_rest[t], n, threshold)) return false;
+      const size_t j = opt_order[t];
+      Cursor* c = optional[j].cursor;
+      if (c->doc() < doc) c->Advance(doc);
+      if (c->doc() == doc) {
+        parts[nr + j] = ClauseScore(optional[j], doc, norms);
+        partial += parts[nr + j];
+      }
+    }
+    float s = 0.0f;
+    for (size_t i = 0; i < n; ++i) s += parts[i];
+    return topk->Insert(doc, s);
+  };
+
   DocId doc = lead->doc();
+  if constexpr (BlockCursor<Cursor>) {
+    if (nr >= 2) {
+      // Run by run: a run is the lead's docs from doc to the end of its decoded block (or of the
+      // window); its candidates are merged with the second rarest clause's decoded blocks.
+      const ScoredCursor<Cursor>& lead_clause = required[by_df[0]];
+      const TermScorer& lead_scorer = *lead_clause.scorer;
+      Cursor* second = required[by_df[1]].cursor;
+      want_min_tf = false;
+      constexpr size_t kRun = 128;
+      DocId cand_docs[kRun];
+      uint32_t cand_idx[kRun];
+      while (doc != kNoMoreDocs) {
+        float threshold = 0.0f;
+        bool pruning = false;
+        if (topk != nullptr) {
+          threshold = topk->threshold();
+          if (topk->full()) {
+            update_window(doc, threshold);
+            if (!window_ok) {
+              doc = skip_window(threshold);
+              continue;
+            }
+            pruning = true;
+          }
+        }
+        const DocId* a = lead->BlockDocs();
+        const size_t i0 = lead->BlockPos(), lead_end = lead->BlockEnd();
+        size_t ie = std::min(lead_end, i0 + kRun);
+        if (pruning && a[ie - 1] > window_end) {
+          ie = static_cast<size_t>(std::upper_bound(a + i0, a + ie, window_end) - a);
+          // The window ends before doc only once a required clause has no docs left: doc
+          // cannot match, but it must be passed.
+          ie = std::max(ie, i0 + 1);
+        }
+        // The candidates: every doc of the run, or when pruning those whose own score can still
+        // make it, which spares the second clause the decoding of blocks that hold none.
+        const DocId* cd = a + i0;
+        const uint32_t* ci = nullptr;  // candidate k is lead doc ci[k], or i0 + k
+        size_t m = ie - i0;
+        if (pruning) {
+          const uint32_t* f = lead->BlockFreqs();
+          // s <= lead_need (a double) exactly when s <= need, the largest float <= lead_need.
+          float need = static_cast<float>(lead_need);
+          if (static_cast<double>(need) > lead_need) {
+            need = std::nextafter(need, -std::numeric_limits<float>::infinity());
+          }
+          m = 0;
+          for (size_t t = i0; t < ie; ++t) {  // branch-free: about half the docs pass
+            const DocId d = a[t];
+            const float s = lead_scorer.Score(static_cast<float>(f[t]), norms[d]);
+            cand_docs[m] = d;
+            cand_idx[m] = static_cast<uint32_t>(t);
+            m += s <= need ? 0 : 1;
+          }
+          cd = cand_docs;
+          ci = cand_idx;
+        }
+        if (m > 0 && second->doc() < cd[0]) second->Advance(cd[0]);
+        if (second->doc() == kNoMoreDocs) break;
+        const DocId* b = second->BlockDocs();
+        size_t j = second->BlockPos(), je = second->BlockEnd();
+        size_t resume = ie;  // the lead doc to go on from
+        bool done = false;
+        for (size_t k = 0; k < m;) {
+          if (!NextCommon(cd, &k, m, b, &j, je)) {
+            if (k == m) break;
+            // The second clause's block is spent: on to its block holding the next candidate.
+            if (second->Advance(std::max(b[je - 1] + 1, cd[k])) == kNoMoreDocs) {
+              done = true;
+              break;
+            }
+            b = second->BlockDocs();
+            j = second->BlockPos();
+            je = second->BlockEnd();
+            continue;
+          }
+          const DocId d = cd[k];
+          const size_t li = ci != nullptr ? ci[k] : i0 + k;
+          lead->SeekInBlock(li);
+          second->SeekInBlock(j);
+          ++k;
+          ++j;
+          // The lead's own score replaces its block bound before any other cursor moves; each
+          // clause reached then does the same (Lucene's BlockMaxConjunctionScorer).
+          double bound = 0.0;
+          if (pruning && nr > 2) {
+            bound = window_bound - block_bound[0] + ClauseScore(lead_clause, d, norms);
+          }
+          bool all = true;
+          for (size_t r = 1; r < nr && all; ++r) {
+            if (r >= 2) {
+              Cursor* c = required[by_df[r]].cursor;
+              if (c->doc() < d) c->Advance(d);
+              if (c->doc() != d) {
+                done = c->doc() == kNoMoreDocs;
+                all = false;
+                break;
+              }
+            }
+            if (pruning && r + 1 < nr) {
+              bound += ClauseScore(required[by_df[r]], d, norms) - block_bound[r];
+              all = CanBeat(bound, n, threshold);
+            }
+          }
+          if (done) break;
+          // Once the top k fills the pruning starts: recompute the run. (A threshold raised while
+          // pruning applies from the next run on: the lower one is still safe.)
+          if (all && collect(d, threshold) && !pruning && topk->full()) {
+            resume = li + 1;
+            break;
+          }
+        }
+        if (done) break;
+        // b[..j) is spent (all of the block once j == je, and then below the last candidate): the
+        // lead goes on from the run's end, or past its block and up to b[j].
+        if (j < je) second->SeekInBlock(j);
+        if (resume < lead_end) {
+          lead->SeekInBlock(resume);
+          doc = a[resume];
+        } else {
+          lead->SeekInBlock(lead_end - 1);
+          doc = lead->Advance(std::max(a[lead_end - 1] + 1, j < je ? b[j] : b[je - 1] + 1));
+        }
+      }
+      return count;
+    }
+  }
+
   while (doc != kNoMoreDocs) {
     float threshold = 0.0f;
     bool pruning = false;
     double bound = 0.0;  // window bound with the actual scores of the clauses already on doc
     if (topk != nullptr && topk->full()) {
       threshold = topk->threshold();
-      // Per window and threshold (not per doc): whether the window can compete, the least lead
-      // tf and lead score that can.
-      if (!have_window || doc > window_end || threshold != window_threshold) {
-        if (!have_window || doc > window_end) {
-          window_end = kNoMoreDocs;
-          window_bound = opt_rest[0];
-          for (size_t r = 0; r < nr; ++r) {
-            const auto& c = required[by_df[r]];
-            c.cursor->ShallowAdvance(doc);
-            block_bound[r] = BlockBound(c);
-            window_bound += block_bound[r];
-            window_end = std::min(window_end, c.cursor->BlockLastDoc());
-          }
-          have_window = true;
-        }
-        window_threshold = threshold;
-        window_ok = CanBeat(window_bound, n, threshold);
-        const double rest = window_bound - block_bound[0];
-        lead_min_tf = window_ok ? LeadMinTf(required[by_df[0]], rest, n, threshold) : 1;
-        // CanBeat(rest + s) solved for the lead score s, rounded down so that the test below
-        // never drops a doc CanBeat would keep.
-        lead_need = static_cast<double>(threshold) / (1.0 + static_cast<double>(n + 1) * 0x1p-23) -
-                    rest;
-        lead_need -= std::abs(lead_need) * 0x1p-40 + 0x1p-100;
-      }
+      update_window(doc, threshold);
       if (!window_ok) {
-        // The window ends where the first block of any clause does (often a short block of a
-        // frequent term); if even the other clauses' global bounds cannot lift the lead's block,
-        // skip the whole lead block instead.
-        DocId skip_to = window_end;
-        if (!CanBeat(block_bound[0] + others_global, n, threshold)) {
-          skip_to = std::max(skip_to, lead->BlockLastDoc());
-        }
-        if (skip_to == kNoMoreDocs) break;
-        doc = lead->Advance(skip_to + 1);
+        doc = skip_window(threshold);
         continue;
       }
       // A lead doc whose tf is too low even at the lead block's shortest length is passed over
@@ -401,37 +589,7 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
       }
     }
     if (!all) continue;
-    if (!filter.Rejects(doc)) {
-      if (topk == nullptr) {
-        ++count;
-      } else {
-        double partial = 0.0;
-        for (size_t r = 0; r < nr; ++r) {
-          parts[r] = ClauseScore(required[r], doc, norms);
-          partial += parts[r];
-        }
-        std::fill(parts.begin() + nr, parts.end(), 0.0f);
-        bool competitive = true;
-        for (size_t t = 0; t < no; ++t) {
-          if (!CanBeat(partial + opt_rest[t], n, threshold)) {
-            competitive = false;
-            break;
-          }
-          const size_t j = opt_order[t];
-          Cursor* c = optional[j].cursor;
-          if (c->doc() < doc) c->Advance(doc);
-          if (c->doc() == doc) {
-            parts[nr + j] = ClauseScore(optional[j], doc, norms);
-            partial += parts[nr + j];
-          }
-        }
-        if (competitive) {
-          float s = 0.0f;
-          for (size_t i = 0; i < n; ++i) s += parts[i];
-          topk->Insert(doc, s);
-        }
-      }
-    }
+    collect(doc, threshold);
     doc = lead->Next();
   }
   return count;

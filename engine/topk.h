@@ -47,20 +47,29 @@ class TopK {
     const ScoredDoc d{doc, score};
     if (heap_.size() < k_) {
       heap_.push_back(d);
-      std::push_heap(heap_.begin(), heap_.end(), RanksBefore);
+      std::push_heap(heap_.begin(), heap_.end(), kRanksBefore);
       return true;
     }
     if (k_ == 0 || !RanksBefore(d, heap_.front())) return false;
-    // Replace the worst (top) and sift down.
-    std::pop_heap(heap_.begin(), heap_.end(), RanksBefore);
-    heap_.back() = d;
-    std::push_heap(heap_.begin(), heap_.end(), RanksBefore);
+    // Replace the worst (top) and sift the newcomer down: one pass instead of pop + push.
+    const size_t n = heap_.size();
+    ScoredDoc* h = heap_.data();
+    size_t i = 0;
+    while (true) {
+      size_t c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && RanksBefore(h[c], h[c + 1])) ++c;  // the child that ranks last
+      if (!RanksBefore(d, h[c])) break;
+      h[i] = h[c];
+      i = c;
+    }
+    h[i] = d;
     return true;
   }
 
   // The results, best first. Leaves the TopK empty (reusable with the same k).
   std::vector<ScoredDoc> Take() {
-    std::sort(heap_.begin(), heap_.end(), RanksBefore);
+    std::sort(heap_.begin(), heap_.end(), kRanksBefore);
     std::vector<ScoredDoc> out;
     out.swap(heap_);
     heap_.reserve(k_);
@@ -68,6 +77,10 @@ class TopK {
   }
 
  private:
+  // A function object, so that the heap and sort algorithms inline the comparison.
+  static constexpr auto kRanksBefore = [](const ScoredDoc& a, const ScoredDoc& b) {
+    return RanksBefore(a, b);
+  };
   size_t k_;
   // std heap with comparator RanksBefore keeps the element that ranks LAST on top.
   std::vector<ScoredDoc> heap_;

@@ -113,6 +113,17 @@ class VectorPostings {
     return true;
   }
 
+  // The decoded-block access of SegmentPostings, over chunks of kBlockSize docs (so callers
+  // cross block boundaries as they do on disk); indices are into the whole list.
+  const index::DocId* BlockDocs() const { return docs_; }
+  size_t BlockPos() const { return i_; }
+  size_t BlockEnd() const {
+    constexpr size_t kB = PostingList::kBlockSize;
+    return i_ >= size_ ? i_ : std::min(size_, (i_ / kB + 1) * kB);
+  }
+  void SeekInBlock(size_t i) { doc_ = docs_[i_ = i]; }
+  const uint32_t* BlockFreqs() const { return list_->freqs_.data(); }
+
   void ShallowAdvance(index::DocId target) {
     const auto& last = list_->block_last_;
     while (block_ < last.size() && last[block_] < target) ++block_;

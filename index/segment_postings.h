@@ -46,6 +46,18 @@ class SegmentPostings {
     }
     return AdvanceSlow(target);
   }
+  // The decoded block, for intersections that merge arrays instead of stepping doc by doc:
+  // BlockDocs()[BlockPos() .. BlockEnd()) are the docs from doc() to the block's end (an empty
+  // range once exhausted) and BlockFreqs() their frequencies; SeekInBlock(i) moves to
+  // BlockDocs()[i], BlockPos() <= i < BlockEnd().
+  const DocId* BlockDocs() const { return docs_; }
+  uint32_t BlockPos() const { return idx_; }
+  uint32_t BlockEnd() const { return n_; }
+  void SeekInBlock(uint32_t i) { doc_ = docs_[idx_ = i]; }
+  const uint32_t* BlockFreqs() const {  // freqs of the same block (decoded on first use)
+    if (freqs_pending_) DecodeFreqs();
+    return freqs_;
+  }
   void ShallowAdvance(DocId target);
   DocId BlockLastDoc() const;
   uint32_t BlockMaxTf() const;

@@ -18,6 +18,9 @@
 namespace scour::engine {
 namespace {
 
+// The conjunction's block-at-a-time path runs on the test cursor too.
+static_assert(retrieval_internal::BlockCursor<VectorPostings>);
+
 // Docs are token sequences over a zipfian vocabulary; the last term never occurs (empty list).
 struct Collection {
   std::vector<std::vector<uint32_t>> tokens;
