@@ -86,10 +86,16 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
   }
   freq_ptr_ = p;
   freqs_pending_ = true;
+  // Doc ids must stay inside the segment (they index norms and deletions). Unless the sums
+  // wrap 32 bits, they never decrease, so the last is the largest; small deltas and base
+  // cannot wrap (128 x 2^24 = 2^31), and an OR of the deltas vectorises where a max does not
+  // (no unsigned 32-bit max in SSE2): the max loop is for the rare block that could wrap.
+  uint32_t delta_bits = 0;
+  for (uint32_t i = 0; i < n; ++i) delta_bits |= docs_[i];
   PrefixSum(docs_, n, base);
-  uint32_t max_doc = 0;
-  for (uint32_t i = 0; i < n; ++i) max_doc = std::max(max_doc, docs_[i]);
-  // Doc ids must stay inside the segment (they index norms and deletions).
+  uint32_t max_doc = docs_[n - 1];
+  if ((delta_bits >> 24) != 0 || base >= (1u << 31))
+    for (uint32_t i = 0; i < n; ++i) max_doc = std::max(max_doc, docs_[i]);
   if (max_doc >= max_doc_ || (b < nb_ && docs_[n - 1] != Skip(b, 0))) return Fail();
   cur_block_ = b;
   shallow_ = std::max(shallow_, b);

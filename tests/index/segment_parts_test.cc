@@ -16,6 +16,7 @@
 #include "index/session_ids.h"
 #include "index/stored_fields.h"
 #include "index/term_dict.h"
+#include "index/bitpack.h"
 
 namespace scour::index {
 namespace {
@@ -282,6 +283,38 @@ TEST(TermDictV2, BadIdTagIsDataLoss) {
   auto it = dict->Seek("");
   EXPECT_FALSE(it.Valid());
   EXPECT_EQ(it.status().code(), absl::StatusCode::kDataLoss) << it.status();
+}
+
+// Doc-id deltas whose sums wrap 32 bits give a block that is not increasing and whose last doc
+// is small: the decoder must still see the doc past the segment's end (the last doc alone is
+// checked only when no delta is large enough to wrap).
+TEST(SegmentPostingsChecks, WrappingDeltasAreCorruption) {
+  for (uint32_t big : {0x80000000u, 0x01000000u * 100}) {
+    uint32_t deltas[kBlockSize], freqs[kBlockSize];
+    for (uint32_t i = 0; i < kBlockSize; ++i) deltas[i] = 1, freqs[i] = 0;
+    deltas[1] = big;
+    deltas[2] = 0u - big;  // back below the first: 1, 1 + big, 1, 2, 3, ...
+    uint32_t last = 0;
+    for (uint32_t d : deltas) last += d;
+    std::string blocks;
+    PackBlockPFor(deltas, &blocks);
+    PackBlockPFor(freqs, &blocks);
+    std::string post(kHeaderSize, '\0');
+    PutFixed32(&post, last);
+    PutFixed32(&post, static_cast<uint32_t>(blocks.size()));
+    PutFixed32(&post, 0);
+    PutFixed32(&post, PackImpact(1, 1));
+    PutFixed32(&post, PackImpact(1, 1));  // list impact
+    post += blocks;
+    post.append(kFooterSize, '\0');
+    TermInfo info;
+    info.df = kBlockSize;
+    info.cf = kBlockSize;
+    info.postings = kHeaderSize;
+    SegmentPostings p(post, std::string(64, '\0'), info, /*max_doc=*/1000, 0);
+    EXPECT_FALSE(p.ok()) << big;
+    EXPECT_EQ(p.doc(), kNoMoreDocs);
+  }
 }
 
 }  // namespace
