@@ -369,28 +369,33 @@ absl::StatusOr<uint32_t> IndexWriter::Impl::FieldId(const std::string& name) {
 absl::Status IndexWriter::Impl::Add(Document* doc, bool recycle) {
   if (doc->id.empty()) return absl::InvalidArgumentError("document id is empty");
   if (workers->failed()) return WaitIdle();
-  if (options.reject_duplicate_ids) {
-    const IdState* found = ids.Find(doc->id);
-    if (found != nullptr && found->last_add_seq != 0)
-      return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc->id, "\" in this run"));
+  bool reserved_field = false;
+  for (const Field& f : doc->fields) reserved_field |= f.name.empty() || f.name[0] == '_';
+  if (reserved_field) {
+    // The errors in their usual order: a repeated id first, then the field name (FieldId).
+    if (options.reject_duplicate_ids) {
+      const IdState* found = ids.Find(doc->id);
+      if (found != nullptr && found->last_add_seq != 0)
+        return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc->id, "\" in this run"));
+    }
+    for (const Field& f : doc->fields) SCOUR_RETURN_IF_ERROR(FieldId(f.name).status());
   }
+  // One lookup of the id (inserting it if new): nothing below can fail.
+  IdState& st = ids[doc->id];
+  if (options.reject_duplicate_ids && st.last_add_seq != 0)
+    return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc->id, "\" in this run"));
   if (batch.size == batch.docs.size()) {
     if (batch.docs.empty()) batch.docs.reserve(kBatchDocs);
     batch.docs.emplace_back();
   }
-  PendingDoc& p = batch.docs[batch.size];
+  PendingDoc& p = batch.docs[batch.size++];
   p.field_ids.clear();
-  size_t bytes = 0;
   for (const Field& f : doc->fields) {
-    SCOUR_ASSIGN_OR_RETURN(uint32_t id, FieldId(f.name));
-    p.field_ids.push_back(id);
-    bytes += f.value.size();
+    p.field_ids.push_back(*FieldId(f.name));  // not reserved: cannot fail
+    batch_bytes += f.value.size();
     if (f.indexed) stats.bytes_indexed += f.value.size();
   }
-  batch_bytes += bytes;
-  ++batch.size;
   p.seq = ++seq;
-  IdState& st = ids[doc->id];
   if (st.last_add_seq != 0 || st.deleted) st.dirty = true;
   st.last_add_seq = p.seq;
   st.deleted = false;
