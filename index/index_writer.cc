@@ -401,7 +401,8 @@ absl::Status IndexWriter::Impl::Add(Document* doc, bool recycle) {
   st.deleted = false;
   if ((p.seq & 1023) == 0) workers->SetReserved(ids.bytes());
   if (recycle) {
-    std::swap(p.doc, *doc);
+    p.doc.id.swap(doc->id);  // member swaps: std::swap would move each member three times
+    p.doc.fields.swap(doc->fields);
   } else {
     p.doc = std::move(*doc);
   }
