@@ -38,8 +38,47 @@ constexpr size_t kQueueDepth = 2;
 struct PendingDoc {
   Document doc;
   std::vector<uint32_t> field_ids;
-  uint64_t seq;
+  uint64_t seq = 0;
 };
+
+// Documents on their way to a worker. A batch's documents and their buffers are recycled: the
+// worker hands the inverted batch back to the pool, and the reading thread fills it again
+// (`docs` keeps its elements; `size` is how many are in use), so a steady run neither allocates
+// nor frees per document, nor frees on one thread what another allocated.
+struct Batch {
+  std::vector<PendingDoc> docs;
+  size_t size = 0;
+};
+
+// Bytes of string capacity a recycled batch may keep (more is freed when it comes back), so the
+// recycled buffers stay within what batches in flight hold anyway (kBatchBytes each).
+constexpr size_t kRecycledBatchBytes = kBatchBytes + (kBatchBytes >> 2);
+constexpr size_t kMaxRecycledFields = 16;  // per document
+
+// Readies an inverted batch for reuse: drops buffers beyond the byte allowance, so a run of
+// large documents does not leave the pool holding their capacity.
+void TrimForReuse(Batch* b) {
+  size_t kept = 0;
+  auto keep = [&](std::string& s) {
+    if (s.capacity() > 15) {  // past the small-string buffer
+      if (kept + s.capacity() > kRecycledBatchBytes) {
+        std::string().swap(s);
+        return;
+      }
+      kept += s.capacity();
+    }
+  };
+  for (size_t i = 0; i < b->size; ++i) {
+    Document& d = b->docs[i].doc;
+    keep(d.id);
+    if (d.fields.size() > kMaxRecycledFields) std::vector<Field>().swap(d.fields);
+    for (Field& f : d.fields) {
+      keep(f.name);
+      keep(f.value);
+    }
+  }
+  b->size = 0;
+}
 
 // A segment flushed in this session (not yet committed).
 struct SessionSegment {
@@ -69,12 +108,19 @@ class WorkerPool {
     for (auto& slot : slots_) slot->thread.join();
   }
 
-  // Blocks while the queue is full (two batches per worker: bounded memory in flight).
-  void Submit(std::vector<PendingDoc> batch) {
+  // Blocks while the queue is full (two batches per worker: bounded memory in flight). Returns
+  // an inverted batch to fill next (empty, but with its documents' buffers) when one is free.
+  Batch Submit(Batch batch) {
     std::unique_lock<std::mutex> l(mu_);
     cv_.wait(l, [&] { return queue_.size() < 2 * slots_.size(); });
     queue_.push_back(std::move(batch));
     cv_.notify_all();
+    Batch next;
+    if (!free_.empty()) {
+      next = std::move(free_.back());
+      free_.pop_back();
+    }
+    return next;
   }
   // Waits until every queued batch is inverted, then has every worker flush its builder;
   // returns the first error of the session.
@@ -101,6 +147,7 @@ class WorkerPool {
   void Discard() {
     std::unique_lock<std::mutex> l(mu_);
     queue_.clear();
+    free_.clear();
     cv_.notify_all();
     cv_.wait(l, [&] { return Idle(); });
     for (auto& slot : slots_) {  // idle: the workers do not touch their slots now
@@ -123,6 +170,7 @@ class WorkerPool {
     index::SegmentBuilder builder;
     std::vector<uint64_t> seqs;  // sequence number of each doc in the builder
     std::vector<SessionSegment> flushed;
+    std::vector<index::BuilderField> fields;  // scratch of Process
     bool busy = false;
     bool flush_requested = false;
     std::thread thread;
@@ -138,7 +186,7 @@ class WorkerPool {
     std::unique_lock<std::mutex> l(mu_);
     for (;;) {
       cv_.wait(l, [&] { return stop_ || s->flush_requested || !queue_.empty(); });
-      std::vector<PendingDoc> batch;
+      Batch batch;
       bool flush = false;
       if (!queue_.empty()) {
         batch = std::move(queue_.front());
@@ -154,8 +202,16 @@ class WorkerPool {
       l.unlock();
       absl::Status status;
       if (ok) status = flush ? Flush(s) : Process(s, batch);
-      batch = {};  // free the documents outside the lock
+      if (!flush) TrimForReuse(&batch);
       l.lock();
+      // Keep as many batches as can be in flight at once; more would only hold memory.
+      if (!flush && free_.size() < 2 * slots_.size() + 2) {
+        free_.push_back(std::move(batch));
+      } else if (!flush) {
+        l.unlock();
+        batch = {};  // free the documents outside the lock
+        l.lock();
+      }
       if (!status.ok() && error_.ok()) error_ = status;
       if (flush) s->flush_requested = false;
       s->busy = false;
@@ -163,10 +219,10 @@ class WorkerPool {
     }
   }
 
-  absl::Status Process(Slot* s, std::vector<PendingDoc>& batch) {
-    std::vector<index::BuilderField> fields;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const PendingDoc& d = batch[i];
+  absl::Status Process(Slot* s, const Batch& batch) {
+    std::vector<index::BuilderField>& fields = s->fields;
+    for (size_t i = 0; i < batch.size; ++i) {
+      const PendingDoc& d = batch.docs[i];
       fields.clear();
       for (size_t f = 0; f < d.doc.fields.size(); ++f) {
         const Field& fl = d.doc.fields[f];
@@ -215,7 +271,8 @@ class WorkerPool {
   std::atomic<uint64_t>* next_segment_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::vector<PendingDoc>> queue_;
+  std::deque<Batch> queue_;
+  std::vector<Batch> free_;  // inverted batches, to be filled again
   absl::Status error_;
   bool stop_ = false;
   std::vector<std::unique_ptr<Slot>> slots_;
@@ -232,7 +289,7 @@ struct IndexWriter::Impl {
   std::vector<std::string> fields;  // committed.fields + fields new in this session
   std::atomic<uint64_t> next_segment{1};
   std::unique_ptr<WorkerPool> workers;
-  std::vector<PendingDoc> batch;
+  Batch batch;
   size_t batch_bytes = 0;
   using IdState = index::SessionIds::State;
   index::SessionIds ids;
@@ -242,7 +299,8 @@ struct IndexWriter::Impl {
 
   absl::Status Init();
   absl::StatusOr<uint32_t> FieldId(const std::string& name);
-  absl::Status Add(Document&& doc);
+  // Takes *doc's contents; with `recycle`, leaves in *doc the buffers of an earlier document.
+  absl::Status Add(Document* doc, bool recycle);
   void Dispatch();
   absl::Status WaitIdle();
   absl::Status CommitSession();
@@ -308,39 +366,54 @@ absl::StatusOr<uint32_t> IndexWriter::Impl::FieldId(const std::string& name) {
   return static_cast<uint32_t>(fields.size() - 1);
 }
 
-absl::Status IndexWriter::Impl::Add(Document&& doc) {
-  if (doc.id.empty()) return absl::InvalidArgumentError("document id is empty");
+absl::Status IndexWriter::Impl::Add(Document* doc, bool recycle) {
+  if (doc->id.empty()) return absl::InvalidArgumentError("document id is empty");
   if (workers->failed()) return WaitIdle();
-  if (options.reject_duplicate_ids) {
-    const IdState* found = ids.Find(doc.id);
-    if (found != nullptr && found->last_add_seq != 0)
-      return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc.id, "\" in this run"));
+  bool reserved_field = false;
+  for (const Field& f : doc->fields) reserved_field |= f.name.empty() || f.name[0] == '_';
+  if (reserved_field) {
+    // The errors in their usual order: a repeated id first, then the field name (FieldId).
+    if (options.reject_duplicate_ids) {
+      const IdState* found = ids.Find(doc->id);
+      if (found != nullptr && found->last_add_seq != 0)
+        return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc->id, "\" in this run"));
+    }
+    for (const Field& f : doc->fields) SCOUR_RETURN_IF_ERROR(FieldId(f.name).status());
   }
-  PendingDoc p;
-  p.field_ids.reserve(doc.fields.size());
-  for (const Field& f : doc.fields) {
-    SCOUR_ASSIGN_OR_RETURN(uint32_t id, FieldId(f.name));
-    p.field_ids.push_back(id);
+  // One lookup of the id (inserting it if new): nothing below can fail.
+  IdState& st = ids[doc->id];
+  if (options.reject_duplicate_ids && st.last_add_seq != 0)
+    return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc->id, "\" in this run"));
+  if (batch.size == batch.docs.size()) {
+    if (batch.docs.empty()) batch.docs.reserve(kBatchDocs);
+    batch.docs.emplace_back();
+  }
+  PendingDoc& p = batch.docs[batch.size++];
+  p.field_ids.clear();
+  for (const Field& f : doc->fields) {
+    p.field_ids.push_back(*FieldId(f.name));  // not reserved: cannot fail
     batch_bytes += f.value.size();
     if (f.indexed) stats.bytes_indexed += f.value.size();
   }
   p.seq = ++seq;
-  IdState& st = ids[doc.id];
   if (st.last_add_seq != 0 || st.deleted) st.dirty = true;
   st.last_add_seq = p.seq;
   st.deleted = false;
   if ((p.seq & 1023) == 0) workers->SetReserved(ids.bytes());
-  p.doc = std::move(doc);
-  batch.push_back(std::move(p));
+  if (recycle) {
+    p.doc.id.swap(doc->id);  // member swaps: std::swap would move each member three times
+    p.doc.fields.swap(doc->fields);
+  } else {
+    p.doc = std::move(*doc);
+  }
   stats.docs_added++;
-  if (batch.size() >= kBatchDocs || batch_bytes >= kBatchBytes) Dispatch();
+  if (batch.size >= kBatchDocs || batch_bytes >= kBatchBytes) Dispatch();
   return absl::OkStatus();
 }
 
 void IndexWriter::Impl::Dispatch() {
-  if (batch.empty()) return;
-  workers->Submit(std::move(batch));
-  batch.clear();
+  if (batch.size == 0) return;
+  batch = workers->Submit(std::move(batch));
   batch_bytes = 0;
 }
 
@@ -559,8 +632,12 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(Directory* dir,
   return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
 }
 
-absl::Status IndexWriter::AddDocument(const Document& doc) { return impl_->Add(Document(doc)); }
-absl::Status IndexWriter::AddDocument(Document&& doc) { return impl_->Add(std::move(doc)); }
+absl::Status IndexWriter::AddDocument(const Document& doc) {
+  Document copy(doc);
+  return impl_->Add(&copy, false);
+}
+absl::Status IndexWriter::AddDocument(Document&& doc) { return impl_->Add(&doc, false); }
+absl::Status IndexWriter::AddDocumentRecycling(Document* doc) { return impl_->Add(doc, true); }
 
 absl::Status IndexWriter::DeleteDocument(std::string_view id) {
   Impl::IdState& st = impl_->ids[id];
@@ -580,7 +657,7 @@ absl::Status IndexWriter::Commit() {
 }
 
 absl::Status IndexWriter::Rollback() {
-  impl_->batch.clear();
+  impl_->batch.size = 0;
   impl_->batch_bytes = 0;
   impl_->workers->Discard();
   impl_->ResetSession();

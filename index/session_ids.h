@@ -35,13 +35,14 @@ class SessionIds {
     return it == set_.end() ? nullptr : &records_[*it].state;
   }
   // The state of `id`, inserted if new. The reference is valid until the next insertion.
+  // One hash and one probe, new id or not (find + insert hashed and probed twice).
   State& operator[](std::string_view id) {
-    auto it = set_.find(id);
-    if (it != set_.end()) return records_[*it].state;
-    records_.push_back(Record{arena_.size(), static_cast<uint32_t>(id.size()), State{}});
-    arena_.append(id);
-    set_.insert(static_cast<uint32_t>(records_.size() - 1));
-    return records_.back().state;
+    auto it = set_.lazy_emplace(id, [&](const Set::constructor& ctor) {
+      records_.push_back(Record{arena_.size(), static_cast<uint32_t>(id.size()), State{}});
+      arena_.append(id);
+      ctor(static_cast<uint32_t>(records_.size() - 1));
+    });
+    return records_[*it].state;
   }
   bool empty() const { return records_.empty(); }
   size_t size() const { return records_.size(); }

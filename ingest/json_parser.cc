@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/strings/str_format.h"
 #include "base/utf8.h"
 
@@ -94,6 +98,23 @@ bool JsonObjectParser::ScanString(const char** raw_begin, const char** raw_end, 
   const char* const end = end_;
   bool esc = false;
   for (;;) {
+#if defined(__SSE2__)
+    // Sixteen bytes a step (SSE2 is part of x86-64): the same bytes as StringSpecialMask stop it.
+    while (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+      const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+      const __m128i control =  // unsigned v <= 0x1f
+          _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));
+      const int mask =
+          _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), _mm_or_si128(control, v)));
+      if (mask != 0) {
+        p += __builtin_ctz(static_cast<unsigned>(mask));
+        break;
+      }
+      p += 16;
+    }
+#endif
     while (end - p >= 8) {
       uint64_t w;
       std::memcpy(&w, p, 8);

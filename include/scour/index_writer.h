@@ -59,6 +59,11 @@ class SCOUR_EXPORT IndexWriter {
   // AlreadyExists for a repeated id when IndexWriterOptions::reject_duplicate_ids.
   absl::Status AddDocument(const Document& doc);
   absl::Status AddDocument(Document&& doc);
+  // As AddDocument(std::move(*doc)), but leaves in *doc the buffers of a document added earlier
+  // (its id, fields and values hold arbitrary content, to be overwritten): a loop that fills one
+  // Document and adds it then allocates nothing per document once the writer is warm. After an
+  // error *doc is unchanged.
+  absl::Status AddDocumentRecycling(Document* doc);
   // Deletes the document with this id if there is one (committed or added in this session).
   absl::Status DeleteDocument(std::string_view id);
 

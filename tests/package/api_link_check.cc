@@ -63,6 +63,7 @@ int main() {
   Use(static_cast<absl::Status (IndexWriter::*)(const scour::Document&)>(
       &IndexWriter::AddDocument));
   Use(static_cast<absl::Status (IndexWriter::*)(scour::Document &&)>(&IndexWriter::AddDocument));
+  Use(&IndexWriter::AddDocumentRecycling);
   Use(&IndexWriter::DeleteDocument);
   Use(&IndexWriter::Commit);
   Use(&IndexWriter::Rollback);
