@@ -88,7 +88,10 @@ found=$(sed -n 's/^scour_DIR:PATH=//p' "$work/cmake-example/CMakeCache.txt")
 "$cmake" --build "$work/cmake-example" -j2 >>"$work/cmake-example.log" 2>&1 ||
   { cat "$work/cmake-example.log"; fail "the example did not build with CMake"; }
 if [[ -x $work/cmake-example/search_example ]]; then
-  ldd "$work/cmake-example/search_example" | grep -q "libscour.so.* => $lib/" ||
+  # ldd's output captured first: `ldd | grep -q` under pipefail fails whenever grep exits at
+  # the match before ldd has written its last line (SIGPIPE): this test was flaky.
+  libs=$(ldd "$work/cmake-example/search_example")
+  grep -q "libscour.so.* => $lib/" <<<"$libs" ||
     fail "the example does not load libscour from the stage"
   "$work/cmake-example/search_example" >"$work/cmake-example.out" ||
     fail "the CMake-built example failed: $(cat "$work/cmake-example.out")"
