@@ -278,7 +278,8 @@ TEST(TermDictV2, BadIdTagIsDataLoss) {
   uint64_t index_off = kHeaderSize + body.size();
   PutFixed64(&file_body, index_off);
   PutFixed64(&file_body, 1);
-  auto dict = TermDictReader::Open(Framed(FileKind::kTermDict, file_body), "t.tdict");
+  const std::string file = Framed(FileKind::kTermDict, file_body);  // the reader views it
+  auto dict = TermDictReader::Open(file, "t.tdict");
   ASSERT_TRUE(dict.ok()) << dict.status();
   auto it = dict->Seek("");
   EXPECT_FALSE(it.Valid());
@@ -311,7 +312,8 @@ TEST(SegmentPostingsChecks, WrappingDeltasAreCorruption) {
     info.df = kBlockSize;
     info.cf = kBlockSize;
     info.postings = kHeaderSize;
-    SegmentPostings p(post, std::string(64, '\0'), info, /*max_doc=*/1000, 0);
+    const std::string pos(64, '\0');
+    SegmentPostings p(post, pos, info, /*max_doc=*/1000, 0);
     EXPECT_FALSE(p.ok()) << big;
     EXPECT_EQ(p.doc(), kNoMoreDocs);
   }
