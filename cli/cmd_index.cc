@@ -2,10 +2,11 @@
 // A bad record aborts the run with nothing committed, unless --skip-bad (docs/cli/index.md).
 #include <cstdio>
 #include <string>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <vector>
+
+#if defined(__GLIBC__)
+#include <malloc.h>  // mallopt
+#endif
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
