@@ -34,13 +34,8 @@ inline std::string TestStem(const std::string& prefix) {
   return ::testing::TempDir() + "/scour_" + prefix + "_" + name;
 }
 
-// Runs `scour <args>` (already shell-quoted) with stdin from `stdin_path`; stdout and stderr are
-// captured separately (stderr through the file `<stem>.err`).
-inline CliRun RunScourCli(const std::string& args, const std::string& stem,
-                          const std::string& stdin_path = "/dev/null") {
-  const std::string err_path = stem + ".err";
-  const std::string cmd = std::string("'") + SCOUR_CLI_PATH + "' " + args + " < '" + stdin_path +
-                          "' 2> '" + err_path + "'";
+// Runs the shell command `cmd`, collecting its stdout and exit code.
+inline CliRun RunShell(const std::string& cmd) {
   CliRun r;
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return r;
@@ -49,22 +44,23 @@ inline CliRun RunScourCli(const std::string& args, const std::string& stem,
   while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
   const int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Runs `scour <args>` (already shell-quoted) with stdin from `stdin_path`; stdout and stderr are
+// captured separately (stderr through the file `<stem>.err`).
+inline CliRun RunScourCli(const std::string& args, const std::string& stem,
+                          const std::string& stdin_path = "/dev/null") {
+  const std::string err_path = stem + ".err";
+  CliRun r = RunShell(std::string("'") + SCOUR_CLI_PATH + "' " + args + " < '" + stdin_path +
+                      "' 2> '" + err_path + "'");
   r.err = ReadFile(err_path);
   return r;
 }
 
 // Runs `scour <args>` with stderr merged into `out` (for tests that read what a user would see).
 inline CliRun RunScourCliMerged(const std::string& args) {
-  const std::string cmd = std::string("'") + SCOUR_CLI_PATH + "' " + args + " < /dev/null 2>&1";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return RunShell(std::string("'") + SCOUR_CLI_PATH + "' " + args + " < /dev/null 2>&1");
 }
 
 }  // namespace scour::testing_cli
