@@ -77,7 +77,9 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   std::vector<size_t> holders;
   // Sources are read in file order (postings follow the term order), so what lies before a
   // source's next term is done with: give it back every so often to keep the merge's resident
-  // set small (it counts against the writer's RAM budget like everything else).
+  // set small (it counts against the writer's RAM budget like everything else). Each time from
+  // the file's start: only whole pages go, so the page across the previous end goes next time;
+  // pages already given back cost madvise next to nothing.
   std::vector<uint64_t> post_done(segs.size(), 0), pos_done(segs.size(), 0);
   auto note_progress = [&](size_t s) {
     if (!its[s].Valid()) return;
