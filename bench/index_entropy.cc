@@ -11,9 +11,13 @@
 //   frequencies the zero-order entropy of tf over all postings;
 //   positions   log2 C(L, tf) per posting: which tf of the L positions of the document, L from
 //               the norm byte (an upper bound on the length), occurrences uniform;
-// and what two concrete length-aware position codes would take: each document's first position
-// in ceil(log2 L) bits with the in-document deltas kept in PFor runs, and binary interpolative
-// coding of each document's positions within [0, L).
+// and what concrete codes would take: for positions, each document's first position in
+// ceil(log2 L) bits with the in-document deltas kept in PFor runs or in Rice codes, binary
+// interpolative coding of each document's positions within [0, L), and Rice codes (best k per
+// 128 values, 8 bits for k, each group rounded to bytes); for doc ids and frequencies, the same
+// Rice codes. bench/entropy_codecs has real encoders and decoders of these codes and times them.
+// By list size: the lists whose values are all in the tail codec's varint form (df < 8), in its
+// packed form (df < 128), and the lists with full blocks.
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -45,6 +49,25 @@ size_t RunBytes(const std::vector<uint32_t>& v) {
   return out.size();
 }
 
+// Rice codes with the best parameter k per run of up to 128 values (one byte for k): the bits
+// of sum(v >> k) + n * (k + 1), plus 8.
+double RiceRunBits(const uint32_t* v, size_t n) {
+  double best = 1e300;
+  for (int k = 0; k < 32; ++k) {
+    double bits = 8 + double(n) * (k + 1);
+    for (size_t i = 0; i < n; ++i) bits += double(v[i] >> k);
+    best = std::min(best, bits);
+  }
+  return best;
+}
+
+double RiceBytes(const std::vector<uint32_t>& v) {
+  double bits = 0;
+  for (size_t i = 0; i < v.size(); i += kBlockSize)
+    bits += RiceRunBits(v.data() + i, std::min<size_t>(kBlockSize, v.size() - i));
+  return std::ceil(bits / 8);
+}
+
 // Binary interpolative coding of sorted distinct values v[0..n) within [lo, hi], in bits.
 double InterpolativeBits(const uint32_t* v, size_t n, uint32_t lo, uint32_t hi) {
   if (n == 0) return 0;
@@ -55,12 +78,25 @@ double InterpolativeBits(const uint32_t* v, size_t n, uint32_t lo, uint32_t hi) 
          InterpolativeBits(v + m + 1, n - m - 1, v[m] + 1, hi);
 }
 
+// Lists by document frequency: the tail codec's varint form (df < 8), its packed form (df < 128),
+// and lists with full blocks.
+constexpr int kClasses = 3;
+const char* const kClassNames[kClasses] = {"df 2..7", "df 8..127", "df >= 128"};
+int ClassOf(uint32_t df) { return df < 8 ? 0 : df < kBlockSize ? 1 : 2; }
+
+struct ClassTotals {
+  uint64_t terms = 0, postings = 0, positions = 0;
+  double docs_bytes = 0, docs_bound = 0, tf_bytes = 0, pos_bytes = 0, pos_bound = 0;
+};
+
 struct Totals {
+  ClassTotals by_class[kClasses];
   uint64_t postings = 0, positions = 0, blocks = 0;
   double docs_bytes = 0, docs_bound = 0;
   double tf_bytes = 0;
   std::map<uint32_t, uint64_t> tf_hist;
   double pos_bytes = 0, pos_bound = 0, pos_first_aware = 0, pos_interpolative = 0;
+  double docs_rice = 0, tf_rice = 0, pos_rice = 0, pos_rice_first_aware = 0;
 };
 
 void Segment(const SegmentReader& r, Totals* t) {
@@ -77,9 +113,13 @@ void Segment(const SegmentReader& r, Totals* t) {
     gaps.clear();
     tfs.clear();
     uint32_t prev = 0, in_group = 0;
+    ClassTotals* c = info.df >= 2 ? &t->by_class[ClassOf(info.df)] : nullptr;
     auto flush_group = [&] {
       t->pos_bytes += RunBytes(group);
+      if (c) c->pos_bytes += RunBytes(group);
       t->pos_first_aware += std::ceil(first_bits / 8) + RunBytes(deltas);
+      t->pos_rice += RiceBytes(group);
+      t->pos_rice_first_aware += std::ceil(first_bits / 8) + RiceBytes(deltas);
       group.clear();
       firsts.clear();
       deltas.clear();
@@ -97,6 +137,11 @@ void Segment(const SegmentReader& r, Totals* t) {
       uint32_t len = norms[d] == 255 ? UINT32_MAX : NormToLength(static_cast<uint8_t>(norms[d] + 1));
       for (uint32_t x : pos) len = std::max(len, x + 1);
       t->pos_bound += Log2Binomial(len, tf);
+      if (c) {
+        c->pos_bound += Log2Binomial(len, tf) / 8;
+        c->positions += tf;
+        c->postings++;
+      }
       t->pos_interpolative += InterpolativeBits(pos.data(), pos.size(), 0, len - 1) / 8;
       first_bits += len > 1 ? std::ceil(std::log2(double(len))) : 0;
       for (size_t k = 0; k < pos.size(); ++k) {
@@ -113,6 +158,13 @@ void Segment(const SegmentReader& r, Totals* t) {
       t->docs_bound += Log2Binomial(n_docs, info.df) / 8;
       t->tf_bytes += RunBytes(tfs);
       t->blocks += info.df / kBlockSize;
+      c->terms++;
+      c->docs_bytes += RunBytes(gaps);
+      c->docs_bound += Log2Binomial(n_docs, info.df) / 8;
+      c->tf_bytes += RunBytes(tfs);
+      for (size_t k = 1; k < gaps.size(); ++k) gaps[k] -= 1;  // gaps after the first are >= 1
+      t->docs_rice += RiceBytes(gaps);
+      t->tf_rice += RiceBytes(tfs);
     }
   }
 }
@@ -161,6 +213,19 @@ int main(int argc, char** argv) {
   std::printf("%-34s %10.2f %10.2f\n", "positions", t.pos_bytes / 1e6, t.pos_bound / 8e6);
   std::printf("%-34s %10.2f\n", "  first in ceil(log2 L) bits", t.pos_first_aware / 1e6);
   std::printf("%-34s %10.2f\n", "  interpolative within [0, L)", t.pos_interpolative / 1e6);
+  std::printf("%-34s %10.2f\n", "  Rice, k per 128", t.pos_rice / 1e6);
+  std::printf("%-34s %10.2f\n", "  first ceil(log2 L), Rice deltas", t.pos_rice_first_aware / 1e6);
+  std::printf("%-34s %10.2f\n", "doc ids Rice, k per 128", t.docs_rice / 1e6);
+  std::printf("%-34s %10.2f\n", "tf Rice, k per 128", t.tf_rice / 1e6);
+  std::printf("\nby list size (df >= 2), MB\n%-12s %9s %9s %9s %9s %9s %9s %9s %9s\n", "lists",
+              "terms", "postings", "docs", "bound", "tf", "positions", "pos", "bound");
+  for (int k = 0; k < kClasses; ++k) {
+    const ClassTotals& c = t.by_class[k];
+    std::printf("%-12s %9llu %9llu %9.2f %9.2f %9.2f %9llu %9.2f %9.2f\n", kClassNames[k],
+                (unsigned long long)c.terms, (unsigned long long)c.postings, c.docs_bytes / 1e6,
+                c.docs_bound / 1e6, c.tf_bytes / 1e6, (unsigned long long)c.positions,
+                c.pos_bytes / 1e6, c.pos_bound / 1e6);
+  }
   std::printf("files: .post %.2f MB, .pos %.2f MB (headers, footers and list impacts aside,\n"
               "the re-encoded sizes above add up to these)\n",
               post_file / 1e6, pos_file / 1e6);
