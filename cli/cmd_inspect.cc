@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "index/checker.h"
 #include "index/directory.h"
+#include "index/postings_bytes.h"
 #include "index/reader_impl.h"
 #include "nlohmann/json.hpp"
 #include "scour/index_reader.h"
@@ -41,6 +42,17 @@ int RunStats(const std::string& path, bool json) {
   }
   const double docs_bits = postings ? 8.0 * bytes["post"] / postings : 0;
   const double pos_bits = tokens ? 8.0 * bytes["pos"] / tokens : 0;
+  // .post by part: doc ids and frequencies per posting of the lists stored there (terms in one
+  // document keep theirs in the dictionary), and the skip data that pruning reads.
+  index::PostingsBytes parts;
+  for (const auto& seg : impl.segments) {
+    auto b = index::MeasurePostings(*seg);
+    if (!b.ok()) return PrintError(b.status());
+    parts += *b;
+  }
+  const double n_list = static_cast<double>(parts.list_postings);
+  const double doc_id_bits = n_list > 0 ? 8.0 * parts.doc_ids / n_list : 0;
+  const double freq_bits = n_list > 0 ? 8.0 * parts.freqs / n_list : 0;
   if (json) {
     nlohmann::json j;
     j["documents"] = {{"live", (*reader)->num_docs()}, {"deleted", (*reader)->num_deleted()},
@@ -54,6 +66,14 @@ int RunStats(const std::string& path, bool json) {
     j["bytes_total"] = total;
     j["bits_per_posting_docs_and_freqs"] = docs_bits;
     j["bits_per_position"] = pos_bits;
+    j["bits_per_doc_id"] = doc_id_bits;
+    j["bits_per_freq"] = freq_bits;
+    j["postings_bytes"] = {{"doc_ids", parts.doc_ids},
+                           {"freqs", parts.freqs},
+                           {"skip", parts.skip},
+                           {"lists", parts.lists},
+                           {"list_postings", parts.list_postings},
+                           {"inline_postings", parts.inline_postings}};
     j["analyzer"] = {{"language", impl.manifest.language}, {"stopwords", impl.manifest.stopwords}};
     for (const auto& f : fields)
       j["fields"][f.name] = {{"docs", f.docs_with_field}, {"tokens", f.sum_total_tf},
@@ -81,6 +101,14 @@ int RunStats(const std::string& path, bool json) {
     std::printf("bytes        %-6s %12llu\n", ext.c_str(), static_cast<unsigned long long>(b));
   std::printf("bytes        total  %12llu\n", static_cast<unsigned long long>(total));
   std::printf("bits/posting %.2f (doc id + frequency, skip data included)\n", docs_bits);
+  std::printf("bits/doc id  %.2f (%llu postings in %llu lists; %llu single-doc terms inline in "
+              "the dictionary)\n",
+              doc_id_bits, static_cast<unsigned long long>(parts.list_postings),
+              static_cast<unsigned long long>(parts.lists),
+              static_cast<unsigned long long>(parts.inline_postings));
+  std::printf("bits/freq    %.2f\n", freq_bits);
+  std::printf("skip data    %llu bytes (skip entries and list impacts)\n",
+              static_cast<unsigned long long>(parts.skip));
   std::printf("bits/position %.2f\n", pos_bits);
   return kExitOk;
 }

@@ -91,9 +91,19 @@ TEST_F(IndexCli, HomeCorpusThenStatsAndCheck) {
   EXPECT_EQ(st["documents"]["live"], lines);
   EXPECT_EQ(st["documents"]["deleted"], 0);
   EXPECT_GT(st["fields"]["text"]["tokens"].get<uint64_t>(), 1000u);
+  // .post split into its parts (two segments: each has a 28-byte frame).
+  const auto& pb = st["postings_bytes"];
+  EXPECT_EQ(pb["doc_ids"].get<uint64_t>() + pb["freqs"].get<uint64_t>() +
+                pb["skip"].get<uint64_t>() + 28 * st["segments"].get<uint64_t>(),
+            st["bytes"]["post"].get<uint64_t>());
+  EXPECT_EQ(pb["list_postings"].get<uint64_t>() + pb["inline_postings"].get<uint64_t>(),
+            st["postings"].get<uint64_t>() + lines);  // + one _id posting per document
+  EXPECT_GT(st["bits_per_doc_id"].get<double>(), 1.0);
+  EXPECT_GT(st["bits_per_freq"].get<double>(), 0.0);
   CliRun text = RunScour("stats --index '" + index_ + "'");
   EXPECT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find(std::to_string(lines) + " live"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("bits/doc id"), std::string::npos) << text.out;
   CliRun check = RunScour("check --index '" + index_ + "'");
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
   EXPECT_EQ(check.out.rfind("ok: ", 0), 0u) << check.out;

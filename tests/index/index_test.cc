@@ -8,6 +8,9 @@
 
 #include "gtest/gtest.h"
 #include "index/fault_directory.h"
+#include "index/file_format.h"
+#include "index/manifest.h"
+#include "index/postings_bytes.h"
 #include "index/reader_impl.h"
 #include "index/segment_format.h"
 #include "scour/analyzer.h"
@@ -339,6 +342,56 @@ TEST(IndexWriter, FailedCommitAtAnyOperationKeepsThePreviousCommit) {
     ExpectIndexEquals(dir.get(), model);
   }
   EXPECT_GT(failed_commits, 0);
+}
+
+
+// `scour stats` splits .post into doc ids, frequencies and skip data by walking every list: the
+// parts must add up to the file's body exactly, and every posting must be counted once.
+TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
+  auto dir = index::NewMemDirectory();
+  std::mt19937 rng(77);
+  {
+    auto w = IndexWriter::Open(dir.get(), SmallOptions(1, 64));
+    ASSERT_TRUE(w.ok()) << w.status();
+    for (int i = 0; i < 2000; ++i)
+      ASSERT_TRUE((*w)->AddDocument(RandomDoc(rng, "doc" + std::to_string(i))).ok());
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+  auto manifest = index::ReadManifest(dir.get());
+  ASSERT_TRUE(manifest.ok()) << manifest.status();
+  ASSERT_EQ(manifest->segments.size(), 1u);
+  auto seg = index::SegmentReader::Open(dir.get(), manifest->segments[0], true);
+  ASSERT_TRUE(seg.ok()) << seg.status();
+  auto parts = index::MeasurePostings(**seg);
+  ASSERT_TRUE(parts.ok()) << parts.status();
+  const std::string_view post = (*seg)->post_file();
+  EXPECT_EQ(parts->doc_ids + parts->freqs + parts->skip,
+            post.size() - index::kHeaderSize - index::kFooterSize);
+  uint64_t df_sum = 0, lists = 0, blocks = 0;
+  for (auto it = (*seg)->dict().Seek(""); it.Valid(); it.Next()) {
+    df_sum += it.info().df;
+    lists += it.info().df >= 2;
+    blocks += it.info().df / index::kBlockSize;
+  }
+  EXPECT_GT(blocks, 10u) << "the test wants lists with full blocks and tails";
+  EXPECT_EQ(parts->lists, lists);
+  EXPECT_EQ(parts->list_postings + parts->inline_postings, df_sum);
+  EXPECT_EQ(parts->skip, blocks * index::kSkipEntrySize + 4 * lists);
+  EXPECT_GT(parts->doc_ids, parts->freqs);
+
+  // A list that claims more blocks than the file holds is DataLoss, not a read past the end.
+  for (auto it = (*seg)->dict().Seek(""); it.Valid(); it.Next()) {
+    if (it.info().df < index::kBlockSize) continue;
+    index::TermInfo bad = it.info();
+    auto ok = index::MeasureList(post, bad);
+    ASSERT_TRUE(ok.ok()) << ok.status();
+    bad.df *= 1000;
+    EXPECT_EQ(index::MeasureList(post, bad).status().code(), absl::StatusCode::kDataLoss);
+    bad = it.info();
+    bad.postings = post.size() - 2;
+    EXPECT_EQ(index::MeasureList(post, bad).status().code(), absl::StatusCode::kDataLoss);
+    break;
+  }
 }
 
 }  // namespace
