@@ -30,8 +30,7 @@
 #include <vector>
 
 #include "index/bitpack.h"
-#include "index/directory.h"
-#include "index/manifest.h"
+#include "bench/index_segments.h"
 #include "index/norms.h"
 #include "index/segment_postings.h"
 #include "index/segment_reader.h"
@@ -383,27 +382,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int passes = argc == 3 ? std::max(1, std::atoi(argv[2])) : 5;
-  auto dir = OpenFsDirectory(argv[1], false);
-  if (!dir.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(dir.status().message()).c_str());
-    return 1;
-  }
-  auto manifest = ReadManifest(dir->get());
-  if (!manifest.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(manifest.status().message()).c_str());
+  auto index = scour::bench::OpenIndexSegments(argv[1]);
+  if (!index.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(index.status().message()).c_str());
     return 1;
   }
   std::vector<Group> groups;
   Blocks blocks;
   uint64_t over_bound = 0;
-  for (const auto& ref : manifest->segments) {
-    auto seg = SegmentReader::Open(dir->get(), ref, false);
-    if (!seg.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(seg.status().message()).c_str());
-      return 1;
-    }
-    Collect(**seg, &groups, &over_bound);
-    CollectBlocks(**seg, &blocks);
+  for (const auto& seg : index->segments) {
+    Collect(*seg, &groups, &over_bound);
+    CollectBlocks(*seg, &blocks);
   }
   if (!CompareBlocks(blocks, passes)) return 1;
   Layouts l;

@@ -25,8 +25,7 @@
 #include <vector>
 
 #include "index/bitpack.h"
-#include "index/directory.h"
-#include "index/manifest.h"
+#include "bench/index_segments.h"
 #include "index/norms.h"
 #include "index/segment_postings.h"
 #include "index/segment_reader.h"
@@ -176,27 +175,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: index_entropy INDEX_DIR\n");
     return 2;
   }
-  auto dir = OpenFsDirectory(argv[1], false);
-  if (!dir.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(dir.status().message()).c_str());
-    return 1;
-  }
-  auto manifest = ReadManifest(dir->get());
-  if (!manifest.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(manifest.status().message()).c_str());
+  auto index = scour::bench::OpenIndexSegments(argv[1]);
+  if (!index.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(index.status().message()).c_str());
     return 1;
   }
   Totals t;
   uint64_t post_file = 0, pos_file = 0;
-  for (const auto& ref : manifest->segments) {
-    auto seg = SegmentReader::Open(dir->get(), ref, false);
-    if (!seg.ok()) {
-      std::fprintf(stderr, "%s\n", std::string(seg.status().message()).c_str());
-      return 1;
-    }
-    Segment(**seg, &t);
-    post_file += (*seg)->post_file().size();
-    pos_file += (*seg)->pos_file().size();
+  for (const auto& seg : index->segments) {
+    Segment(*seg, &t);
+    post_file += seg->post_file().size();
+    pos_file += seg->pos_file().size();
   }
   double tf_entropy = 0, tf_count = 0;
   for (const auto& [tf, n] : t.tf_hist) tf_count += n;
