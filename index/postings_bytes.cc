@@ -23,8 +23,9 @@ PostingsBytes& PostingsBytes::operator+=(const PostingsBytes& o) {
 // bytes" closes both), then the tail's doc ids and frequencies.
 absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo& info) {
   auto corrupt = [&] {
-    return absl::DataLossError("corrupt postings list at .post offset " +
-                               std::to_string(info.postings));
+    return absl::DataLossError("corrupt postings list at offset " +
+                               std::to_string(info.postings) + " (df " +
+                               std::to_string(info.df) + ")");
   };
   PostingsBytes r;
   if (info.df < 2) return r;
@@ -71,7 +72,9 @@ absl::StatusOr<PostingsBytes> MeasurePostings(const SegmentReader& segment) {
       continue;
     }
     auto list = MeasureList(segment.post_file(), info);
-    if (!list.ok()) return list.status();
+    if (!list.ok())
+      return absl::DataLossError(SegmentFile(segment.ref().number, "post") + ": " +
+                                 std::string(list.status().message()));
     total += *list;
   }
   if (!it.status().ok()) return it.status();

@@ -390,6 +390,15 @@ TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
     bad = it.info();
     bad.postings = post.size() - 2;
     EXPECT_EQ(index::MeasureList(post, bad).status().code(), absl::StatusCode::kDataLoss);
+    // A skip entry whose block end lies past the file.
+    std::string copy(post);
+    const size_t rel_end_at = it.info().postings + 4;
+    for (int k = 0; k < 4; ++k) copy[rel_end_at + k] = '\xf0';
+    auto past = index::MeasureList(copy, it.info());
+    EXPECT_EQ(past.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_NE(past.status().message().find("offset " + std::to_string(it.info().postings)),
+              std::string_view::npos)
+        << past.status();
     break;
   }
 }
