@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "base/coding.h"
 #include "index/bitpack.h"
 #include "bench/index_segments.h"
 #include "index/norms.h"
@@ -96,11 +97,67 @@ struct Totals {
   std::map<uint32_t, uint64_t> tf_hist;
   double pos_bytes = 0, pos_bound = 0, pos_first_aware = 0, pos_interpolative = 0;
   double docs_rice = 0, tf_rice = 0, pos_rice = 0, pos_rice_first_aware = 0;
+  // Layout changes that cost no decoding speed, against today's bytes of the same parts.
+  double impacts_now = 0, impacts_dict = 0;  // list impacts: u32 in .post -> dictionary varints
+  double skips_now = 0, skips_narrow = 0;    // skip entries: 16 bytes -> per-list byte widths
+  double short_now = 0, short_joint = 0;     // tails of < 8 docs: joint doc gap and tf == 1 flag
 };
+
+int BytesFor(uint64_t max) {
+  int b = 1;
+  while (b < 8 && (max >> (8 * b)) != 0) ++b;
+  return b;
+}
+
+// One list (df >= 2): its gaps (the first against 0), tf - 1 values and the .pos bytes of each
+// group. Sizes three layouts that decode as fast as today's.
+void NarrowLayouts(const std::vector<uint32_t>& gaps, const std::vector<uint32_t>& tfs,
+                   const std::vector<size_t>& pos_run_bytes, Totals* t) {
+  const size_t df = gaps.size(), nb = df / kBlockSize;
+  uint32_t max_tf = 0;
+  for (uint32_t x : tfs) max_tf = std::max(max_tf, x + 1);
+  t->impacts_now += 4;
+  t->impacts_dict += scour::VarintLength(max_tf) + 1;  // max tf, min norm byte
+  if (nb > 0) {
+    uint64_t doc = 0, max_doc = 0, end = 0, pos_end = 0;
+    uint32_t max_block_tf = 0;
+    std::string out;
+    for (size_t b = 0; b < nb; ++b) {
+      for (size_t i = 0; i < kBlockSize; ++i) {
+        doc += gaps[b * kBlockSize + i];
+        max_block_tf = std::max(max_block_tf, tfs[b * kBlockSize + i] + 1);
+      }
+      max_doc = doc;
+      out.clear();
+      PackBlockPFor(gaps.data() + b * kBlockSize, &out);
+      PackBlockPFor(tfs.data() + b * kBlockSize, &out);
+      end += out.size();
+      pos_end += pos_run_bytes.size() > b ? pos_run_bytes[b] : 0;
+    }
+    t->skips_now += 16.0 * nb;
+    // A byte of widths per list, then per entry: last doc, block end, positions end and max tf
+    // at those widths, and the min norm byte.
+    t->skips_narrow += 1 + double(nb) * (BytesFor(max_doc) + BytesFor(end) + BytesFor(pos_end) +
+                                         BytesFor(max_block_tf) + 1);
+  }
+  const size_t tail = df % kBlockSize;
+  if (tail > 0 && tail < kTailPackMin) {
+    std::vector<uint32_t> g(gaps.end() - tail, gaps.end()), f(tfs.end() - tail, tfs.end());
+    std::string out;
+    PackTail(g.data(), tail, &out);
+    PackTail(f.data(), tail, &out);
+    t->short_now += out.size();
+    for (size_t i = 0; i < tail; ++i) {
+      t->short_joint += scour::VarintLength(uint64_t{g[i]} << 1 | (f[i] == 0));
+      if (f[i] != 0) t->short_joint += scour::VarintLength(f[i] - 1);
+    }
+  }
+}
 
 void Segment(const SegmentReader& r, Totals* t) {
   const uint32_t n_docs = r.max_doc();
   std::vector<uint32_t> gaps, tfs, group, firsts, deltas, pos;
+  std::vector<size_t> pos_run_bytes;  // .pos bytes of each group of the current list
   double first_bits = 0;
   for (auto it = r.dict().Seek(std::string(1, '\x01')); it.Valid(); it.Next()) {
     uint32_t field = static_cast<uint8_t>(it.key()[0]);
@@ -111,10 +168,12 @@ void Segment(const SegmentReader& r, Totals* t) {
     SegmentPostings p = r.Postings(field, info);
     gaps.clear();
     tfs.clear();
+    pos_run_bytes.clear();
     uint32_t prev = 0, in_group = 0;
     ClassTotals* c = info.df >= 2 ? &t->by_class[ClassOf(info.df)] : nullptr;
     auto flush_group = [&] {
       t->pos_bytes += RunBytes(group);
+      pos_run_bytes.push_back(RunBytes(group));
       if (c) c->pos_bytes += RunBytes(group);
       t->pos_first_aware += std::ceil(first_bits / 8) + RunBytes(deltas);
       t->pos_rice += RiceBytes(group);
@@ -153,6 +212,7 @@ void Segment(const SegmentReader& r, Totals* t) {
     }
     if (in_group > 0) flush_group();
     if (info.df >= 2) {
+      NarrowLayouts(gaps, tfs, pos_run_bytes, t);
       t->docs_bytes += RunBytes(gaps);
       t->docs_bound += Log2Binomial(n_docs, info.df) / 8;
       t->tf_bytes += RunBytes(tfs);
@@ -206,6 +266,13 @@ int main(int argc, char** argv) {
   std::printf("%-34s %10.2f\n", "  first ceil(log2 L), Rice deltas", t.pos_rice_first_aware / 1e6);
   std::printf("%-34s %10.2f\n", "doc ids Rice, k per 128", t.docs_rice / 1e6);
   std::printf("%-34s %10.2f\n", "tf Rice, k per 128", t.tf_rice / 1e6);
+  std::printf("\nlayouts that decode as fast (MB)     today    changed\n");
+  std::printf("%-34s %8.2f %10.2f\n", "list impacts -> dictionary varints", t.impacts_now / 1e6,
+              t.impacts_dict / 1e6);
+  std::printf("%-34s %8.2f %10.2f\n", "skip entries at per-list widths", t.skips_now / 1e6,
+              t.skips_narrow / 1e6);
+  std::printf("%-34s %8.2f %10.2f\n", "tails < 8: gap and tf==1 joint", t.short_now / 1e6,
+              t.short_joint / 1e6);
   std::printf("\nby list size (df >= 2), MB\n%-12s %9s %9s %9s %9s %9s %9s %9s %9s\n", "lists",
               "terms", "postings", "docs", "bound", "tf", "positions", "pos", "bound");
   for (int k = 0; k < kClasses; ++k) {
