@@ -25,6 +25,7 @@
 // can move a little. --random adds a shuffled order (fixed seed) as a no-locality reference.
 // Times: wall and process CPU time of the forward index and of the bisection, per setting.
 #include <time.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -32,17 +33,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <numeric>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "base/coding.h"
 #include "bench/index_segments.h"
 #include "index/bitpack.h"
 #include "index/segment_format.h"
 #include "index/segment_postings.h"
 #include "index/segment_reader.h"
+#include "index/term_dict.h"
 
 namespace {
 
@@ -307,6 +311,82 @@ Sizes Measure(const Lists& l, const std::vector<uint32_t>& new_id, bool position
   return s;
 }
 
+// What the order changes outside .post and .pos: the dictionary's single-doc entries (an _id
+// entry is a signed doc delta against the previous _id entry of its block, small while ids
+// sorted as strings are consecutive documents; a term of df 1 stores its doc id) and the
+// stored ids (.store chunks of 128 documents, zstd level 3, in doc order).
+struct DictEntry {
+  std::string key;
+  TermInfo info;
+};
+
+std::vector<DictEntry> ReadDict(const SegmentReader& r) {
+  std::vector<DictEntry> out;
+  for (auto it = r.dict().Seek(std::string_view()); it.Valid(); it.Next())
+    out.push_back({std::string(it.key()), it.info()});
+  return out;
+}
+
+// Bytes of the dictionary's blocks (entries and their count varints; not the block index,
+// header or footer) re-encoded with the docs mapped through new_id. The postings offsets stay
+// the original ones (the lists' sizes change by a few percent: a second-order effect on their
+// deltas' varints).
+uint64_t DictBlockBytes(const std::vector<DictEntry>& dict, const std::vector<uint32_t>& new_id) {
+  uint64_t total = 0;
+  std::string block, head;
+  for (size_t b = 0; b < dict.size(); b += kTermsPerDictBlock) {
+    block.clear();
+    DictBlockState state;
+    const size_t e = std::min(dict.size(), b + kTermsPerDictBlock);
+    for (size_t i = b; i < e; ++i) {
+      size_t shared = 0;
+      if (i > b) {
+        const std::string &k = dict[i].key, &prev = dict[i - 1].key;
+        while (shared < std::min(k.size(), prev.size()) && k[shared] == prev[shared]) ++shared;
+      }
+      TermInfo info = dict[i].info;
+      if (info.df == 1 && !new_id.empty()) info.single_doc = new_id[info.single_doc];
+      AppendDictEntryV2(&block, dict[i].key, shared, info, &state);
+    }
+    head.clear();
+    scour::PutVarint32(&head, uint32_t(e - b));
+    total += head.size() + block.size();
+  }
+  return total;
+}
+
+// Compressed bytes of the stored ids (the only stored field of a --store none index) in the
+// order `docs` (docs[i] = the original doc at new position i), chunked as StoredFieldsWriter
+// chunks them.
+uint64_t StoredIdBytes(const std::vector<std::string>& ids, const std::vector<uint32_t>& docs) {
+  uint64_t total = 0;
+  std::string raw, out;
+  uint32_t in_chunk = 0;
+  auto flush = [&] {
+    if (in_chunk == 0) return;
+    out.resize(ZSTD_compressBound(raw.size()));
+    total += ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), 3);
+    raw.clear();
+    in_chunk = 0;
+  };
+  for (uint32_t d : docs) {
+    scour::PutVarint64(&raw, 1);
+    scour::PutVarint64(&raw, 0);
+    scour::PutVarint64(&raw, ids[d].size());
+    raw.append(ids[d]);
+    if (++in_chunk >= 128 || raw.size() >= 16 * 1024) flush();
+  }
+  flush();
+  return total;
+}
+
+uint64_t FileSize(const std::string& dir, const char* ext) {
+  uint64_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ext) n += e.file_size();
+  return n;
+}
+
 std::vector<long> ParseList(const char* s) {
   std::vector<long> v;
   for (const char* p = s; *p;) {
@@ -371,6 +451,19 @@ int main(int argc, char** argv) {
               lists.n_docs, lists.terms(), lists.doc.size(),
               positions ? (", positions " + std::to_string(lists.pos.size())).c_str() : "",
               WallSeconds() - w0, CpuSeconds() - c0);
+  const std::vector<DictEntry> dict = ReadDict(*index->segments[0]);
+  std::vector<std::string> ids(lists.n_docs);
+  for (const DictEntry& e : dict)
+    if (!e.key.empty() && e.key[0] == 0 && e.info.df == 1) ids[e.info.single_doc] = e.key.substr(1);
+  std::vector<uint32_t> identity(lists.n_docs);
+  std::iota(identity.begin(), identity.end(), 0);
+  const uint64_t dict_base = DictBlockBytes(dict, {});
+  const uint64_t ids_base = StoredIdBytes(ids, identity);
+  std::printf("dictionary: %zu entries, blocks re-encoded %llu bytes (file .tdict %llu); stored "
+              "ids: chunks re-compressed %llu bytes (file .store %llu)\n",
+              dict.size(), (unsigned long long)dict_base,
+              (unsigned long long)FileSize(argv[1], ".tdict"), (unsigned long long)ids_base,
+              (unsigned long long)FileSize(argv[1], ".store"));
   const Sizes base = Measure(lists, {}, positions);
   std::printf("original order: doc ids %llu bytes (%.2f MB), frequencies %llu bytes (%.2f MB), "
               "skip entries %llu x %zu bytes (any order)%s\n",
@@ -380,22 +473,36 @@ int main(int argc, char** argv) {
   std::printf("\n%-28s %10s %9s %10s %9s %7s %9s %8s %8s%s\n", "setting", "docs MB", "tf MB",
               "saved MB", "saved", "lgap MB", "fwd s", "wall s", "CPU s",
               positions ? "    pos MB" : "");
-  auto row = [&](const std::string& name, const Sizes& s, double fwd, double wall, double cpu) {
+  // One row per order; `perm` lists the original docs in their new order (empty: original).
+  auto row = [&](const std::string& name, const std::vector<uint32_t>& perm, double fwd,
+                 double wall, double cpu) {
+    std::vector<uint32_t> new_id;
+    if (!perm.empty()) {
+      new_id.resize(lists.n_docs);
+      for (uint32_t i = 0; i < lists.n_docs; ++i) new_id[perm[i]] = i;
+    }
+    const Sizes s = Measure(lists, new_id, positions);
     const double before = double(base.docs + base.tf), after = double(s.docs + s.tf);
     std::printf("%-28s %10.3f %9.3f %10.3f %8.2f%% %7.3f %9.2f %8.2f %8.2f", name.c_str(),
                 s.docs / 1e6, s.tf / 1e6, (before - after) / 1e6,
                 100 * (before - after) / before, s.log_gap_bits / 8e6, fwd, wall, cpu);
     if (positions) std::printf(" %9.3f", s.pos / 1e6);
     std::printf("\n");
+    if (!perm.empty()) {
+      const int64_t dict_delta = int64_t(DictBlockBytes(dict, new_id)) - int64_t(dict_base);
+      const int64_t ids_delta = int64_t(StoredIdBytes(ids, perm)) - int64_t(ids_base);
+      std::printf("#   outside .post: dictionary %+.3f MB, stored ids %+.3f MB", dict_delta / 1e6,
+                  ids_delta / 1e6);
+      if (positions) std::printf(", positions %+.3f MB", (double(s.pos) - double(base.pos)) / 1e6);
+      std::printf("\n");
+    }
     std::fflush(stdout);
   };
-  row("original", base, 0, 0, 0);
+  row("original", {}, 0, 0, 0);
   if (random) {
-    std::vector<uint32_t> perm(lists.n_docs), new_id(lists.n_docs);
-    std::iota(perm.begin(), perm.end(), 0);
+    std::vector<uint32_t> perm = identity;
     std::shuffle(perm.begin(), perm.end(), std::mt19937(12345));
-    for (uint32_t i = 0; i < lists.n_docs; ++i) new_id[perm[i]] = i;
-    row("random", Measure(lists, new_id, positions), 0, 0, 0);
+    row("random", perm, 0, 0, 0);
   }
   for (long min_df : min_dfs) {
     const uint32_t max_df = uint32_t(std::floor(max_df_frac * lists.n_docs));
@@ -416,17 +523,16 @@ int main(int argc, char** argv) {
           Bisector bp(fwd, fwd.terms_used, lists.n_docs, p);
           bp.Run(perm.data(), perm.size(), 0);
           const double bp_wall = WallSeconds() - bw0, bp_cpu = CpuSeconds() - bc0;
-          std::vector<uint32_t> new_id(lists.n_docs, UINT32_MAX);
-          for (uint32_t i = 0; i < lists.n_docs; ++i) new_id[perm[i]] = i;
-          for (uint32_t x : new_id)
-            if (x == UINT32_MAX) {
-              std::fprintf(stderr, "not a permutation\n");
-              return 1;
-            }
+          std::vector<bool> seen(lists.n_docs);
+          for (uint32_t d : perm) seen[d] = true;
+          if (std::find(seen.begin(), seen.end(), false) != seen.end()) {
+            std::fprintf(stderr, "not a permutation\n");
+            return 1;
+          }
           char name[96];
           std::snprintf(name, sizeof name, "it %ld, part %ld, depth %ld, df>=%ld", it, mp, md,
                         min_df);
-          row(name, Measure(lists, new_id, positions), fwd_wall, bp_wall, bp_cpu);
+          row(name, perm, fwd_wall, bp_wall, bp_cpu);
           const BpStats& st = bp.stats();
           std::printf("#   nodes %llu, iterations %llu, swaps %llu, postings visited %.2f G\n",
                       (unsigned long long)st.nodes, (unsigned long long)st.iterations,
