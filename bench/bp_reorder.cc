@@ -1,0 +1,597 @@
+// bp_reorder: what reordering the documents by recursive graph bisection (BP; Dhulipala et al.,
+// KDD 2016, "Compressing graphs and indexes with recursive graph bisection") would save in
+// doc-id and frequency bytes, and how long the bisection takes (docs/PERFORMANCE.md, "Document
+// reordering"). A measurement, not a product feature: the index is only read.
+//
+//   bp_reorder INDEX_DIR [--iters 5,10,20] [--min-partition 32] [--max-depth 64]
+//              [--min-df 2] [--max-df-frac 1.0] [--positions] [--random]
+//
+// The lists of every term of the indexed fields (not _id) with df >= 2 are read into one
+// term-major array (CSR: docs and tf, in the index's order). From it a forward index doc ->
+// term ids (CSR) of the terms with min_df <= df <= max_df_frac * N is built, and for each
+// setting (every combination of the comma-separated lists) the documents are bisected
+// recursively: each range is split in halves; for up to `iters` iterations, every document
+// gets the gain of moving to the other half under the log-gap cost of the paper (a term with
+// degree d in a half of n docs costs d * log2(n / (d + 1))), both halves are sorted by gain and
+// pairs are swapped while the sum of their gains is positive; the halves recurse until
+// `min_partition` docs or `max_depth`. Leaves keep their documents in original order.
+//
+// Then every list is mapped through the permutation, sorted with its tf, and sized as the .post
+// file stores it (full 128 runs PackBlockPFor, the rest PackTail, per list: the RunBytes of
+// bench/index_entropy, whose "doc ids (lists with df >= 2)" and "frequencies" figures the
+// original order must reproduce). Skip entries (16 bytes per full block) and list impacts do
+// not depend on the order. With --positions the positions are re-packed too: their values are
+// per document, but a .pos run concatenates the documents of a 128-doc group, so the packing
+// can move. --random adds a shuffled order (fixed seed) as a no-locality reference. Outside
+// .post and .pos the order changes the dictionary (the _id entries' doc deltas, the doc ids of
+// df-1 terms; re-encoded exactly) and the stored ids (re-compressed in the new order); each
+// row reports both. The doc ids are also sized in Rice codes (index_entropy's model).
+// Times: wall and process CPU time of the forward index and of the bisection, per setting, and
+// the CPU time of remapping and re-sorting every list's (doc, tf).
+#include <time.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <numeric>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/coding.h"
+#include "bench/index_segments.h"
+#include "index/bitpack.h"
+#include "index/segment_format.h"
+#include "index/segment_postings.h"
+#include "index/segment_reader.h"
+#include "index/term_dict.h"
+
+namespace {
+
+using namespace scour::index;
+
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+double WallSeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Bytes of a sequence as the postings files store one (index_entropy's RunBytes), reusing
+// one output buffer.
+size_t RunBytes(const uint32_t* v, size_t n, std::string* buf) {
+  buf->clear();
+  size_t i = 0;
+  for (; i + kBlockSize <= n; i += kBlockSize) PackBlockPFor(v + i, buf);
+  PackTail(v + i, n - i, buf);
+  return buf->size();
+}
+
+// Rice codes with the best k per run of 128 values, 8 bits for k (index_entropy's "doc ids Rice,
+// k per 128"): what a bit-level code, ruled out for decode speed, would make of the new order.
+double RiceBytes(const uint32_t* v, size_t n) {
+  double bits = 0;
+  for (size_t i = 0; i < n; i += kBlockSize) {
+    const size_t m = std::min<size_t>(kBlockSize, n - i);
+    double best = 1e300;
+    for (int k = 0; k < 32; ++k) {
+      double b = 8 + double(m) * (k + 1);
+      for (size_t j = 0; j < m; ++j) b += double(v[i + j] >> k);
+      best = std::min(best, b);
+    }
+    bits += best;
+  }
+  return std::ceil(bits / 8);
+}
+
+// The postings of every term with df >= 2, term-major, in the index's doc order.
+struct Lists {
+  uint32_t n_docs = 0;
+  std::vector<uint64_t> off{0};   // list t is [off[t], off[t+1])
+  std::vector<uint32_t> doc, tf;  // per posting
+  // With --positions: the posting's position deltas (first against 0), [pos_off[p], pos_off[p+1]).
+  std::vector<uint64_t> pos_off;
+  std::vector<uint32_t> pos;
+  size_t terms() const { return off.size() - 1; }
+};
+
+bool ReadLists(const SegmentReader& r, bool positions, Lists* out) {
+  out->n_docs = r.max_doc();
+  if (positions) out->pos_off.push_back(0);
+  std::vector<uint32_t> p_buf;
+  for (auto it = r.dict().Seek(std::string(1, '\x01')); it.Valid(); it.Next()) {
+    uint32_t field = static_cast<uint8_t>(it.key()[0]);
+    if (field & 0x80) break;  // as index_entropy: field ids >= 128 are not in these corpora
+    if (r.norms(field) == nullptr) continue;
+    const TermInfo& info = it.info();
+    if (info.df < 2) continue;
+    SegmentPostings p = r.Postings(field, info);
+    for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next()) {
+      out->doc.push_back(d);
+      out->tf.push_back(p.freq());
+      if (positions) {
+        p_buf.clear();
+        p.Positions(&p_buf);
+        for (size_t k = 0; k < p_buf.size(); ++k)
+          out->pos.push_back(k == 0 ? p_buf[0] : p_buf[k] - p_buf[k - 1]);
+        out->pos_off.push_back(out->pos.size());
+      }
+    }
+    if (!p.ok() || out->doc.size() - out->off.back() != info.df) return false;
+    out->off.push_back(out->doc.size());
+  }
+  return true;
+}
+
+// Forward index doc -> term ids (CSR) of the terms with min_df <= df <= max_df.
+
+struct Forward {
+  std::vector<uint64_t> off;  // doc d's terms are [off[d], off[d+1])
+  std::vector<uint32_t> term;
+  size_t terms_used = 0;
+};
+
+// Term ids are renumbered by decreasing df, so the per-term arrays of the frequent terms, which
+// most postings touch, share a few cache lines.
+Forward BuildForward(const Lists& l, uint32_t min_df, uint32_t max_df) {
+  Forward f;
+  f.off.assign(size_t{l.n_docs} + 1, 0);
+  std::vector<uint32_t> used;
+  for (size_t t = 0; t < l.terms(); ++t) {
+    const uint64_t df = l.off[t + 1] - l.off[t];
+    if (df >= min_df && df <= max_df) used.push_back(uint32_t(t));
+  }
+  std::stable_sort(used.begin(), used.end(), [&](uint32_t a, uint32_t b) {
+    return l.off[a + 1] - l.off[a] > l.off[b + 1] - l.off[b];
+  });
+  f.terms_used = used.size();
+  for (uint32_t t : used)
+    for (uint64_t p = l.off[t]; p < l.off[t + 1]; ++p) ++f.off[l.doc[p] + 1];
+  for (size_t d = 0; d < l.n_docs; ++d) f.off[d + 1] += f.off[d];
+  f.term.resize(f.off.back());
+  std::vector<uint64_t> fill(f.off.begin(), f.off.end() - 1);
+  for (uint32_t rank = 0; rank < used.size(); ++rank) {
+    const uint32_t t = used[rank];
+    for (uint64_t p = l.off[t]; p < l.off[t + 1]; ++p) f.term[fill[l.doc[p]]++] = rank;
+  }
+  return f;
+}
+
+struct Params {
+  int iters = 20;
+  uint32_t min_partition = 32;
+  int max_depth = 64;
+};
+
+struct BpStats {
+  uint64_t nodes = 0, iterations = 0, swaps = 0, postings_visited = 0;
+};
+
+// Recursive graph bisection over a forward index. All per-term state lives in arrays indexed
+// by term id, reset after each node, so nothing is allocated per node or per posting.
+class Bisector {
+ public:
+  Bisector(const Forward& f, size_t n_terms, uint32_t n_docs, Params p)
+      : f_(f), p_(p), deg_l_(n_terms, 0), deg_r_(n_terms, 0), gain_l_(n_terms), gain_r_(n_terms),
+        g_(size_t{n_docs} + 2) {
+    for (size_t x = 0; x < g_.size(); ++x) g_[x] = double(x) * std::log2(double(x) + 1);
+    cand_.reserve(n_docs);
+  }
+
+  void Run(uint32_t* docs, size_t n, int depth) {
+    if (n <= p_.min_partition || depth >= p_.max_depth) {
+      std::sort(docs, docs + n);
+      return;
+    }
+    ++stats_.nodes;
+    const size_t mid = n / 2;
+    uint32_t* L = docs;
+    uint32_t* R = docs + mid;
+    const size_t nl = mid, nr = n - mid;
+    node_terms_.clear();
+    auto count = [&](const uint32_t* ds, size_t m, std::vector<int32_t>& deg) {
+      for (size_t i = 0; i < m; ++i)
+        for (uint64_t k = f_.off[ds[i]]; k < f_.off[ds[i] + 1]; ++k) {
+          uint32_t t = f_.term[k];
+          if (deg_l_[t] == 0 && deg_r_[t] == 0) node_terms_.push_back(t);
+          ++deg[t];
+        }
+    };
+    count(L, nl, deg_l_);
+    count(R, nr, deg_r_);
+    const double ln_l = std::log2(double(nl)), ln_r = std::log2(double(nr));
+    for (int it = 0; it < p_.iters; ++it) {
+      ++stats_.iterations;
+      // Gain of moving one document holding t to the other half: cost(dl, dr) minus the cost
+      // after the move, with cost(a, b) = a (ln_l - log2(a+1)) + b (ln_r - log2(b+1)).
+      for (uint32_t t : node_terms_) {
+        const int32_t dl = deg_l_[t], dr = deg_r_[t];
+        if (dl > 0) gain_l_[t] = float(ln_l - ln_r - g_[dl] + g_[dl - 1] - g_[dr] + g_[dr + 1]);
+        if (dr > 0) gain_r_[t] = float(ln_r - ln_l - g_[dr] + g_[dr - 1] - g_[dl] + g_[dl + 1]);
+      }
+      // Each document's preference for the left half: minus its gain of moving right when it
+      // is on the left, its gain of moving left when it is on the right. The nl documents of
+      // highest preference form the new left half (ties keep their side): the same halves as
+      // sorting both sides by gain and swapping pairs while the sum of their gains is > 0, but
+      // found by selection, O(n), instead of two sorts.
+      cand_.clear();
+      for (size_t i = 0; i < n; ++i) {
+        const bool was_left = i < nl;
+        const std::vector<float>& g = was_left ? gain_l_ : gain_r_;
+        // Four partial sums: one chain of dependent adds would bound the loop by add latency.
+        const uint32_t* t = f_.term.data() + f_.off[docs[i]];
+        const uint32_t* t_end = f_.term.data() + f_.off[docs[i] + 1];
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (; t + 4 <= t_end; t += 4) {
+          s0 += g[t[0]];
+          s1 += g[t[1]];
+          s2 += g[t[2]];
+          s3 += g[t[3]];
+        }
+        for (; t < t_end; ++t) s0 += g[*t];
+        const float s = (s0 + s1) + (s2 + s3);
+        stats_.postings_visited += f_.off[docs[i] + 1] - f_.off[docs[i]];
+        cand_.push_back({was_left ? -s : s, docs[i], was_left});
+      }
+      std::nth_element(cand_.begin(), cand_.begin() + nl, cand_.end(),
+                       [](const Cand& a, const Cand& b) {
+                         if (a.pref != b.pref) return a.pref > b.pref;
+                         if (a.was_left != b.was_left) return a.was_left;
+                         return a.doc < b.doc;
+                       });
+      size_t swapped = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const Cand& c = cand_[i];
+        docs[i] = c.doc;
+        if (c.was_left == (i < nl)) continue;
+        ++swapped;
+        const int32_t dir = c.was_left ? -1 : 1;  // +1: moved to the left
+        for (uint64_t k = f_.off[c.doc]; k < f_.off[c.doc + 1]; ++k) {
+          deg_l_[f_.term[k]] += dir;
+          deg_r_[f_.term[k]] -= dir;
+        }
+      }
+      if (swapped == 0) break;
+      stats_.swaps += swapped / 2;
+    }
+    for (uint32_t t : node_terms_) deg_l_[t] = deg_r_[t] = 0;
+    Run(L, nl, depth + 1);
+    Run(R, nr, depth + 1);
+  }
+
+  const BpStats& stats() const { return stats_; }
+
+ private:
+  const Forward& f_;
+  const Params p_;
+  std::vector<int32_t> deg_l_, deg_r_;
+  std::vector<float> gain_l_, gain_r_;
+  std::vector<double> g_;  // g(x) = x log2(x + 1)
+  std::vector<uint32_t> node_terms_;
+  struct Cand {
+    float pref;
+    uint32_t doc;
+    bool was_left;
+  };
+  std::vector<Cand> cand_;
+  BpStats stats_;
+};
+
+struct Sizes {
+  uint64_t docs = 0, tf = 0, pos = 0, skip_blocks = 0;
+  double log_gap_bits = 0;  // sum of log2(gap + 1): the paper's objective, for reference
+  double docs_rice = 0;
+};
+
+// Sizes of every list with doc ids mapped through new_id (identity when empty).
+Sizes Measure(const Lists& l, const std::vector<uint32_t>& new_id, bool positions) {
+  Sizes s;
+  std::string buf;
+  std::vector<std::pair<uint32_t, uint32_t>> order;  // (new doc, posting index)
+  std::vector<uint32_t> gaps, tfs, group;
+  for (size_t t = 0; t < l.terms(); ++t) {
+    const uint64_t b = l.off[t], e = l.off[t + 1];
+    order.clear();
+    for (uint64_t p = b; p < e; ++p)
+      order.emplace_back(new_id.empty() ? l.doc[p] : new_id[l.doc[p]], uint32_t(p));
+    if (!new_id.empty()) std::sort(order.begin(), order.end());
+    gaps.clear();
+    tfs.clear();
+    uint32_t prev = 0;
+    for (size_t i = 0; i < order.size(); ++i) {
+      const uint32_t d = order[i].first;
+      const uint32_t gap = i == 0 ? d : d - prev;
+      gaps.push_back(gap);
+      s.log_gap_bits += std::log2(double(gap) + 1);
+      prev = d;
+      tfs.push_back(l.tf[order[i].second] - 1);
+    }
+    s.docs += RunBytes(gaps.data(), gaps.size(), &buf);
+    s.tf += RunBytes(tfs.data(), tfs.size(), &buf);
+    for (size_t k = 1; k < gaps.size(); ++k) gaps[k] -= 1;  // gaps after the first are >= 1
+    s.docs_rice += RiceBytes(gaps.data(), gaps.size());
+    s.skip_blocks += (e - b) / kBlockSize;
+    if (positions) {
+      // One run per group of 128 postings (and the tail): the documents' deltas concatenated.
+      for (size_t g = 0; g < order.size(); g += kBlockSize) {
+        group.clear();
+        for (size_t i = g; i < std::min(order.size(), g + kBlockSize); ++i) {
+          const uint32_t p = order[i].second;
+          group.insert(group.end(), l.pos.begin() + l.pos_off[p], l.pos.begin() + l.pos_off[p + 1]);
+        }
+        s.pos += RunBytes(group.data(), group.size(), &buf);
+      }
+    }
+  }
+  return s;
+}
+
+// What the order changes outside .post and .pos: the dictionary's single-doc entries (an _id
+// entry is a signed doc delta against the previous _id entry of its block, small while ids
+// sorted as strings are consecutive documents; a term of df 1 stores its doc id) and the
+// stored ids (.store chunks of 128 documents, zstd level 3, in doc order).
+struct DictEntry {
+  std::string key;
+  TermInfo info;
+};
+
+std::vector<DictEntry> ReadDict(const SegmentReader& r) {
+  std::vector<DictEntry> out;
+  for (auto it = r.dict().Seek(std::string_view()); it.Valid(); it.Next())
+    out.push_back({std::string(it.key()), it.info()});
+  return out;
+}
+
+// Bytes of the dictionary's blocks (entries and their count varints; not the block index,
+// header or footer) re-encoded with the docs mapped through new_id. The postings offsets stay
+// the original ones (the lists' sizes change by a few percent: a second-order effect on their
+// deltas' varints).
+uint64_t DictBlockBytes(const std::vector<DictEntry>& dict, const std::vector<uint32_t>& new_id) {
+  uint64_t total = 0;
+  std::string block, head;
+  for (size_t b = 0; b < dict.size(); b += kTermsPerDictBlock) {
+    block.clear();
+    DictBlockState state;
+    const size_t e = std::min(dict.size(), b + kTermsPerDictBlock);
+    for (size_t i = b; i < e; ++i) {
+      size_t shared = 0;
+      if (i > b) {
+        const std::string &k = dict[i].key, &prev = dict[i - 1].key;
+        while (shared < std::min(k.size(), prev.size()) && k[shared] == prev[shared]) ++shared;
+      }
+      TermInfo info = dict[i].info;
+      if (info.df == 1 && !new_id.empty()) info.single_doc = new_id[info.single_doc];
+      AppendDictEntryV2(&block, dict[i].key, shared, info, &state);
+    }
+    head.clear();
+    scour::PutVarint32(&head, uint32_t(e - b));
+    total += head.size() + block.size();
+  }
+  return total;
+}
+
+// Compressed bytes of the stored ids (the only stored field of a --store none index) in the
+// order `docs` (docs[i] = the original doc at new position i), chunked as StoredFieldsWriter
+// chunks them.
+uint64_t StoredIdBytes(const std::vector<std::string>& ids, const std::vector<uint32_t>& docs) {
+  uint64_t total = 0;
+  std::string raw, out;
+  uint32_t in_chunk = 0;
+  auto flush = [&] {
+    if (in_chunk == 0) return;
+    out.resize(ZSTD_compressBound(raw.size()));
+    total += ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), 3);
+    raw.clear();
+    in_chunk = 0;
+  };
+  for (uint32_t d : docs) {
+    scour::PutVarint64(&raw, 1);
+    scour::PutVarint64(&raw, 0);
+    scour::PutVarint64(&raw, ids[d].size());
+    raw.append(ids[d]);
+    if (++in_chunk >= 128 || raw.size() >= 16 * 1024) flush();
+  }
+  flush();
+  return total;
+}
+
+uint64_t FileSize(const std::string& dir, const char* ext) {
+  uint64_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ext) n += e.file_size();
+  return n;
+}
+
+// The remapping a writer would do for .post: every list's (doc, tf) mapped and re-sorted into
+// new arrays (positions would move with their postings: not timed). Returns a checksum so the
+// work is not optimised away.
+uint64_t ApplyPostings(const Lists& l, const std::vector<uint32_t>& new_id,
+                       std::vector<uint64_t>* out) {
+  out->resize(l.doc.size());
+  for (size_t t = 0; t < l.terms(); ++t) {
+    uint64_t* o = out->data() + l.off[t];
+    const size_t n = l.off[t + 1] - l.off[t];
+    for (size_t i = 0; i < n; ++i)
+      o[i] = uint64_t{new_id[l.doc[l.off[t] + i]]} << 32 | l.tf[l.off[t] + i];
+    std::sort(o, o + n);
+  }
+  return out->empty() ? 0 : out->front() + out->back();
+}
+
+std::vector<long> ParseList(const char* s) {
+  std::vector<long> v;
+  for (const char* p = s; *p;) {
+    char* end;
+    v.push_back(std::strtol(p, &end, 10));
+    p = *end == ',' ? end + 1 : end;
+    if (end == p && *p) break;
+  }
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr,
+                 "usage: bp_reorder INDEX_DIR [--iters 5,10,20] [--min-partition 32] "
+                 "[--max-depth 64] [--min-df 2] [--max-df-frac 1.0] [--positions] [--random]\n");
+    return 2;
+  }
+  std::vector<long> iters = {5, 10, 20}, min_parts = {32}, max_depths = {64}, min_dfs = {2};
+  double max_df_frac = 1.0;
+  bool positions = false, random = false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--iters") iters = ParseList(next());
+    else if (a == "--min-partition") min_parts = ParseList(next());
+    else if (a == "--max-depth") max_depths = ParseList(next());
+    else if (a == "--min-df") min_dfs = ParseList(next());
+    else if (a == "--max-df-frac") max_df_frac = std::atof(next());
+    else if (a == "--positions") positions = true;
+    else if (a == "--random") random = true;
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", a.c_str());
+      return 2;
+    }
+  }
+  auto index = scour::bench::OpenIndexSegments(argv[1]);
+  if (!index.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(index.status().message()).c_str());
+    return 1;
+  }
+  if (index->segments.size() != 1) {
+    std::fprintf(stderr, "bp_reorder needs an index of one segment (has %zu)\n",
+                 index->segments.size());
+    return 1;
+  }
+  Lists lists;
+  double w0 = WallSeconds(), c0 = CpuSeconds();
+  if (!ReadLists(*index->segments[0], positions, &lists)) {
+    std::fprintf(stderr, "a postings list did not decode\n");
+    return 1;
+  }
+  std::printf("docs %u, terms with df >= 2 %zu, their postings %zu%s; read in %.2f s wall, %.2f s CPU\n",
+              lists.n_docs, lists.terms(), lists.doc.size(),
+              positions ? (", positions " + std::to_string(lists.pos.size())).c_str() : "",
+              WallSeconds() - w0, CpuSeconds() - c0);
+  const std::vector<DictEntry> dict = ReadDict(*index->segments[0]);
+  std::vector<std::string> ids(lists.n_docs);
+  for (const DictEntry& e : dict)
+    if (!e.key.empty() && e.key[0] == 0 && e.info.df == 1) ids[e.info.single_doc] = e.key.substr(1);
+  std::vector<uint32_t> identity(lists.n_docs);
+  std::iota(identity.begin(), identity.end(), 0);
+  const uint64_t dict_base = DictBlockBytes(dict, {});
+  const uint64_t ids_base = StoredIdBytes(ids, identity);
+  std::printf("dictionary: %zu entries, blocks re-encoded %llu bytes (file .tdict %llu); stored "
+              "ids: chunks re-compressed %llu bytes (file .store %llu)\n",
+              dict.size(), (unsigned long long)dict_base,
+              (unsigned long long)FileSize(argv[1], ".tdict"), (unsigned long long)ids_base,
+              (unsigned long long)FileSize(argv[1], ".store"));
+  const Sizes base = Measure(lists, {}, positions);
+  std::printf("original order: doc ids %llu bytes (%.2f MB), frequencies %llu bytes (%.2f MB), "
+              "skip entries %llu x %zu bytes (any order)%s\n",
+              (unsigned long long)base.docs, base.docs / 1e6, (unsigned long long)base.tf,
+              base.tf / 1e6, (unsigned long long)base.skip_blocks, size_t{kSkipEntrySize},
+              positions ? (", positions " + std::to_string(base.pos) + " bytes").c_str() : "");
+  std::printf("\n%-28s %10s %9s %10s %9s %7s %7s %9s %8s %8s%s\n", "setting", "docs MB",
+              "tf MB", "saved MB", "saved", "lgap MB", "Rice MB", "fwd s", "wall s", "CPU s",
+              positions ? "    pos MB" : "");
+  // One row per order; `perm` lists the original docs in their new order (empty: original).
+  auto row = [&](const std::string& name, const std::vector<uint32_t>& perm, double fwd,
+                 double wall, double cpu) {
+    std::vector<uint32_t> new_id;
+    if (!perm.empty()) {
+      new_id.resize(lists.n_docs);
+      for (uint32_t i = 0; i < lists.n_docs; ++i) new_id[perm[i]] = i;
+    }
+    double apply_cpu = 0;
+    if (!perm.empty()) {
+      std::vector<uint64_t> applied;
+      const double a0 = CpuSeconds();
+      const uint64_t sum = ApplyPostings(lists, new_id, &applied);
+      apply_cpu = CpuSeconds() - a0;
+      if (sum == 1) std::printf(" ");
+    }
+    const Sizes s = Measure(lists, new_id, positions);
+    const double before = double(base.docs + base.tf), after = double(s.docs + s.tf);
+    std::printf("%-28s %10.3f %9.3f %10.3f %8.2f%% %7.3f %7.3f %9.2f %8.2f %8.2f", name.c_str(),
+                s.docs / 1e6, s.tf / 1e6, (before - after) / 1e6,
+                100 * (before - after) / before, s.log_gap_bits / 8e6, s.docs_rice / 1e6, fwd,
+                wall, cpu);
+    if (positions) std::printf(" %9.3f", s.pos / 1e6);
+    std::printf("\n");
+    if (!perm.empty()) {
+      const int64_t dict_delta = int64_t(DictBlockBytes(dict, new_id)) - int64_t(dict_base);
+      const int64_t ids_delta = int64_t(StoredIdBytes(ids, perm)) - int64_t(ids_base);
+      std::printf("#   outside .post: dictionary %+.3f MB, stored ids %+.3f MB", dict_delta / 1e6,
+                  ids_delta / 1e6);
+      std::printf("; remapping and sorting the lists (doc, tf) %.2f s CPU", apply_cpu);
+      if (positions) std::printf(", positions %+.3f MB", (double(s.pos) - double(base.pos)) / 1e6);
+      std::printf("\n");
+    }
+    std::fflush(stdout);
+  };
+  row("original", {}, 0, 0, 0);
+  if (random) {
+    std::vector<uint32_t> perm = identity;
+    std::shuffle(perm.begin(), perm.end(), std::mt19937(12345));
+    row("random", perm, 0, 0, 0);
+  }
+  for (long min_df : min_dfs) {
+    const uint32_t max_df = uint32_t(std::floor(max_df_frac * lists.n_docs));
+    double fw0 = WallSeconds(), fc0 = CpuSeconds();
+    Forward fwd = BuildForward(lists, uint32_t(std::max(2L, min_df)), max_df);
+    const double fwd_wall = WallSeconds() - fw0, fwd_cpu = CpuSeconds() - fc0;
+    std::printf("# forward index: min df %ld, max df %u: %zu terms, %zu postings, %.1f MB; "
+                "built in %.2f s wall, %.2f s CPU\n",
+                min_df, max_df, fwd.terms_used, fwd.term.size(),
+                (fwd.term.size() * 4.0 + fwd.off.size() * 8.0) / 1e6, fwd_wall, fwd_cpu);
+    for (long md : max_depths)
+      for (long mp : min_parts)
+        for (long it : iters) {
+          Params p{int(it), uint32_t(mp), int(md)};
+          std::vector<uint32_t> perm(lists.n_docs);
+          std::iota(perm.begin(), perm.end(), 0);
+          double bw0 = WallSeconds(), bc0 = CpuSeconds();
+          Bisector bp(fwd, fwd.terms_used, lists.n_docs, p);
+          bp.Run(perm.data(), perm.size(), 0);
+          const double bp_wall = WallSeconds() - bw0, bp_cpu = CpuSeconds() - bc0;
+          std::vector<bool> seen(lists.n_docs);
+          for (uint32_t d : perm) seen[d] = true;
+          if (std::find(seen.begin(), seen.end(), false) != seen.end()) {
+            std::fprintf(stderr, "not a permutation\n");
+            return 1;
+          }
+          char name[96];
+          std::snprintf(name, sizeof name, "it %ld, part %ld, depth %ld, df>=%ld", it, mp, md,
+                        min_df);
+          row(name, perm, fwd_wall, bp_wall, bp_cpu);
+          const BpStats& st = bp.stats();
+          std::printf("#   nodes %llu, iterations %llu, swaps %llu, postings visited %.2f G\n",
+                      (unsigned long long)st.nodes, (unsigned long long)st.iterations,
+                      (unsigned long long)st.swaps, st.postings_visited / 1e9);
+        }
+  }
+  std::printf("\nfwd s: wall time of the forward index (once per min df); wall s / CPU s: the "
+              "bisection alone.\nlgap MB: sum of log2(gap + 1) over all postings / 8, the "
+              "paper's objective;\nRice MB: the doc ids in Rice codes, best k per 128 (not a "
+              "format: index_entropy's model).\n");
+  return 0;
+}
