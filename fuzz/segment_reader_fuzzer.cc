@@ -21,6 +21,7 @@
 #include "index/directory.h"
 #include "index/file_format.h"
 #include "index/manifest.h"
+#include "index/postings_bytes.h"
 #include "index/segment_format.h"
 #include "index/segment_reader.h"
 #include "scour/index_writer.h"
@@ -107,6 +108,8 @@ void ReadEverything(Directory* dir, const scour::index::SegmentRef& ref) {
   const auto& s = **seg;
   std::vector<uint32_t> positions;
   uint64_t sink = 0;
+  if (auto parts = scour::index::MeasurePostings(s); parts.ok())  // `scour stats`' walk
+    sink += parts->doc_ids + parts->freqs + parts->skip;
   for (auto it = s.dict().Seek(""); it.Valid(); it.Next()) {
     std::string_view key = it.key();
     scour::ByteReader r(key);

@@ -33,15 +33,15 @@ TEST(SessionIds, FindsInsertsAndIteratesInInsertionOrder) {
   for (size_t i = 0; i < keys.size(); ++i) {
     const SessionIds::State* st = ids.Find(keys[i]);
     ASSERT_NE(st, nullptr) << keys[i];
-    EXPECT_EQ(st->last_add_seq, i + 1);
-    EXPECT_EQ(st->dirty, i == 3);
+    EXPECT_EQ(uint64_t{st->last_add_seq}, i + 1);
+    EXPECT_EQ(st->dirty != 0, i == 3);
   }
   EXPECT_EQ(ids.Find("doc/"), nullptr);
   EXPECT_EQ(ids.Find(std::string("doc/1\0", 6)), nullptr);
   size_t n = 0;
   ids.ForEach([&](std::string_view id, const SessionIds::State& st) {
     EXPECT_EQ(id, keys[n]);
-    EXPECT_EQ(st.last_add_seq, n + 1);
+    EXPECT_EQ(uint64_t{st.last_add_seq}, n + 1);
     ++n;
   });
   EXPECT_EQ(n, keys.size());
