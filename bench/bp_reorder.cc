@@ -4,7 +4,7 @@
 // reordering"). A measurement, not a product feature: the index is only read.
 //
 //   bp_reorder INDEX_DIR [--iters 5,10,20] [--min-partition 32] [--max-depth 64]
-//              [--min-df 2] [--max-df-frac 1.0] [--positions] [--random]
+//              [--min-df 2] [--max-df-frac 1.0] [--positions] [--random] [--write-order FILE]
 //
 // The lists of every term of the indexed fields (not _id) with df >= 2 are read into one
 // term-major array (CSR: docs and tf, in the index's order). From it a forward index doc ->
@@ -26,6 +26,9 @@
 // .post and .pos the order changes the dictionary (the _id entries' doc deltas, the doc ids of
 // df-1 terms; re-encoded exactly) and the stored ids (re-compressed in the new order); each
 // row reports both. The doc ids are also sized in Rice codes (index_entropy's model).
+// --write-order FILE writes the last setting's order (the old doc ids in their new order, one a
+// line): for a one-thread build of a JSONL file, doc ids are line numbers, so reordering the
+// lines gives the reordered index to measure queries on.
 // Times: wall and process CPU time of the forward index and of the bisection, per setting, and
 // the CPU time of remapping and re-sorting every list's (doc, tf).
 #include <time.h>
@@ -444,12 +447,14 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: bp_reorder INDEX_DIR [--iters 5,10,20] [--min-partition 32] "
-                 "[--max-depth 64] [--min-df 2] [--max-df-frac 1.0] [--positions] [--random]\n");
+                 "[--max-depth 64] [--min-df 2] [--max-df-frac 1.0] [--positions] [--random] "
+                 "[--write-order FILE]\n");
     return 2;
   }
   std::vector<long> iters = {5, 10, 20}, min_parts = {32}, max_depths = {64}, min_dfs = {2};
   double max_df_frac = 1.0;
   bool positions = false, random = false;
+  std::string write_order;  // where to write the last setting's order, one old doc id a line
   for (int i = 2; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> const char* {
@@ -466,6 +471,7 @@ int main(int argc, char** argv) {
     else if (a == "--max-df-frac") max_df_frac = std::atof(next());
     else if (a == "--positions") positions = true;
     else if (a == "--random") random = true;
+    else if (a == "--write-order") write_order = next();
     else {
       std::fprintf(stderr, "unknown flag %s\n", a.c_str());
       return 2;
@@ -583,6 +589,15 @@ int main(int argc, char** argv) {
           std::snprintf(name, sizeof name, "it %ld, part %ld, depth %ld, df>=%ld", it, mp, md,
                         min_df);
           row(name, perm, fwd_wall, bp_wall, bp_cpu);
+          if (!write_order.empty()) {
+            FILE* f = std::fopen(write_order.c_str(), "w");
+            if (f == nullptr) {
+              std::fprintf(stderr, "cannot write %s\n", write_order.c_str());
+              return 1;
+            }
+            for (uint32_t d : perm) std::fprintf(f, "%u\n", d);
+            std::fclose(f);
+          }
           const BpStats& st = bp.stats();
           std::printf("#   nodes %llu, iterations %llu, swaps %llu, postings visited %.2f G\n",
                       (unsigned long long)st.nodes, (unsigned long long)st.iterations,
