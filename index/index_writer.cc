@@ -50,18 +50,31 @@ struct Batch {
   size_t size = 0;
 };
 
-// Bytes of string capacity a recycled batch may keep (more is freed when it comes back), so the
-// recycled buffers stay within what batches in flight hold anyway (kBatchBytes each).
+// Bytes of string capacity a recycled batch may keep at most (more is freed when it comes back),
+// so the recycled buffers stay within what batches in flight hold anyway (kBatchBytes each).
+// Small RAM budgets lower it (RecycledBatchBytes): every document slot keeps the capacity of
+// the largest document it held, so the batches alive at once (MaxBatches) would otherwise
+// hold ~10 MB however small the budget.
 constexpr size_t kRecycledBatchBytes = kBatchBytes + (kBatchBytes >> 2);
 constexpr size_t kMaxRecycledFields = 16;  // per document
 
+// Batches that can be alive at once with `workers` threads: two queued and one being inverted
+// per worker, the pool of inverted ones (WorkerPool::Loop keeps 2 * workers + 2), the one
+// being filled.
+size_t MaxBatches(size_t workers) { return 5 * workers + 3; }
+
+// The recycling allowance per batch when `bytes` may go to batches in all.
+size_t RecycledBatchBytes(size_t bytes, size_t workers) {
+  return std::clamp(bytes / MaxBatches(workers), size_t{64} << 10, kRecycledBatchBytes);
+}
+
 // Readies an inverted batch for reuse: drops buffers beyond the byte allowance, so a run of
 // large documents does not leave the pool holding their capacity.
-void TrimForReuse(Batch* b) {
+void TrimForReuse(Batch* b, size_t allowance) {
   size_t kept = 0;
   auto keep = [&](std::string& s) {
     if (s.capacity() > 15) {  // past the small-string buffer
-      if (kept + s.capacity() > kRecycledBatchBytes) {
+      if (kept + s.capacity() > allowance) {
         std::string().swap(s);
         return;
       }
@@ -91,10 +104,14 @@ struct SessionSegment {
 // each worker inverts into its own SegmentBuilder and flushes it at its share of the RAM budget.
 class WorkerPool {
  public:
-  // `ram_budget`: bytes for all the builders together.
+  // `ram_budget`: bytes for all the builders together; `batch_bytes`: what the batches alive
+  // at once may keep of their documents' buffers when they are recycled.
   WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget,
-             std::atomic<uint64_t>* next_segment)
-      : dir_(dir), ram_budget_(ram_budget), next_segment_(next_segment) {
+             size_t batch_bytes, std::atomic<uint64_t>* next_segment)
+      : dir_(dir),
+        ram_budget_(ram_budget),
+        recycle_bytes_(RecycledBatchBytes(batch_bytes, analyzers.size())),
+        next_segment_(next_segment) {
     for (Analyzer& a : analyzers) slots_.push_back(std::make_unique<Slot>(std::move(a)));
     // Threads start once every slot exists.
     for (auto& slot : slots_) slot->thread = std::thread([this, s = slot.get()] { Loop(s); });
@@ -202,7 +219,7 @@ class WorkerPool {
       l.unlock();
       absl::Status status;
       if (ok) status = flush ? Flush(s) : Process(s, batch);
-      if (!flush) TrimForReuse(&batch);
+      if (!flush) TrimForReuse(&batch, recycle_bytes_);
       l.lock();
       // Keep as many batches as can be in flight at once; more would only hold memory.
       if (!flush && free_.size() < 2 * slots_.size() + 2) {
@@ -267,6 +284,7 @@ class WorkerPool {
 
   Directory* dir_;
   size_t ram_budget_;
+  size_t recycle_bytes_;  // per batch
   std::atomic<size_t> reserved_{0};
   std::atomic<uint64_t>* next_segment_;
   std::mutex mu_;
@@ -347,12 +365,14 @@ absl::Status IndexWriter::Impl::Init() {
   // as it grows (WorkerPool::SetReserved).
   const size_t fixed = std::min<size_t>(budget / 4, size_t{16} << 20);
   size_t builders = (budget - fixed) * 8 / 10;
+  const size_t batches = (budget - fixed) / 10;  // half of the rest; flush temporaries the other
   std::vector<Analyzer> analyzers;
   for (int i = 0; i < threads; ++i) {
     SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(aopts));
     analyzers.push_back(std::move(a));
   }
-  workers = std::make_unique<WorkerPool>(dir, std::move(analyzers), builders, &next_segment);
+  workers = std::make_unique<WorkerPool>(dir, std::move(analyzers), builders, batches,
+                                         &next_segment);
   return absl::OkStatus();
 }
 
