@@ -114,7 +114,8 @@ class ByteSlicePool {
   uint32_t Allocate(uint32_t size) {
     uint32_t in_page = used_ & (kPageSize - 1);
     if ((used_ >> kPageBits) >= pages_.size() || in_page + size > kPageSize) {
-      pages_.push_back(std::make_unique<uint8_t[]>(kPageSize));
+      // Not zeroed: a reader only reads written bytes, and a slice's level is written with it.
+      pages_.push_back(std::make_unique_for_overwrite<uint8_t[]>(kPageSize));
       used_ = static_cast<uint32_t>((pages_.size() - 1) << kPageBits);
       if (used_ == 0) used_ = 8;
     }

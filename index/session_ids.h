@@ -1,8 +1,8 @@
 // The external ids an IndexWriter session added or deleted, with what happened to each last
 // (commit turns them into deletions of older copies). Compact because it lives for the whole
-// session, outside the builders' RAM budget: id bytes in one arena, a 24-byte record per id and
-// a hash set of 4-byte record numbers (about 35 bytes per id instead of ~130 in a
-// flat_hash_map<std::string, ...>). Not thread-safe.
+// session, outside the builders' RAM budget: id bytes in one arena, a 32-byte record and the
+// 8-byte hash per id and a hash set of 4-byte record numbers (about 50 bytes per id instead of
+// ~130 in a flat_hash_map<std::string, ...>). Not thread-safe.
 #ifndef SCOUR_INDEX_SESSION_IDS_H_
 #define SCOUR_INDEX_SESSION_IDS_H_
 
@@ -37,8 +37,10 @@ class SessionIds {
   // The state of `id`, inserted if new. The reference is valid until the next insertion.
   // One hash and one probe, new id or not (find + insert hashed and probed twice).
   State& operator[](std::string_view id) {
-    auto it = set_.lazy_emplace(id, [&](const Set::constructor& ctor) {
+    const Hashed key{id, Hasher::Of(id)};
+    auto it = set_.lazy_emplace(key, [&](const Set::constructor& ctor) {
       records_.push_back(Record{arena_.size(), static_cast<uint32_t>(id.size()), State{}});
+      hashes_.push_back(key.hash);
       arena_.append(id);
       ctor(static_cast<uint32_t>(records_.size() - 1));
     });
@@ -49,12 +51,13 @@ class SessionIds {
   // Heap bytes held (capacities).
   size_t bytes() const {
     return arena_.capacity() + records_.capacity() * sizeof(Record) +
-           set_.capacity() * (sizeof(uint32_t) + 1);
+           hashes_.capacity() * sizeof(size_t) + set_.capacity() * (sizeof(uint32_t) + 1);
   }
   void clear() {
     // Swaps with fresh objects: clear() and `= {}` keep the capacity.
     Set(0, Hasher{this}, Equal{this}).swap(set_);
     std::vector<Record>().swap(records_);
+    std::vector<size_t>().swap(hashes_);
     std::string().swap(arena_);
   }
   // f(std::string_view id, const State&) for every id, in insertion order.
@@ -72,18 +75,28 @@ class SessionIds {
   std::string_view Key(uint32_t i) const {
     return std::string_view(arena_).substr(records_[i].offset, records_[i].size);
   }
+  // An id with its hash, computed once for the probe and kept for the record.
+  struct Hashed {
+    std::string_view id;
+    size_t hash;
+  };
   struct Hasher {
     using is_transparent = void;
     const SessionIds* ids;
-    size_t operator()(std::string_view s) const {
+    static size_t Of(std::string_view s) {
       return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
     }
-    size_t operator()(uint32_t i) const { return (*this)(ids->Key(i)); }
+    size_t operator()(std::string_view s) const { return Of(s); }
+    size_t operator()(const Hashed& h) const { return h.hash; }
+    // Kept, not recomputed: growing the set rehashes every id, which otherwise read each
+    // record and its bytes in the arena in random order (cache misses on the reading thread).
+    size_t operator()(uint32_t i) const { return ids->hashes_[i]; }
   };
   struct Equal {
     using is_transparent = void;
     const SessionIds* ids;
     std::string_view K(std::string_view s) const { return s; }
+    std::string_view K(const Hashed& h) const { return h.id; }
     std::string_view K(uint32_t i) const { return ids->Key(i); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
@@ -93,6 +106,7 @@ class SessionIds {
 
   std::string arena_;
   std::vector<Record> records_;
+  std::vector<size_t> hashes_;  // by record: Hasher::Of(its id)
   using Set = absl::flat_hash_set<uint32_t, Hasher, Equal>;
   Set set_;
 };
