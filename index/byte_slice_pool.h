@@ -18,38 +18,55 @@ class ByteSlicePool {
   static constexpr uint32_t kPageBits = 16;  // 64 KiB pages
   static constexpr uint32_t kPageSize = 1u << kPageBits;
 
-  // A stream's write state (12 bytes); `head` is where a reader starts.
+  // A stream's write state (8 bytes: it sits in the per-term state every token touches). Until
+  // a slice is full, the 4 bytes at `limit`, later its forward pointer, hold its level.
   struct Stream {
-    uint32_t head = 0;
     uint32_t cur = 0;    // address of the next byte to write
     uint32_t limit = 0;  // address of the current slice's 4-byte forward pointer
-    uint32_t level = 0;
-    bool empty() const { return limit == 0; }
   };
 
   ByteSlicePool() = default;
   ByteSlicePool(const ByteSlicePool&) = delete;
   ByteSlicePool& operator=(const ByteSlicePool&) = delete;
 
+  // Gives `s` its first slice; returns the stream's head (where a Reader starts).
+  uint32_t Start(Stream* s) {
+    const uint32_t a = Allocate(SliceSize(0));
+    s->cur = a;
+    s->limit = a + SliceSize(0) - 4;
+    SetLevel(s->limit, 0);
+    return a;
+  }
+  // REQUIRES: Start(s) was called.
   void WriteByte(Stream* s, uint8_t b) {
     if (s->cur == s->limit) Grow(s);
     *At(s->cur++) = b;
   }
   void WriteVarint(Stream* s, uint32_t v) {
+    if (s->limit - s->cur < 5) {  // may cross into the next slice: byte by byte
+      while (v >= 0x80) {
+        WriteByte(s, static_cast<uint8_t>(v | 0x80));
+        v >>= 7;
+      }
+      WriteByte(s, static_cast<uint8_t>(v));
+      return;
+    }
+    uint8_t* const start = At(s->cur);
+    uint8_t* p = start;
     while (v >= 0x80) {
-      WriteByte(s, static_cast<uint8_t>(v | 0x80));
+      *p++ = static_cast<uint8_t>(v | 0x80);
       v >>= 7;
     }
-    WriteByte(s, static_cast<uint8_t>(v));
+    *p++ = static_cast<uint8_t>(v);
+    s->cur += static_cast<uint32_t>(p - start);
   }
 
   // Sequential reader over a finished stream.
   class Reader {
    public:
-    Reader(const ByteSlicePool* pool, const Stream& s)
-        : pool_(pool), cur_(s.head), end_(s.cur), level_(0) {
-      limit_ = s.empty() ? 0 : s.head + SliceSize(0) - 4;
-    }
+    // `head` from Start, `end` = the stream's cur when writing stopped.
+    Reader(const ByteSlicePool* pool, uint32_t head, uint32_t end)
+        : pool_(pool), cur_(head), end_(end), limit_(head + SliceSize(0) - 4), level_(0) {}
     bool done() const { return cur_ == end_; }
     uint8_t ReadByte() {
       if (cur_ == limit_) {
@@ -92,12 +109,13 @@ class ByteSlicePool {
   uint8_t* At(uint32_t addr) const {
     return pages_[addr >> kPageBits].get() + (addr & (kPageSize - 1));
   }
-  // Returns the address of `size` fresh bytes that do not cross a page boundary. Address 0 is
-  // never handed out, so limit == 0 can mean "no slice yet".
+  // Returns the address of `size` fresh bytes that do not cross a page boundary (address 0 is
+  // never handed out).
   uint32_t Allocate(uint32_t size) {
     uint32_t in_page = used_ & (kPageSize - 1);
     if ((used_ >> kPageBits) >= pages_.size() || in_page + size > kPageSize) {
-      pages_.push_back(std::make_unique<uint8_t[]>(kPageSize));
+      // Not zeroed: a reader only reads written bytes, and a slice's level is written with it.
+      pages_.push_back(std::make_unique_for_overwrite<uint8_t[]>(kPageSize));
       used_ = static_cast<uint32_t>((pages_.size() - 1) << kPageBits);
       if (used_ == 0) used_ = 8;
     }
@@ -105,20 +123,16 @@ class ByteSlicePool {
     used_ += size;
     return addr;
   }
+  void SetLevel(uint32_t limit, uint32_t level) { std::memcpy(At(limit), &level, 4); }
   void Grow(Stream* s) {
-    if (s->empty()) {
-      uint32_t a = Allocate(SliceSize(0));
-      s->head = s->cur = a;
-      s->limit = a + SliceSize(0) - 4;
-      s->level = 0;
-      return;
-    }
-    uint32_t level = NextLevel(s->level);
-    uint32_t a = Allocate(SliceSize(level));
+    uint32_t level;
+    std::memcpy(&level, At(s->limit), 4);
+    level = NextLevel(level);
+    const uint32_t a = Allocate(SliceSize(level));
     std::memcpy(At(s->limit), &a, 4);
     s->cur = a;
     s->limit = a + SliceSize(level) - 4;
-    s->level = level;
+    SetLevel(s->limit, level);
   }
 
   std::vector<std::unique_ptr<uint8_t[]>> pages_;

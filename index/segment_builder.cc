@@ -9,22 +9,24 @@
 #include "base/status_macros.h"
 #include "index/norms.h"
 #include "index/segment_writer.h"
+#include "tokenizer/chain.h"
 
 namespace scour::index {
 
-SegmentBuilder::SegmentBuilder(Analyzer analyzer) : analyzer_(std::move(analyzer)) {}
+SegmentBuilder::SegmentBuilder(Analyzer analyzer)
+    : analyzer_(std::move(analyzer)), chain_(tokenizer::ChainOf(analyzer_)) {}
 
 size_t SegmentBuilder::ram_bytes() const {
   size_t norms = 0;
   for (const auto& f : norms_) norms += f.capacity();
-  return pool_.bytes_allocated() + terms_.bytes() + states_.capacity() * sizeof(TermState) +
+  return pool_.bytes_allocated() + terms_.bytes() + surfaces_.bytes() +
+         states_.capacity() * sizeof(TermState) + heads_.capacity() * sizeof(TermHeads) +
          norms + stored_.ram_bytes() + id_bytes_.capacity() + ids_.capacity() * sizeof(IdRef);
 }
 
-void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos,
-                                   bool with_positions) {
+void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos) {
   TermState& st = states_[term_id];
-  if (st.df == 0 || st.last_doc != doc) {
+  if (st.last_doc != doc) {
     if (st.df > 0) {
       pool_.WriteVarint(&st.docs, doc - st.last_doc);  // delta of the *next* doc is written
       pool_.WriteVarint(&st.docs, st.last_doc_freq);   // with the previous doc's freq
@@ -38,25 +40,35 @@ void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos,
     st.last_pos = 0;
   }
   ++st.last_doc_freq;
-  if (with_positions) {
-    pool_.WriteVarint(&st.pos, pos - st.last_pos);
-    st.last_pos = pos;
+  pool_.WriteVarint(&st.pos, pos - st.last_pos);
+  st.last_pos = pos;
+}
+
+uint32_t SegmentBuilder::AddSurface(uint32_t field, std::string_view word, uint64_t hash) {
+  bool inserted;
+  const uint32_t id = terms_.FindOrInsert(field, chain_->StemTerm(word), &inserted);
+  if (inserted) {
+    TermState& st = states_.emplace_back();
+    TermHeads& h = heads_.emplace_back();
+    h.docs = pool_.Start(&st.docs);
+    h.pos = pool_.Start(&st.pos);
   }
+  surfaces_.Insert(field, word, hash, id);
+  return id;
 }
 
 void SegmentBuilder::ResolveWindow(uint32_t field, uint32_t doc) {
   window_ids_.resize(window_.size());
   for (size_t i = 0; i < window_.size(); ++i) {
     const PendingToken& t = window_[i];
-    bool inserted;
-    const uint32_t id = terms_.FindOrInsertHashed(
-        field, std::string_view(window_bytes_).substr(t.offset, t.size), t.hash, &inserted);
-    if (inserted) states_.emplace_back().field = field;
+    const std::string_view word = std::string_view(window_bytes_).substr(t.offset, t.size);
+    uint32_t id = surfaces_.Find(field, word, t.hash);
+    if (id == SurfaceTable::kNotFound) id = AddSurface(field, word, t.hash);
     __builtin_prefetch(&states_[id]);
     window_ids_[i] = id;
   }
   for (size_t i = 0; i < window_.size(); ++i) {
-    AddOccurrence(window_ids_[i], doc, window_[i].pos, true);
+    AddOccurrence(window_ids_[i], doc, window_[i].pos);
   }
   window_.clear();
   window_bytes_.clear();
@@ -80,28 +92,32 @@ absl::Status SegmentBuilder::AddDocument(std::string_view id,
     if (!f.indexed) continue;
     auto it = std::find_if(lens.begin(), lens.end(), [&](const FieldLen& l) { return l.field == f.field; });
     if (it == lens.end()) it = lens.insert(lens.end(), FieldLen{f.field, 0});
-    uint32_t count = 0;
-    const uint32_t field = f.field;
-    // Tokens are resolved to term ids a window at a time: hashing a window first and
-    // prefetching its term-table slots overlaps the cache misses that dominate the lookups.
-    absl::Status s = analyzer_.ForEachToken(
+    window_field_ = f.field;
+    window_doc_ = doc;
+    window_count_ = 0;
+    // Words, not stems, come from the chain: a word seen before in this segment maps to its
+    // term id in one probe of surfaces_. Tokens are resolved a window at a time: hashing a
+    // window first and prefetching its slots overlaps the cache misses that dominate lookups.
+    absl::Status s = chain_->RunUnstemmed(
         f.value,
-        [&](std::string_view term, uint32_t pos, uint32_t, uint32_t) {
-          const uint64_t hash = TermTable::Hash(field, term);
-          terms_.Prefetch(hash);
-          window_.push_back({hash, static_cast<uint32_t>(window_bytes_.size()),
-                             static_cast<uint32_t>(term.size()), pos});
-          window_bytes_.append(term);
-          if (window_.size() == kWindow) ResolveWindow(field, doc);
-          ++count;
+        [](void* ctx, std::string_view word, uint32_t pos, uint32_t, uint32_t) {
+          auto* b = static_cast<SegmentBuilder*>(ctx);
+          const uint64_t hash = SurfaceTable::Hash(b->window_field_, word);
+          b->surfaces_.Prefetch(hash);
+          b->window_.push_back({hash, static_cast<uint32_t>(b->window_bytes_.size()),
+                                static_cast<uint32_t>(word.size()), pos});
+          b->window_bytes_.append(word);
+          if (b->window_.size() == kWindow) b->ResolveWindow(b->window_field_, b->window_doc_);
+          ++b->window_count_;
         },
-        it->len);
+        this, it->len);
+    const uint32_t count = window_count_;
     if (!s.ok()) {  // the text is validated before the first token: nothing was buffered
       window_.clear();
       window_bytes_.clear();
       return s;
     }
-    ResolveWindow(field, doc);
+    ResolveWindow(f.field, doc);
     it->len += count;
   }
   for (const FieldLen& l : lens) {
@@ -132,7 +148,7 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
     const TermState& st = states_[id];
     docs.resize(st.df);
     freqs.resize(st.df);
-    ByteSlicePool::Reader r(&pool_, st.docs);
+    ByteSlicePool::Reader r(&pool_, heads_[id].docs, st.docs.cur);
     // Stream layout: doc0, 0, then for each later doc: delta, freq of the previous doc.
     uint32_t doc = r.ReadVarint();
     r.ReadVarint();
@@ -143,12 +159,13 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
     }
     docs[st.df - 1] = doc;
     freqs[st.df - 1] = st.last_doc_freq;
-    const bool with_positions = st.field != kIdField;
+    const uint32_t field = terms_.field(id);
+    const bool with_positions = field != kIdField;
     if (with_positions) {
       uint64_t total = 0;
       for (uint32_t f : freqs) total += f;
       positions.resize(total);
-      ByteSlicePool::Reader pr(&pool_, st.pos);
+      ByteSlicePool::Reader pr(&pool_, heads_[id].pos, st.pos.cur);
       size_t k = 0;
       for (uint32_t i = 0; i < st.df; ++i) {
         uint32_t p = 0;
@@ -158,7 +175,7 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
         }
       }
     }
-    SCOUR_RETURN_IF_ERROR(writer->AddTerm(terms_.key(id), st.field, docs.data(), freqs.data(), st.df,
+    SCOUR_RETURN_IF_ERROR(writer->AddTerm(terms_.key(id), field, docs.data(), freqs.data(), st.df,
                                           with_positions ? positions.data() : nullptr));
   }
   // Stored fields were compressed as documents came; hand them to the writer.
@@ -197,7 +214,9 @@ void SegmentBuilder::Reset() {
   std::string().swap(id_bytes_);
   std::vector<IdRef>().swap(ids_);
   terms_.Clear();
+  surfaces_.Clear();
   std::vector<TermState>().swap(states_);
+  std::vector<TermHeads>().swap(heads_);
   std::vector<std::vector<uint8_t>>().swap(norms_);
   StoredFieldsWriter fresh;
   std::swap(stored_, fresh);

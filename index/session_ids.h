@@ -1,11 +1,11 @@
 // The external ids an IndexWriter session added or deleted, with what happened to each last
 // (commit turns them into deletions of older copies). Compact because it lives for the whole
 // session and is charged to the writer's RAM budget: 16 bytes of record per id (a pointer to
-// the id and an 8-byte state), the id bytes with a varint length in fixed-size arena chunks,
-// and a hash set of 4-byte record numbers: ~35 bytes per id. Records and ids sit in chunks that
-// never move, so the table grows without the doubling copies of a vector (which held old and
-// new arrays at once: ~72 bytes per id at the peak of a 285k-id session before). Not
-// thread-safe.
+// the id and an 8-byte state), the id's 8-byte hash, the id bytes with a varint length in
+// fixed-size arena chunks, and a hash set of 4-byte record numbers: ~43 bytes per id. Records,
+// hashes and ids sit in chunks that never move, so the table grows without the doubling copies
+// of a vector (which held old and new arrays at once: ~72 bytes per id at the peak of a
+// 285k-id session before). Not thread-safe.
 #ifndef SCOUR_INDEX_SESSION_IDS_H_
 #define SCOUR_INDEX_SESSION_IDS_H_
 
@@ -42,11 +42,15 @@ class SessionIds {
   // The state of `id`, inserted if new. States never move: the reference stays valid until
   // clear(). One hash and one probe, new id or not.
   State& operator[](std::string_view id) {
-    auto it = set_.lazy_emplace(id, [&](const Set::constructor& ctor) {
+    const Hashed key{id, Hasher::Of(id)};
+    auto it = set_.lazy_emplace(key, [&](const Set::constructor& ctor) {
       const uint32_t i = static_cast<uint32_t>(size_);
-      if ((i & (kRecordsPerChunk - 1)) == 0)
+      if ((i & (kRecordsPerChunk - 1)) == 0) {
         records_.push_back(std::make_unique<Record[]>(kRecordsPerChunk));
+        hashes_.push_back(std::make_unique_for_overwrite<size_t[]>(kRecordsPerChunk));
+      }
       Rec(i) = Record{StoreKey(id), State{}};
+      hashes_[i / kRecordsPerChunk][i % kRecordsPerChunk] = key.hash;
       ++size_;
       ctor(i);
     });
@@ -56,13 +60,14 @@ class SessionIds {
   size_t size() const { return size_; }
   // Heap bytes held.
   size_t bytes() const {
-    return records_.size() * kRecordsPerChunk * sizeof(Record) + arena_bytes_ +
-           set_.capacity() * (sizeof(uint32_t) + 1);
+    return records_.size() * kRecordsPerChunk * (sizeof(Record) + sizeof(size_t)) +
+           arena_bytes_ + set_.capacity() * (sizeof(uint32_t) + 1);
   }
   void clear() {
     // Swaps with fresh objects: clear() and `= {}` keep the capacity.
     Set(0, Hasher{this}, Equal{this}).swap(set_);
     std::vector<std::unique_ptr<Record[]>>().swap(records_);
+    std::vector<std::unique_ptr<size_t[]>>().swap(hashes_);
     std::vector<std::unique_ptr<char[]>>().swap(arena_);
     arena_bytes_ = 0;
     arena_left_ = 0;
@@ -127,18 +132,30 @@ class SessionIds {
     return start;
   }
 
+  // An id with its hash, computed once for the probe and kept for the record.
+  struct Hashed {
+    std::string_view id;
+    size_t hash;
+  };
   struct Hasher {
     using is_transparent = void;
     const SessionIds* ids;
-    size_t operator()(std::string_view s) const {
+    static size_t Of(std::string_view s) {
       return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
     }
-    size_t operator()(uint32_t i) const { return (*this)(Key(ids->Rec(i))); }
+    size_t operator()(std::string_view s) const { return Of(s); }
+    size_t operator()(const Hashed& h) const { return h.hash; }
+    // Kept, not recomputed: growing the set rehashes every id, which otherwise read each
+    // record and its bytes in the arena in random order (cache misses on the reading thread).
+    size_t operator()(uint32_t i) const {
+      return ids->hashes_[i / kRecordsPerChunk][i % kRecordsPerChunk];
+    }
   };
   struct Equal {
     using is_transparent = void;
     const SessionIds* ids;
     std::string_view K(std::string_view s) const { return s; }
+    std::string_view K(const Hashed& h) const { return h.id; }
     std::string_view K(uint32_t i) const { return Key(ids->Rec(i)); }
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
@@ -147,6 +164,7 @@ class SessionIds {
   };
 
   std::vector<std::unique_ptr<Record[]>> records_;
+  std::vector<std::unique_ptr<size_t[]>> hashes_;  // by record: Hasher::Of(its id)
   std::vector<std::unique_ptr<char[]>> arena_;
   size_t arena_bytes_ = 0, arena_left_ = 0;
   char* arena_next_ = nullptr;

@@ -1,6 +1,6 @@
 #include "index/term_table.h"
 
-#include <algorithm>
+#include <cassert>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
@@ -18,16 +18,26 @@ void TermTable::Clear() {
   std::vector<Slot>(1 << 12).swap(slots_);
   mask_ = slots_.size() - 1;
   std::vector<Entry>().swap(entries_);
-  chunks_.clear();
-  next_ = nullptr;
-  left_ = chunk_bytes_ = 0;
+  std::vector<std::unique_ptr<char[]>>().swap(chunks_);
+  chunk_used_ = kChunkBytes;
 }
 
 size_t TermTable::bytes() const {
-  return slots_.capacity() * sizeof(Slot) + entries_.capacity() * sizeof(Entry) + chunk_bytes_;
+  return slots_.capacity() * sizeof(Slot) + entries_.capacity() * sizeof(Entry) +
+         chunks_.size() * kChunkBytes;
 }
 
-std::string_view TermTable::CopyKey(uint32_t field, std::string_view term, uint32_t* term_offset) {
+uint32_t TermTable::field(uint32_t id) const {
+  const Entry& e = entries_[id];
+  const auto* p = reinterpret_cast<const uint8_t*>(KeyBytes(e.addr));
+  uint32_t f = 0;
+  for (int shift = 0;; shift += 7) {
+    f |= uint32_t{*p & 0x7fu} << shift;
+    if (*p++ < 0x80) return f;
+  }
+}
+
+TermTable::Entry TermTable::CopyKey(uint32_t field, std::string_view term) {
   char head[5];
   size_t n = 0;
   for (uint32_t f = field; ; f >>= 7) {
@@ -35,61 +45,52 @@ std::string_view TermTable::CopyKey(uint32_t field, std::string_view term, uint3
     if (f < 0x80) break;
   }
   const size_t need = n + term.size();
-  if (need > left_) {
-    const size_t size = std::max<size_t>(size_t{1} << 20, need);
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(size));
-    next_ = chunks_.back().get();
-    left_ = size;
-    chunk_bytes_ += size;
+  assert(need <= UINT16_MAX);  // a token is at most 255 bytes before normalisation
+  if (chunk_used_ + need > kChunkBytes) {
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(kChunkBytes));
+    chunk_used_ = 0;
   }
-  std::memcpy(next_, head, n);
-  std::memcpy(next_ + n, term.data(), term.size());
-  std::string_view key(next_, need);
-  next_ += need;
-  left_ -= need;
-  *term_offset = static_cast<uint32_t>(n);
-  return key;
+  char* p = chunks_.back().get() + chunk_used_;
+  std::memcpy(p, head, n);
+  std::memcpy(p + n, term.data(), term.size());
+  Entry e;
+  e.addr = static_cast<uint32_t>((chunks_.size() - 1) << kChunkBits | chunk_used_);
+  e.size = static_cast<uint16_t>(need);
+  e.term_offset = static_cast<uint16_t>(n);
+  chunk_used_ += need;
+  return e;
 }
 
 void TermTable::Grow() {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.size() * 2, Slot{});
+  std::vector<Slot>(old.size() * 2).swap(slots_);
   mask_ = slots_.size() - 1;
   for (const Slot& s : old) {
     if (s.id1 == 0) continue;
-    size_t i = entries_[s.id1 - 1].hash & mask_;
+    size_t i = s.hash & mask_;
     while (slots_[i].id1 != 0) i = (i + 1) & mask_;
     slots_[i] = s;
   }
 }
 
-uint32_t TermTable::FindOrInsertHashed(uint32_t field, std::string_view term, uint64_t h,
-                                       bool* inserted) {
-  const uint32_t tag = Tag(h, field, term.size());
-  const uint64_t prefix = Prefix(term);
-  const bool inline_exact = term.size() <= 8 && field < 255;
+uint32_t TermTable::FindOrInsert(uint32_t field, std::string_view term, bool* inserted) {
+  const uint32_t h = static_cast<uint32_t>(Hash(field, term));
   size_t i = h & mask_;
   for (;; i = (i + 1) & mask_) {
     const Slot& s = slots_[i];
     if (s.id1 == 0) break;
-    if (s.tag != tag || s.prefix != prefix) continue;
-    if (inline_exact) {
-      *inserted = false;
-      return s.id1 - 1;
-    }
+    if (s.hash != h) continue;
     const Entry& e = entries_[s.id1 - 1];
-    if (e.field == field && e.key.substr(e.term_offset) == term) {
+    if (static_cast<size_t>(e.size - e.term_offset) == term.size() &&
+        this->field(s.id1 - 1) == field &&
+        std::memcmp(KeyBytes(e.addr) + e.term_offset, term.data(), term.size()) == 0) {
       *inserted = false;
       return s.id1 - 1;
     }
   }
   const uint32_t id = static_cast<uint32_t>(entries_.size());
-  Entry e;
-  e.key = CopyKey(field, term, &e.term_offset);
-  e.field = field;
-  e.hash = h;
-  entries_.push_back(e);
-  slots_[i] = Slot{id + 1, tag, prefix};
+  entries_.push_back(CopyKey(field, term));
+  slots_[i] = Slot{id + 1, h};
   *inserted = true;
   if (entries_.size() * 2 > slots_.size()) Grow();
   return id;

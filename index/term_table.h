@@ -1,8 +1,8 @@
 // The in-memory term dictionary of a segment being built: (field, term) -> dense term id, by open
-// addressing over 16-byte slots. A slot holds the id, a tag (16 hash bits, the field and the
-// length) and the term's first 8 bytes, so a lookup of a term of at most 8 bytes (most English
-// stems) is decided inside one cache line, without touching the key bytes. Key bytes (the
-// dictionary key: varint field + term) live in chunks that never move. Not thread-safe.
+// addressing. The builder's tokens are answered by SurfaceTable, so this table is probed once
+// per distinct word of a segment and is laid out for size, not for one-cache-line lookups:
+// 8-byte slots (id, 32 hash bits), 8-byte entries pointing at the key bytes (the dictionary key:
+// varint field + term) in chunks that never move. Not thread-safe.
 #ifndef SCOUR_INDEX_TERM_TABLE_H_
 #define SCOUR_INDEX_TERM_TABLE_H_
 
@@ -19,53 +19,42 @@ class TermTable {
   TermTable() { Clear(); }
 
   // The id of (field, term): existing, or the next free one (== size() before the call).
-  uint32_t FindOrInsert(uint32_t field, std::string_view term, bool* inserted) {
-    return FindOrInsertHashed(field, term, Hash(field, term), inserted);
-  }
-  // The same with hash = Hash(field, term) computed earlier, e.g. by a caller that prefetched
-  // the slot: the lookup's cost is the slot's cache miss, so callers hash a window of tokens,
-  // Prefetch each, then resolve them.
-  uint32_t FindOrInsertHashed(uint32_t field, std::string_view term, uint64_t hash,
-                              bool* inserted);
+  uint32_t FindOrInsert(uint32_t field, std::string_view term, bool* inserted);
   static uint64_t Hash(uint32_t field, std::string_view term);
-  void Prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
 
   size_t size() const { return entries_.size(); }
-  std::string_view key(uint32_t id) const { return entries_[id].key; }  // AppendTermKey form
-  uint32_t field(uint32_t id) const { return entries_[id].field; }
+  std::string_view key(uint32_t id) const {  // AppendTermKey form
+    const Entry& e = entries_[id];
+    return std::string_view(KeyBytes(e.addr), e.size);
+  }
+  uint32_t field(uint32_t id) const;
   size_t bytes() const;
   void Clear();
 
  private:
   struct Slot {
-    uint32_t id1 = 0;  // id + 1; 0 = empty
-    uint32_t tag = 0;
-    uint64_t prefix = 0;
+    uint32_t id1 = 0;   // id + 1; 0 = empty
+    uint32_t hash = 0;  // the low 32 bits of Hash(): the home slot, and a filter before the key
   };
   struct Entry {
-    std::string_view key;
-    uint32_t field;
-    uint32_t term_offset;  // where the term starts in key
-    uint64_t hash;
+    uint32_t addr;         // of the key bytes: chunk << kChunkBits | offset
+    uint16_t size;         // of the key (a term comes from one token: far below 64 KiB)
+    uint16_t term_offset;  // where the term starts in the key (after the field's varint)
   };
-  static uint32_t Tag(uint64_t hash, uint32_t field, size_t len) {
-    return static_cast<uint32_t>(hash >> 48) << 16 | (field < 255 ? field : 255) << 8 |
-           static_cast<uint32_t>(len < 255 ? len : 255);
+  static constexpr uint32_t kChunkBits = 20;
+  static constexpr size_t kChunkBytes = size_t{1} << kChunkBits;
+
+  const char* KeyBytes(uint32_t addr) const {
+    return chunks_[addr >> kChunkBits].get() + (addr & (kChunkBytes - 1));
   }
-  static uint64_t Prefix(std::string_view term) {
-    uint64_t p = 0;
-    std::memcpy(&p, term.data(), term.size() < 8 ? term.size() : 8);
-    return p;
-  }
-  std::string_view CopyKey(uint32_t field, std::string_view term, uint32_t* term_offset);
+  Entry CopyKey(uint32_t field, std::string_view term);
   void Grow();
 
   std::vector<Slot> slots_;
   size_t mask_ = 0;
   std::vector<Entry> entries_;
   std::vector<std::unique_ptr<char[]>> chunks_;
-  char* next_ = nullptr;
-  size_t left_ = 0, chunk_bytes_ = 0;
+  size_t chunk_used_ = kChunkBytes;  // in the last chunk
 };
 
 }  // namespace scour::index

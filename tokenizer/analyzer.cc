@@ -39,6 +39,10 @@ absl::Status Analyzer::Run(std::string_view text, RawSink sink, void* ctx,
   return impl_->chain->Run(text, sink, ctx, first_position);
 }
 
+namespace tokenizer {
+AnalysisChain* ChainOf(Analyzer& analyzer) { return analyzer.impl_->chain.get(); }
+}  // namespace tokenizer
+
 const AnalyzerOptions& Analyzer::options() const { return impl_->chain->options().analyzer; }
 
 std::vector<std::string> Analyzer::Languages() {

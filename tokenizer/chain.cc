@@ -37,17 +37,12 @@ void AnalysisChain::EmitPiece(std::string_view text, uint32_t start, uint32_t en
   const uint32_t pos = position_++;
   // A stopword keeps its position, so phrase positions still count the words of the text.
   if (options_.analyzer.stopwords && IsEnglishStopword(term)) return;
-  if (stemmer_ != nullptr) {
-    // Some Snowball algorithms stem a word to nothing (Porter: "s" -> ""); an empty term would
-    // be unsearchable and break positions, so such a word keeps its unstemmed form.
-    const std::string_view stem = stemmer_->Stem(term);
-    if (!stem.empty()) term = stem;
-  }
+  if (stem_ && stemmer_ != nullptr) term = NonEmpty(term, stemmer_->Stem(term));
   sink_(ctx_, term, pos, start, end);
 }
 
-absl::Status AnalysisChain::Run(std::string_view text, RawSink sink, void* ctx,
-                                uint32_t first_position) {
+absl::Status AnalysisChain::RunImpl(std::string_view text, RawSink sink, void* ctx,
+                                    uint32_t first_position, bool stem) {
   if (text.size() > std::numeric_limits<uint32_t>::max()) {
     return absl::InvalidArgumentError(
         absl::StrCat("text of ", text.size(), " bytes exceeds the 4 GiB limit of token offsets"));
@@ -60,6 +55,7 @@ absl::Status AnalysisChain::Run(std::string_view text, RawSink sink, void* ctx,
   sink_ = sink;
   ctx_ = ctx;
   position_ = first_position;
+  stem_ = stem;
   return segmenter_.Segment(text, check.all_ascii, [&](const WordSpan* spans, size_t n) {
     for (size_t i = 0; i < n; ++i) {
       uint32_t s = spans[i].start;

@@ -33,7 +33,21 @@ class AnalysisChain {
   static absl::StatusOr<std::unique_ptr<AnalysisChain>> Create(const ChainOptions& options);
 
   // See Analyzer::ForEachToken. Validates all of `text` before the first sink call.
-  absl::Status Run(std::string_view text, RawSink sink, void* ctx, uint32_t first_position);
+  absl::Status Run(std::string_view text, RawSink sink, void* ctx, uint32_t first_position) {
+    return RunImpl(text, sink, ctx, first_position, /*stem=*/true);
+  }
+  // The same, but terms reach the sink before stemming (normalised, possessives stripped,
+  // stopwords dropped); StemTerm(term) is what Run would have passed. Lets the index builder stem
+  // each distinct word once per segment instead of probing a stem cache per token.
+  absl::Status RunUnstemmed(std::string_view text, RawSink sink, void* ctx,
+                            uint32_t first_position) {
+    return RunImpl(text, sink, ctx, first_position, /*stem=*/false);
+  }
+  // Valid until the next call; may be called from within a RunUnstemmed sink. Does not use
+  // the stem cache: a caller stems each distinct word once.
+  std::string_view StemTerm(std::string_view term) {
+    return stemmer_ == nullptr ? term : NonEmpty(term, stemmer_->StemOnce(term));
+  }
 
   template <typename Sink>
   absl::Status ForEach(std::string_view text, Sink&& sink, uint32_t first_position = 0) {
@@ -55,6 +69,13 @@ class AnalysisChain {
         segmenter_(std::move(segmenter)),
         normalizer_(std::move(normalizer)),
         stemmer_(std::move(stemmer)) {}
+  // Some Snowball algorithms stem a word to nothing (Porter: "s" -> ""); an empty term would
+  // be unsearchable and break positions, so such a word keeps its unstemmed form.
+  static std::string_view NonEmpty(std::string_view term, std::string_view stem) {
+    return stem.empty() ? term : stem;
+  }
+  absl::Status RunImpl(std::string_view text, RawSink sink, void* ctx, uint32_t first_position,
+                       bool stem);
   void EmitPiece(std::string_view text, uint32_t start, uint32_t end);
 
   ChainOptions options_;
@@ -65,7 +86,11 @@ class AnalysisChain {
   RawSink sink_ = nullptr;
   void* ctx_ = nullptr;
   uint32_t position_ = 0;
+  bool stem_ = true;
 };
+
+// The chain behind a public Analyzer (for the index builder, which needs RunUnstemmed).
+AnalysisChain* ChainOf(Analyzer& analyzer);
 
 }  // namespace scour::tokenizer
 

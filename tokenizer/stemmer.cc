@@ -39,6 +39,12 @@ std::string Stemmer::StemUncached(std::string_view term) {
 
 namespace {
 
+bool HasLetters(std::string_view term) {
+  bool letters = false;
+  for (char c : term) letters |= static_cast<unsigned char>(c) >= '@';
+  return letters;
+}
+
 inline uint64_t Load64(const char* p) {
   uint64_t v;
   std::memcpy(&v, p, 8);
@@ -76,14 +82,22 @@ inline uint64_t TermHash(std::string_view t) {
 
 }  // namespace
 
+std::string_view Stemmer::StemOnce(std::string_view term) {
+  if (!HasLetters(term)) return term;
+  const sb_symbol* r = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(term.data()),
+                                       static_cast<int>(term.size()));
+  if (r == nullptr) return term;  // allocation failure inside libstemmer
+  return std::string_view(reinterpret_cast<const char*>(r),
+                          static_cast<size_t>(sb_stemmer_length(stemmer_)));
+}
+
 std::string_view Stemmer::Stem(std::string_view term) {
-  bool letters = false;
-  for (char c : term) letters |= static_cast<unsigned char>(c) >= '@';
-  if (!letters) return term;
+  if (!HasLetters(term)) return term;
   if (term.size() > kStemCacheMaxBytes) {
     scratch_ = StemUncached(term);
     return scratch_;
   }
+  if (slots_ == nullptr) slots_.reset(new Slot[kStemCacheSlots]);
   Slot* set = &slots_[2 * ((TermHash(term) >> 32) & (kStemCacheSlots / 2 - 1))];
   for (int way = 0; way < 2; ++way) {
     const Slot& s = set[way];
@@ -107,6 +121,7 @@ std::string_view Stemmer::Stem(std::string_view term) {
 
 size_t Stemmer::cache_size() const {
   size_t n = 0;
+  if (slots_ == nullptr) return 0;
   for (size_t i = 0; i < kStemCacheSlots; ++i) n += slots_[i].term_len != 0;
   return n;
 }

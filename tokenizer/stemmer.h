@@ -35,6 +35,10 @@ class Stemmer {
   // >= '@' (digits and number punctuation only) are returned as they are: no stemmer alters them.
   std::string_view Stem(std::string_view term);
 
+  // The same without the cache, for callers that stem each distinct word once (the index
+  // builder), where a probe would miss anyway and only evict. Valid until the next call.
+  std::string_view StemOnce(std::string_view term);
+
   // Stems without the cache (reference for tests).
   std::string StemUncached(std::string_view term);
 
@@ -53,9 +57,9 @@ class Stemmer {
   };
   static_assert(sizeof(Slot) == 64);
 
-  explicit Stemmer(sb_stemmer* s) : stemmer_(s), slots_(new Slot[kStemCacheSlots]) {}
+  explicit Stemmer(sb_stemmer* s) : stemmer_(s) {}
   sb_stemmer* stemmer_;
-  std::unique_ptr<Slot[]> slots_;
+  std::unique_ptr<Slot[]> slots_;  // allocated by the first Stem: a StemOnce user never needs it
   std::string scratch_;  // stems of terms too long for the cache
 };
 

@@ -16,6 +16,12 @@
 
 namespace scour {
 
+class Analyzer;
+namespace tokenizer {  // internal: the index builder reaches the chain through ChainOf
+class AnalysisChain;
+AnalysisChain* ChainOf(Analyzer& analyzer);
+}  // namespace tokenizer
+
 struct AnalyzerOptions {
   // A libstemmer language name ("english", "german", "porter", ...) or "none".
   std::string language = "english";
@@ -61,6 +67,7 @@ class SCOUR_EXPORT Analyzer {
 
  private:
   struct Impl;
+  friend tokenizer::AnalysisChain* tokenizer::ChainOf(Analyzer& analyzer);
   explicit Analyzer(std::unique_ptr<Impl> impl);
   using RawSink = void (*)(void* ctx, std::string_view term, uint32_t pos, uint32_t start,
                            uint32_t end);

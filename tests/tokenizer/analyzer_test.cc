@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "libstemmer.h"
 #include "tests/tokenizer/test_util.h"
+#include "tokenizer/chain.h"
 #include "tokenizer/stemmer.h"
 
 namespace scour {
@@ -190,6 +191,39 @@ TEST(Analyzer, OtherLanguagesByLibstemmerName) {
     sb_stemmer_delete(ref);
   }
   EXPECT_EQ(Terms(AnalyzeOrDie("Häuser", {.language = "german"}))[0], "haus");
+}
+
+// The index builder takes words unstemmed and stems each distinct one once: the result must be
+// Analyze's, token for token, whatever the options (Porter stems "s" to nothing).
+TEST(Analyzer, UnstemmedRunThenStemTermEqualsAnalyze) {
+  std::vector<std::string> texts = testing::LoadCorpusTexts("corpus/party_state.jsonl");
+  texts.push_back("The s’s Jinping’s PARTIES s 's ΣΊΣΥΦΟΣ Straße 7,000 " + std::string(300, 'x'));
+  for (const AnalyzerOptions& options :
+       {AnalyzerOptions{}, AnalyzerOptions{.language = "porter", .stopwords = true},
+        AnalyzerOptions{.language = "none"}, AnalyzerOptions{.language = "german"}}) {
+    auto a = Analyzer::Create(options);
+    ASSERT_TRUE(a.ok());
+    tokenizer::AnalysisChain* chain = tokenizer::ChainOf(*a);
+    for (const std::string& t : texts) {
+      std::vector<Token> want;
+      ASSERT_TRUE(a->Analyze(t, &want, 5).ok());
+      std::vector<Token> got;
+      auto sink = [](void* ctx, std::string_view word, uint32_t pos, uint32_t start,
+                     uint32_t end) {
+        auto* c = static_cast<std::pair<tokenizer::AnalysisChain*, std::vector<Token>*>*>(ctx);
+        c->second->push_back(Token{std::string(c->first->StemTerm(word)), pos, start, end});
+      };
+      std::pair<tokenizer::AnalysisChain*, std::vector<Token>*> ctx{chain, &got};
+      ASSERT_TRUE(chain->RunUnstemmed(t, sink, &ctx, 5).ok());
+      ASSERT_EQ(got.size(), want.size()) << options.language;
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].term, want[i].term) << options.language;
+        EXPECT_EQ(got[i].position, want[i].position);
+        EXPECT_EQ(got[i].start, want[i].start);
+        EXPECT_EQ(got[i].end, want[i].end);
+      }
+    }
+  }
 }
 
 TEST(Analyzer, LanguagesAndUnknownLanguage) {

@@ -51,6 +51,16 @@ TEST(Stemmer, NumbersBypassTheStemmer) {
   EXPECT_EQ((*s)->Stem("parties"), "parti");
 }
 
+TEST(Stemmer, StemOnceAgreesWithLibstemmerAndLeavesTheCacheUnallocated) {
+  auto s = Stemmer::Create("english");
+  ASSERT_TRUE(s.ok());
+  for (const char* w : {"parties", "138,966,306", "running", "s", "a", "organisations",
+                        "internationalisations-and-more-than-thirty-bytes", "Straße", "разработки"}) {
+    EXPECT_EQ((*s)->StemOnce(w), (*s)->StemUncached(w)) << w;
+  }
+  EXPECT_EQ((*s)->cache_size(), 0u);
+}
+
 TEST(Stemmer, UnknownAlgorithm) {
   auto s = Stemmer::Create("englsh");
   ASSERT_FALSE(s.ok());
