@@ -102,6 +102,9 @@ struct SessionSegment {
 // The inverting threads. Batches wait in one shared queue and go to whichever worker is free
 // first (a round-robin hand-off blocked the producer on a busy worker while another sat idle);
 // each worker inverts into its own SegmentBuilder and flushes it at its share of the RAM budget.
+// With one analyzer there is no worker thread: the caller inverts each batch when it submits
+// it, so a one-thread build runs on one thread (a worker beside the caller used ~1.1 CPUs, and
+// the peers' single-threaded builds use one).
 class WorkerPool {
  public:
   // `ram_budget`: bytes for all the builders together; `batch_bytes`: what the batches alive
@@ -113,10 +116,12 @@ class WorkerPool {
         recycle_bytes_(RecycledBatchBytes(batch_bytes, analyzers.size())),
         next_segment_(next_segment) {
     for (Analyzer& a : analyzers) slots_.push_back(std::make_unique<Slot>(std::move(a)));
+    if (slots_.size() == 1) return;  // inline: the caller's thread inverts
     // Threads start once every slot exists.
     for (auto& slot : slots_) slot->thread = std::thread([this, s = slot.get()] { Loop(s); });
   }
   ~WorkerPool() {
+    if (inline_mode()) return;
     {
       std::lock_guard<std::mutex> l(mu_);
       stop_ = true;
@@ -128,6 +133,12 @@ class WorkerPool {
   // Blocks while the queue is full (two batches per worker: bounded memory in flight). Returns
   // an inverted batch to fill next (empty, but with its documents' buffers) when one is free.
   Batch Submit(Batch batch) {
+    if (inline_mode()) {
+      Slot* s = slots_[0].get();
+      if (error_.ok()) error_ = Process(s, batch);
+      TrimForReuse(&batch, recycle_bytes_);
+      return batch;
+    }
     std::unique_lock<std::mutex> l(mu_);
     cv_.wait(l, [&] { return queue_.size() < 2 * slots_.size(); });
     queue_.push_back(std::move(batch));
@@ -142,6 +153,10 @@ class WorkerPool {
   // Waits until every queued batch is inverted, then has every worker flush its builder;
   // returns the first error of the session.
   absl::Status FlushAndWait() {
+    if (inline_mode()) {
+      if (error_.ok()) error_ = Flush(slots_[0].get());
+      return error_;
+    }
     std::unique_lock<std::mutex> l(mu_);
     cv_.wait(l, [&] { return queue_.empty() && Idle(); });
     for (auto& slot : slots_) slot->flush_requested = true;
@@ -178,6 +193,7 @@ class WorkerPool {
     std::lock_guard<std::mutex> l(mu_);
     return !error_.ok();
   }
+  bool inline_mode() const { return slots_.size() == 1; }
   // Memory the session holds outside the builders (its id table): taken from their budget.
   void SetReserved(size_t bytes) { reserved_.store(bytes, std::memory_order_relaxed); }
 

@@ -2,6 +2,7 @@
 // position and stored field equal, across flushes, threads, merges, updates and deletes; and
 // a failed commit at any I/O operation leaves the previous commit intact.
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -243,6 +244,37 @@ TEST(IndexWriter, RollbackAndUncommittedWorkAreInvisible) {
   auto names = dir->List();
   ASSERT_TRUE(names.ok());
   for (const auto& n : *names) EXPECT_NE(n, "MANIFEST.tmp");
+}
+
+// threads = 1 inverts on the caller's thread (the single-threaded build is one thread); more
+// start that many workers. Counted in /proc/self/task, so Linux only.
+size_t ThreadCount() {
+  size_t n = 0;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator("/proc/self/task", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+    ++n;
+  return n;
+}
+
+TEST(IndexWriter, OneThreadIndexesOnTheCallersThread) {
+  if (ThreadCount() == 0) GTEST_SKIP() << "no /proc/self/task";
+  for (int threads : {1, 2, 3}) {
+    auto dir = index::NewMemDirectory();
+    const size_t before = ThreadCount();
+    auto w = IndexWriter::Open(dir.get(), SmallOptions(threads));
+    ASSERT_TRUE(w.ok()) << w.status();
+    EXPECT_EQ(ThreadCount() - before, threads == 1 ? 0u : size_t(threads)) << threads;
+    std::mt19937 rng(5);
+    Model model;
+    for (int i = 0; i < 500; ++i) {
+      Document d = RandomDoc(rng, "doc" + std::to_string(i));
+      model[d.id] = d;
+      ASSERT_TRUE((*w)->AddDocument(d).ok());
+    }
+    ASSERT_TRUE((*w)->Commit().ok());
+    ExpectIndexEquals(dir.get(), model);
+  }
 }
 
 TEST(IndexWriter, SecondWriterIsLockedOut) {
