@@ -1,0 +1,26 @@
+#!/bin/bash
+# Same-run index build comparison (docs/PERFORMANCE.md, "Current figures"): Lucene 8.8 and SQLite
+# FTS5 through the peers' harnesses (their own timing: corpus opened to index closed, JVM
+# start-up excluded), then scour with 1 and 2 threads (timed around the whole process), ROUNDS
+# times back to back. The harnesses are the ones ../shared/peers/run_peers.sh builds into
+# ~/.cache/scour-peers/build; the analysis is the issue's (title and text, English Snowball).
+#
+#   bench/build_compare.sh [CORPUS.jsonl] [SCOUR_BINARY] [ROUNDS]
+set -euo pipefail
+B=~/.cache/scour-peers/build
+C=${1:-/data/large-corpus/real.jsonl}
+S=${2:-$(dirname "$0")/../build/release/cli/scour}
+R=${3:-3}
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+for round in $(seq 1 "$R"); do
+  rm -rf "$W"/*; mkdir -p "$W/lucene" "$W/fts5"
+  l=$(java -Xmx4g -cp "$B/lucene:$(cat "$B/lucene/classpath")" PeersLucene index "$C" "$W/lucene" 2>&1 |
+      grep STATS | grep -o "secs=[0-9.]*" | head -1)
+  f=$("$B/fts5_harness" index "$C" "$W/fts5" 2>&1 | grep STATS | grep -o "secs=[0-9.]*" | head -1)
+  s=$(date +%s.%N); "$S" index -q --index "$W/s1" --threads 1 --combine body=title,text --store none "$C"
+  e=$(date +%s.%N); t1=$(echo "$e - $s" | bc)
+  s=$(date +%s.%N); "$S" index -q --index "$W/s2" --threads 2 --combine body=title,text --store none "$C"
+  e=$(date +%s.%N); t2=$(echo "$e - $s" | bc)
+  echo "round $round $(date +%H:%M:%S) lucene ${l#secs=} fts5 ${f#secs=} scour1 $t1 scour2 $t2"
+done
