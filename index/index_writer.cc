@@ -376,10 +376,12 @@ absl::Status IndexWriter::Impl::Init() {
                                     : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   size_t budget = std::max<size_t>(options.ram_budget_mb, 1) << 20;
   // The budget bounds the process (peak RSS), so the builders get 80% of what is left after
-  // the fixed overhead (code, ICU data, the input window: ~16 MB); batches in flight and flush
-  // temporaries take the rest, and the session's id table is taken out of the builders' share
-  // as it grows (WorkerPool::SetReserved).
-  const size_t fixed = std::min<size_t>(budget / 4, size_t{16} << 20);
+  // the fixed overhead (code, ICU data, the input window: ~12 MB resident in a one-thread
+  // build of a small file, up to ~16 MB with the input window of a large one); batches in
+  // flight and flush temporaries take the rest, and the session's id table is taken out of the
+  // builders' share as it grows (WorkerPool::SetReserved). Budgets this small are for tests.
+  const size_t fixed = std::clamp<size_t>(budget / 4, std::min<size_t>(budget / 2, 12 << 20),
+                                          size_t{16} << 20);
   size_t builders = (budget - fixed) * 8 / 10;
   const size_t batches = (budget - fixed) / 10;  // half of the rest; flush temporaries the other
   std::vector<Analyzer> analyzers;
