@@ -33,7 +33,7 @@ namespace {
 
 constexpr size_t kBatchDocs = 128;
 constexpr size_t kBatchBytes = 1 << 20;
-constexpr size_t kQueueDepth = 2;
+constexpr size_t kQueueDepth = 2;  // batches waiting per worker
 
 struct PendingDoc {
   Document doc;
@@ -58,10 +58,10 @@ struct Batch {
 constexpr size_t kRecycledBatchBytes = kBatchBytes + (kBatchBytes >> 2);
 constexpr size_t kMaxRecycledFields = 16;  // per document
 
-// Batches that can be alive at once with `workers` threads: two queued and one being inverted
-// per worker, the pool of inverted ones (WorkerPool::Loop keeps 2 * workers + 2), the one
-// being filled.
-size_t MaxBatches(size_t workers) { return 5 * workers + 3; }
+// Batches that can be alive at once with `workers` threads: kQueueDepth queued and one being
+// inverted per worker, the pool of inverted ones (WorkerPool::Loop keeps kQueueDepth *
+// workers + 2), the one being filled.
+size_t MaxBatches(size_t workers) { return (2 * kQueueDepth + 1) * workers + 3; }
 
 // The recycling allowance per batch when `bytes` may go to batches in all.
 size_t RecycledBatchBytes(size_t bytes, size_t workers) {
@@ -140,7 +140,7 @@ class WorkerPool {
       return batch;
     }
     std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return queue_.size() < 2 * slots_.size(); });
+    cv_.wait(l, [&] { return queue_.size() < kQueueDepth * slots_.size(); });
     queue_.push_back(std::move(batch));
     cv_.notify_all();
     Batch next;
@@ -238,7 +238,7 @@ class WorkerPool {
       if (!flush) TrimForReuse(&batch, recycle_bytes_);
       l.lock();
       // Keep as many batches as can be in flight at once; more would only hold memory.
-      if (!flush && free_.size() < 2 * slots_.size() + 2) {
+      if (!flush && free_.size() < kQueueDepth * slots_.size() + 2) {
         free_.push_back(std::move(batch));
       } else if (!flush) {
         l.unlock();
@@ -379,7 +379,9 @@ absl::Status IndexWriter::Impl::Init() {
   // the fixed overhead (code, ICU data, the input window: ~12 MB resident in a one-thread
   // build of a small file, up to ~16 MB with the input window of a large one); batches in
   // flight and flush temporaries take the rest, and the session's id table is taken out of the
-  // builders' share as it grows (WorkerPool::SetReserved). Budgets this small are for tests.
+  // builders' share as it grows (WorkerPool::SetReserved). Under 64 MB, a quarter of the
+  // budget would be below what the process keeps resident anyway: at least 12 MB then (or
+  // half the budget, for budgets under 24 MB).
   const size_t fixed = std::clamp<size_t>(budget / 4, std::min<size_t>(budget / 2, 12 << 20),
                                           size_t{16} << 20);
   size_t builders = (budget - fixed) * 8 / 10;
