@@ -1,7 +1,8 @@
 // libFuzzer entry point: arbitrary bytes through the Analyzer. The first byte picks the language
 // and stopwords. Invalid UTF-8 must be InvalidArgument; otherwise tokens must be sane (positions
 // consecutive from 7, or increasing with gaps when stopwords are removed; non-empty terms, in-bounds increasing offsets, at most kMaxTokenBytes of
-// input each) and ForEachToken must agree with Analyze.
+// input each) and ForEachToken must agree with Analyze, as must the index builder's path
+// (RunUnstemmed, then StemTerm of each word).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "scour/analyzer.h"
+#include "tokenizer/chain.h"
 
 namespace {
 
@@ -65,5 +67,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       },
       7);
   if (!s2.ok() || !same || n != tokens.size()) std::abort();
+  struct Ctx {
+    scour::tokenizer::AnalysisChain* chain;
+    const std::vector<scour::Token>* tokens;
+    size_t n = 0;
+    bool same = true;
+  } ctx{scour::tokenizer::ChainOf(a), &tokens};
+  const absl::Status s3 = ctx.chain->RunUnstemmed(
+      text,
+      [](void* p, std::string_view word, uint32_t pos, uint32_t start, uint32_t end) {
+        auto* c = static_cast<Ctx*>(p);
+        const std::vector<scour::Token>& want = *c->tokens;
+        if (c->n >= want.size() || c->chain->StemTerm(word) != want[c->n].term ||
+            pos != want[c->n].position || start != want[c->n].start || end != want[c->n].end)
+          c->same = false;
+        ++c->n;
+      },
+      &ctx, 7);
+  if (!s3.ok() || !ctx.same || ctx.n != tokens.size()) std::abort();
   return 0;
 }
