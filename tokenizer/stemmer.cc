@@ -29,13 +29,15 @@ absl::StatusOr<std::unique_ptr<Stemmer>> Stemmer::Create(std::string_view langua
 
 Stemmer::~Stemmer() { sb_stemmer_delete(stemmer_); }
 
-std::string Stemmer::StemUncached(std::string_view term) {
+std::string_view Stemmer::Snowball(std::string_view term) {
   const sb_symbol* r = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(term.data()),
                                        static_cast<int>(term.size()));
-  if (r == nullptr) return std::string(term);  // allocation failure inside libstemmer
-  return std::string(reinterpret_cast<const char*>(r),
-                     static_cast<size_t>(sb_stemmer_length(stemmer_)));
+  if (r == nullptr) return term;  // allocation failure inside libstemmer
+  return std::string_view(reinterpret_cast<const char*>(r),
+                          static_cast<size_t>(sb_stemmer_length(stemmer_)));
 }
+
+std::string Stemmer::StemUncached(std::string_view term) { return std::string(Snowball(term)); }
 
 namespace {
 
@@ -83,12 +85,7 @@ inline uint64_t TermHash(std::string_view t) {
 }  // namespace
 
 std::string_view Stemmer::StemOnce(std::string_view term) {
-  if (!HasLetters(term)) return term;
-  const sb_symbol* r = sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(term.data()),
-                                       static_cast<int>(term.size()));
-  if (r == nullptr) return term;  // allocation failure inside libstemmer
-  return std::string_view(reinterpret_cast<const char*>(r),
-                          static_cast<size_t>(sb_stemmer_length(stemmer_)));
+  return HasLetters(term) ? Snowball(term) : term;
 }
 
 std::string_view Stemmer::Stem(std::string_view term) {

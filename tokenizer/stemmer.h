@@ -58,6 +58,9 @@ class Stemmer {
   static_assert(sizeof(Slot) == 64);
 
   explicit Stemmer(sb_stemmer* s) : stemmer_(s) {}
+  // libstemmer's stem of `term` (the term itself if libstemmer fails to allocate); valid until
+  // the next call.
+  std::string_view Snowball(std::string_view term);
   sb_stemmer* stemmer_;
   std::unique_ptr<Slot[]> slots_;  // allocated by the first Stem: a StemOnce user never needs it
   std::string scratch_;  // stems of terms too long for the cache
