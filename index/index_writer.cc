@@ -99,12 +99,15 @@ struct SessionSegment {
   std::vector<uint64_t> seqs;  // sequence number of each local doc
 };
 
-// The inverting threads. Batches wait in one shared queue and go to whichever worker is free
-// first (a round-robin hand-off blocked the producer on a busy worker while another sat idle);
-// each worker inverts into its own SegmentBuilder and flushes it at its share of the RAM budget.
-// With one analyzer there is no worker thread: the caller inverts each batch when it submits
-// it, so a one-thread build runs on one thread (a worker beside the caller used ~1.1 CPUs, and
-// the peers' single-threaded builds use one).
+// The inverting threads. Slot 0 belongs to the caller; slots 1..N-1 each have a worker thread.
+// Batches wait in one shared queue and go to whichever worker is free first (a round-robin
+// hand-off blocked the producer on a busy worker while another sat idle); when the queue is
+// full the caller inverts the batch itself into slot 0 instead of waiting ("caller runs"). So N
+// inverting slots run on N threads, the reading (caller) thread among them, and the split
+// follows the threads' speeds: a reading thread beside N workers kept N+1 threads on N cores
+// (involuntary context switches, documents handed across cores for every batch). Each slot
+// inverts into its own SegmentBuilder and flushes it at its share of the RAM budget. With one
+// slot there is no worker thread: a one-thread build runs on one thread.
 class WorkerPool {
  public:
   // `ram_budget`: bytes for all the builders together; `batch_bytes`: what the batches alive
@@ -116,9 +119,9 @@ class WorkerPool {
         recycle_bytes_(RecycledBatchBytes(batch_bytes, analyzers.size())),
         next_segment_(next_segment) {
     for (Analyzer& a : analyzers) slots_.push_back(std::make_unique<Slot>(std::move(a)));
-    if (slots_.size() == 1) return;  // inline: the caller's thread inverts
-    // Threads start once every slot exists.
-    for (auto& slot : slots_) slot->thread = std::thread([this, s = slot.get()] { Loop(s); });
+    // Threads start once every slot exists; slot 0 is the caller's.
+    for (size_t i = 1; i < slots_.size(); ++i)
+      slots_[i]->thread = std::thread([this, s = slots_[i].get()] { Loop(s); });
   }
   ~WorkerPool() {
     if (inline_mode()) return;
@@ -127,40 +130,46 @@ class WorkerPool {
       stop_ = true;
     }
     cv_.notify_all();
-    for (auto& slot : slots_) slot->thread.join();
+    for (size_t i = 1; i < slots_.size(); ++i) slots_[i]->thread.join();
   }
 
-  // Blocks while the queue is full (two batches per worker: bounded memory in flight). Returns
-  // an inverted batch to fill next (empty, but with its documents' buffers) when one is free.
+  // Queues the batch for a worker, or inverts it on the calling thread (slot 0) when the queue
+  // is full (kQueueDepth batches per worker: bounded memory in flight) or there is no worker.
+  // Returns a batch to fill next (empty, but with its documents' buffers) when one is free.
   Batch Submit(Batch batch) {
-    if (inline_mode()) {
-      Slot* s = slots_[0].get();
-      if (error_.ok()) error_ = Process(s, batch);
-      TrimForReuse(&batch, recycle_bytes_);
-      return batch;
+    if (!inline_mode()) {
+      std::unique_lock<std::mutex> l(mu_);
+      if (queue_.size() < QueueLimit()) {
+        queue_.push_back(std::move(batch));
+        cv_.notify_all();
+        Batch next;
+        if (!free_.empty()) {
+          next = std::move(free_.back());
+          free_.pop_back();
+        }
+        return next;
+      }
     }
-    std::unique_lock<std::mutex> l(mu_);
-    cv_.wait(l, [&] { return queue_.size() < kQueueDepth * slots_.size(); });
-    queue_.push_back(std::move(batch));
-    cv_.notify_all();
-    Batch next;
-    if (!free_.empty()) {
-      next = std::move(free_.back());
-      free_.pop_back();
-    }
-    return next;
+    absl::Status status;
+    if (!failed()) status = Process(slots_[0].get(), batch);
+    if (!status.ok()) SetError(status);
+    TrimForReuse(&batch, recycle_bytes_);
+    return batch;
   }
   // Waits until every queued batch is inverted, then has every worker flush its builder;
   // returns the first error of the session.
   absl::Status FlushAndWait() {
-    if (inline_mode()) {
-      if (error_.ok()) error_ = Flush(slots_[0].get());
-      return error_;
-    }
     std::unique_lock<std::mutex> l(mu_);
+    // A worker must not flush while batches wait: one it took after flushing would stay behind.
     cv_.wait(l, [&] { return queue_.empty() && Idle(); });
-    for (auto& slot : slots_) slot->flush_requested = true;
+    for (size_t i = 1; i < slots_.size(); ++i) slots_[i]->flush_requested = true;
     cv_.notify_all();
+    if (error_.ok()) {  // the caller's slot flushes beside the workers'
+      l.unlock();
+      absl::Status status = Flush(slots_[0].get());
+      l.lock();
+      if (!status.ok() && error_.ok()) error_ = status;
+    }
     cv_.wait(l, [&] { return Idle(); });
     return error_;
   }
@@ -194,6 +203,8 @@ class WorkerPool {
     return !error_.ok();
   }
   bool inline_mode() const { return slots_.size() == 1; }
+  // The queue's bound: kQueueDepth batches per worker thread.
+  size_t QueueLimit() const { return kQueueDepth * (slots_.size() - 1); }
   // Memory the session holds outside the builders (its id table): taken from their budget.
   void SetReserved(size_t bytes) { reserved_.store(bytes, std::memory_order_relaxed); }
 
@@ -213,6 +224,11 @@ class WorkerPool {
     for (const auto& slot : slots_)
       if (slot->busy || slot->flush_requested) return false;
     return true;
+  }
+
+  void SetError(const absl::Status& status) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (error_.ok()) error_ = status;
   }
 
   void Loop(Slot* s) {
@@ -238,7 +254,7 @@ class WorkerPool {
       if (!flush) TrimForReuse(&batch, recycle_bytes_);
       l.lock();
       // Keep as many batches as can be in flight at once; more would only hold memory.
-      if (!flush && free_.size() < kQueueDepth * slots_.size() + 2) {
+      if (!flush && free_.size() < QueueLimit() + 2) {
         free_.push_back(std::move(batch));
       } else if (!flush) {
         l.unlock();

@@ -1,8 +1,10 @@
 // IndexWriter: adds, replaces and deletes documents in an on-disk index and commits them.
 // One writer per index at a time (a lock file; a second writer gets FailedPrecondition
-// "index is locked"). Methods must be called from one thread; indexing itself runs on
-// `threads` worker threads, or on the calling thread when `threads` is 1. Nothing is visible to readers until Commit() returns OK; a failed or
-// abandoned session leaves the index exactly as at its last commit.
+// "index is locked"). Methods must be called from one thread. Indexing runs on `threads`
+// threads: the calling thread and `threads` - 1 workers; AddDocument queues a batch of
+// documents for a worker, or inverts it on the calling thread when the workers are behind.
+// Nothing is visible to readers until Commit() returns OK; a failed or abandoned session
+// leaves the index exactly as at its last commit.
 #ifndef SCOUR_INDEX_WRITER_H_
 #define SCOUR_INDEX_WRITER_H_
 
@@ -29,7 +31,7 @@ struct IndexWriterOptions {
   AnalyzerOptions analyzer;
   bool analyzer_explicit = false;  // true: check `analyzer` against an existing index
   size_t ram_budget_mb = 256;      // in-memory inversion budget; a segment is flushed at it
-  int threads = 0;  // inverting threads; 0 = all cores; 1 = inverted on the calling thread
+  int threads = 0;  // inverting threads, the calling thread included; 0 = all cores
   bool create_if_missing = true;
   bool auto_merge = true;          // run the tiered merge policy after each commit
   size_t merge_factor = 10;        // segments of a similar size merged together

@@ -246,8 +246,8 @@ TEST(IndexWriter, RollbackAndUncommittedWorkAreInvisible) {
   for (const auto& n : *names) EXPECT_NE(n, "MANIFEST.tmp");
 }
 
-// threads = 1 inverts on the caller's thread (the single-threaded build is one thread); more
-// start that many workers. Counted in /proc/self/task, so Linux only.
+// threads = N inverts on the caller's thread and N - 1 workers (the single-threaded build is
+// one thread). Counted in /proc/self/task, so Linux only.
 size_t ThreadCount() {
   size_t n = 0;
   std::error_code ec;
@@ -257,14 +257,14 @@ size_t ThreadCount() {
   return n;
 }
 
-TEST(IndexWriter, OneThreadIndexesOnTheCallersThread) {
+TEST(IndexWriter, InvertsOnTheCallersThreadBesideThreadsMinusOneWorkers) {
   if (ThreadCount() == 0) GTEST_SKIP() << "no /proc/self/task";
   for (int threads : {1, 2, 3}) {
     auto dir = index::NewMemDirectory();
     const size_t before = ThreadCount();
     auto w = IndexWriter::Open(dir.get(), SmallOptions(threads));
     ASSERT_TRUE(w.ok()) << w.status();
-    EXPECT_EQ(ThreadCount() - before, threads == 1 ? 0u : size_t(threads)) << threads;
+    EXPECT_EQ(ThreadCount() - before, size_t(threads - 1)) << threads;
     std::mt19937 rng(5);
     Model model;
     for (int i = 0; i < 500; ++i) {
