@@ -99,15 +99,18 @@ struct SessionSegment {
   std::vector<uint64_t> seqs;  // sequence number of each local doc
 };
 
-// The inverting threads. Slot 0 belongs to the caller; slots 1..N-1 each have a worker thread.
-// Batches wait in one shared queue and go to whichever worker is free first (a round-robin
-// hand-off blocked the producer on a busy worker while another sat idle); when the queue is
-// full the caller inverts the batch itself into slot 0 instead of waiting ("caller runs"). So N
-// inverting slots run on N threads, the reading (caller) thread among them, and the split
-// follows the threads' speeds: a reading thread beside N workers kept N+1 threads on N cores
-// (involuntary context switches, documents handed across cores for every batch). Each slot
-// inverts into its own SegmentBuilder and flushes it at its share of the RAM budget. With one
-// slot there is no worker thread: a one-thread build runs on one thread.
+// The inverting threads: N slots (a SegmentBuilder each) shared by the calling thread and N-1
+// worker threads, as Lucene's indexing threads share its per-thread document writers. Batches
+// wait in one shared queue for whichever worker is free; when the queue is full the caller
+// inverts the batch itself instead of waiting ("caller runs"). So N slots run on N threads,
+// the reading (caller) thread among them: a reading thread beside N workers kept N+1 threads
+// on N cores (involuntary context switches, every batch's documents handed across cores). A
+// thread takes the free slot holding the fewest documents, so the slots stay level although
+// the caller, which also parses, inverts fewer batches than a worker: the final flushes, run
+// side by side, then take about as long each (with a slot per thread, the worker's segment
+// held ~1.8x the caller's documents and flushed ~0.1-0.4 s after it). Each slot flushes at its
+// share of the RAM budget. With one slot there is no worker thread: a one-thread build runs on
+// one thread.
 class WorkerPool {
  public:
   // `ram_budget`: bytes for all the builders together; `batch_bytes`: what the batches alive
@@ -119,56 +122,63 @@ class WorkerPool {
         recycle_bytes_(RecycledBatchBytes(batch_bytes, analyzers.size())),
         next_segment_(next_segment) {
     for (Analyzer& a : analyzers) slots_.push_back(std::make_unique<Slot>(std::move(a)));
-    // Threads start once every slot exists; slot 0 is the caller's.
-    for (size_t i = 1; i < slots_.size(); ++i)
-      slots_[i]->thread = std::thread([this, s = slots_[i].get()] { Loop(s); });
+    // Threads start once every slot exists.
+    for (size_t i = 1; i < slots_.size(); ++i) threads_.emplace_back([this] { Loop(); });
   }
   ~WorkerPool() {
-    if (inline_mode()) return;
     {
       std::lock_guard<std::mutex> l(mu_);
       stop_ = true;
     }
     cv_.notify_all();
-    for (size_t i = 1; i < slots_.size(); ++i) slots_[i]->thread.join();
+    for (std::thread& t : threads_) t.join();
   }
 
-  // Queues the batch for a worker, or inverts it on the calling thread (slot 0) when the queue
-  // is full (kQueueDepth batches per worker: bounded memory in flight) or there is no worker.
-  // Returns a batch to fill next (empty, but with its documents' buffers) when one is free.
+  // Queues the batch for a worker, or inverts it on the calling thread when the queue is full
+  // (kQueueDepth batches per worker: bounded memory in flight) or there is no worker. Returns a
+  // batch to fill next (empty, but with its documents' buffers) when one is free.
   Batch Submit(Batch batch) {
-    if (!inline_mode()) {
-      std::unique_lock<std::mutex> l(mu_);
-      if (queue_.size() < QueueLimit()) {
-        queue_.push_back(std::move(batch));
-        cv_.notify_all();
-        Batch next;
-        if (!free_.empty()) {
-          next = std::move(free_.back());
-          free_.pop_back();
-        }
-        return next;
+    std::unique_lock<std::mutex> l(mu_);
+    if (queue_.size() < QueueLimit()) {
+      queue_.push_back(std::move(batch));
+      cv_.notify_all();
+      Batch next;
+      if (!free_.empty()) {
+        next = std::move(free_.back());
+        free_.pop_back();
       }
+      return next;
     }
+    // N slots, N-1 workers holding at most one each: one is free.
+    Slot* s = TakeSlot();
+    const bool ok = error_.ok();
+    l.unlock();
     absl::Status status;
-    if (!failed()) status = Process(slots_[0].get(), batch);
-    if (!status.ok()) SetError(status);
+    if (ok) status = Process(s, batch);
     TrimForReuse(&batch, recycle_bytes_);
+    l.lock();
+    ReleaseSlot(s, status);
     return batch;
   }
-  // Waits until every queued batch is inverted, then has every worker flush its builder;
-  // returns the first error of the session.
+  // Waits until every queued batch is inverted, then flushes every slot (the caller and the
+  // workers side by side); returns the first error of the session.
   absl::Status FlushAndWait() {
     std::unique_lock<std::mutex> l(mu_);
-    // A worker must not flush while batches wait: one it took after flushing would stay behind.
+    // No flush while batches wait: a slot flushed before its last batch would keep that batch.
     cv_.wait(l, [&] { return queue_.empty() && Idle(); });
-    for (size_t i = 1; i < slots_.size(); ++i) slots_[i]->flush_requested = true;
+    for (auto& slot : slots_)
+      if (!slot->builder.empty()) to_flush_.push_back(slot.get());
     cv_.notify_all();
-    if (error_.ok()) {  // the caller's slot flushes beside the workers'
+    while (!to_flush_.empty()) {
+      Slot* s = to_flush_.back();
+      to_flush_.pop_back();
+      s->busy = true;
+      const bool ok = error_.ok();
       l.unlock();
-      absl::Status status = Flush(slots_[0].get());
+      absl::Status status;
+      if (ok) status = Flush(s);
       l.lock();
-      if (!status.ok() && error_.ok()) error_ = status;
+      ReleaseSlot(s, status);
     }
     cv_.wait(l, [&] { return Idle(); });
     return error_;
@@ -184,14 +194,14 @@ class WorkerPool {
     return out;
   }
   // Drops queued batches, the in-memory segments, flushed-but-uncommitted segment records and
-  // the error state (after the batch in progress, if any, is done).
+  // the error state (after the batches in progress, if any, are done).
   void Discard() {
     std::unique_lock<std::mutex> l(mu_);
     queue_.clear();
     free_.clear();
     cv_.notify_all();
     cv_.wait(l, [&] { return Idle(); });
-    for (auto& slot : slots_) {  // idle: the workers do not touch their slots now
+    for (auto& slot : slots_) {  // idle: no thread touches the slots now
       slot->builder.Discard();
       slot->seqs.clear();
       slot->flushed.clear();
@@ -202,9 +212,6 @@ class WorkerPool {
     std::lock_guard<std::mutex> l(mu_);
     return !error_.ok();
   }
-  bool inline_mode() const { return slots_.size() == 1; }
-  // The queue's bound: kQueueDepth batches per worker thread.
-  size_t QueueLimit() const { return kQueueDepth * (slots_.size() - 1); }
   // Memory the session holds outside the builders (its id table): taken from their budget.
   void SetReserved(size_t bytes) { reserved_.store(bytes, std::memory_order_relaxed); }
 
@@ -215,37 +222,53 @@ class WorkerPool {
     std::vector<uint64_t> seqs;  // sequence number of each doc in the builder
     std::vector<SessionSegment> flushed;
     std::vector<index::BuilderField> fields;  // scratch of Process
-    bool busy = false;
-    bool flush_requested = false;
-    std::thread thread;
+    bool busy = false;  // a thread is inverting into it or flushing it
   };
+
+  // The queue's bound: kQueueDepth batches per worker thread.
+  size_t QueueLimit() const { return kQueueDepth * threads_.size(); }
 
   bool Idle() const {
     for (const auto& slot : slots_)
-      if (slot->busy || slot->flush_requested) return false;
-    return true;
+      if (slot->busy) return false;
+    return to_flush_.empty();
   }
 
-  void SetError(const absl::Status& status) {
-    std::lock_guard<std::mutex> l(mu_);
-    if (error_.ok()) error_ = status;
+  // REQUIRES: mu_ held and a free slot. Marks the free slot with the fewest documents busy.
+  Slot* TakeSlot() {
+    Slot* best = nullptr;
+    for (auto& slot : slots_)
+      if (!slot->busy && (best == nullptr || slot->builder.doc_count() < best->builder.doc_count()))
+        best = slot.get();
+    best->busy = true;
+    return best;
+  }
+  // REQUIRES: mu_ held.
+  void ReleaseSlot(Slot* s, const absl::Status& status) {
+    if (!status.ok() && error_.ok()) error_ = status;
+    s->busy = false;
+    cv_.notify_all();
   }
 
-  void Loop(Slot* s) {
+  void Loop() {
     std::unique_lock<std::mutex> l(mu_);
     for (;;) {
-      cv_.wait(l, [&] { return stop_ || s->flush_requested || !queue_.empty(); });
+      cv_.wait(l, [&] { return stop_ || !to_flush_.empty() || !queue_.empty(); });
       Batch batch;
+      Slot* s;
       bool flush = false;
-      if (!queue_.empty()) {
+      if (!to_flush_.empty()) {
+        s = to_flush_.back();
+        to_flush_.pop_back();
+        s->busy = true;
+        flush = true;
+      } else if (!queue_.empty()) {
         batch = std::move(queue_.front());
         queue_.pop_front();
-      } else if (s->flush_requested) {
-        flush = true;
+        s = TakeSlot();  // the caller holds at most one of the other slots
       } else {
         return;  // stop_ and nothing left
       }
-      s->busy = true;
       const bool ok = error_.ok();
       cv_.notify_all();  // room in the queue
       l.unlock();
@@ -261,10 +284,7 @@ class WorkerPool {
         batch = {};  // free the documents outside the lock
         l.lock();
       }
-      if (!status.ok() && error_.ok()) error_ = status;
-      if (flush) s->flush_requested = false;
-      s->busy = false;
-      cv_.notify_all();
+      ReleaseSlot(s, status);
     }
   }
 
@@ -326,6 +346,8 @@ class WorkerPool {
   absl::Status error_;
   bool stop_ = false;
   std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<Slot*> to_flush_;  // slots FlushAndWait has yet to hand out for flushing
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace
