@@ -144,7 +144,21 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
   std::sort(order.begin(), order.end(),
             [&](uint32_t a, uint32_t b) { return terms_.key(a) < terms_.key(b); });
   std::vector<uint32_t> docs, freqs, positions;
-  for (uint32_t id : order) {
+  // Terms in key order visit states_, heads_ and the pool at random: the loads of each term's
+  // first lines cost most of the flush. Prefetch in two stages: a term's state and heads
+  // 2 * kAhead terms ahead, its streams' first bytes (addressed by the heads) kAhead ahead.
+  constexpr size_t kAhead = 8;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i + 2 * kAhead < order.size()) {
+      __builtin_prefetch(&states_[order[i + 2 * kAhead]]);
+      __builtin_prefetch(&heads_[order[i + 2 * kAhead]]);
+    }
+    if (i + kAhead < order.size()) {
+      const TermHeads& h = heads_[order[i + kAhead]];
+      pool_.Prefetch(h.docs);
+      pool_.Prefetch(h.pos);
+    }
+    const uint32_t id = order[i];
     const TermState& st = states_[id];
     docs.resize(st.df);
     freqs.resize(st.df);
