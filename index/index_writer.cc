@@ -1,6 +1,6 @@
 // IndexWriter: the session state machine (docs/ARCHITECTURE.md, "index"): documents are
-// batched and inverted on worker threads into in-memory segments, flushed at the RAM budget,
-// and published by Commit through one atomic MANIFEST rename.
+// batched and inverted on the calling thread and worker threads into in-memory segments,
+// flushed at the RAM budget, and published by Commit through one atomic MANIFEST rename.
 #include "scour/index_writer.h"
 
 #include <algorithm>
