@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <numeric>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +11,47 @@
 #include "tokenizer/chain.h"
 
 namespace scour::index {
+namespace {
+
+// The first 8 bytes of `key`, zero-padded, as a big-endian number: ordering by it agrees with
+// ordering by the key wherever two prefixes differ.
+uint64_t KeyPrefix(std::string_view key) {
+  unsigned char b[8] = {};
+  std::memcpy(b, key.data(), std::min<size_t>(key.size(), 8));
+  uint64_t v = 0;
+  for (unsigned char c : b) v = (v << 8) | c;
+  return v;
+}
+
+// Sorts 0..n-1 by (key_of(i), i). Comparing keys through their indices reads scattered memory
+// twice per comparison (it was ~0.12 s of a 285k-document flush); this sorts contiguous
+// (prefix, index) pairs, then only the runs of equal prefixes by their whole keys.
+template <typename KeyOf>
+std::vector<uint32_t> SortedByKey(uint32_t n, KeyOf key_of) {
+  struct Entry {
+    uint64_t prefix;
+    uint32_t index;
+  };
+  std::vector<Entry> entries(n);
+  for (uint32_t i = 0; i < n; ++i) entries[i] = {KeyPrefix(key_of(i)), i};
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.prefix != b.prefix ? a.prefix < b.prefix : a.index < b.index;
+  });
+  std::vector<uint32_t> order(n);
+  for (uint32_t i = 0; i < n; ++i) order[i] = entries[i].index;
+  for (uint32_t i = 0; i < n;) {
+    uint32_t j = i + 1;
+    while (j < n && entries[j].prefix == entries[i].prefix) ++j;
+    if (j - i > 1) {  // in index order: a stable sort keeps equal keys so
+      std::stable_sort(order.begin() + i, order.begin() + j,
+                       [&](uint32_t a, uint32_t b) { return key_of(a) < key_of(b); });
+    }
+    i = j;
+  }
+  return order;
+}
+
+}  // namespace
 
 SegmentBuilder::SegmentBuilder(Analyzer analyzer)
     : analyzer_(std::move(analyzer)), chain_(tokenizer::ChainOf(analyzer_)) {}
@@ -139,10 +179,8 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
   }
   // _id keys start with byte 0 (field 0), before every other field's: they go first.
   SCOUR_RETURN_IF_ERROR(WriteIdTerms(writer.get()));
-  std::vector<uint32_t> order(states_.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(),
-            [&](uint32_t a, uint32_t b) { return terms_.key(a) < terms_.key(b); });
+  const std::vector<uint32_t> order = SortedByKey(
+      static_cast<uint32_t>(states_.size()), [&](uint32_t id) { return terms_.key(id); });
   std::vector<uint32_t> docs, freqs, positions;
   // Terms in key order visit states_, heads_ and the pool at random: the loads of each term's
   // first lines cost most of the flush. Prefetch in two stages: a term's state and heads
@@ -200,11 +238,9 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
 }
 
 absl::Status SegmentBuilder::WriteIdTerms(SegmentWriter* writer) {
-  std::vector<uint32_t> by_id(ids_.size());
-  std::iota(by_id.begin(), by_id.end(), 0);
-  // Stable: docs of a repeated id (replaced within this segment) stay in doc order.
-  std::stable_sort(by_id.begin(), by_id.end(),
-                   [&](uint32_t a, uint32_t b) { return IdOf(a) < IdOf(b); });
+  // Docs of a repeated id (replaced within this segment) stay in doc order.
+  const std::vector<uint32_t> by_id =
+      SortedByKey(static_cast<uint32_t>(ids_.size()), [&](uint32_t doc) { return IdOf(doc); });
   std::string key;
   std::vector<uint32_t> docs, freqs;
   for (size_t i = 0; i < by_id.size();) {
