@@ -24,7 +24,7 @@ uint64_t KeyPrefix(std::string_view key) {
 }
 
 // Sorts 0..n-1 by (key_of(i), i). Comparing keys through their indices reads scattered memory
-// twice per comparison (it was ~0.12 s of a 285k-document flush); this sorts contiguous
+// twice per comparison (0.09 s of a 285k-document flush); this sorts contiguous
 // (prefix, index) pairs, then only the runs of equal prefixes by their whole keys.
 template <typename KeyOf>
 std::vector<uint32_t> SortedByKey(uint32_t n, KeyOf key_of) {
@@ -42,7 +42,7 @@ std::vector<uint32_t> SortedByKey(uint32_t n, KeyOf key_of) {
   for (uint32_t i = 0; i < n;) {
     uint32_t j = i + 1;
     while (j < n && entries[j].prefix == entries[i].prefix) ++j;
-    if (j - i > 1) {  // in index order: a stable sort keeps equal keys so
+    if (j - i > 1) {  // the run is in index order; a stable sort keeps equal keys in it
       std::stable_sort(order.begin() + i, order.begin() + j,
                        [&](uint32_t a, uint32_t b) { return key_of(a) < key_of(b); });
     }
