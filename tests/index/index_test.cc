@@ -277,6 +277,48 @@ TEST(IndexWriter, InvertsOnTheCallersThreadBesideThreadsMinusOneWorkers) {
   }
 }
 
+// A document that fails while it is inverted (invalid UTF-8 is found by the analyzer, on a
+// worker or on the calling thread) fails the session: Commit reports it, nothing of the session
+// becomes visible, and after Rollback the writer works again.
+TEST(IndexWriter, InversionErrorFailsTheSessionOnAnyThread) {
+  for (int threads : {1, 2, 3}) {
+    auto dir = index::NewFaultInjectingDirectory();
+    std::mt19937 rng(11);
+    Model model;
+    auto w = IndexWriter::Open(dir.get(), SmallOptions(threads));
+    ASSERT_TRUE(w.ok()) << w.status();
+    for (int i = 0; i < 200; ++i) {
+      Document d = RandomDoc(rng, "kept" + std::to_string(i));
+      model[d.id] = d;
+      ASSERT_TRUE((*w)->AddDocument(d).ok());
+    }
+    ASSERT_TRUE((*w)->Commit().ok());
+    absl::Status first_error;
+    for (int i = 0; i < 2000 && first_error.ok(); ++i) {
+      Document d = RandomDoc(rng, "lost" + std::to_string(i));
+      if (i == 700) d.fields[0].value += "\xc3\x28";  // a lead byte without its continuation
+      first_error = (*w)->AddDocument(d);
+    }
+    absl::Status commit = (*w)->Commit();
+    EXPECT_FALSE(commit.ok()) << threads;
+    EXPECT_TRUE(absl::IsInvalidArgument(commit)) << threads << ": " << commit;
+    EXPECT_NE(commit.message().find("lost700"), std::string::npos) << commit;
+    if (!first_error.ok()) {
+      EXPECT_EQ(first_error, commit) << threads;
+    }
+    ExpectIndexEquals(dir.get(), model);
+
+    ASSERT_TRUE((*w)->Rollback().ok());
+    for (int i = 0; i < 300; ++i) {
+      Document d = RandomDoc(rng, "after" + std::to_string(i));
+      model[d.id] = d;
+      ASSERT_TRUE((*w)->AddDocument(d).ok()) << threads;
+    }
+    ASSERT_TRUE((*w)->Commit().ok()) << threads;
+    ExpectIndexEquals(dir.get(), model);
+  }
+}
+
 TEST(IndexWriter, SecondWriterIsLockedOut) {
   auto dir = index::NewFaultInjectingDirectory();
   auto w1 = IndexWriter::Open(dir.get(), SmallOptions(1));
