@@ -161,6 +161,16 @@ void ExpectIndexEquals(index::Directory* dir, const Model& model, bool verify = 
   }
 }
 
+// Adds n random documents, ids prefix0 .. prefix<n-1>, and records them in the model.
+void AddRandomDocs(IndexWriter* w, std::mt19937& rng, const std::string& prefix, int n,
+                   Model* model) {
+  for (int i = 0; i < n; ++i) {
+    Document d = RandomDoc(rng, prefix + std::to_string(i));
+    (*model)[d.id] = d;
+    ASSERT_TRUE(w->AddDocument(d).ok()) << d.id;
+  }
+}
+
 IndexWriterOptions SmallOptions(int threads, size_t ram_mb = 1) {
   IndexWriterOptions o;
   o.analyzer.language = "none";
@@ -179,11 +189,7 @@ TEST_P(IndexRoundTrip, EveryPostingEqualsTheModel) {
   Model model;
   auto w = IndexWriter::Open(dir.get(), SmallOptions(threads));
   ASSERT_TRUE(w.ok()) << w.status();
-  for (int i = 0; i < 3000; ++i) {
-    Document d = RandomDoc(rng, "doc" + std::to_string(i));
-    model[d.id] = d;
-    ASSERT_TRUE((*w)->AddDocument(d).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(AddRandomDocs(w->get(), rng, "doc", 3000, &model));
   ASSERT_TRUE((*w)->Commit().ok());
   EXPECT_GT((*w)->stats().segments_flushed, 1u) << "the 1 MB budget should force several flushes";
   ExpectIndexEquals(dir.get(), model);
@@ -287,11 +293,7 @@ TEST(IndexWriter, InversionErrorFailsTheSessionOnAnyThread) {
     Model model;
     auto w = IndexWriter::Open(dir.get(), SmallOptions(threads));
     ASSERT_TRUE(w.ok()) << w.status();
-    for (int i = 0; i < 200; ++i) {
-      Document d = RandomDoc(rng, "kept" + std::to_string(i));
-      model[d.id] = d;
-      ASSERT_TRUE((*w)->AddDocument(d).ok());
-    }
+    ASSERT_NO_FATAL_FAILURE(AddRandomDocs(w->get(), rng, "kept", 200, &model));
     ASSERT_TRUE((*w)->Commit().ok());
     absl::Status first_error;
     for (int i = 0; i < 2000 && first_error.ok(); ++i) {
@@ -309,11 +311,7 @@ TEST(IndexWriter, InversionErrorFailsTheSessionOnAnyThread) {
     ExpectIndexEquals(dir.get(), model);
 
     ASSERT_TRUE((*w)->Rollback().ok());
-    for (int i = 0; i < 300; ++i) {
-      Document d = RandomDoc(rng, "after" + std::to_string(i));
-      model[d.id] = d;
-      ASSERT_TRUE((*w)->AddDocument(d).ok()) << threads;
-    }
+    ASSERT_NO_FATAL_FAILURE(AddRandomDocs(w->get(), rng, "after", 300, &model)) << threads;
     ASSERT_TRUE((*w)->Commit().ok()) << threads;
     ExpectIndexEquals(dir.get(), model);
   }
