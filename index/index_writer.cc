@@ -170,9 +170,7 @@ class WorkerPool {
       if (!slot->builder.empty()) to_flush_.push_back(slot.get());
     cv_.notify_all();
     while (!to_flush_.empty()) {
-      Slot* s = to_flush_.back();
-      to_flush_.pop_back();
-      s->busy = true;
+      Slot* s = TakeFlush();
       const bool ok = error_.ok();
       l.unlock();
       absl::Status status;
@@ -243,6 +241,13 @@ class WorkerPool {
     best->busy = true;
     return best;
   }
+  // REQUIRES: mu_ held and a slot left to flush. Marks the next one busy.
+  Slot* TakeFlush() {
+    Slot* s = to_flush_.back();
+    to_flush_.pop_back();
+    s->busy = true;
+    return s;
+  }
   // REQUIRES: mu_ held.
   void ReleaseSlot(Slot* s, const absl::Status& status) {
     if (!status.ok() && error_.ok()) error_ = status;
@@ -258,9 +263,7 @@ class WorkerPool {
       Slot* s;
       bool flush = false;
       if (!to_flush_.empty()) {
-        s = to_flush_.back();
-        to_flush_.pop_back();
-        s->busy = true;
+        s = TakeFlush();
         flush = true;
       } else if (!queue_.empty()) {
         batch = std::move(queue_.front());
