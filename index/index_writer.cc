@@ -58,14 +58,16 @@ struct Batch {
 constexpr size_t kRecycledBatchBytes = kBatchBytes + (kBatchBytes >> 2);
 constexpr size_t kMaxRecycledFields = 16;  // per document
 
-// Batches that can be alive at once with `workers` threads: kQueueDepth queued and one being
-// inverted per worker, the pool of inverted ones (WorkerPool::Loop keeps kQueueDepth *
-// workers + 2), the one being filled.
-size_t MaxBatches(size_t workers) { return (2 * kQueueDepth + 1) * workers + 3; }
+// An upper bound on the batches alive at once with `slots` inverting slots (the caller's
+// among them): one being inverted per slot, kQueueDepth queued per worker thread, the pool of
+// inverted ones (WorkerPool::Loop keeps kQueueDepth * workers + 2), the one being filled.
+// Counting the caller's slot as a worker overstates it by a few batches, which only lowers
+// the recycling allowance.
+size_t MaxBatches(size_t slots) { return (2 * kQueueDepth + 1) * slots + 3; }
 
 // The recycling allowance per batch when `bytes` may go to batches in all.
-size_t RecycledBatchBytes(size_t bytes, size_t workers) {
-  return std::clamp(bytes / MaxBatches(workers), size_t{64} << 10, kRecycledBatchBytes);
+size_t RecycledBatchBytes(size_t bytes, size_t slots) {
+  return std::clamp(bytes / MaxBatches(slots), size_t{64} << 10, kRecycledBatchBytes);
 }
 
 // Readies an inverted batch for reuse: drops buffers beyond the byte allowance, so a run of
