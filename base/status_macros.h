@@ -9,10 +9,10 @@
 #define SCOUR_CONCAT_(a, b) SCOUR_CONCAT_INNER_(a, b)
 
 // Evaluates `expr` (an absl::Status) and returns it from the enclosing function if not OK.
-#define SCOUR_RETURN_IF_ERROR(expr)                 \
-  do {                                              \
-    ::absl::Status scour_status_ = (expr);          \
-    if (!scour_status_.ok()) return scour_status_;  \
+#define SCOUR_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::absl::Status scour_status_ = (expr);         \
+    if (!scour_status_.ok()) return scour_status_; \
   } while (0)
 
 // SCOUR_ASSIGN_OR_RETURN(lhs, expr): evaluates `expr` (an absl::StatusOr<T>); on error returns

@@ -26,7 +26,6 @@ size_t FindInvalidUtf8(std::string_view s) {
   return s.size();
 }
 
-
 Utf8Check CheckUtf8(std::string_view s) {
   Utf8Check r;
   const auto* begin = reinterpret_cast<const unsigned char*>(s.data());

@@ -12,7 +12,6 @@
 
 namespace scour {
 
-
 // Length (2-4) of the well-formed multi-byte sequence starting at p (p[0] >= 0x80), or 0 when
 // the bytes at p are not one. Never reads at or past `end`.
 inline size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
@@ -66,7 +65,6 @@ inline void AppendUtf8(uint32_t cp, std::string* out) {
   }
   out->append(buf, n);
 }
-
 
 struct Utf8Check {
   bool valid = true;

@@ -65,8 +65,7 @@ double CpuSeconds() {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 double WallSeconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 // Bytes of a sequence as the postings files store one (index_entropy's RunBytes), reusing
@@ -184,7 +183,12 @@ struct BpStats {
 class Bisector {
  public:
   Bisector(const Forward& f, size_t n_terms, uint32_t n_docs, Params p)
-      : f_(f), p_(p), deg_l_(n_terms, 0), deg_r_(n_terms, 0), gain_l_(n_terms), gain_r_(n_terms),
+      : f_(f),
+        p_(p),
+        deg_l_(n_terms, 0),
+        deg_r_(n_terms, 0),
+        gain_l_(n_terms),
+        gain_r_(n_terms),
         g_(size_t{n_docs} + 2) {
     for (size_t x = 0; x < g_.size(); ++x) g_[x] = double(x) * std::log2(double(x) + 1);
     cand_.reserve(n_docs);
@@ -464,14 +468,22 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--iters") iters = ParseList(next());
-    else if (a == "--min-partition") min_parts = ParseList(next());
-    else if (a == "--max-depth") max_depths = ParseList(next());
-    else if (a == "--min-df") min_dfs = ParseList(next());
-    else if (a == "--max-df-frac") max_df_frac = std::atof(next());
-    else if (a == "--positions") positions = true;
-    else if (a == "--random") random = true;
-    else if (a == "--write-order") write_order = next();
+    if (a == "--iters")
+      iters = ParseList(next());
+    else if (a == "--min-partition")
+      min_parts = ParseList(next());
+    else if (a == "--max-depth")
+      max_depths = ParseList(next());
+    else if (a == "--min-df")
+      min_dfs = ParseList(next());
+    else if (a == "--max-df-frac")
+      max_df_frac = std::atof(next());
+    else if (a == "--positions")
+      positions = true;
+    else if (a == "--random")
+      random = true;
+    else if (a == "--write-order")
+      write_order = next();
     else {
       std::fprintf(stderr, "unknown flag %s\n", a.c_str());
       return 2;
@@ -493,10 +505,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "a postings list did not decode\n");
     return 1;
   }
-  std::printf("docs %u, terms with df >= 2 %zu, their postings %zu%s; read in %.2f s wall, %.2f s CPU\n",
-              lists.n_docs, lists.terms(), lists.doc.size(),
-              positions ? (", positions " + std::to_string(lists.pos.size())).c_str() : "",
-              WallSeconds() - w0, CpuSeconds() - c0);
+  std::printf(
+      "docs %u, terms with df >= 2 %zu, their postings %zu%s; read in %.2f s wall, %.2f s CPU\n",
+      lists.n_docs, lists.terms(), lists.doc.size(),
+      positions ? (", positions " + std::to_string(lists.pos.size())).c_str() : "",
+      WallSeconds() - w0, CpuSeconds() - c0);
   const std::vector<DictEntry> dict = ReadDict(*index->segments[0]);
   std::vector<std::string> ids(lists.n_docs);
   for (const DictEntry& e : dict)
@@ -505,19 +518,20 @@ int main(int argc, char** argv) {
   std::iota(identity.begin(), identity.end(), 0);
   const uint64_t dict_base = DictBlockBytes(dict, {});
   const uint64_t ids_base = StoredIdBytes(ids, identity);
-  std::printf("dictionary: %zu entries, blocks re-encoded %llu bytes (file .tdict %llu); stored "
-              "ids: chunks re-compressed %llu bytes (file .store %llu)\n",
-              dict.size(), (unsigned long long)dict_base,
-              (unsigned long long)FileSize(argv[1], ".tdict"), (unsigned long long)ids_base,
-              (unsigned long long)FileSize(argv[1], ".store"));
+  std::printf(
+      "dictionary: %zu entries, blocks re-encoded %llu bytes (file .tdict %llu); stored "
+      "ids: chunks re-compressed %llu bytes (file .store %llu)\n",
+      dict.size(), (unsigned long long)dict_base, (unsigned long long)FileSize(argv[1], ".tdict"),
+      (unsigned long long)ids_base, (unsigned long long)FileSize(argv[1], ".store"));
   const Sizes base = Measure(lists, {}, positions);
-  std::printf("original order: doc ids %llu bytes (%.2f MB), frequencies %llu bytes (%.2f MB), "
-              "skip entries %llu x %zu bytes (any order)%s\n",
-              (unsigned long long)base.docs, base.docs / 1e6, (unsigned long long)base.tf,
-              base.tf / 1e6, (unsigned long long)base.skip_blocks, size_t{kSkipEntrySize},
-              positions ? (", positions " + std::to_string(base.pos) + " bytes").c_str() : "");
-  std::printf("\n%-28s %10s %9s %10s %9s %7s %7s %9s %8s %8s%s\n", "setting", "docs MB",
-              "tf MB", "saved MB", "saved", "lgap MB", "Rice MB", "fwd s", "wall s", "CPU s",
+  std::printf(
+      "original order: doc ids %llu bytes (%.2f MB), frequencies %llu bytes (%.2f MB), "
+      "skip entries %llu x %zu bytes (any order)%s\n",
+      (unsigned long long)base.docs, base.docs / 1e6, (unsigned long long)base.tf, base.tf / 1e6,
+      (unsigned long long)base.skip_blocks, size_t{kSkipEntrySize},
+      positions ? (", positions " + std::to_string(base.pos) + " bytes").c_str() : "");
+  std::printf("\n%-28s %10s %9s %10s %9s %7s %7s %9s %8s %8s%s\n", "setting", "docs MB", "tf MB",
+              "saved MB", "saved", "lgap MB", "Rice MB", "fwd s", "wall s", "CPU s",
               positions ? "    pos MB" : "");
   // One row per order; `perm` lists the original docs in their new order (empty: original).
   auto row = [&](const std::string& name, const std::vector<uint32_t>& perm, double fwd,
@@ -538,9 +552,8 @@ int main(int argc, char** argv) {
     const Sizes s = Measure(lists, new_id, positions);
     const double before = double(base.docs + base.tf), after = double(s.docs + s.tf);
     std::printf("%-28s %10.3f %9.3f %10.3f %8.2f%% %7.3f %7.3f %9.2f %8.2f %8.2f", name.c_str(),
-                s.docs / 1e6, s.tf / 1e6, (before - after) / 1e6,
-                100 * (before - after) / before, s.log_gap_bits / 8e6, s.docs_rice / 1e6, fwd,
-                wall, cpu);
+                s.docs / 1e6, s.tf / 1e6, (before - after) / 1e6, 100 * (before - after) / before,
+                s.log_gap_bits / 8e6, s.docs_rice / 1e6, fwd, wall, cpu);
     if (positions) std::printf(" %9.3f", s.pos / 1e6);
     std::printf("\n");
     if (!perm.empty()) {
@@ -565,10 +578,11 @@ int main(int argc, char** argv) {
     double fw0 = WallSeconds(), fc0 = CpuSeconds();
     Forward fwd = BuildForward(lists, uint32_t(std::max(2L, min_df)), max_df);
     const double fwd_wall = WallSeconds() - fw0, fwd_cpu = CpuSeconds() - fc0;
-    std::printf("# forward index: min df %ld, max df %u: %zu terms, %zu postings, %.1f MB; "
-                "built in %.2f s wall, %.2f s CPU\n",
-                min_df, max_df, fwd.terms_used, fwd.term.size(),
-                (fwd.term.size() * 4.0 + fwd.off.size() * 8.0) / 1e6, fwd_wall, fwd_cpu);
+    std::printf(
+        "# forward index: min df %ld, max df %u: %zu terms, %zu postings, %.1f MB; "
+        "built in %.2f s wall, %.2f s CPU\n",
+        min_df, max_df, fwd.terms_used, fwd.term.size(),
+        (fwd.term.size() * 4.0 + fwd.off.size() * 8.0) / 1e6, fwd_wall, fwd_cpu);
     for (long md : max_depths)
       for (long mp : min_parts)
         for (long it : iters) {
@@ -604,9 +618,10 @@ int main(int argc, char** argv) {
                       (unsigned long long)st.swaps, st.postings_visited / 1e9);
         }
   }
-  std::printf("\nfwd s: wall time of the forward index (once per min df); wall s / CPU s: the "
-              "bisection alone.\nlgap MB: sum of log2(gap + 1) over all postings / 8, the "
-              "paper's objective;\nRice MB: the doc ids in Rice codes, best k per 128 (not a "
-              "format: index_entropy's model).\n");
+  std::printf(
+      "\nfwd s: wall time of the forward index (once per min df); wall s / CPU s: the "
+      "bisection alone.\nlgap MB: sum of log2(gap + 1) over all postings / 8, the "
+      "paper's objective;\nRice MB: the doc ids in Rice codes, best k per 128 (not a "
+      "format: index_entropy's model).\n");
   return 0;
 }

@@ -29,8 +29,8 @@
 #include <string>
 #include <vector>
 
-#include "index/bitpack.h"
 #include "bench/index_segments.h"
+#include "index/bitpack.h"
 #include "index/norms.h"
 #include "index/segment_postings.h"
 #include "index/segment_reader.h"
@@ -50,11 +50,17 @@ class BitWriter {
     bits_ += n;
   }
   void Unary(uint32_t q) {  // q zeros, then a one
-    while (q >= 32) { Put(0, 32); q -= 32; }
+    while (q >= 32) {
+      Put(0, 32);
+      q -= 32;
+    }
     Put(uint64_t{1} << q, int(q) + 1);
   }
   size_t bits() const { return bits_; }
-  std::vector<uint64_t> Finish() { w_.resize(bits_ / 64 + 2, 0); return std::move(w_); }
+  std::vector<uint64_t> Finish() {
+    w_.resize(bits_ / 64 + 2, 0);
+    return std::move(w_);
+  }
 
  private:
   std::vector<uint64_t> w_;
@@ -78,7 +84,10 @@ class BitReader {
   uint32_t Unary() {
     uint32_t q = 0;
     uint64_t p;
-    while ((p = Peek()) == 0) { q += 64; bit_ += 64; }
+    while ((p = Peek()) == 0) {
+      q += 64;
+      bit_ += 64;
+    }
     int z = std::countr_zero(p);
     bit_ += z + 1;
     return q + uint32_t(z);
@@ -121,7 +130,10 @@ int BestRiceK(const uint32_t* v, size_t n) {
   for (int k = 0; k < 25; ++k) {
     uint64_t bits = uint64_t(n) * (k + 1);
     for (size_t i = 0; i < n; ++i) bits += v[i] >> k;
-    if (bits < best) { best = bits; best_k = k; }
+    if (bits < best) {
+      best = bits;
+      best_k = k;
+    }
   }
   return best_k;
 }
@@ -254,8 +266,8 @@ bool CompareBlocks(const Blocks& b, int passes) {
     double t_rice = BestNs(passes, [&] { decode_rice(false); });
     const double n = double(nb * kBlockSize);
     const char* name = what == 0 ? "doc ids" : "tf";
-    std::printf("%-8s %-13s %10.2f %12.2f %9.2fx\n", name, "pfor (today)",
-                (pfor.size() - 64) / 1e6, t_pfor / n, 1.0);
+    std::printf("%-8s %-13s %10.2f %12.2f %9.2fx\n", name, "pfor (today)", (pfor.size() - 64) / 1e6,
+                t_pfor / n, 1.0);
     std::printf("%-8s %-13s %10.2f %12.2f %9.2fx\n", name, "rice", rice_bits / 8e6, t_rice / n,
                 t_rice / t_pfor);
     if (sink == 1) std::printf(" ");

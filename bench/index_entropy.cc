@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "base/coding.h"
-#include "index/bitpack.h"
 #include "bench/index_segments.h"
+#include "index/bitpack.h"
 #include "index/norms.h"
 #include "index/segment_postings.h"
 #include "index/segment_reader.h"
@@ -192,7 +192,8 @@ void Segment(const SegmentReader& r, Totals* t) {
       if (info.df >= 2) t->tf_hist[tf]++;
       pos.clear();
       p.Positions(&pos);
-      uint32_t len = norms[d] == 255 ? UINT32_MAX : NormToLength(static_cast<uint8_t>(norms[d] + 1));
+      uint32_t len =
+          norms[d] == 255 ? UINT32_MAX : NormToLength(static_cast<uint8_t>(norms[d] + 1));
       for (uint32_t x : pos) len = std::max(len, x + 1);
       t->pos_bound += Log2Binomial(len, tf);
       if (c) {
@@ -256,8 +257,7 @@ int main(int argc, char** argv) {
   std::printf("%-34s %10s %10s\n", "part (MB)", "stored", "bound");
   std::printf("%-34s %10.2f %10.2f\n", "doc ids (lists with df >= 2)", t.docs_bytes / 1e6,
               t.docs_bound / 1e6);
-  std::printf("%-34s %10.2f %10.2f\n", "frequencies (df >= 2)", t.tf_bytes / 1e6,
-              tf_entropy / 8e6);
+  std::printf("%-34s %10.2f %10.2f\n", "frequencies (df >= 2)", t.tf_bytes / 1e6, tf_entropy / 8e6);
   std::printf("%-34s %10.2f %10s\n", "skip entries", skip_bytes / 1e6, "");
   std::printf("%-34s %10.2f %10.2f\n", "positions", t.pos_bytes / 1e6, t.pos_bound / 8e6);
   std::printf("%-34s %10.2f\n", "  first in ceil(log2 L) bits", t.pos_first_aware / 1e6);
@@ -282,8 +282,9 @@ int main(int argc, char** argv) {
                 c.docs_bound / 1e6, c.tf_bytes / 1e6, (unsigned long long)c.positions,
                 c.pos_bytes / 1e6, c.pos_bound / 1e6);
   }
-  std::printf("files: .post %.2f MB, .pos %.2f MB (headers, footers and list impacts aside,\n"
-              "the re-encoded sizes above add up to these)\n",
-              post_file / 1e6, pos_file / 1e6);
+  std::printf(
+      "files: .post %.2f MB, .pos %.2f MB (headers, footers and list impacts aside,\n"
+      "the re-encoded sizes above add up to these)\n",
+      post_file / 1e6, pos_file / 1e6);
   return 0;
 }

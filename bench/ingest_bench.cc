@@ -3,10 +3,10 @@
 #include <sstream>
 #include <string>
 
+#include "base/utf8.h"
 #include "benchmark/benchmark.h"
 #include "ingest/document_reader.h"
 #include "ingest/json_parser.h"
-#include "base/utf8.h"
 
 namespace {
 

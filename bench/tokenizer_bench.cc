@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "nlohmann/json.hpp"
 #include "scour/analyzer.h"
 #include "tokenizer/chain.h"
 #include "tokenizer/segmenter.h"
-#include "base/utf8.h"
 
 namespace {
 

@@ -53,7 +53,8 @@ int RunBench(const BenchArgs& a) {
   if (!analyzer.ok()) return PrintError(analyzer.status());
 
   RankingOptions ropts;
-  if (absl::Status s = ToRankingOptions(a.ranking, &ropts); !s.ok()) return PrintError(s, kExitUsage);
+  if (absl::Status s = ToRankingOptions(a.ranking, &ropts); !s.ok())
+    return PrintError(s, kExitUsage);
   auto ranker = engine::ParseRanking(ropts);
   if (!ranker.ok()) return PrintError(ranker.status(), kExitUsage);
   engine::PlanOptions popts;
@@ -67,7 +68,8 @@ int RunBench(const BenchArgs& a) {
   for (const eval::Topic& t : *topics) {
     std::vector<Token> toks;
     if (absl::Status s = analyzer->Analyze(t.title, &toks); !s.ok()) {
-      std::fprintf(stderr, "scour: query %s: %s\n", t.qid.c_str(), std::string(s.message()).c_str());
+      std::fprintf(stderr, "scour: query %s: %s\n", t.qid.c_str(),
+                   std::string(s.message()).c_str());
       ++skipped;
       continue;
     }
@@ -176,12 +178,22 @@ int RunBench(const BenchArgs& a) {
   }
   const double qps = lat.size() / wall;
   if (a.json) {
-    nlohmann::json j = {{"engine", "scour"}, {"mode", a.mode}, {"queries", queries.size()},
-                        {"skipped", skipped}, {"reps", a.reps}, {"k", a.k},
-                        {"p50_us", pct(50)}, {"p90_us", pct(90)}, {"p99_us", pct(99)},
-                        {"mean_us", mean}, {"max_us", sorted.back()}, {"qps", qps},
-                        {"zero_hit_queries", zero_hits}, {"mean_returned", returned / queries.size()},
-                        {"warmup_passes", warm_passes}, {"rep_mean_us", rep_means}};
+    nlohmann::json j = {{"engine", "scour"},
+                        {"mode", a.mode},
+                        {"queries", queries.size()},
+                        {"skipped", skipped},
+                        {"reps", a.reps},
+                        {"k", a.k},
+                        {"p50_us", pct(50)},
+                        {"p90_us", pct(90)},
+                        {"p99_us", pct(99)},
+                        {"mean_us", mean},
+                        {"max_us", sorted.back()},
+                        {"qps", qps},
+                        {"zero_hit_queries", zero_hits},
+                        {"mean_returned", returned / queries.size()},
+                        {"warmup_passes", warm_passes},
+                        {"rep_mean_us", rep_means}};
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("mode %s: %zu queries (%zu skipped) x %d reps, k=%zu\n", a.mode.c_str(),
@@ -204,7 +216,8 @@ void RegisterBench(CLI::App& app, CommandResult& result) {
   cmd->add_option("--mode", a->mode, "or, and or phrase")->capture_default_str();
   cmd->add_option("-k", a->k, "Hits per query")->capture_default_str();
   cmd->add_option("--repeat", a->reps, "Timed passes over the log")->capture_default_str();
-  cmd->add_option("--warmup-secs", a->warmup_secs, "Warm-up time (at least one pass)")->capture_default_str();
+  cmd->add_option("--warmup-secs", a->warmup_secs, "Warm-up time (at least one pass)")
+      ->capture_default_str();
   cmd->add_option("--run", a->run_out, "Write the last pass as a TREC run");
   cmd->add_option("--per-query", a->per_query_out, "Write qid<TAB>mean us<TAB>hits per query");
   cmd->add_flag("--json", a->json, "JSON output");

@@ -159,8 +159,9 @@ int RunIndex(const IndexArgs& a, bool language_given) {
         absl::Status s = (*writer)->AddDocumentRecycling(&doc);
         if (absl::IsAlreadyExists(s)) {
           ingest::RecordOrigin o = reader->origin();
-          bad = absl::InvalidArgumentError(o.line ? absl::StrCat(o.file, ":", o.line, ": ", s.message())
-                                                  : absl::StrCat(o.file, ": ", s.message()));
+          bad = absl::InvalidArgumentError(
+              o.line ? absl::StrCat(o.file, ":", o.line, ": ", s.message())
+                     : absl::StrCat(o.file, ": ", s.message()));
         } else if (!s.ok()) {
           progress.Finish();
           PrintError(s);
@@ -197,14 +198,17 @@ int RunIndex(const IndexArgs& a, bool language_given) {
   IndexWriterStats st = (*writer)->stats();
   writer->reset();  // releases the lock
   if (!a.quiet) {
-    std::fprintf(stderr, "indexed %llu documents (%.1f MB of text) in %.2f s: %.0f docs/s, %.1f MB/s\n",
+    std::fprintf(stderr,
+                 "indexed %llu documents (%.1f MB of text) in %.2f s: %.0f docs/s, %.1f MB/s\n",
                  static_cast<unsigned long long>(docs), st.bytes_indexed / 1e6, secs,
                  secs > 0 ? docs / secs : 0.0, secs > 0 ? st.bytes_indexed / 1e6 / secs : 0.0);
-    if (skipped) std::fprintf(stderr, "skipped %llu bad records\n", static_cast<unsigned long long>(skipped));
+    if (skipped)
+      std::fprintf(stderr, "skipped %llu bad records\n", static_cast<unsigned long long>(skipped));
     auto reader = IndexReader::Open(a.index);
     if (reader.ok())
       std::fprintf(stderr, "index %s: %llu documents in %zu segments\n", a.index.c_str(),
-                   static_cast<unsigned long long>((*reader)->num_docs()), (*reader)->num_segments());
+                   static_cast<unsigned long long>((*reader)->num_docs()),
+                   (*reader)->num_segments());
   }
   return skipped > 0 && docs == 0 ? kExitFailure : kExitOk;
 }
@@ -216,20 +220,24 @@ void RegisterIndex(CLI::App& app, CommandResult& result) {
   CLI::App* cmd = app.add_subcommand("index", "Add documents to an index (creating it if needed)");
   cmd->add_option("--index", args->index, "Index directory")->required();
   cmd->add_option("inputs", args->inputs, "Files or directories to read; - for stdin")->required();
-  cmd->add_option("--format", args->format, "auto|jsonl|tsv|text|paragraphs")->capture_default_str();
+  cmd->add_option("--format", args->format, "auto|jsonl|tsv|text|paragraphs")
+      ->capture_default_str();
   cmd->add_option("--id-field", args->id_field, "JSONL/TSV field holding the document id")
       ->capture_default_str();
   cmd->add_option("--fields", args->fields, "Comma-separated text fields to index (default: all)");
   cmd->add_option("--store", args->store,
                   "Comma-separated fields to store (default: all; none: only the id)");
-  cmd->add_option("--combine", args->combine,
-                  "NAME=F1,F2: index fields F1, F2 together as one field NAME (joined by a newline)");
+  cmd->add_option(
+      "--combine", args->combine,
+      "NAME=F1,F2: index fields F1, F2 together as one field NAME (joined by a newline)");
   auto* lang = cmd->add_option("--language", args->language,
                                "Stemming language (a libstemmer name, or none); new index only")
                    ->capture_default_str();
   cmd->add_flag("--stopwords", args->stopwords, "Drop English stopwords (new index only)");
-  cmd->add_option("--ram-mb", args->ram_mb, "In-memory indexing budget in MB")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "Indexing threads (0 = all cores)")->capture_default_str();
+  cmd->add_option("--ram-mb", args->ram_mb, "In-memory indexing budget in MB")
+      ->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Indexing threads (0 = all cores)")
+      ->capture_default_str();
   cmd->add_flag("--skip-bad", args->skip_bad, "Skip and report bad records instead of failing");
   cmd->add_flag("--no-merge", args->no_merge, "Do not run the merge policy after committing");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");

@@ -55,7 +55,8 @@ int RunStats(const std::string& path, bool json) {
   const double freq_bits = n_list > 0 ? 8.0 * parts.freqs / n_list : 0;
   if (json) {
     nlohmann::json j;
-    j["documents"] = {{"live", (*reader)->num_docs()}, {"deleted", (*reader)->num_deleted()},
+    j["documents"] = {{"live", (*reader)->num_docs()},
+                      {"deleted", (*reader)->num_deleted()},
                       {"max_doc", (*reader)->max_doc()}};
     j["generation"] = (*reader)->generation();
     j["segments"] = (*reader)->num_segments();
@@ -76,8 +77,10 @@ int RunStats(const std::string& path, bool json) {
                            {"inline_postings", parts.inline_postings}};
     j["analyzer"] = {{"language", impl.manifest.language}, {"stopwords", impl.manifest.stopwords}};
     for (const auto& f : fields)
-      j["fields"][f.name] = {{"docs", f.docs_with_field}, {"tokens", f.sum_total_tf},
-                             {"postings", f.sum_df}, {"terms", f.terms}};
+      j["fields"][f.name] = {{"docs", f.docs_with_field},
+                             {"tokens", f.sum_total_tf},
+                             {"postings", f.sum_df},
+                             {"terms", f.terms}};
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
   }
@@ -101,11 +104,12 @@ int RunStats(const std::string& path, bool json) {
     std::printf("bytes        %-6s %12llu\n", ext.c_str(), static_cast<unsigned long long>(b));
   std::printf("bytes        total  %12llu\n", static_cast<unsigned long long>(total));
   std::printf("bits/posting %.2f (doc id + frequency, skip data included)\n", docs_bits);
-  std::printf("bits/doc id  %.2f (%llu postings in %llu lists; %llu single-doc terms inline in "
-              "the dictionary)\n",
-              doc_id_bits, static_cast<unsigned long long>(parts.list_postings),
-              static_cast<unsigned long long>(parts.lists),
-              static_cast<unsigned long long>(parts.inline_postings));
+  std::printf(
+      "bits/doc id  %.2f (%llu postings in %llu lists; %llu single-doc terms inline in "
+      "the dictionary)\n",
+      doc_id_bits, static_cast<unsigned long long>(parts.list_postings),
+      static_cast<unsigned long long>(parts.lists),
+      static_cast<unsigned long long>(parts.inline_postings));
   std::printf("bits/freq    %.2f\n", freq_bits);
   std::printf("skip data    %llu bytes (skip entries and list impacts)\n",
               static_cast<unsigned long long>(parts.skip));
@@ -122,12 +126,11 @@ int RunCheck(const std::string& path) {
     std::fprintf(stderr, "check: %zu problem(s) found in %s\n", rep.problems.size(), path.c_str());
     return kExitFailure;
   }
-  std::printf("ok: %llu segments, %llu live documents, %llu terms, %llu postings, %llu positions\n",
-              static_cast<unsigned long long>(rep.segments),
-              static_cast<unsigned long long>(rep.documents),
-              static_cast<unsigned long long>(rep.terms),
-              static_cast<unsigned long long>(rep.postings),
-              static_cast<unsigned long long>(rep.positions));
+  std::printf(
+      "ok: %llu segments, %llu live documents, %llu terms, %llu postings, %llu positions\n",
+      static_cast<unsigned long long>(rep.segments), static_cast<unsigned long long>(rep.documents),
+      static_cast<unsigned long long>(rep.terms), static_cast<unsigned long long>(rep.postings),
+      static_cast<unsigned long long>(rep.positions));
   return kExitOk;
 }
 

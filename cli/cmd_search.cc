@@ -58,7 +58,8 @@ std::string PickSnippetField(const IndexReader& reader, const std::string& wante
 void PrintText(const SearchResults& r, const SearchArgs& a, const std::vector<std::string>& show,
                bool color) {
   if (!r.note.empty()) std::printf("note: %s\n", r.note.c_str());
-  if (r.total_is_exact) std::printf("%llu matching documents\n", static_cast<unsigned long long>(r.total_hits));
+  if (r.total_is_exact)
+    std::printf("%llu matching documents\n", static_cast<unsigned long long>(r.total_hits));
   for (size_t i = 0; i < r.hits.size(); ++i) {
     const Hit& h = r.hits[i];
     if (color)
@@ -66,7 +67,8 @@ void PrintText(const SearchResults& r, const SearchArgs& a, const std::vector<st
     else
       std::printf("%zu. %s  %.4f\n", i + 1, h.id.c_str(), h.score);
     for (const auto& name : show)
-      if (const std::string* v = h.document.Get(name)) std::printf("   %s: %s\n", name.c_str(), v->c_str());
+      if (const std::string* v = h.document.Get(name))
+        std::printf("   %s: %s\n", name.c_str(), v->c_str());
     if (!h.snippet.empty()) std::printf("   %s\n", h.snippet.c_str());
     if (!h.explanation.empty()) {
       for (absl::string_view line : absl::StrSplit(h.explanation, '\n', absl::SkipEmpty()))
@@ -76,7 +78,8 @@ void PrintText(const SearchResults& r, const SearchArgs& a, const std::vector<st
   if (r.hits.empty() && r.note.empty()) std::printf("no matching documents\n");
 }
 
-void PrintJson(const SearchResults& r, const std::string& qid, const std::vector<std::string>& show) {
+void PrintJson(const SearchResults& r, const std::string& qid,
+               const std::vector<std::string>& show) {
   for (size_t i = 0; i < r.hits.size(); ++i) {
     const Hit& h = r.hits[i];
     nlohmann::json j;
@@ -86,7 +89,8 @@ void PrintJson(const SearchResults& r, const std::string& qid, const std::vector
     j["score"] = h.score;
     nlohmann::json fields = nlohmann::json::object();
     for (const auto& [name, value] : h.document.fields)
-      if (show.empty() || std::find(show.begin(), show.end(), name) != show.end()) fields[name] = value;
+      if (show.empty() || std::find(show.begin(), show.end(), name) != show.end())
+        fields[name] = value;
     j["fields"] = fields;
     if (!h.snippet.empty()) {
       j["snippet"] = h.snippet;
@@ -113,7 +117,8 @@ int RunSearch(const SearchArgs& a) {
   opts.default_and = a.and_mode;
   opts.explain = a.explain;
   opts.count = a.count;
-  if (absl::Status s = ToRankingOptions(a.ranking, &opts.ranking); !s.ok()) return PrintError(s, kExitUsage);
+  if (absl::Status s = ToRankingOptions(a.ranking, &opts.ranking); !s.ok())
+    return PrintError(s, kExitUsage);
   for (absl::string_view f : absl::StrSplit(a.search_fields, ',', absl::SkipEmpty()))
     opts.default_fields.emplace_back(f);
   std::vector<std::string> show;
@@ -155,7 +160,8 @@ int RunSearch(const SearchArgs& a) {
     auto r = (*searcher)->Search(t.title, opts);
     if (!r.ok()) {
       if (!a.queries_file.empty())
-        std::fprintf(stderr, "scour: query %s: %s\n", t.qid.c_str(), std::string(r.status().message()).c_str());
+        std::fprintf(stderr, "scour: query %s: %s\n", t.qid.c_str(),
+                     std::string(r.status().message()).c_str());
       else
         std::fprintf(stderr, "scour: %s", std::string(r.status().message()).c_str());
       if (a.queries_file.empty()) {
@@ -186,7 +192,8 @@ void RegisterSearch(CLI::App& app, CommandResult& result) {
   CLI::App* cmd = app.add_subcommand("search", "Search an index (query language: docs/QUERY.md)");
   cmd->add_option("--index", a->index, "Index directory")->required();
   cmd->add_option("query", a->query, "The query");
-  cmd->add_option("--queries", a->queries_file, "Batch: a file of qid<TAB>query lines (or TREC topics)");
+  cmd->add_option("--queries", a->queries_file,
+                  "Batch: a file of qid<TAB>query lines (or TREC topics)");
   cmd->add_option("-k", a->k, "Number of hits")->capture_default_str();
   cmd->add_flag("--and", a->and_mode, "Juxtaposed terms must all match (default: any)");
   cmd->add_option("--format", a->format, "text, json (one object per hit per line) or trec")
@@ -194,8 +201,10 @@ void RegisterSearch(CLI::App& app, CommandResult& result) {
   cmd->add_flag("--explain", a->explain, "Break each score into its per-term parts");
   cmd->add_flag("--count", a->count, "Also count all matching documents (exact)");
   cmd->add_option("--fields", a->fields, "Stored fields to show, e.g. company");
-  cmd->add_option("--search-fields", a->search_fields, "Fields searched by unqualified terms (default: all)");
-  cmd->add_option("--snippet-field", a->snippet_field, "Stored field for snippets (default: the longest)");
+  cmd->add_option("--search-fields", a->search_fields,
+                  "Fields searched by unqualified terms (default: all)");
+  cmd->add_option("--snippet-field", a->snippet_field,
+                  "Stored field for snippets (default: the longest)");
   cmd->add_option("--tag", a->tag, "Run tag for --format trec")->capture_default_str();
   cmd->add_option("--color", a->color, "auto, always or never")->capture_default_str();
   cmd->add_flag("--verify", a->verify, "Verify every checksum while opening the index");

@@ -7,7 +7,9 @@
 namespace scour::cli {
 
 Progress::Progress(bool quiet)
-    : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()),
+    : quiet_(quiet),
+      tty_(isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
       last_(start_) {}
 
 double Progress::elapsed() const {

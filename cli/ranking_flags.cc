@@ -9,7 +9,9 @@
 namespace scour::cli {
 
 void AddRankingFlags(CLI::App* cmd, RankingFlags* f) {
-  cmd->add_option("--ranker", f->ranker, "bm25 (Lucene's), bm25-robertson, bm25+, bm25l, bm25tp (bm25 + proximity re-ranking)")
+  cmd->add_option(
+         "--ranker", f->ranker,
+         "bm25 (Lucene's), bm25-robertson, bm25+, bm25l, bm25tp (bm25 + proximity re-ranking)")
       ->capture_default_str();
   cmd->add_option("--k1", f->k1, "BM25 k1")->capture_default_str();
   cmd->add_option("--b", f->b, "BM25 b")->capture_default_str();
@@ -24,7 +26,8 @@ absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
   out->delta = f.delta;
   out->field_weights.clear();
   for (absl::string_view part : absl::StrSplit(f.weights, ',', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
     float w;
     if (kv.first.empty() || !absl::SimpleAtof(kv.second, &w) || !(w >= 0))
       return absl::InvalidArgumentError(

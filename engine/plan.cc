@@ -416,8 +416,9 @@ bool AsFlat(const PlanNode& root, FlatQuery* flat) {
     if (flat->required.empty() && flat->optional.empty() && flat->excluded.empty())
       flat->field = leaf->field;
     if (leaf->field != flat->field) return false;
-    (occur == Occur::kMust ? flat->required
-                           : occur == Occur::kShould ? flat->optional : flat->excluded)
+    (occur == Occur::kMust     ? flat->required
+     : occur == Occur::kShould ? flat->optional
+                               : flat->excluded)
         .push_back(leaf);
     return true;
   };
@@ -437,7 +438,8 @@ bool AsFlat(const PlanNode& root, FlatQuery* flat) {
 }
 
 void Merge(engine::TopK& seg_top, uint64_t base, engine::TopK* global) {
-  for (const ScoredDoc& d : seg_top.Take()) global->Insert(static_cast<DocId>(base + d.doc), d.score);
+  for (const ScoredDoc& d : seg_top.Take())
+    global->Insert(static_cast<DocId>(base + d.doc), d.score);
 }
 
 absl::Status RunFlat(const FlatQuery& q, const SegmentReader& seg, uint64_t base, size_t k,
@@ -503,7 +505,8 @@ absl::StatusOr<ExplainOut> ExplainNode(const PlanNode& n, const SegmentReader& s
     std::string sub;
     bool req_ok = true, any_opt = false, has_req = false, excluded = false;
     for (const auto& [occur, child] : n.clauses) {
-      SCOUR_ASSIGN_OR_RETURN(ExplainOut c, ExplainNode(*child, seg, doc, index, rp, depth + 1, &sub));
+      SCOUR_ASSIGN_OR_RETURN(ExplainOut c,
+                             ExplainNode(*child, seg, doc, index, rp, depth + 1, &sub));
       if (occur == Occur::kMust) {
         has_req = true;
         req_ok &= c.matched;
@@ -629,7 +632,8 @@ absl::StatusOr<std::string> Explain(const PlanNode& plan, const IndexReader::Imp
                                     uint64_t doc, const RankerParams& ranker) {
   auto [s, local] = index.Locate(doc);
   std::string out;
-  SCOUR_RETURN_IF_ERROR(ExplainNode(plan, *index.segments[s], local, index, ranker, 0, &out).status());
+  SCOUR_RETURN_IF_ERROR(
+      ExplainNode(plan, *index.segments[s], local, index, ranker, 0, &out).status());
   return out;
 }
 

@@ -25,14 +25,14 @@ enum class PlanKind : uint8_t { kTerm, kPhrase, kPrefix, kBool, kNone };
 struct PlanNode {
   PlanKind kind = PlanKind::kNone;
   uint32_t field = 0;
-  std::string term;                 // kTerm; kPrefix: the prefix
-  std::vector<PhraseTerm> phrase;   // kPhrase
+  std::string term;                // kTerm; kPrefix: the prefix
+  std::vector<PhraseTerm> phrase;  // kPhrase
   uint32_t slop = 0;
-  float boost = 1.0f;               // leaves: product of the query boosts and the field weight
-  TermScorer scorer;                // kTerm, kPhrase
-  uint64_t df = 0;                  // kTerm: global document frequency
+  float boost = 1.0f;  // leaves: product of the query boosts and the field weight
+  TermScorer scorer;   // kTerm, kPhrase
+  uint64_t df = 0;     // kTerm: global document frequency
   std::vector<std::pair<Occur, std::unique_ptr<PlanNode>>> clauses;  // kBool
-  std::string label;                // "field:term" for explanations
+  std::string label;  // "field:term" for explanations
 };
 
 struct PlanOptions {

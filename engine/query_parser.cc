@@ -625,9 +625,8 @@ class Parser {
   [[gnu::noinline]] bool ParseFieldPrefix(std::string* field) {
     *field = tok_.text;
     const size_t at = tok_.begin;
-    if (!options_.fields.empty() &&
-        std::find(options_.fields.begin(), options_.fields.end(), *field) ==
-            options_.fields.end()) {
+    if (!options_.fields.empty() && std::find(options_.fields.begin(), options_.fields.end(),
+                                              *field) == options_.fields.end()) {
       return Fail(absl::StrCat("unknown field '", *field,
                                "' (valid fields: ", absl::StrJoin(options_.fields, ", "), ")"),
                   at);

@@ -49,8 +49,8 @@ class TermScorer {
   // `boost` (>= 0) is the per-field weight times the query boost; it multiplies the score.
   static TermScorer Create(const RankerParams& params, const FieldStats& stats, float idf,
                            float boost = 1.0f);
-  static TermScorer ForTerm(const RankerParams& params, const FieldStats& stats,
-                            uint64_t doc_freq, float boost = 1.0f) {
+  static TermScorer ForTerm(const RankerParams& params, const FieldStats& stats, uint64_t doc_freq,
+                            float boost = 1.0f) {
     return Create(params, stats, Idf(params.kind, doc_freq, stats.doc_count), boost);
   }
 

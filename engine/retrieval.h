@@ -332,7 +332,7 @@ uint64_t ConjunctionImpl(std::span<const ScoredCursor<Cursor>> required,
   float window_threshold = 0.0f;
   bool window_ok = true;
   double lead_need = 0.0;
-  double others_global = opt_rest[0];   // global bounds of every clause but the lead
+  double others_global = opt_rest[0];  // global bounds of every clause but the lead
   if (topk != nullptr) {
     for (size_t r = 1; r < nr; ++r) others_global += ClauseBound(required[by_df[r]]);
   }

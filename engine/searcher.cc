@@ -75,9 +75,8 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
   popts.fields = reader.field_names();
   ParseResult parsed = ParseQuery(query, AnalyzeWith(analyzer), popts);
   if (!parsed.ok()) {
-    return absl::Status(parsed.error->code,
-                        absl::StrCat("query: ", parsed.error->ToString(), "\n",
-                                     RenderQueryError(query, *parsed.error)));
+    return absl::Status(parsed.error->code, absl::StrCat("query: ", parsed.error->ToString(), "\n",
+                                                         RenderQueryError(query, *parsed.error)));
   }
   pq.parsed = parsed.query->ToString();
   pq.note = parsed.note;
@@ -140,9 +139,9 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
   SCOUR_ASSIGN_OR_RETURN(engine::ExecResult exec,
                          engine::Execute(*pq.plan, reader.impl(), depth, options.count));
   if (pq.ranker.proximity) {
-    SCOUR_RETURN_IF_ERROR(engine::ProximityRerank(*pq.plan, reader.impl(), pq.ranker, options.k,
-                                                  depth, &exec.top)
-                              .status());
+    SCOUR_RETURN_IF_ERROR(
+        engine::ProximityRerank(*pq.plan, reader.impl(), pq.ranker, options.k, depth, &exec.top)
+            .status());
   }
   results.total_hits = options.count ? exec.count : exec.top.size();
   results.total_is_exact = options.count;

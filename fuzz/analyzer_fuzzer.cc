@@ -1,8 +1,8 @@
 // libFuzzer entry point: arbitrary bytes through the Analyzer. The first byte picks the language
 // and stopwords. Invalid UTF-8 must be InvalidArgument; otherwise tokens must be sane (positions
-// consecutive from 7, or increasing with gaps when stopwords are removed; non-empty terms, in-bounds increasing offsets, at most kMaxTokenBytes of
-// input each) and ForEachToken must agree with Analyze, as must the index builder's path
-// (RunUnstemmed, then StemTerm of each word).
+// consecutive from 7, or increasing with gaps when stopwords are removed; non-empty terms,
+// in-bounds increasing offsets, at most kMaxTokenBytes of input each) and ForEachToken must agree
+// with Analyze, as must the index builder's path (RunUnstemmed, then StemTerm of each word).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -47,9 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     const scour::Token& t = tokens[i];
     // Consecutive positions; with stopwords a removed word keeps its position (a gap).
-    const bool in_order = a.options().stopwords
-                              ? t.position >= 7 + i && (i == 0 || t.position > tokens[i - 1].position)
-                              : t.position == 7 + i;
+    const bool in_order =
+        a.options().stopwords
+            ? t.position >= 7 + i && (i == 0 || t.position > tokens[i - 1].position)
+            : t.position == 7 + i;
     if (t.term.empty() || !in_order) std::abort();
     if (t.start >= t.end || t.end > text.size() || t.start < last_end) std::abort();
     if (t.end - t.start > scour::Analyzer::kMaxTokenBytes) std::abort();

@@ -38,10 +38,9 @@ struct Base {
 
 constexpr int kNumSlots = 8;
 const char* const kExt[kNumSlots] = {"info", "tdict", "post", "pos", "norms", "store", "del", ""};
-const FileKind kKinds[kNumSlots] = {FileKind::kSegmentInfo, FileKind::kTermDict,
-                                    FileKind::kPostings,    FileKind::kPositions,
-                                    FileKind::kNorms,       FileKind::kStored,
-                                    FileKind::kDeletes,     FileKind::kManifest};
+const FileKind kKinds[kNumSlots] = {
+    FileKind::kSegmentInfo, FileKind::kTermDict, FileKind::kPostings, FileKind::kPositions,
+    FileKind::kNorms,       FileKind::kStored,   FileKind::kDeletes,  FileKind::kManifest};
 
 const Base& GetBase() {
   static const Base* base = [] {
@@ -139,10 +138,11 @@ void ReadEverything(Directory* dir, const scour::index::SegmentRef& ref) {
   }
   // Stored fields chunk by chunk, plus the lookup path for a few docs (a lookup per doc made
   // every execution decompress each chunk ~100 times: the harness ran at ~30 inputs/s).
-  (void)s.ForEachStored([&](uint32_t, std::span<const scour::index::StoredFieldsReader::FieldView> fields) {
-    for (const auto& f : fields) sink += f.second.size();
-    return absl::OkStatus();
-  });
+  (void)s.ForEachStored(
+      [&](uint32_t, std::span<const scour::index::StoredFieldsReader::FieldView> fields) {
+        for (const auto& f : fields) sink += f.second.size();
+        return absl::OkStatus();
+      });
   std::vector<scour::index::StoredField> stored;
   for (uint32_t d : {0u, s.max_doc() / 2, s.max_doc() - 1, s.max_doc()}) {
     if (!s.Stored(d, &stored).ok()) continue;

@@ -197,7 +197,6 @@ void PrefixSum(uint32_t* v, size_t n, uint32_t base) {
 #endif
 }
 
-
 // ---- Patched frame of reference (PFor) -------------------------------------------------------
 namespace {
 

@@ -105,8 +105,7 @@ class ByteSlicePool {
 
  private:
   static constexpr uint32_t kLevels = 10;
-  static constexpr uint32_t kSliceSizes[kLevels] = {8, 16, 32, 64, 128, 256, 512, 1024, 2048,
-                                                    4096};
+  static constexpr uint32_t kSliceSizes[kLevels] = {8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
 
   uint8_t* At(uint32_t addr) const {
     return pages_[addr >> kPageBits].get() + (addr & (kPageSize - 1));

@@ -15,12 +15,15 @@ namespace {
 
 void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, CheckReport* rep) {
   const std::string seg = SegmentName(ref.number);
-  auto problem = [&](const std::string& what) { rep->problems.push_back(absl::StrCat(seg, ": ", what)); };
+  auto problem = [&](const std::string& what) {
+    rep->problems.push_back(absl::StrCat(seg, ": ", what));
+  };
   // Every file's checksum first, so a flipped byte is named by file.
   bool files_ok = true;
   const std::pair<const char*, FileKind> files[] = {
-      {"info", FileKind::kSegmentInfo}, {"tdict", FileKind::kTermDict}, {"post", FileKind::kPostings},
-      {"pos", FileKind::kPositions},    {"norms", FileKind::kNorms},    {"store", FileKind::kStored}};
+      {"info", FileKind::kSegmentInfo}, {"tdict", FileKind::kTermDict},
+      {"post", FileKind::kPostings},    {"pos", FileKind::kPositions},
+      {"norms", FileKind::kNorms},      {"store", FileKind::kStored}};
   for (const auto& [ext, kind] : files) {
     std::string name = SegmentFile(ref.number, ext);
     auto f = dir->Open(name);
@@ -60,7 +63,8 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
   auto it = r.dict().Seek("");
   for (; it.Valid() && rep->problems.size() < 1000; it.Next()) {
     std::string key(it.key());
-    if (!first && key <= prev) problem(absl::StrCat("terms not in increasing order at term #", nterms));
+    if (!first && key <= prev)
+      problem(absl::StrCat("terms not in increasing order at term #", nterms));
     first = false;
     prev = key;
     ++nterms;
@@ -102,7 +106,8 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
       block_max_tf = std::max(block_max_tf, f);
       if (norms) block_min_norm = std::min(block_min_norm, norms[d]);
       p.ShallowAdvance(d);
-      if (p.BlockMaxTf() < std::min(block_max_tf, kTfSaturated) || (norms && p.BlockMinNorm() > block_min_norm))
+      if (p.BlockMaxTf() < std::min(block_max_tf, kTfSaturated) ||
+          (norms && p.BlockMinNorm() > block_min_norm))
         problem(label + absl::StrCat(": block-max data does not bound doc ", d));
       if (!p.Positions(&pos)) {
         problem(label + absl::StrCat(": positions of doc ", d, " undecodable"));
@@ -117,14 +122,16 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
       for (size_t i = 0; i < pos.size(); ++i) {
         if ((i > 0 && pos[i] <= pos[i - 1]) || (!m.stopwords && pos[i] >= upper)) {
           problem(label + absl::StrCat(": position ", pos[i], " of doc ", d,
-                                        " out of order or past the document's length"));
+                                       " out of order or past the document's length"));
           break;
         }
       }
     }
     if (!p.ok()) problem(label + ": " + std::string(p.status().message()));
-    if (df != info.df) problem(label + absl::StrCat(": df is ", info.df, " but ", df, " postings decode"));
-    if (cf != info.cf) problem(label + absl::StrCat(": total frequency ", info.cf, " but postings sum to ", cf));
+    if (df != info.df)
+      problem(label + absl::StrCat(": df is ", info.df, " but ", df, " postings decode"));
+    if (cf != info.cf)
+      problem(label + absl::StrCat(": total frequency ", info.cf, " but postings sum to ", cf));
     sums[field].sum_df += df;
     sums[field].sum_tf += cf;
     sums[field].terms++;
@@ -146,12 +153,13 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
     }
     if (f.sum_df != sums[f.field].sum_df || f.num_terms != sums[f.field].terms ||
         (f.field != kIdField && f.sum_total_tf != sums[f.field].sum_tf))
-      problem(absl::StrCat("statistics of field ", m.fields[f.field], " disagree with its postings"));
+      problem(
+          absl::StrCat("statistics of field ", m.fields[f.field], " disagree with its postings"));
   }
   // Stored fields: the chunks hold exactly docs [0, max_doc), each starting with its id. Read
   // chunk by chunk (a lookup per doc would decompress every chunk 128 times).
-  absl::Status stored = r.ForEachStored(
-      [&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
+  absl::Status stored =
+      r.ForEachStored([&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
         if (fields.empty() || fields[0].first != kIdField) {
           return absl::DataLossError(absl::StrCat("stored doc ", d, " has no id"));
         }

@@ -20,8 +20,8 @@ class WritableFile {
  public:
   virtual ~WritableFile() = default;
   virtual absl::Status Append(std::string_view data) = 0;
-  virtual absl::Status Sync() = 0;   // flush to stable storage (fsync)
-  virtual absl::Status Close() = 0;  // idempotent; also called by the destructor (errors lost)
+  virtual absl::Status Sync() = 0;    // flush to stable storage (fsync)
+  virtual absl::Status Close() = 0;   // idempotent; also called by the destructor (errors lost)
   virtual uint64_t size() const = 0;  // bytes appended so far
 };
 

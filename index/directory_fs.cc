@@ -174,8 +174,7 @@ class FsReadableFile final : public ReadableFile {
     end = std::min<uint64_t>(end, size_);
     begin = (begin + page - 1) / page * page;  // the mapping starts on a page boundary
     end = end / page * page;
-    if (begin < end)
-      ::madvise(const_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
+    if (begin < end) ::madvise(const_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
   }
 
  private:

@@ -71,7 +71,6 @@ class MemWritableFile final : public WritableFile {
   bool closed_ = false;
 };
 
-
 class MemLock final : public DirectoryLock {
  public:
   MemLock(std::shared_ptr<MemState> state, std::string name)

@@ -153,7 +153,6 @@ class FaultWritableFile final : public WritableFile {
   bool closed_ = false;
 };
 
-
 class FaultLock final : public DirectoryLock {
  public:
   FaultLock(std::shared_ptr<State> state, std::string name, uint64_t token)

@@ -117,8 +117,8 @@ class WorkerPool {
  public:
   // `ram_budget`: bytes for all the builders together; `batch_bytes`: what the batches alive
   // at once may keep of their documents' buffers when they are recycled.
-  WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget,
-             size_t batch_bytes, std::atomic<uint64_t>* next_segment)
+  WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget, size_t batch_bytes,
+             std::atomic<uint64_t>* next_segment)
       : dir_(dir),
         ram_budget_(ram_budget),
         recycle_bytes_(RecycledBatchBytes(batch_bytes, analyzers.size())),
@@ -222,7 +222,7 @@ class WorkerPool {
     std::vector<uint64_t> seqs;  // sequence number of each doc in the builder
     std::vector<SessionSegment> flushed;
     std::vector<index::BuilderField> fields;  // scratch of Process
-    bool busy = false;  // a thread is inverting into it or flushing it
+    bool busy = false;                        // a thread is inverting into it or flushing it
   };
 
   // The queue's bound: kQueueDepth batches per worker thread.
@@ -397,8 +397,9 @@ absl::Status IndexWriter::Impl::Init() {
                                       committed.stopwords != options.analyzer.stopwords))
       return absl::InvalidArgumentError(absl::StrCat(
           "the index was built with --language ", committed.language,
-          committed.stopwords ? " --stopwords" : "", "; it cannot take documents analysed with --language ",
-          options.analyzer.language, options.analyzer.stopwords ? " --stopwords" : ""));
+          committed.stopwords ? " --stopwords" : "",
+          "; it cannot take documents analysed with --language ", options.analyzer.language,
+          options.analyzer.stopwords ? " --stopwords" : ""));
   } else if (absl::IsNotFound(m.status())) {
     if (!options.create_if_missing) return m.status();
     committed = Manifest{};
@@ -415,8 +416,9 @@ absl::Status IndexWriter::Impl::Init() {
   AnalyzerOptions aopts;
   aopts.language = committed.language;
   aopts.stopwords = committed.stopwords;
-  int threads = options.threads > 0 ? options.threads
-                                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  int threads = options.threads > 0
+                    ? options.threads
+                    : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   size_t budget = std::max<size_t>(options.ram_budget_mb, 1) << 20;
   // The budget bounds the process (peak RSS), so the builders get 80% of what is left after
   // the fixed overhead (code, ICU data, the input window: ~12 MB resident in a one-thread
@@ -425,8 +427,8 @@ absl::Status IndexWriter::Impl::Init() {
   // builders' share as it grows (WorkerPool::SetReserved). Under 64 MB, a quarter of the
   // budget would be below what the process keeps resident anyway: at least 12 MB then (or
   // half the budget, for budgets under 24 MB).
-  const size_t fixed = std::clamp<size_t>(budget / 4, std::min<size_t>(budget / 2, 12 << 20),
-                                          size_t{16} << 20);
+  const size_t fixed =
+      std::clamp<size_t>(budget / 4, std::min<size_t>(budget / 2, 12 << 20), size_t{16} << 20);
   size_t builders = (budget - fixed) * 8 / 10;
   const size_t batches = (budget - fixed) / 10;  // half of the rest; flush temporaries the other
   std::vector<Analyzer> analyzers;
@@ -434,8 +436,8 @@ absl::Status IndexWriter::Impl::Init() {
     SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(aopts));
     analyzers.push_back(std::move(a));
   }
-  workers = std::make_unique<WorkerPool>(dir, std::move(analyzers), builders, batches,
-                                         &next_segment);
+  workers =
+      std::make_unique<WorkerPool>(dir, std::move(analyzers), builders, batches, &next_segment);
   return absl::OkStatus();
 }
 
@@ -516,8 +518,9 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> IndexWriter::Impl::Reader(size_t 
 absl::Status IndexWriter::Impl::CommitSession() {
   SCOUR_RETURN_IF_ERROR(WaitIdle());
   std::vector<SessionSegment> session = workers->TakeSegments();
-  std::sort(session.begin(), session.end(),
-            [](const SessionSegment& a, const SessionSegment& b) { return a.ref.number < b.ref.number; });
+  std::sort(session.begin(), session.end(), [](const SessionSegment& a, const SessionSegment& b) {
+    return a.ref.number < b.ref.number;
+  });
   stats.segments_flushed += session.size();
 
   Manifest next = committed;
@@ -552,8 +555,8 @@ absl::Status IndexWriter::Impl::CommitSession() {
         ref.deleted += added;
         ref.del_gen += 1;
         if (ref.deleted < ref.doc_count)
-          SCOUR_RETURN_IF_ERROR(index::WriteDeletes(dir, index::DeletesFile(ref.number, ref.del_gen),
-                                                    ref.doc_count, bits));
+          SCOUR_RETURN_IF_ERROR(index::WriteDeletes(
+              dir, index::DeletesFile(ref.number, ref.del_gen), ref.doc_count, bits));
       }
     }
     if (ref.deleted < ref.doc_count) next.segments.push_back(ref);
@@ -585,8 +588,8 @@ absl::Status IndexWriter::Impl::CommitSession() {
         ref.deleted = count;
         ref.del_gen = 1;
         if (count < ref.doc_count)
-          SCOUR_RETURN_IF_ERROR(index::WriteDeletes(dir, index::DeletesFile(ref.number, 1),
-                                                    ref.doc_count, bits));
+          SCOUR_RETURN_IF_ERROR(
+              index::WriteDeletes(dir, index::DeletesFile(ref.number, 1), ref.doc_count, bits));
       }
     }
     if (ref.deleted < ref.doc_count) next.segments.push_back(ref);
@@ -606,7 +609,8 @@ absl::Status IndexWriter::Impl::Publish(Manifest m) {
   // Keep the readers of segments whose deletions did not change.
   std::vector<std::shared_ptr<SegmentReader>> readers(m.segments.size());
   absl::flat_hash_map<uint64_t, size_t> old_index;  // segment number -> index in committed
-  for (size_t j = 0; j < committed.segments.size(); ++j) old_index[committed.segments[j].number] = j;
+  for (size_t j = 0; j < committed.segments.size(); ++j)
+    old_index[committed.segments[j].number] = j;
   for (size_t i = 0; i < m.segments.size(); ++i) {
     auto it = old_index.find(m.segments[i].number);
     if (it != old_index.end() && committed.segments[it->second].del_gen == m.segments[i].del_gen)
@@ -633,8 +637,8 @@ void IndexWriter::Impl::DeleteUnreferenced() {
   std::vector<std::string> keep = committed.FileNames();
   absl::flat_hash_set<std::string> keep_set(keep.begin(), keep.end());
   for (const std::string& n : *names) {
-    bool ours = (n.size() > 1 && n[0] == 's' && n.find('.') != std::string::npos) ||
-                n == "MANIFEST.tmp";
+    bool ours =
+        (n.size() > 1 && n[0] == 's' && n.find('.') != std::string::npos) || n == "MANIFEST.tmp";
     if (ours && !keep_set.contains(n)) (void)dir->Delete(n);  // best effort: retried next open
   }
 }

@@ -29,7 +29,8 @@ absl::StatusOr<Manifest> ReadManifest(Directory* dir) {
     return absl::NotFoundError(absl::StrCat("no index in ", dir->Describe(), " (no MANIFEST)"));
   SCOUR_ASSIGN_OR_RETURN(auto file, dir->Open(kManifestName));
   std::string name = absl::StrCat(dir->Describe(), "/", kManifestName);
-  SCOUR_ASSIGN_OR_RETURN(std::string_view body, CheckFrame(file->data(), FileKind::kManifest, name));
+  SCOUR_ASSIGN_OR_RETURN(std::string_view body,
+                         CheckFrame(file->data(), FileKind::kManifest, name));
   ByteReader r(body);
   Manifest m;
   m.generation = r.U64();

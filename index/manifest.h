@@ -24,7 +24,7 @@ struct Manifest {
   std::vector<std::string> fields = {"_id"};  // id = index
   std::vector<SegmentRef> segments;
 
-  int FieldId(std::string_view name) const;  // -1 if unknown
+  int FieldId(std::string_view name) const;    // -1 if unknown
   std::vector<std::string> FileNames() const;  // every file this commit refers to
 };
 

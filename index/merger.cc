@@ -90,7 +90,8 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   uint64_t merged_terms = 0;
   while (!heap.empty()) {
     if (++merged_terms % kReleaseEveryTerms == 0)
-      for (size_t s = 0; s < segs.size(); ++s) segs[s]->ReleaseReadPostings(post_done[s], pos_done[s]);
+      for (size_t s = 0; s < segs.size(); ++s)
+        segs[s]->ReleaseReadPostings(post_done[s], pos_done[s]);
     key.assign(its[heap.top()].key());
     holders.clear();
     while (!heap.empty() && its[heap.top()].key() == key) {

@@ -23,9 +23,8 @@ PostingsBytes& PostingsBytes::operator+=(const PostingsBytes& o) {
 // bytes" closes both), then the tail's doc ids and frequencies.
 absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo& info) {
   auto corrupt = [&] {
-    return absl::DataLossError("corrupt postings list at offset " +
-                               std::to_string(info.postings) + " (df " +
-                               std::to_string(info.df) + ")");
+    return absl::DataLossError("corrupt postings list at offset " + std::to_string(info.postings) +
+                               " (df " + std::to_string(info.df) + ")");
   };
   PostingsBytes r;
   if (info.df < 2) return r;

@@ -60,8 +60,8 @@ size_t SegmentBuilder::ram_bytes() const {
   size_t norms = 0;
   for (const auto& f : norms_) norms += f.capacity();
   return pool_.bytes_allocated() + terms_.bytes() + surfaces_.bytes() +
-         states_.capacity() * sizeof(TermState) + heads_.capacity() * sizeof(TermHeads) +
-         norms + stored_.ram_bytes() + id_bytes_.capacity() + ids_.capacity() * sizeof(IdRef);
+         states_.capacity() * sizeof(TermState) + heads_.capacity() * sizeof(TermHeads) + norms +
+         stored_.ram_bytes() + id_bytes_.capacity() + ids_.capacity() * sizeof(IdRef);
 }
 
 void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos) {
@@ -130,7 +130,8 @@ absl::Status SegmentBuilder::AddDocument(std::string_view id,
   for (const BuilderField& f : fields) {
     if (f.stored) stored_scratch_.emplace_back(f.field, f.value);
     if (!f.indexed) continue;
-    auto it = std::find_if(lens.begin(), lens.end(), [&](const FieldLen& l) { return l.field == f.field; });
+    auto it = std::find_if(lens.begin(), lens.end(),
+                           [&](const FieldLen& l) { return l.field == f.field; });
     if (it == lens.end()) it = lens.insert(lens.end(), FieldLen{f.field, 0});
     window_field_ = f.field;
     window_doc_ = doc;
@@ -179,8 +180,8 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
   }
   // _id keys start with byte 0 (field 0), before every other field's: they go first.
   SCOUR_RETURN_IF_ERROR(WriteIdTerms(writer.get()));
-  const std::vector<uint32_t> order = SortedByKey(
-      static_cast<uint32_t>(states_.size()), [&](uint32_t id) { return terms_.key(id); });
+  const std::vector<uint32_t> order = SortedByKey(static_cast<uint32_t>(states_.size()),
+                                                  [&](uint32_t id) { return terms_.key(id); });
   std::vector<uint32_t> docs, freqs, positions;
   // Terms in key order visit states_, heads_ and the pool at random: the loads of each term's
   // first lines cost most of the flush. Prefetch in two stages: a term's state and heads

@@ -59,10 +59,10 @@ class SegmentBuilder {
  private:
   // What every token of a term touches, in half a cache line (was 52 bytes, often two lines).
   struct alignas(32) TermState {
-    ByteSlicePool::Stream docs;  // (doc delta, freq) pairs of finished docs
-    ByteSlicePool::Stream pos;   // position deltas, restarting per doc
+    ByteSlicePool::Stream docs;        // (doc delta, freq) pairs of finished docs
+    ByteSlicePool::Stream pos;         // position deltas, restarting per doc
     uint32_t last_doc = ~uint32_t{0};  // none yet
-    uint32_t last_doc_freq = 0;  // freq in last_doc (not yet written to `docs`)
+    uint32_t last_doc_freq = 0;        // freq in last_doc (not yet written to `docs`)
     uint32_t last_pos = 0;
     uint32_t df = 0;
   };
@@ -94,14 +94,14 @@ class SegmentBuilder {
   Analyzer analyzer_;
   tokenizer::AnalysisChain* chain_;  // analyzer_'s
   ByteSlicePool pool_;
-  TermTable terms_;  // every field but _id, by stemmed term
+  TermTable terms_;        // every field but _id, by stemmed term
   SurfaceTable surfaces_;  // every word seen in this segment -> its term id in terms_
   // The external ids, by doc: unique and never looked up while building, so they stay out of
   // the term table (half its entries otherwise) and become _id terms at flush, sorted.
   std::string id_bytes_;
   std::vector<IdRef> ids_;
-  std::vector<TermState> states_;  // by term id
-  std::vector<TermHeads> heads_;    // by term id
+  std::vector<TermState> states_;            // by term id
+  std::vector<TermHeads> heads_;             // by term id
   std::vector<std::vector<uint8_t>> norms_;  // by field id: one byte per doc
   StoredFieldsWriter stored_;
   uint32_t doc_count_ = 0;

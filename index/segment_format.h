@@ -18,10 +18,10 @@ inline constexpr uint32_t kSkipEntrySize = 16;
 // Where a term's postings live; what the dictionary stores per term.
 struct TermInfo {
   uint32_t df = 0;
-  uint64_t cf = 0;           // total term frequency
-  uint64_t postings = 0;     // .post offset (df >= 2)
-  uint32_t single_doc = 0;   // the doc (df == 1)
-  uint64_t positions = 0;    // .pos offset
+  uint64_t cf = 0;          // total term frequency
+  uint64_t postings = 0;    // .post offset (df >= 2)
+  uint32_t single_doc = 0;  // the doc (df == 1)
+  uint64_t positions = 0;   // .pos offset
 };
 
 inline uint32_t PackImpact(uint32_t max_tf, uint8_t min_norm) {

@@ -7,13 +7,13 @@
 
 namespace scour::index {
 
-SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos,
-                                 const TermInfo& info, uint32_t max_doc, uint8_t single_norm)
+SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos, const TermInfo& info,
+                                 uint32_t max_doc, uint8_t single_norm)
     : post_(post), pos_(pos), pos_base_(info.positions), df_(info.df), max_doc_(max_doc) {
   if (df_ == 1) {
     nb_ = 0;
-    list_impact_ = PackImpact(static_cast<uint32_t>(std::min<uint64_t>(info.cf, kTfSaturated)),
-                              single_norm);
+    list_impact_ =
+        PackImpact(static_cast<uint32_t>(std::min<uint64_t>(info.cf, kTfSaturated)), single_norm);
     if (info.single_doc >= max_doc || info.cf == 0 || info.cf > UINT32_MAX) {
       Fail();
       return;
@@ -142,8 +142,10 @@ DocId SegmentPostings::AdvanceSlow(DocId target) {
     uint32_t hi = std::min(nb_, b + step);
     while (b < hi) {
       uint32_t mid = b + (hi - b) / 2;
-      if (Skip(mid, 0) < target) b = mid + 1;
-      else hi = mid;
+      if (Skip(mid, 0) < target)
+        b = mid + 1;
+      else
+        hi = mid;
     }
     if (!LoadBlock(b)) return doc_;
     if (docs_[n_ - 1] < target) return LoadBlock(nb_ + 1), doc_;

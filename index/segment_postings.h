@@ -92,12 +92,12 @@ class SegmentPostings {
   mutable bool freqs_pending_ = false;
   const char* freq_ptr_ = nullptr;  // the current block's encoded frequencies
   const char* freq_end_ = nullptr;
-  int32_t pos_group_ = -1;  // block whose positions are decoded in pos_buf_
-  std::vector<uint32_t> pos_buf_;  // the group's position deltas, decoded run by run
-  uint32_t pos_total_ = 0;          // positions in the group
-  uint32_t pos_next_chunk_ = 0;     // first run not yet decoded or skipped
+  int32_t pos_group_ = -1;               // block whose positions are decoded in pos_buf_
+  std::vector<uint32_t> pos_buf_;        // the group's position deltas, decoded run by run
+  uint32_t pos_total_ = 0;               // positions in the group
+  uint32_t pos_next_chunk_ = 0;          // first run not yet decoded or skipped
   const char* pos_chunk_ptr_ = nullptr;  // its bytes
-  uint32_t pos_start_[kBlockSize];  // where each doc's positions start in pos_buf_
+  uint32_t pos_start_[kBlockSize];       // where each doc's positions start in pos_buf_
   uint32_t docs_[kBlockSize];
   mutable uint32_t freqs_[kBlockSize];
 };

@@ -50,9 +50,9 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
   const uint64_t n = ref.number;
   // Small files: one full check (CRC included) while parsing.
   SCOUR_ASSIGN_OR_RETURN(s->info_file_, dir->Open(SegmentFile(n, "info")));
-  SCOUR_ASSIGN_OR_RETURN(std::string_view info_body,
-                         CheckFrame(s->info_file_->data(), FileKind::kSegmentInfo,
-                                    s->info_file_->name()));
+  SCOUR_ASSIGN_OR_RETURN(
+      std::string_view info_body,
+      CheckFrame(s->info_file_->data(), FileKind::kSegmentInfo, s->info_file_->name()));
   SCOUR_ASSIGN_OR_RETURN(s->info_, ParseInfo(info_body, s->info_file_->name()));
   if (s->info_.doc_count != ref.doc_count)
     return absl::DataLossError(absl::StrCat(SegmentFile(n, "info"), ": doc count ",
@@ -68,8 +68,8 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
                          OpenChecked(dir, SegmentFile(n, "norms"), FileKind::kNorms, verify));
   SCOUR_ASSIGN_OR_RETURN(s->store_,
                          OpenChecked(dir, SegmentFile(n, "store"), FileKind::kStored, verify));
-  SCOUR_ASSIGN_OR_RETURN(s->dict_, TermDictReader::Open(s->dict_file_->data(),
-                                                        s->dict_file_->name()));
+  SCOUR_ASSIGN_OR_RETURN(s->dict_,
+                         TermDictReader::Open(s->dict_file_->data(), s->dict_file_->name()));
   SCOUR_ASSIGN_OR_RETURN(s->stored_,
                          StoredFieldsReader::Open(s->store_->data(), s->store_->name()));
   // Norms: each field's D bytes must lie inside the file's body.
@@ -79,8 +79,8 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
     if (f.field == kIdField) continue;
     if (f.norms_offset < kHeaderSize || f.norms_offset > body_end ||
         body_end - f.norms_offset < s->info_.doc_count)
-      return absl::DataLossError(absl::StrCat(s->norms_->name(), ": norms of field ", f.field,
-                                              " out of range"));
+      return absl::DataLossError(
+          absl::StrCat(s->norms_->name(), ": norms of field ", f.field, " out of range"));
     if (s->norms_by_field_.size() <= f.field) s->norms_by_field_.resize(f.field + 1, nullptr);
     s->norms_by_field_[f.field] = reinterpret_cast<const uint8_t*>(nf.data() + f.norms_offset);
   }
@@ -90,8 +90,8 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
     uint32_t count = 0;
     SCOUR_ASSIGN_OR_RETURN(s->deleted_, ReadDeletes(s->del_->data(), name, ref.doc_count, &count));
     if (count != ref.deleted)
-      return absl::DataLossError(absl::StrCat(name, ": ", count, " deletions but the manifest says ",
-                                              ref.deleted));
+      return absl::DataLossError(
+          absl::StrCat(name, ": ", count, " deletions but the manifest says ", ref.deleted));
   }
   return s;
 }
@@ -110,7 +110,8 @@ absl::StatusOr<std::optional<TermInfo>> SegmentReader::Lookup(uint32_t field,
 SegmentPostings SegmentReader::Postings(uint32_t field, const TermInfo& info) const {
   const uint8_t* nb = norms(field);
   uint8_t single_norm = 0;
-  if (info.df == 1 && nb != nullptr && info.single_doc < max_doc()) single_norm = nb[info.single_doc];
+  if (info.df == 1 && nb != nullptr && info.single_doc < max_doc())
+    single_norm = nb[info.single_doc];
   return SegmentPostings(post_->data(), pos_->data(), info, max_doc(), single_norm);
 }
 
@@ -125,8 +126,8 @@ absl::StatusOr<std::optional<uint32_t>> SegmentReader::FindId(std::string_view i
 }
 
 std::vector<std::shared_ptr<ReadableFile>> SegmentReader::files() const {
-  std::vector<std::shared_ptr<ReadableFile>> v = {info_file_, dict_file_, post_, pos_, norms_,
-                                                  store_};
+  std::vector<std::shared_ptr<ReadableFile>> v = {info_file_, dict_file_, post_,
+                                                  pos_,       norms_,     store_};
   if (del_) v.push_back(del_);
   return v;
 }
@@ -161,7 +162,8 @@ absl::StatusOr<std::vector<uint64_t>> ReadDeletes(std::string_view file, std::st
     if (i + 1 == words && doc_count % 64) bits[i] &= (uint64_t{1} << (doc_count % 64)) - 1;
     actual += static_cast<uint32_t>(__builtin_popcountll(bits[i]));
   }
-  if (actual != count) return absl::DataLossError(absl::StrCat(std::string(name), ": deleted count mismatch"));
+  if (actual != count)
+    return absl::DataLossError(absl::StrCat(std::string(name), ": deleted count mismatch"));
   *deleted_count = count;
   return bits;
 }

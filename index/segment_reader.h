@@ -55,8 +55,8 @@ class SegmentReader {
   // Every document's stored fields in doc order (deleted ones included), chunk by chunk.
   absl::Status ForEachStored(
       absl::FunctionRef<absl::Status(uint32_t doc,
-                                     std::span<const StoredFieldsReader::FieldView> fields)> fn)
-      const {
+                                     std::span<const StoredFieldsReader::FieldView> fields)>
+          fn) const {
     return stored_.ForEachDocument(max_doc(), fn);
   }
   // Finds the live doc whose external id is `id`.

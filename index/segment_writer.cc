@@ -19,15 +19,15 @@ std::vector<std::string> SegmentWriter::FileNames(uint64_t number) {
 }
 
 absl::StatusOr<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(Directory* dir,
-                                                                    uint64_t number,
-                                                                    uint32_t doc_count) {
+                                                                     uint64_t number,
+                                                                     uint32_t doc_count) {
   std::unique_ptr<SegmentWriter> w(new SegmentWriter(dir, number, doc_count));
-  SCOUR_ASSIGN_OR_RETURN(auto dict,
-                         FramedWriter::Create(dir, SegmentFile(number, "tdict"), FileKind::kTermDict));
-  SCOUR_ASSIGN_OR_RETURN(auto post,
-                         FramedWriter::Create(dir, SegmentFile(number, "post"), FileKind::kPostings));
-  SCOUR_ASSIGN_OR_RETURN(auto pos,
-                         FramedWriter::Create(dir, SegmentFile(number, "pos"), FileKind::kPositions));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto dict, FramedWriter::Create(dir, SegmentFile(number, "tdict"), FileKind::kTermDict));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto post, FramedWriter::Create(dir, SegmentFile(number, "post"), FileKind::kPostings));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto pos, FramedWriter::Create(dir, SegmentFile(number, "pos"), FileKind::kPositions));
   w->dict_ = std::make_unique<FramedWriter>(std::move(dict));
   w->post_ = std::make_unique<FramedWriter>(std::move(post));
   w->pos_ = std::make_unique<FramedWriter>(std::move(pos));
@@ -189,8 +189,8 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
   SCOUR_RETURN_IF_ERROR(pos_->Finish());
 
   // Norms: every present field except _id.
-  SCOUR_ASSIGN_OR_RETURN(auto norms, FramedWriter::Create(dir_, SegmentFile(number_, "norms"),
-                                                          FileKind::kNorms));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto norms, FramedWriter::Create(dir_, SegmentFile(number_, "norms"), FileKind::kNorms));
   info->doc_count = doc_count_;
   info->fields.clear();
   for (uint32_t f = 0; f < fields_.size(); ++f) {
@@ -199,20 +199,20 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
     fd.stats.norms_offset = norms.offset();
     if (f != kIdField) {
       fd.norms.resize(doc_count_, 0);
-      SCOUR_RETURN_IF_ERROR(norms.Append(std::string_view(
-          reinterpret_cast<const char*>(fd.norms.data()), fd.norms.size())));
+      SCOUR_RETURN_IF_ERROR(norms.Append(
+          std::string_view(reinterpret_cast<const char*>(fd.norms.data()), fd.norms.size())));
     }
     info->fields.push_back(fd.stats);
   }
   SCOUR_RETURN_IF_ERROR(norms.Finish());
 
-  SCOUR_ASSIGN_OR_RETURN(auto store, FramedWriter::Create(dir_, SegmentFile(number_, "store"),
-                                                          FileKind::kStored));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto store, FramedWriter::Create(dir_, SegmentFile(number_, "store"), FileKind::kStored));
   SCOUR_RETURN_IF_ERROR(stored_.WriteTo(&store));
   SCOUR_RETURN_IF_ERROR(store.Finish());
 
-  SCOUR_ASSIGN_OR_RETURN(auto inf, FramedWriter::Create(dir_, SegmentFile(number_, "info"),
-                                                        FileKind::kSegmentInfo));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto inf, FramedWriter::Create(dir_, SegmentFile(number_, "info"), FileKind::kSegmentInfo));
   std::string body;
   PutFixed32(&body, doc_count_);
   PutVarint64(&body, info->fields.size());

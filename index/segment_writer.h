@@ -24,7 +24,7 @@ namespace scour::index {
 class SegmentWriter {
  public:
   static absl::StatusOr<std::unique_ptr<SegmentWriter>> Create(Directory* dir, uint64_t number,
-                                                              uint32_t doc_count);
+                                                               uint32_t doc_count);
 
   // Norm bytes of `field` for docs [0, doc_count). The field's statistics (docs with the
   // field, token total) are derived from the norms and the terms.

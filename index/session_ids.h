@@ -60,8 +60,8 @@ class SessionIds {
   size_t size() const { return size_; }
   // Heap bytes held.
   size_t bytes() const {
-    return records_.size() * kRecordsPerChunk * (sizeof(Record) + sizeof(size_t)) +
-           arena_bytes_ + set_.capacity() * (sizeof(uint32_t) + 1);
+    return records_.size() * kRecordsPerChunk * (sizeof(Record) + sizeof(size_t)) + arena_bytes_ +
+           set_.capacity() * (sizeof(uint32_t) + 1);
   }
   void clear() {
     // Swaps with fresh objects: clear() and `= {}` keep the capacity.

@@ -35,8 +35,8 @@ void StoredFieldsWriter::FlushChunk() {
                  : ZSTD_compress(compressed_.data() + at, bound, raw_.data(), raw_.size(), 3);
   // ZSTD_compress cannot fail with a sufficient bound and a valid level.
   compressed_.resize(at + n);
-  chunks_.push_back({chunk_first_doc_, at, static_cast<uint32_t>(n),
-                     static_cast<uint32_t>(raw_.size())});
+  chunks_.push_back(
+      {chunk_first_doc_, at, static_cast<uint32_t>(n), static_cast<uint32_t>(raw_.size())});
   raw_.clear();
   chunk_docs_ = 0;
 }
@@ -71,7 +71,8 @@ absl::StatusOr<StoredFieldsReader> StoredFieldsReader::Open(std::string_view fil
   StoredFieldsReader r;
   r.file_ = file;
   r.name_ = std::string(name);
-  if (body.size() < 8) return absl::DataLossError(absl::StrCat(r.name_, ": stored-fields body too short"));
+  if (body.size() < 8)
+    return absl::DataLossError(absl::StrCat(r.name_, ": stored-fields body too short"));
   uint64_t index_offset = DecodeFixed64(body.data() + body.size() - 8);
   uint64_t body_start = body.data() - file.data();
   uint64_t body_end = body_start + body.size() - 8;
@@ -92,8 +93,10 @@ absl::Status StoredFieldsReader::Get(uint32_t doc, std::vector<StoredField>* out
   uint32_t lo = 0, hi = chunk_count_;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (DecodeFixed32(index_ + size_t{mid} * kChunkEntry) <= doc) lo = mid + 1;
-    else hi = mid;
+    if (DecodeFixed32(index_ + size_t{mid} * kChunkEntry) <= doc)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   if (lo == 0) return absl::NotFoundError(absl::StrCat(name_, ": no stored document ", doc));
   const char* e = index_ + size_t{lo - 1} * kChunkEntry;
@@ -142,15 +145,16 @@ absl::Status StoredFieldsReader::ForEachDocument(
     const uint64_t off = DecodeFixed64(e + 4);
     const uint32_t size = DecodeFixed32(e + 12), raw_size = DecodeFixed32(e + 16);
     if (first != doc) {
-      return absl::DataLossError(absl::StrCat(name_, ": chunk ", c, " starts at doc ", first,
-                                              ", expected ", doc));
+      return absl::DataLossError(
+          absl::StrCat(name_, ": chunk ", c, " starts at doc ", first, ", expected ", doc));
     }
     if (off > file_.size() || size > file_.size() - off)
       return absl::DataLossError(absl::StrCat(name_, ": chunk out of range"));
     if (ZSTD_getFrameContentSize(file_.data() + off, size) != raw_size)
       return absl::DataLossError(absl::StrCat(name_, ": chunk size mismatch at offset ", off));
     raw.resize(raw_size);
-    const size_t n = ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), file_.data() + off, size);
+    const size_t n =
+        ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), file_.data() + off, size);
     if (ZSTD_isError(n) || n != raw_size)
       return absl::DataLossError(absl::StrCat(name_, ": corrupt compressed chunk at offset ", off));
     ByteReader r(raw);

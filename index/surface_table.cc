@@ -33,8 +33,7 @@ uint64_t SurfaceTable::AddRecord(uint32_t field, std::string_view word) {
   return addr;
 }
 
-void SurfaceTable::Insert(uint32_t field, std::string_view word, uint64_t hash,
-                          uint32_t term_id) {
+void SurfaceTable::Insert(uint32_t field, std::string_view word, uint64_t hash, uint32_t term_id) {
   size_t i = hash & mask_;
   while (slots_[i].id1 != 0) i = (i + 1) & mask_;
   const uint64_t key = IsInline(field, word.size()) ? Prefix(word) : AddRecord(field, word);

@@ -14,7 +14,9 @@ absl::Status TermDictReader::Corrupt(const std::string& what) const {
 
 namespace {
 
-uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 // Version 2 head byte: shared length in the low nibble, suffix length in the high one; 15 in
@@ -117,8 +119,10 @@ uint32_t TermDictReader::FindBlock(std::string_view key) const {
     uint32_t mid = lo + (hi - lo) / 2;
     std::string_view first;
     if (!FirstKey(mid, &first)) return mid;  // let the block scan report the corruption
-    if (first <= key) lo = mid + 1;
-    else hi = mid;
+    if (first <= key)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo == 0 ? 0 : lo - 1;
 }

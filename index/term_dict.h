@@ -19,9 +19,9 @@ namespace scour::index {
 
 // Running values an entry is delta-coded against; reset at the start of every block.
 struct DictBlockState {
-  uint64_t last_post = 0;     // .post offset of the block's last entry with df >= 2
-  uint64_t last_pos = 0;      // .pos offset of the block's last entry that stored one
-  uint32_t last_id_doc = 0;   // doc of the block's last single-doc _id entry (version 2)
+  uint64_t last_post = 0;    // .post offset of the block's last entry with df >= 2
+  uint64_t last_pos = 0;     // .pos offset of the block's last entry that stored one
+  uint32_t last_id_doc = 0;  // doc of the block's last single-doc _id entry (version 2)
 };
 
 // Appends one version-2 entry (docs/format/README.md, ".tdict") for `key`, which shares

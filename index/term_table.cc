@@ -40,7 +40,7 @@ uint32_t TermTable::field(uint32_t id) const {
 TermTable::Entry TermTable::CopyKey(uint32_t field, std::string_view term) {
   char head[5];
   size_t n = 0;
-  for (uint32_t f = field; ; f >>= 7) {
+  for (uint32_t f = field;; f >>= 7) {
     head[n++] = static_cast<char>(f >= 0x80 ? (f & 0x7f) | 0x80 : f);
     if (f < 0x80) break;
   }

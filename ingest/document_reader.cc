@@ -12,10 +12,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
+#include "base/utf8.h"
 #include "ingest/byte_source.h"
 #include "ingest/json_parser.h"
 #include "ingest/paragraphs.h"
-#include "base/utf8.h"
 
 namespace scour::ingest {
 namespace {

@@ -12,6 +12,7 @@ PACKAGES=(
   libzstd-dev         # stored-field compression
   nlohmann-json3-dev  # JSON reading and writing
   libcli11-dev        # command line
+  clang-format        # scripts/check-format.sh, run by the tests
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The tests (= .ci/run): install what is missing, build with warnings as errors and run the whole
-# suite with ctest; then build again with ASan + UBSan (-O1, preset `asan`) and run the whole
-# suite under the sanitizers (all but the package-install test, which checks an uninstrumented
-# install). SCOUR_SKIP_SANITIZERS=1 stops after the first stage. TSan runs are scripts/sanitize.sh
-# tsan (docs/RELIABILITY.md).
+# The tests (= .ci/run): install what is missing, check the C++ formatting (clang-format), build
+# with warnings as errors and run the whole suite with ctest; then build again with ASan + UBSan
+# (-O1, preset `asan`) and run the whole suite under the sanitizers (all but the package-install
+# test, which checks an uninstrumented install). SCOUR_SKIP_SANITIZERS=1 stops after the first
+# stage. TSan runs are scripts/sanitize.sh tsan (docs/RELIABILITY.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/check-format.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci -j"$(nproc)"

@@ -3,9 +3,9 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "base/utf8.h"
 #include "tokenizer/possessive.h"
 #include "tokenizer/stopwords.h"
-#include "base/utf8.h"
 
 namespace scour::tokenizer {
 

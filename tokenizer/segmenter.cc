@@ -1,7 +1,7 @@
 #include "tokenizer/segmenter.h"
 
-#include "tokenizer/ascii_segmenter.h"
 #include "base/utf8.h"
+#include "tokenizer/ascii_segmenter.h"
 
 namespace scour::tokenizer {
 namespace {

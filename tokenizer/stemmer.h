@@ -63,7 +63,7 @@ class Stemmer {
   std::string_view Snowball(std::string_view term);
   sb_stemmer* stemmer_;
   std::unique_ptr<Slot[]> slots_;  // allocated by the first Stem: a StemOnce user never needs it
-  std::string scratch_;  // stems of terms too long for the cache
+  std::string scratch_;            // stems of terms too long for the cache
 };
 
 }  // namespace scour::tokenizer

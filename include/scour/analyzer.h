@@ -31,10 +31,10 @@ struct AnalyzerOptions {
 };
 
 struct Token {
-  std::string term;     // analysed term, UTF-8
-  uint32_t position;    // word index, consecutive from 0 within one Analyze call
-  uint32_t start;       // byte offset of the token's first byte in the input
-  uint32_t end;         // byte offset one past its last byte
+  std::string term;   // analysed term, UTF-8
+  uint32_t position;  // word index, consecutive from 0 within one Analyze call
+  uint32_t start;     // byte offset of the token's first byte in the input
+  uint32_t end;       // byte offset one past its last byte
 };
 
 class SCOUR_EXPORT Analyzer {
@@ -48,8 +48,7 @@ class SCOUR_EXPORT Analyzer {
 
   // Appends the tokens of `text` to `out` (positions start at `first_position`).
   // Invalid UTF-8: InvalidArgument naming the byte offset; `out` is left as it was.
-  absl::Status Analyze(std::string_view text, std::vector<Token>* out,
-                       uint32_t first_position = 0);
+  absl::Status Analyze(std::string_view text, std::vector<Token>* out, uint32_t first_position = 0);
 
   // Calls sink(term, position, start, end) for every token, without building Token objects:
   // the indexing hot path. `term` is valid only during the call.

@@ -52,9 +52,9 @@ class SCOUR_EXPORT IndexReader {
                                                            const ReaderOptions& options);
   ~IndexReader();
 
-  uint64_t generation() const;     // the commit this snapshot shows
-  uint64_t num_docs() const;       // live documents
-  uint64_t max_doc() const;        // documents including deleted ones not yet merged away
+  uint64_t generation() const;  // the commit this snapshot shows
+  uint64_t num_docs() const;    // live documents
+  uint64_t max_doc() const;     // documents including deleted ones not yet merged away
   uint64_t num_deleted() const;
   size_t num_segments() const;
   std::vector<std::string> field_names() const;  // indexed or stored fields, without "_id"

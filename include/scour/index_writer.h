@@ -31,20 +31,20 @@ struct IndexWriterOptions {
   AnalyzerOptions analyzer;
   bool analyzer_explicit = false;  // true: check `analyzer` against an existing index
   size_t ram_budget_mb = 256;      // in-memory inversion budget; a segment is flushed at it
-  int threads = 0;  // inverting threads, the calling thread included; 0 = all cores
+  int threads = 0;                 // inverting threads, the calling thread included; 0 = all cores
   bool create_if_missing = true;
-  bool auto_merge = true;          // run the tiered merge policy after each commit
-  size_t merge_factor = 10;        // segments of a similar size merged together
+  bool auto_merge = true;    // run the tiered merge policy after each commit
+  size_t merge_factor = 10;  // segments of a similar size merged together
   // AddDocument of an id already added since the last commit fails with AlreadyExists instead
   // of replacing it (`scour index` treats a repeated id within one run as bad input).
   bool reject_duplicate_ids = false;
 };
 
 struct IndexWriterStats {
-  uint64_t docs_added = 0;      // since open
+  uint64_t docs_added = 0;  // since open
   uint64_t deletes_requested = 0;
   uint64_t segments_flushed = 0;
-  uint64_t bytes_indexed = 0;   // text bytes of indexed fields
+  uint64_t bytes_indexed = 0;  // text bytes of indexed fields
 };
 
 class SCOUR_EXPORT IndexWriter {

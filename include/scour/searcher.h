@@ -30,12 +30,12 @@ struct RankingOptions {
 
 struct SearchOptions {
   size_t k = 10;
-  bool default_and = false;         // juxtaposed terms must all match (AND) instead of OR
+  bool default_and = false;  // juxtaposed terms must all match (AND) instead of OR
   RankingOptions ranking;
   std::vector<std::string> default_fields;  // fields searched by unqualified terms; empty = all
-  bool count = false;               // compute the exact number of matching documents
-  bool explain = false;             // fill Hit::explanation
-  bool load_stored = true;          // fill Hit::document
+  bool count = false;                       // compute the exact number of matching documents
+  bool explain = false;                     // fill Hit::explanation
+  bool load_stored = true;                  // fill Hit::document
   // Snippets from this stored field ("" = none).
   std::string snippet_field;
   size_t snippet_bytes = 220;
@@ -46,23 +46,24 @@ struct Hit {
   uint64_t doc = 0;  // internal id in the reader's snapshot
   std::string id;    // external id
   float score = 0;
-  StoredDocument document;   // when load_stored
-  std::string snippet;       // when snippet_field is set
+  StoredDocument document;                                // when load_stored
+  std::string snippet;                                    // when snippet_field is set
   std::vector<std::pair<uint32_t, uint32_t>> highlights;  // byte ranges in the snippet field
-  std::string explanation;   // when explain
+  std::string explanation;                                // when explain
 };
 
 struct SearchResults {
-  std::vector<Hit> hits;       // best first; ties broken by smaller internal id
-  uint64_t total_hits = 0;     // exact when SearchOptions::count, else hits.size()
+  std::vector<Hit> hits;    // best first; ties broken by smaller internal id
+  uint64_t total_hits = 0;  // exact when SearchOptions::count, else hits.size()
   bool total_is_exact = false;
-  std::string parsed_query;    // canonical form of the parsed query
-  std::string note;            // e.g. why nothing was searched (query analysed to nothing)
+  std::string parsed_query;  // canonical form of the parsed query
+  std::string note;          // e.g. why nothing was searched (query analysed to nothing)
 };
 
 class SCOUR_EXPORT Searcher {
  public:
-  static absl::StatusOr<std::unique_ptr<Searcher>> Create(std::shared_ptr<const IndexReader> reader);
+  static absl::StatusOr<std::unique_ptr<Searcher>> Create(
+      std::shared_ptr<const IndexReader> reader);
   ~Searcher();
 
   // Errors: InvalidArgument for a syntax error (the message has the column, the query and a

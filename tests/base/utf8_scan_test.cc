@@ -1,9 +1,8 @@
 // CheckUtf8 and FindNonAscii against simple references (ICU's U8_NEXT) on random bytes.
-#include "base/utf8.h"
-
 #include <random>
 #include <string>
 
+#include "base/utf8.h"
 #include "gtest/gtest.h"
 #include "unicode/utf8.h"
 

@@ -1,8 +1,7 @@
-#include "base/utf8.h"
-
 #include <random>
 #include <string>
 
+#include "base/utf8.h"
 #include "gtest/gtest.h"
 
 namespace scour {

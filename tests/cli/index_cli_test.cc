@@ -36,7 +36,9 @@ std::string TestDir() {
   return dir;
 }
 
-CliRun RunScour(const std::string& args) { return scour::testing_cli::RunScourCli(args, TestStem()); }
+CliRun RunScour(const std::string& args) {
+  return scour::testing_cli::RunScourCli(args, TestStem());
+}
 
 class IndexCli : public ::testing::Test {
  protected:
@@ -113,8 +115,8 @@ TEST_F(IndexCli, HomeCorpusThenStatsAndCheck) {
 struct BadCase {
   const char* name;
   std::string content;
-  std::string where;     // expected in stderr, e.g. "bad.jsonl:2"
-  const char* message;   // expected in stderr too
+  std::string where;    // expected in stderr, e.g. "bad.jsonl:2"
+  const char* message;  // expected in stderr too
 };
 
 class BadInput : public IndexCli, public ::testing::WithParamInterface<BadCase> {};
@@ -143,10 +145,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"MalformedJson",
                 "{\"id\": \"n1\", \"text\": \"new\"}\n{\"id\": \"n2\", \"text\": \"new\"\n",
                 "bad.jsonl:2", ""},
-        BadCase{"MissingId",
-                "{\"id\": \"n1\", \"text\": \"new\"}\n\n{\"text\": \"new\"}\n", "bad.jsonl:3",
-                "missing id"},
-        BadCase{"NonStringId", "{\"id\": \"n1\", \"text\": \"new\"}\n{\"id\": 7, \"text\": \"new\"}\n",
+        BadCase{"MissingId", "{\"id\": \"n1\", \"text\": \"new\"}\n\n{\"text\": \"new\"}\n",
+                "bad.jsonl:3", "missing id"},
+        BadCase{"NonStringId",
+                "{\"id\": \"n1\", \"text\": \"new\"}\n{\"id\": 7, \"text\": \"new\"}\n",
                 "bad.jsonl:2", "not a string"},
         BadCase{"InvalidUtf8",
                 "{\"id\": \"n1\", \"text\": \"new\"}\n{\"id\": \"n2\", \"text\": \"new \xff\"}\n",
@@ -204,9 +206,9 @@ TEST_F(IndexCli, DeleteById) {
 TEST_F(IndexCli, MergeToOneSegment) {
   IndexBase();
   for (int i = 0; i < 3; ++i) {
-    const std::string path = Write("more" + std::to_string(i) + ".jsonl",
-                                   "{\"id\": \"m" + std::to_string(i) +
-                                       "\", \"text\": \"red more text\"}\n");
+    const std::string path =
+        Write("more" + std::to_string(i) + ".jsonl",
+              "{\"id\": \"m" + std::to_string(i) + "\", \"text\": \"red more text\"}\n");
     ASSERT_EQ(Index("'" + path + "'", "--no-merge").exit_code, 0);
   }
   ASSERT_EQ(RunScour("delete -q --index '" + index_ + "' b").exit_code, 0);
@@ -260,8 +262,8 @@ TEST_F(IndexCli, SecondWriterFailsWhileTheFirstHoldsTheLock) {
   posix_spawn_file_actions_addopen(&fa, 2, err1.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addclose(&fa, fd);
   posix_spawn_file_actions_addclose(&fa, rfd);
-  std::vector<std::string> args = {SCOUR_CLI_PATH, "index", "--threads", "1", "--format",
-                                   "jsonl", "--index", index_, "-"};
+  std::vector<std::string> args = {SCOUR_CLI_PATH, "index",   "--threads", "1", "--format",
+                                   "jsonl",        "--index", index_,      "-"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -23,7 +23,9 @@ using scour::testing_cli::CliRun;
 
 std::string TestStem() { return scour::testing_cli::TestStem("search_cli"); }
 
-CliRun RunScour(const std::string& args) { return scour::testing_cli::RunScourCli(args, TestStem()); }
+CliRun RunScour(const std::string& args) {
+  return scour::testing_cli::RunScourCli(args, TestStem());
+}
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out;
@@ -48,15 +50,16 @@ class SearchCli : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     index_ = dir_ + "/idx";
-    const std::string docs = Write("docs.jsonl",
-                                   "{\"id\": \"a\", \"title\": \"Foxes\", \"text\": \"The quick red fox "
-                                   "jumps over the lazy dog.\"}\n"
-                                   "{\"id\": \"b\", \"title\": \"Dogs\", \"text\": \"A lazy dog "
-                                   "sleeps all day long in the sun.\"}\n"
-                                   "{\"id\": \"c\", \"title\": \"Colours\", \"text\": \"Red and "
-                                   "blue, and a red fox or two.\"}\n"
-                                   "{\"id\": \"d\", \"title\": \"Nothing\", \"text\": \"Nothing to "
-                                   "see here at all.\"}\n");
+    const std::string docs =
+        Write("docs.jsonl",
+              "{\"id\": \"a\", \"title\": \"Foxes\", \"text\": \"The quick red fox "
+              "jumps over the lazy dog.\"}\n"
+              "{\"id\": \"b\", \"title\": \"Dogs\", \"text\": \"A lazy dog "
+              "sleeps all day long in the sun.\"}\n"
+              "{\"id\": \"c\", \"title\": \"Colours\", \"text\": \"Red and "
+              "blue, and a red fox or two.\"}\n"
+              "{\"id\": \"d\", \"title\": \"Nothing\", \"text\": \"Nothing to "
+              "see here at all.\"}\n");
     CliRun r = RunScour("index -q --threads 1 --index '" + index_ + "' '" + docs + "'");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
@@ -185,7 +188,8 @@ TEST_F(SearchCli, SyntaxErrorExitsTwoWithACaretLine) {
   const std::vector<std::string> lines = Lines(r.err);
   bool caret = false;
   for (size_t i = 1; i < lines.size(); ++i)
-    if (lines[i] == "      ^" && lines[i - 1].find("title:(red fox") != std::string::npos) caret = true;
+    if (lines[i] == "      ^" && lines[i - 1].find("title:(red fox") != std::string::npos)
+      caret = true;
   EXPECT_TRUE(caret) << r.err;
 }
 
@@ -211,8 +215,8 @@ TEST_F(SearchCli, UnknownFieldsExitTwo) {
 
 TEST_F(SearchCli, BenchPrintsPercentiles) {
   const std::string q = Write("queries.tsv", "q1\tred fox\nq2\tlazy dog\nq3\tsun\n");
-  CliRun r = RunScour("bench --index '" + index_ + "' --queries '" + q +
-                      "' --repeat 2 --warmup-secs 0");
+  CliRun r =
+      RunScour("bench --index '" + index_ + "' --queries '" + q + "' --repeat 2 --warmup-secs 0");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::regex pct(R"(p50 (\d+\.\d)  p90 (\d+\.\d)  p99 (\d+\.\d))");
   std::smatch m;

@@ -1,5 +1,7 @@
 // Rankers against the textbook formulas (in double), Lucene's float arithmetic, and the
 // upper-bound property MaxScore / block-max pruning relies on; TopK against a full sort.
+#include "engine/ranker.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -7,7 +9,6 @@
 #include <random>
 #include <vector>
 
-#include "engine/ranker.h"
 #include "engine/topk.h"
 #include "gtest/gtest.h"
 #include "index/norms.h"
@@ -61,8 +62,8 @@ TEST(RankerTest, MatchesTextbookFormulas) {
       const uint32_t tf = 1 + static_cast<uint32_t>(rng() % 50);
       const uint8_t norm = static_cast<uint8_t>(rng() % 256);
       const double avgdl = static_cast<float>(static_cast<double>(stats.sum_total_term_freq) / n);
-      const double want = Reference(kind, p.k1, p.b, p.delta, n, df, avgdl, tf,
-                                    index::NormToLength(norm), boost);
+      const double want =
+          Reference(kind, p.k1, p.b, p.delta, n, df, avgdl, tf, index::NormToLength(norm), boost);
       const double got = s.Score(static_cast<float>(tf), norm);
       ASSERT_NEAR(got, want, 1e-6 * s.Limit() + 1e-5 * std::abs(want))
           << static_cast<int>(kind) << " tf=" << tf << " norm=" << int{norm};
@@ -79,8 +80,8 @@ TEST(RankerTest, LuceneFloatArithmetic) {
     const uint64_t n = 1 + rng() % 100000;
     const uint64_t df = 1 + rng() % n;
     const FieldStats stats{n, n * (1 + rng() % 300) + rng() % n};
-    const float idf = static_cast<float>(std::log(
-        1 + (static_cast<double>(n) - static_cast<double>(df) + 0.5) / (df + 0.5)));
+    const float idf = static_cast<float>(
+        std::log(1 + (static_cast<double>(n) - static_cast<double>(df) + 0.5) / (df + 0.5)));
     const float avgdl = static_cast<float>(stats.sum_total_term_freq / static_cast<double>(n));
     const float weight = 1.0f * idf;
     const TermScorer s = TermScorer::ForTerm(p, stats, df);
@@ -128,9 +129,9 @@ TEST(RankerTest, UpperBoundAndMonotonicity) {
       p.k1 = std::uniform_real_distribution<float>(0.2f, 3.0f)(rng);
       p.b = std::uniform_real_distribution<float>(0.0f, 1.0f)(rng);
       const uint64_t n = 1 + rng() % 1000000;
-      const TermScorer s = TermScorer::ForTerm(p, FieldStats{n, n * (1 + rng() % 1000)},
-                                               1 + rng() % n,
-                                               std::uniform_real_distribution<float>(0, 4)(rng));
+      const TermScorer s =
+          TermScorer::ForTerm(p, FieldStats{n, n * (1 + rng() % 1000)}, 1 + rng() % n,
+                              std::uniform_real_distribution<float>(0, 4)(rng));
       for (int j = 0; j < 200; ++j) {
         const uint32_t max_tf = 1 + static_cast<uint32_t>(rng() % 300);
         const uint8_t min_norm = static_cast<uint8_t>(rng() % 256);

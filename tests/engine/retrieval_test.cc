@@ -78,8 +78,7 @@ RankerParams RandomParams(std::mt19937_64& rng) {
 // Brute force: every doc, clauses summed in order required..., optional....
 std::vector<ScoredDoc> BruteForce(const Collection& c, const Query& q,
                                   const std::vector<TermScorer>& scorers,
-                                  const std::vector<uint64_t>* deleted, size_t k,
-                                  uint64_t* count) {
+                                  const std::vector<uint64_t>* deleted, size_t k, uint64_t* count) {
   std::vector<ScoredDoc> all;
   for (size_t d = 0; d < c.num_docs(); ++d) {
     if (deleted && IsDeleted(deleted->data(), static_cast<index::DocId>(d))) continue;
@@ -169,10 +168,14 @@ void ExpectSame(const std::vector<ScoredDoc>& got, const std::vector<ScoredDoc>&
 uint32_t RandomTerm(std::mt19937_64& rng, uint32_t vocab) {
   // Mix frequent, mid and rare terms (and now and then the empty one).
   switch (rng() % 4) {
-    case 0: return static_cast<uint32_t>(rng() % 8);
-    case 1: return static_cast<uint32_t>(rng() % 60);
-    case 2: return static_cast<uint32_t>(rng() % vocab);
-    default: return static_cast<uint32_t>(rng() % 200);
+    case 0:
+      return static_cast<uint32_t>(rng() % 8);
+    case 1:
+      return static_cast<uint32_t>(rng() % 60);
+    case 2:
+      return static_cast<uint32_t>(rng() % vocab);
+    default:
+      return static_cast<uint32_t>(rng() % 200);
   }
 }
 
@@ -198,8 +201,7 @@ void CheckQuery(const Collection& c, const Query& q, std::mt19937_64& rng, const
   if (use_deleted) deleted = RandomDeleted(rng, c.num_docs());
   for (size_t k : {size_t{1}, size_t{10}, size_t{100}, c.num_docs() + 5}) {
     uint64_t want_count = 0;
-    const auto want =
-        BruteForce(c, q, scorers, use_deleted ? &deleted : nullptr, k, &want_count);
+    const auto want = BruteForce(c, q, scorers, use_deleted ? &deleted : nullptr, k, &want_count);
     for (Algo algo : {Algo::kExhaustive, Algo::kMaxScore, Algo::kBmw}) {
       uint64_t count = 0;
       const auto got = Run(c, q, scorers, use_deleted ? &deleted : nullptr, k, algo, &count);
@@ -247,9 +249,15 @@ TEST(RetrievalTest, BooleanClausesMatchBruteForce) {
       for (size_t i = 0; i < n; ++i) {
         const uint32_t t = RandomTerm(rng, 300);
         switch (rng() % 3) {
-          case 0: q.required.push_back(t); break;
-          case 1: q.optional.push_back(t); break;
-          default: q.excluded.push_back(t); break;
+          case 0:
+            q.required.push_back(t);
+            break;
+          case 1:
+            q.optional.push_back(t);
+            break;
+          default:
+            q.excluded.push_back(t);
+            break;
         }
       }
       if (q.required.empty() && q.optional.empty()) q.optional.push_back(RandomTerm(rng, 300));
@@ -263,11 +271,11 @@ TEST(RetrievalTest, EmptyListsAndRepeatedTerms) {
   const uint32_t empty = 99;
   ASSERT_EQ(c.lists[empty].size(), 0u);
   std::mt19937_64 rng(9);
-  for (const Query& q : {Query{{}, {empty}, {}}, Query{{}, {empty, empty}, {}},
-                         Query{{}, {3, empty}, {}}, Query{{empty}, {}, {}},
-                         Query{{5, empty}, {}, {}}, Query{{}, {5, 5, 17}, {}},
-                         Query{{5, 5}, {}, {}}, Query{{}, {2, 2, 2, 9}, {2}},
-                         Query{{1}, {1, 4}, {}}, Query{{}, {4}, {empty}}}) {
+  for (const Query& q :
+       {Query{{}, {empty}, {}}, Query{{}, {empty, empty}, {}}, Query{{}, {3, empty}, {}},
+        Query{{empty}, {}, {}}, Query{{5, empty}, {}, {}}, Query{{}, {5, 5, 17}, {}},
+        Query{{5, 5}, {}, {}}, Query{{}, {2, 2, 2, 9}, {2}}, Query{{1}, {1, 4}, {}},
+        Query{{}, {4}, {empty}}}) {
     for (int rep = 0; rep < 3; ++rep) CheckQuery(c, q, rng, "EDGE");
   }
   // No clauses at all.
@@ -467,8 +475,8 @@ TEST(PhraseTest, PhrasesScoreThroughRetrieval) {
       for (const auto& h : hits) want.push_back({h.doc, scorer.Score(h.freq, c.norms[h.doc])});
       std::sort(want.begin(), want.end(), RanksBefore);
       if (want.size() > k) want.resize(k);
-      for (OrAlgorithm algo : {OrAlgorithm::kExhaustive, OrAlgorithm::kMaxScore,
-                               OrAlgorithm::kBlockMaxWand}) {
+      for (OrAlgorithm algo :
+           {OrAlgorithm::kExhaustive, OrAlgorithm::kMaxScore, OrAlgorithm::kBlockMaxWand}) {
         std::vector<VectorPostings> slots;
         slots.reserve(terms.size());
         std::vector<VectorPostings*> ptrs;

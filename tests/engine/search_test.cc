@@ -371,8 +371,8 @@ Q RandomBool(std::mt19937& rng, const Collection& c, int depth) {
   for (int i = 0; i < n; ++i) {
     int r = rng() % 10;
     Occ occ = r < 3 ? Occ::kMust : r < 8 ? Occ::kShould : Occ::kMustNot;
-    q.clauses.emplace_back(occ, depth > 0 && rng() % 4 == 0 ? RandomBool(rng, c, depth - 1)
-                                                            : RandomLeaf(rng, c));
+    q.clauses.emplace_back(
+        occ, depth > 0 && rng() % 4 == 0 ? RandomBool(rng, c, depth - 1) : RandomLeaf(rng, c));
   }
   if (rng() % 6 == 0) q.boost = RandomBoost(rng);
   return q;
@@ -510,8 +510,8 @@ TEST_P(SearchProperty, TopKAndCountEqualBruteForce) {
       opts.count = k == 5 || k == 1000;
       auto res = (*searcher)->Search(text, opts);
       ASSERT_TRUE(res.ok()) << text << ": " << res.status();
-      const std::string ctx = "query " + text + (default_and ? " (and)" : "") + " k=" +
-                              std::to_string(k) + " parsed " + res->parsed_query;
+      const std::string ctx = "query " + text + (default_and ? " (and)" : "") +
+                              " k=" + std::to_string(k) + " parsed " + res->parsed_query;
       if (opts.count) {
         EXPECT_EQ(res->total_hits, ref.size()) << ctx;
       }
@@ -588,8 +588,7 @@ INSTANTIATE_TEST_SUITE_P(Indexes, SearchProperty,
                            const Config& c = info.param;
                            return "fields" + std::to_string(c.nfields) + "_threads" +
                                   std::to_string(c.threads) + "_merge" +
-                                  std::to_string(c.force_merge) + "_seed" +
-                                  std::to_string(c.seed);
+                                  std::to_string(c.force_merge) + "_seed" + std::to_string(c.seed);
                          });
 
 // ------------------------------------------------------------------ the home corpus
@@ -668,8 +667,10 @@ class SmallIndex : public ::testing::Test {
     o.threads = 1;
     auto w = IndexWriter::Open(dir_.get(), o);
     ASSERT_TRUE(w.ok());
-    ASSERT_TRUE((*w)->AddDocument({"a", {{"title", "red fox"}, {"text", "the quick red fox jumps"}}}).ok());
-    ASSERT_TRUE((*w)->AddDocument({"b", {{"title", "lazy dog"}, {"text", "over the lazy dog"}}}).ok());
+    ASSERT_TRUE(
+        (*w)->AddDocument({"a", {{"title", "red fox"}, {"text", "the quick red fox jumps"}}}).ok());
+    ASSERT_TRUE(
+        (*w)->AddDocument({"b", {{"title", "lazy dog"}, {"text", "over the lazy dog"}}}).ok());
     ASSERT_TRUE((*w)->AddDocument({"c", {{"text", "red dog and a fox"}}}).ok());
     ASSERT_TRUE((*w)->Commit().ok());
     auto r = IndexReader::Open(dir_.get(), {});

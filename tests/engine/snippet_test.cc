@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "base/utf8.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "scour/analyzer.h"
-#include "base/utf8.h"
 
 namespace scour::engine {
 namespace {

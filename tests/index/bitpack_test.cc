@@ -211,7 +211,8 @@ TEST(Bitpack, PForBlocksRoundTripWithOutliers) {
     const uint32_t base_bits = rng() % 12;
     for (auto& x : in) x = base_bits ? static_cast<uint32_t>(rng() & ((1u << base_bits) - 1)) : 0;
     const int outliers = static_cast<int>(rng() % 40);  // sometimes more than fit as exceptions
-    for (int i = 0; i < outliers; ++i) in[rng() % kBlockSize] = static_cast<uint32_t>(rng()) >> (rng() % 32);
+    for (int i = 0; i < outliers; ++i)
+      in[rng() % kBlockSize] = static_cast<uint32_t>(rng()) >> (rng() % 32);
     std::string packed;
     PackBlockPFor(in, &packed);
     std::string plain;

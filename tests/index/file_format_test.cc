@@ -3,9 +3,9 @@
 #include <random>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "base/coding.h"
 #include "base/crc32c.h"
-#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace scour::index {
@@ -125,8 +125,8 @@ TEST(FileFormat, UnknownVersionIsFailedPrecondition) {
     std::string file = HandFramed("body", 3, version);
     auto r = CheckFrame(file, FileKind::kPostings, "p");
     EXPECT_TRUE(absl::IsFailedPrecondition(r.status())) << r.status();
-    EXPECT_NE(r.status().message().find(absl::StrCat("unknown format version ", version,
-                                                     " (supported: 1 to 2)")),
+    EXPECT_NE(r.status().message().find(
+                  absl::StrCat("unknown format version ", version, " (supported: 1 to 2)")),
               std::string_view::npos)
         << r.status();
     EXPECT_TRUE(

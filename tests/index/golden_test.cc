@@ -27,13 +27,21 @@ std::string GoldenDir(uint32_t version) {
 std::vector<Document> GoldenDocs(int batch) {
   if (batch == 0)
     return {
-        {"a", {{"title", "United front work"}, {"text", "The United Front Work Department guides party committees."}}},
-        {"b", {{"title", "Party-state"}, {"text", "Xi Jinping’s party-state and the party committee of 2008."}}},
-        {"c", {{"title", "天眼系统"}, {"text", "Skynet 天眼系统 cameras; 7,000 members; US$1.8 billion."}}},
+        {"a",
+         {{"title", "United front work"},
+          {"text", "The United Front Work Department guides party committees."}}},
+        {"b",
+         {{"title", "Party-state"},
+          {"text", "Xi Jinping’s party-state and the party committee of 2008."}}},
+        {"c",
+         {{"title", "天眼系统"},
+          {"text", "Skynet 天眼系统 cameras; 7,000 members; US$1.8 billion."}}},
     };
   return {
       {"d", {{"title", "Subsidies"}, {"text", "Government subsidies and subsidy programmes."}}},
-      {"b", {{"title", "Party-state (updated)"}, {"text", "The party committee was established in 2008."}}},
+      {"b",
+       {{"title", "Party-state (updated)"},
+        {"text", "The party committee was established in 2008."}}},
   };
 }
 
@@ -121,8 +129,10 @@ TEST(GoldenWrite, Version1IndexTakesUpdatesAndMergesToCurrentVersion) {
   {
     auto w = IndexWriter::Open(dir, opts);
     ASSERT_TRUE(w.ok()) << w.status();
-    ASSERT_TRUE((*w)->AddDocument({"e", {{"title", "Subsidy"}, {"text", "A united front subsidy."}}}).ok());
-    ASSERT_TRUE((*w)->AddDocument({"a", {{"title", "Replaced"}, {"text", "No longer about that."}}}).ok());
+    ASSERT_TRUE(
+        (*w)->AddDocument({"e", {{"title", "Subsidy"}, {"text", "A united front subsidy."}}}).ok());
+    ASSERT_TRUE(
+        (*w)->AddDocument({"a", {{"title", "Replaced"}, {"text", "No longer about that."}}}).ok());
     ASSERT_TRUE((*w)->DeleteDocument("d").ok());
     ASSERT_TRUE((*w)->Commit().ok());
   }
@@ -172,7 +182,8 @@ TEST(GoldenWrite, CurrentWriterReproducesCurrentGolden) {
     if (name == "write.lock") continue;
     std::ifstream a(e.path(), std::ios::binary), b(out + "/" + name, std::ios::binary);
     ASSERT_TRUE(b.good()) << name << " not written";
-    std::string da((std::istreambuf_iterator<char>(a)), {}), db((std::istreambuf_iterator<char>(b)), {});
+    std::string da((std::istreambuf_iterator<char>(a)), {}),
+        db((std::istreambuf_iterator<char>(b)), {});
     EXPECT_EQ(da, db) << name << " differs from the golden file";
     ++files;
   }

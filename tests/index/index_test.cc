@@ -157,7 +157,8 @@ void ExpectIndexEquals(index::Directory* dir, const Model& model, bool verify = 
   for (const auto& [key, postings] : expected)
     for (const auto& [id, p] : postings) tokens[key.first] += p.freq;
   if ((*reader)->num_deleted() == 0) {
-    for (const auto& fs : (*reader)->field_statistics()) EXPECT_EQ(fs.sum_total_tf, tokens[fs.name]);
+    for (const auto& fs : (*reader)->field_statistics())
+      EXPECT_EQ(fs.sum_total_tf, tokens[fs.name]);
   }
 }
 
@@ -234,7 +235,8 @@ TEST(IndexWriter, RollbackAndUncommittedWorkAreInvisible) {
       ASSERT_TRUE((*w)->AddDocument(d).ok());
     }
     ASSERT_TRUE((*w)->Commit().ok());
-    for (int i = 0; i < 50; ++i) ASSERT_TRUE((*w)->AddDocument(RandomDoc(rng, "b" + std::to_string(i))).ok());
+    for (int i = 0; i < 50; ++i)
+      ASSERT_TRUE((*w)->AddDocument(RandomDoc(rng, "b" + std::to_string(i))).ok());
     ASSERT_TRUE((*w)->DeleteDocument("a1").ok());
     ASSERT_TRUE((*w)->Rollback().ok());
     ASSERT_TRUE((*w)->Commit().ok());  // commits nothing new
@@ -351,7 +353,8 @@ TEST(IndexWriter, ReaderKeepsItsSnapshotWhileWriterCommitsAndMerges) {
   ASSERT_TRUE(before.ok());
   Inverted snapshot = InvertIndex(**before);
   for (int i = 0; i < 100; ++i) ASSERT_TRUE((*w)->DeleteDocument("d" + std::to_string(i)).ok());
-  for (int i = 0; i < 200; ++i) ASSERT_TRUE((*w)->AddDocument(RandomDoc(rng, "e" + std::to_string(i))).ok());
+  for (int i = 0; i < 200; ++i)
+    ASSERT_TRUE((*w)->AddDocument(RandomDoc(rng, "e" + std::to_string(i))).ok());
   ASSERT_TRUE((*w)->Commit().ok());
   ASSERT_TRUE((*w)->ForceMerge(1).ok());
   EXPECT_EQ((*before)->num_docs(), 200u);
@@ -393,7 +396,8 @@ TEST(IndexWriter, FailedCommitAtAnyOperationKeepsThePreviousCommit) {
     total_ops = dir->op_count(index::FaultInjectingDirectory::Op::kAny) - before;
   }
   ASSERT_GT(total_ops, 10u);
-  std::fprintf(stderr, "second commit: %llu I/O operations\n", static_cast<unsigned long long>(total_ops));
+  std::fprintf(stderr, "second commit: %llu I/O operations\n",
+               static_cast<unsigned long long>(total_ops));
   // Every one of the last 40 operations (the commit protocol: deletions, manifest, rename,
   // directory sync) and an even sample of the earlier ones (segment writing).
   std::vector<uint64_t> points;
@@ -415,7 +419,6 @@ TEST(IndexWriter, FailedCommitAtAnyOperationKeepsThePreviousCommit) {
   }
   EXPECT_GT(failed_commits, 0);
 }
-
 
 // `scour stats` splits .post into doc ids, frequencies and skip data by walking every list: the
 // parts must add up to the file's body exactly, and every posting must be counted once.

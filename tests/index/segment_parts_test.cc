@@ -9,6 +9,8 @@
 
 #include "base/coding.h"
 #include "gtest/gtest.h"
+#include "index/bitpack.h"
+#include "index/byte_slice_pool.h"
 #include "index/directory.h"
 #include "index/file_format.h"
 #include "index/segment_builder.h"
@@ -16,10 +18,8 @@
 #include "index/segment_writer.h"
 #include "index/session_ids.h"
 #include "index/stored_fields.h"
-#include "index/term_dict.h"
-#include "index/bitpack.h"
-#include "index/byte_slice_pool.h"
 #include "index/surface_table.h"
+#include "index/term_dict.h"
 #include "index/term_table.h"
 
 namespace scour::index {
@@ -266,13 +266,18 @@ TEST(TermDictV2, EveryEntryKindRoundTrips) {
   std::sort(ids.begin(), ids.end());
   for (uint32_t i = 0; i < kDocs; ++i) {
     Term t{"", kIdField, {perm[i]}, {1}};
-    if (i == 40) t.docs = {std::min(perm[i], perm[i + 1]), std::max(perm[i], perm[i + 1])}, t.freqs = {1, 1};
+    if (i == 40)
+      t.docs = {std::min(perm[i], perm[i + 1]), std::max(perm[i], perm[i + 1])}, t.freqs = {1, 1};
     AppendTermKey(kIdField, ids[i], &t.key);
     terms.push_back(std::move(t));
   }
   const std::string long_prefix(40, 'p');
-  std::vector<std::string> words = {"a", "b" + std::string(20, 'x'), "c", long_prefix + "1",
-                                    long_prefix + "2" + std::string(30, 's'), long_prefix + "3",
+  std::vector<std::string> words = {"a",
+                                    "b" + std::string(20, 'x'),
+                                    "c",
+                                    long_prefix + "1",
+                                    long_prefix + "2" + std::string(30, 's'),
+                                    long_prefix + "3",
                                     "zz"};
   for (size_t w = 0; w < words.size(); ++w) {
     Term t{"", 1, {}, {}};

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "gtest/gtest.h"
 #include "base/utf8.h"
+#include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
 namespace scour::ingest {

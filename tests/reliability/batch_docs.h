@@ -32,7 +32,9 @@ inline std::string BatchText(uint64_t n, int i) {
 inline std::string BatchId(uint64_t n, int i) {
   return "d" + std::to_string((n * 7 + static_cast<uint64_t>(i) * 13) % kIdSpace);
 }
-inline std::string BatchDeletedId(uint64_t n) { return "d" + std::to_string((n * 31 + 5) % kIdSpace); }
+inline std::string BatchDeletedId(uint64_t n) {
+  return "d" + std::to_string((n * 31 + 5) % kIdSpace);
+}
 
 // Applies batch n to a model: id -> text.
 inline void ApplyBatch(uint64_t n, std::map<std::string, std::string>* model) {

@@ -53,8 +53,7 @@ std::string CheckSnapshot(const std::shared_ptr<IndexReader>& r, const Searcher&
   if (seen.size() != kGroups) return "groups: " + std::to_string(seen.size());
   for (const auto& [g, versions] : seen) {
     if (versions.size() != 1)
-      return "group " + std::to_string(g) + " has " + std::to_string(versions.size()) +
-             " versions";
+      return "group " + std::to_string(g) + " has " + std::to_string(versions.size()) + " versions";
     const auto [v, n] = *versions.begin();
     if (n != Members(v))
       return "group " + std::to_string(g) + " version " + std::to_string(v) + ": " +

@@ -4,8 +4,8 @@
 // verify_checksums must fail, (c) opening without verification, searching and reading every
 // stored document must not crash (errors are fine). scripts/sanitize.sh runs this under ASan.
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -189,22 +189,21 @@ TEST(CorruptionTest, EveryFileEveryWayIsDetectedAndNeverCrashes) {
                 d.begin() + static_cast<std::ptrdiff_t>(off + len), '\0');
       if (d == original) continue;
       ++t.zeroed;
-      ASSERT_NO_FATAL_FAILURE(run(d, "zeroed " + std::to_string(len) + " bytes at " +
-                                         std::to_string(off)));
+      ASSERT_NO_FATAL_FAILURE(
+          run(d, "zeroed " + std::to_string(len) + " bytes at " + std::to_string(off)));
     }
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("corruption: %zu files, %llu cases (%llu byte flips, %llu truncations, %llu zeroed "
-              "ranges); CheckIndex detected %llu, verified open refused %llu; unverified open "
-              "succeeded %llu times and reading never crashed; %.1f s\n",
-              files.size(), static_cast<unsigned long long>(t.cases),
-              static_cast<unsigned long long>(t.flips),
-              static_cast<unsigned long long>(t.truncations),
-              static_cast<unsigned long long>(t.zeroed),
-              static_cast<unsigned long long>(t.check_detected),
-              static_cast<unsigned long long>(t.verify_detected),
-              static_cast<unsigned long long>(t.unverified_open_ok), secs);
+  std::printf(
+      "corruption: %zu files, %llu cases (%llu byte flips, %llu truncations, %llu zeroed "
+      "ranges); CheckIndex detected %llu, verified open refused %llu; unverified open "
+      "succeeded %llu times and reading never crashed; %.1f s\n",
+      files.size(), static_cast<unsigned long long>(t.cases),
+      static_cast<unsigned long long>(t.flips), static_cast<unsigned long long>(t.truncations),
+      static_cast<unsigned long long>(t.zeroed), static_cast<unsigned long long>(t.check_detected),
+      static_cast<unsigned long long>(t.verify_detected),
+      static_cast<unsigned long long>(t.unverified_open_ok), secs);
   std::printf("time: CheckIndex %.1f s, verified open %.1f s, unverified reading %.1f s\n",
               t.secs[0], t.secs[1], t.secs[2]);
   EXPECT_EQ(t.check_detected, t.cases);

@@ -146,8 +146,8 @@ TEST(CrashTest, SigkillAtRandomMomentsKeepsTheLastReportedCommit) {
     std::string diff = DiffIndex(**reader, ModelAfter(reported));
     if (!diff.empty()) {
       std::string next = DiffIndex(**reader, ModelAfter(reported + 1));
-      ASSERT_TRUE(next.empty()) << "trial " << trial << ": not commit " << reported << " ("
-                                << diff << ") nor " << reported + 1 << " (" << next << ")";
+      ASSERT_TRUE(next.empty()) << "trial " << trial << ": not commit " << reported << " (" << diff
+                                << ") nor " << reported + 1 << " (" << next << ")";
       ++mid_commit;
       committed = reported + 1;
     } else {
@@ -155,11 +155,12 @@ TEST(CrashTest, SigkillAtRandomMomentsKeepsTheLastReportedCommit) {
     }
   }
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("crash trials: %d (%d continued a crashed index, %d killed before the first "
-              "commit, %d landed after the rename but before the report); up to %llu commits "
-              "per index; %.1f s\n",
-              kTrials, continued, killed_before_first, mid_commit,
-              static_cast<unsigned long long>(max_batches), secs);
+  std::printf(
+      "crash trials: %d (%d continued a crashed index, %d killed before the first "
+      "commit, %d landed after the rename but before the report); up to %llu commits "
+      "per index; %.1f s\n",
+      kTrials, continued, killed_before_first, mid_commit,
+      static_cast<unsigned long long>(max_batches), secs);
   RecordProperty("trials", kTrials);
 }
 
@@ -168,8 +169,8 @@ TEST(CrashTest, SigkillAtRandomMomentsKeepsTheLastReportedCommit) {
 TEST(CrashTest, InjectedFaultsThenPowerCutKeepTheLastSuccessfulCommit) {
   using Op = index::FaultInjectingDirectory::Op;
   std::mt19937 rng(77);
-  const Op ops[] = {Op::kAppend, Op::kSync, Op::kCreate, Op::kRename, Op::kSyncDir, Op::kDelete,
-                    Op::kAny};
+  const Op ops[] = {Op::kAppend,  Op::kSync,   Op::kCreate, Op::kRename,
+                    Op::kSyncDir, Op::kDelete, Op::kAny};
   int scenarios = 0, faulted = 0, full_disk = 0;
   for (int round = 0; round < 60; ++round) {
     auto dir = index::NewFaultInjectingDirectory();

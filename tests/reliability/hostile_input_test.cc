@@ -85,8 +85,7 @@ TEST(HostileInputTest, HundredMegabyteJsonlLineIndexesInBoundedMemory) {
     std::ofstream out(file, std::ios::binary);
     out << "{\"id\":\"big\",\"text\":\"";
     std::string chunk;
-    for (int i = 0; chunk.size() < (1 << 20); ++i)
-      chunk += "word" + std::to_string(i % 5000) + " ";
+    for (int i = 0; chunk.size() < (1 << 20); ++i) chunk += "word" + std::to_string(i % 5000) + " ";
     for (size_t n = 0; n < kTextBytes; n += chunk.size()) out << chunk;
     out << "needle\"}\n{\"id\":\"small\",\"text\":\"tiny document\"}\n";
   }

@@ -38,7 +38,8 @@ class TempDir {
 
 // Empty string when the snapshot's live documents are exactly `model` (id -> "text" field),
 // else a description of the first difference.
-inline std::string DiffIndex(const IndexReader& r, const std::map<std::string, std::string>& model) {
+inline std::string DiffIndex(const IndexReader& r,
+                             const std::map<std::string, std::string>& model) {
   if (r.num_docs() != model.size())
     return "num_docs " + std::to_string(r.num_docs()) + " != " + std::to_string(model.size());
   for (const auto& [id, text] : model) {

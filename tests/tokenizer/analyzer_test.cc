@@ -208,8 +208,7 @@ TEST(Analyzer, UnstemmedRunThenStemTermEqualsAnalyze) {
       std::vector<Token> want;
       ASSERT_TRUE(a->Analyze(t, &want, 5).ok());
       std::vector<Token> got;
-      auto sink = [](void* ctx, std::string_view word, uint32_t pos, uint32_t start,
-                     uint32_t end) {
+      auto sink = [](void* ctx, std::string_view word, uint32_t pos, uint32_t start, uint32_t end) {
         auto* c = static_cast<std::pair<tokenizer::AnalysisChain*, std::vector<Token>*>*>(ctx);
         c->second->push_back(Token{std::string(c->first->StemTerm(word)), pos, start, end});
       };

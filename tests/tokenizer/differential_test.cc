@@ -4,12 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "gtest/gtest.h"
 #include "tests/tokenizer/test_util.h"
 #include "tokenizer/ascii_segmenter.h"
 #include "tokenizer/chain.h"
 #include "tokenizer/segmenter.h"
-#include "base/utf8.h"
 
 namespace scour::tokenizer {
 namespace {

@@ -54,8 +54,9 @@ TEST(Stemmer, NumbersBypassTheStemmer) {
 TEST(Stemmer, StemOnceAgreesWithLibstemmerAndLeavesTheCacheUnallocated) {
   auto s = Stemmer::Create("english");
   ASSERT_TRUE(s.ok());
-  for (const char* w : {"parties", "138,966,306", "running", "s", "a", "organisations",
-                        "internationalisations-and-more-than-thirty-bytes", "Straße", "разработки"}) {
+  for (const char* w :
+       {"parties", "138,966,306", "running", "s", "a", "organisations",
+        "internationalisations-and-more-than-thirty-bytes", "Straße", "разработки"}) {
     EXPECT_EQ((*s)->StemOnce(w), (*s)->StemUncached(w)) << w;
   }
   EXPECT_EQ((*s)->cache_size(), 0u);
