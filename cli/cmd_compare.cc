@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,23 +18,33 @@
 #include "cli/commands.h"
 #include "cli/ranking_flags.h"
 #include "eval/compare.h"
+#include "eval/compare_format.h"
 #include "eval/html_report.h"
 #include "eval/metrics.h"
 #include "eval/search_run.h"
 #include "eval/trec_io.h"
+#include "eval/tuning.h"
 
 namespace scour::cli {
 namespace {
 
 struct CompareArgs {
-  std::string qrels, index, topics, html, sweep, tag;
+  std::string qrels, index, topics, html, sweep, tag, format = "text", per_query_tsv;
   std::vector<std::string> runs, rankers, configs;
   std::string metrics = "map,ndcg_cut.10,P.10,recall.1000";
   RankingFlags base;  // k1, b, delta, weights shared by every --ranker system
   int64_t depth = 1000;
   int64_t max_retrieved = 1000;
   int32_t level = 1;
-  bool query_syntax = false, brief = false;
+  bool query_syntax = false, brief = false, all_pairs = false;
+  std::string tests = "randomization,t-test,wilcoxon", correction = "holm";
+  std::string wilcoxon_zeros = "wilcox", wilcoxon_method = "auto";
+  double alpha = 0.05, judged_warn = 0.10;
+  uint64_t seed = eval::kDefaultRandomizationSeed;
+  int64_t permutations = 10000, bootstrap = 10000, judged_k = 10;
+  int latency_passes = 3, warmup_passes = 1;
+  int folds = 0;
+  std::string train_topics, test_topics;
 };
 
 struct System {
@@ -142,6 +153,21 @@ void SetParam(const std::string& name, double v, RankingFlags* f) {
   if (name == "delta") f->delta = static_cast<float>(v);
 }
 
+std::string RankingDescription(const RankingFlags& f) {
+  std::string d = absl::StrCat("ranker=", f.ranker, " k1=", f.k1, " b=", f.b);
+  if (f.delta >= 0) absl::StrAppend(&d, " delta=", f.delta);
+  if (!f.weights.empty()) absl::StrAppend(&d, " weights=", f.weights);
+  return d;
+}
+
+absl::Status WriteFile(const std::string& path, const std::string& data) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr || std::fwrite(data.data(), 1, data.size(), f) != data.size() ||
+      std::fclose(f) != 0)
+    return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
 int RunCompare(const CompareArgs& a) {
   if (a.qrels.empty()) return Fail("--qrels is required", 2);
   const bool from_index = !a.index.empty();
@@ -149,17 +175,63 @@ int RunCompare(const CompareArgs& a) {
     return Fail("give either --run files, or --index with --topics", 2);
   if (from_index && a.topics.empty()) return Fail("--index needs --topics", 2);
   if (a.depth <= 0 || a.max_retrieved < 0) return Fail("--depth must be > 0 and -M >= 0", 2);
-  eval::EvalOptions options;
-  options.relevance_level = a.level;
-  options.max_retrieved = a.max_retrieved;
+  if (a.format != "text" && a.format != "json" && a.format != "markdown" && a.format != "latex")
+    return Fail("--format must be text, json, markdown or latex", 2);
+  if (a.latency_passes < 0 || a.warmup_passes < 0)
+    return Fail("--latency-passes and --warmup-passes must be >= 0", 2);
+  if (a.folds != 0 && (!a.train_topics.empty() || !a.test_topics.empty()))
+    return Fail("give --folds or --train-topics/--test-topics, not both", 2);
+  if ((a.folds != 0 || !a.train_topics.empty() || !a.test_topics.empty()) && a.sweep.empty())
+    return Fail("--folds, --train-topics and --test-topics tune a --sweep", 2);
+  eval::CompareOptions options;
+  options.eval.relevance_level = a.level;
+  options.eval.max_retrieved = a.max_retrieved;
   auto measures = eval::ParseMeasureList(a.metrics);
   if (!measures.ok()) return Fail(absl::StrCat("--metrics: ", measures.status().message()), 2);
-  options.measures = *std::move(measures);
+  options.eval.measures = *std::move(measures);
+  auto tests = eval::ParsePairedTests(a.tests);
+  if (!tests.ok()) return Fail(absl::StrCat("--tests: ", tests.status().message()), 2);
+  options.tests = *std::move(tests);
+  auto corr = eval::ParseCorrection(a.correction);
+  if (!corr.ok()) return Fail(absl::StrCat("--correction: ", corr.status().message()), 2);
+  options.correction = *corr;
+  if (a.wilcoxon_zeros == "pratt") {
+    options.wilcoxon.zeros = eval::WilcoxonZeros::kPratt;
+  } else if (a.wilcoxon_zeros != "wilcox") {
+    return Fail("--wilcoxon-zeros must be wilcox or pratt", 2);
+  }
+  if (a.wilcoxon_method == "exact") {
+    options.wilcoxon.method = eval::WilcoxonMethod::kExact;
+  } else if (a.wilcoxon_method == "normal") {
+    options.wilcoxon.method = eval::WilcoxonMethod::kNormal;
+  } else if (a.wilcoxon_method != "auto") {
+    return Fail("--wilcoxon-method must be auto, exact or normal", 2);
+  }
+  options.alpha = a.alpha;
+  options.all_pairs = a.all_pairs;
+  options.seed = a.seed;
+  options.permutations = a.permutations;
+  options.bootstrap_samples = a.bootstrap;
+  options.judged_k = a.judged_k;
+  options.judged_warn_drop = a.judged_warn;
   auto qrels = eval::ReadQrelsFile(a.qrels);
   if (!qrels.ok()) return Fail(std::string(qrels.status().message()), 1);
+  std::optional<eval::TopicIdList> train_ids, test_ids;
+  if (!a.train_topics.empty()) {
+    auto l = eval::ReadTopicIdsFile(a.train_topics);
+    if (!l.ok()) return Fail(std::string(l.status().message()), 1);
+    train_ids = *std::move(l);
+  }
+  if (!a.test_topics.empty()) {
+    auto l = eval::ReadTopicIdsFile(a.test_topics);
+    if (!l.ok()) return Fail(std::string(l.status().message()), 1);
+    test_ids = *std::move(l);
+  }
 
   std::vector<eval::NamedRun> runs;
-  std::unique_ptr<eval::SweepGrid> grid;
+  std::optional<eval::SweepGrid> grid;
+  std::vector<std::pair<std::string, std::string>> run_params;
+  std::vector<eval::LatencySummary> latency;
   if (!from_index) {
     if (!a.sweep.empty() || !a.rankers.empty() || !a.configs.empty())
       return Fail("--ranker, --config and --sweep need --index and --topics", 2);
@@ -168,6 +240,7 @@ int RunCompare(const CompareArgs& a) {
       auto run = eval::ReadRunFile(path);
       if (!run.ok()) return Fail(std::string(run.status().message()), 1);
       std::string name = path.substr(path.find_last_of('/') + 1);
+      run_params.emplace_back(absl::StrCat("system ", name), path);
       runs.push_back({name, *std::move(run)});
     }
   } else {
@@ -179,7 +252,7 @@ int RunCompare(const CompareArgs& a) {
       if (!params.ok()) return Fail(std::string(params.status().message()), 2);
       RankingFlags f = a.base;
       if (!a.rankers.empty()) f.ranker = a.rankers[0];
-      grid = std::make_unique<eval::SweepGrid>();
+      grid.emplace();
       const SweepParam& px = (*params)[0];
       grid->x_name = px.name;
       grid->xs = px.values;
@@ -200,6 +273,7 @@ int RunCompare(const CompareArgs& a) {
           systems.push_back(std::move(s));
         }
       }
+      run_params.emplace_back("sweep", absl::StrCat(a.sweep, " over ", RankingDescription(f)));
     } else {
       for (const std::string& r : a.rankers) {
         System s{r, a.base};
@@ -213,11 +287,14 @@ int RunCompare(const CompareArgs& a) {
         systems.push_back(std::move(s));
       }
       if (systems.size() < 2) return Fail("give at least two systems (--ranker / --config)", 2);
+      for (const System& s : systems)
+        run_params.emplace_back(absl::StrCat("system ", s.name), RankingDescription(s.flags));
     }
     auto topics = eval::ReadTopicsFile(a.topics);
     if (!topics.ok()) return Fail(std::string(topics.status().message()), 1);
     auto searcher = eval::TopicSearcher::Open(a.index);
     if (!searcher.ok()) return Fail(std::string(searcher.status().message()), 1);
+    std::vector<eval::SearchRunOptions> ropts_all;
     for (const System& s : systems) {
       eval::SearchRunOptions ropts;
       if (absl::Status st = ToRankingOptions(s.flags, &ropts.ranking); !st.ok())
@@ -230,26 +307,89 @@ int RunCompare(const CompareArgs& a) {
         return Fail(absl::StrCat(s.name, ": ", run.status().message()),
                     run.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1);
       runs.push_back({s.name, *std::move(run)});
+      ropts_all.push_back(std::move(ropts));
+    }
+    run_params.insert(run_params.begin(),
+                      {{"index", a.index},
+                       {"topics", absl::StrCat(a.topics, " (", topics->size(), " topics)")},
+                       {"search depth", absl::StrCat(a.depth)},
+                       {"topic text", a.query_syntax ? "query language (--syntax)"
+                                                     : "bag of words (analysed terms, OR)"}});
+    if (a.latency_passes > 0) {
+      // The evaluation passes above already warmed the index; these add untimed rounds.
+      auto lat =
+          eval::MeasureLatency(**searcher, *topics, ropts_all, a.latency_passes, a.warmup_passes);
+      if (!lat.ok()) return Fail(std::string(lat.status().message()), 1);
+      latency = *std::move(lat);
+      run_params.emplace_back(
+          "latency",
+          absl::StrCat(a.latency_passes, " timed passes per system after ", a.warmup_passes,
+                       " warm-up pass(es), systems interleaved; one thread; "
+                       "nearest-rank percentiles"));
     }
   }
-  auto cmp = eval::CompareRuns(*qrels, runs, options, /*paired_tests=*/grid == nullptr);
+  run_params.emplace_back("qrels", a.qrels);
+  run_params.emplace_back("measures", a.metrics);
+
+  options.paired_tests = !grid.has_value();
+  auto cmp = eval::CompareRuns(*qrels, runs, options);
   if (!cmp.ok()) return Fail(std::string(cmp.status().message()), 1);
-  std::string text = eval::FormatComparison(*cmp, a.brief ? -1 : 0);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (grid != nullptr) {
-    size_t best = 0;
-    for (size_t s = 1; s < cmp->systems.size(); ++s)
-      if (cmp->means[s][0] > cmp->means[best][0]) best = s;
-    std::printf("best %s: %s (%.4f)\n", cmp->columns[0].name.c_str(), cmp->systems[best].c_str(),
-                cmp->means[best][0]);
+  eval::CompareReport report;
+  report.title = a.tag.empty() ? "scour compare" : a.tag;
+  report.cmp = *std::move(cmp);
+  report.per_query = !a.brief;
+  report.grid = grid;
+  if (!latency.empty()) report.cmp.latency = latency;
+  report.cmp.parameters.insert(report.cmp.parameters.begin(), run_params.begin(), run_params.end());
+  if (grid.has_value() && (a.folds != 0 || train_ids || test_ids)) {
+    std::vector<eval::TopicSplit> splits;
+    std::string method;
+    if (a.folds != 0) {
+      auto f = eval::MakeFolds(report.cmp.qids.size(), a.folds, a.seed);
+      if (!f.ok()) return Fail(std::string(f.status().message()), 2);
+      splits = *std::move(f);
+      method = "cross-validation";
+      report.cmp.parameters.emplace_back(
+          "tuning",
+          absl::StrCat(a.folds, "-fold cross-validation by topic on ", report.cmp.columns[0].name,
+                       ", folds shuffled with seed ", a.seed));
+    } else {
+      auto sp = eval::MakeSplit(report.cmp.qids, train_ids ? &*train_ids : nullptr,
+                                test_ids ? &*test_ids : nullptr);
+      if (!sp.ok()) return Fail(std::string(sp.status().message()), 1);
+      splits.push_back(*std::move(sp));
+      method = "train/test split";
+      report.cmp.parameters.emplace_back(
+          "tuning",
+          absl::StrCat("best ", report.cmp.columns[0].name, " on ",
+                       a.train_topics.empty() ? "the topics not in --test-topics" : a.train_topics,
+                       ", scored on ",
+                       a.test_topics.empty() ? "the topics not in --train-topics" : a.test_topics));
+    }
+    auto t = eval::Tune(report.cmp, 0, splits, method, a.seed);
+    if (!t.ok()) return Fail(std::string(t.status().message()), 1);
+    report.tuning = *std::move(t);
+  }
+  std::string out;
+  if (a.format == "json") {
+    out = eval::FormatJson(report);
+  } else if (a.format == "markdown") {
+    out = eval::FormatMarkdown(report);
+  } else if (a.format == "latex") {
+    out = eval::FormatLatex(report);
+  } else {
+    out = eval::FormatText(report);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  // Warnings also on stderr, so they are seen when stdout goes to a file.
+  for (const std::string& n : report.Notes()) std::fprintf(stderr, "warning: %s\n", n.c_str());
+  if (!a.per_query_tsv.empty()) {
+    if (absl::Status st = WriteFile(a.per_query_tsv, eval::FormatPerQueryTsv(report.cmp)); !st.ok())
+      return Fail(std::string(st.message()), 1);
   }
   if (!a.html.empty()) {
-    std::string title = a.tag.empty() ? "scour compare" : a.tag;
-    std::string html = eval::ComparisonHtml(*cmp, 0, title, grid.get());
-    FILE* f = std::fopen(a.html.c_str(), "w");
-    if (f == nullptr || std::fwrite(html.data(), 1, html.size(), f) != html.size() ||
-        std::fclose(f) != 0)
-      return Fail(absl::StrCat("cannot write ", a.html), 1);
+    if (absl::Status st = WriteFile(a.html, eval::ComparisonHtml(report)); !st.ok())
+      return Fail(std::string(st.message()), 1);
   }
   return 0;
 }
@@ -284,9 +424,44 @@ void RegisterCompare(CLI::App& app, CommandResult& result) {
   cmd->add_option("-l,--level", a->level, "Minimum relevance that counts as relevant")
       ->capture_default_str();
   cmd->add_flag("--syntax", a->query_syntax, "Parse topics as the query language");
+  cmd->add_flag("--all-pairs", a->all_pairs,
+                "Test every pair of systems, not each against the first");
+  cmd->add_option("--tests", a->tests,
+                  "Paired tests, the first decides the markers: randomization, t-test, wilcoxon")
+      ->capture_default_str();
+  cmd->add_option("--correction", a->correction,
+                  "Multiple-comparison correction over systems x measures: holm, bonferroni, none")
+      ->capture_default_str();
+  cmd->add_option("--alpha", a->alpha, "Significance level of the markers")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "Seed of the randomisation test, bootstrap and folds")
+      ->capture_default_str();
+  cmd->add_option("--permutations", a->permutations,
+                  "Sampled sign assignments of the randomisation test (more than 16 queries)")
+      ->capture_default_str();
+  cmd->add_option("--bootstrap", a->bootstrap, "Bootstrap resamples of the 95% interval")
+      ->capture_default_str();
+  cmd->add_option("--wilcoxon-zeros", a->wilcoxon_zeros, "Zero differences: wilcox (drop), pratt")
+      ->capture_default_str();
+  cmd->add_option("--wilcoxon-method", a->wilcoxon_method, "auto, exact or normal")
+      ->capture_default_str();
+  cmd->add_option("--judged-k", a->judged_k, "judged@k depth (0: off)")->capture_default_str();
+  cmd->add_option("--judged-warn", a->judged_warn,
+                  "Warn when a system's judged@k is this much below the baseline's")
+      ->capture_default_str();
+  cmd->add_option("--latency-passes", a->latency_passes,
+                  "Timed passes per system from an index (0: no latency)")
+      ->capture_default_str();
+  cmd->add_option("--warmup-passes", a->warmup_passes, "Untimed rounds before them")
+      ->capture_default_str();
+  cmd->add_option("--folds", a->folds, "Sweep: N-fold cross-validation by topic");
+  cmd->add_option("--train-topics", a->train_topics, "Sweep: topic ids to tune on (one a line)");
+  cmd->add_option("--test-topics", a->test_topics, "Sweep: topic ids to score the choice on");
+  cmd->add_option("--format", a->format, "text, json, markdown or latex")->capture_default_str();
+  cmd->add_option("--per-query-tsv", a->per_query_tsv,
+                  "Write system<TAB>measure<TAB>qid<TAB>value lines here");
   cmd->add_flag("--brief", a->brief, "Omit the per-query deltas");
   cmd->add_option("--html", a->html, "Write a self-contained HTML report here");
-  cmd->add_option("--title", a->tag, "Title of the HTML report");
+  cmd->add_option("--title", a->tag, "Title of the report");
   cmd->callback([a, &result] { result.exit_code = RunCompare(*a); });
 }
 

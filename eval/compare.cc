@@ -1,19 +1,124 @@
 #include "eval/compare.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <numeric>
+#include <cmath>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "base/status_macros.h"
 
 namespace scour::eval {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string Num(double v) { return absl::StrFormat("%g", v); }
+
+}  // namespace
+
+const char* PairedTestName(PairedTest t) {
+  switch (t) {
+    case PairedTest::kRandomization:
+      return "randomization";
+    case PairedTest::kTTest:
+      return "t-test";
+    case PairedTest::kWilcoxon:
+      return "wilcoxon";
+  }
+  return "?";
+}
+
+const char* PairedTestShortName(PairedTest t) {
+  switch (t) {
+    case PairedTest::kRandomization:
+      return "rand";
+    case PairedTest::kTTest:
+      return "t";
+    case PairedTest::kWilcoxon:
+      return "wsr";
+  }
+  return "?";
+}
+
+absl::StatusOr<std::vector<PairedTest>> ParsePairedTests(std::string_view list) {
+  std::vector<PairedTest> out;
+  for (absl::string_view item :
+       absl::StrSplit(absl::string_view(list.data(), list.size()), ',', absl::SkipEmpty())) {
+    item = absl::StripAsciiWhitespace(item);
+    PairedTest t;
+    if (item == "rand" || item == "randomization" || item == "randomisation" ||
+        item == "permutation") {
+      t = PairedTest::kRandomization;
+    } else if (item == "t" || item == "t-test" || item == "ttest") {
+      t = PairedTest::kTTest;
+    } else if (item == "wilcoxon" || item == "wsr") {
+      t = PairedTest::kWilcoxon;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown test \"", item, "\" (randomization, t-test, wilcoxon)"));
+    }
+    if (std::find(out.begin(), out.end(), t) != out.end())
+      return absl::InvalidArgumentError(absl::StrCat("test \"", item, "\" given twice"));
+    out.push_back(t);
+  }
+  if (out.empty()) return absl::InvalidArgumentError("no test given");
+  return out;
+}
+
+LatencySummary SummarizeLatency(std::vector<double> us, double wall_seconds, int64_t passes,
+                                int64_t warmup_passes) {
+  LatencySummary l;
+  if (us.empty()) return l;
+  std::sort(us.begin(), us.end());
+  auto pct = [&](double p) {
+    const auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(us.size())));
+    return us[std::max<size_t>(rank, 1) - 1];
+  };
+  l.measured = true;
+  double sum = 0;
+  for (double v : us) sum += v;
+  l.mean_us = sum / static_cast<double>(us.size());
+  l.p50_us = pct(50);
+  l.p99_us = pct(99);
+  l.samples = static_cast<int64_t>(us.size());
+  l.qps = wall_seconds > 0 ? static_cast<double>(us.size()) / wall_seconds : 0;
+  l.passes = passes;
+  l.warmup_passes = warmup_passes;
+  return l;
+}
+
+double JudgedAt(const RankedJudgments& r, int64_t k) {
+  if (k <= 0) return 0;
+  int64_t judged = 0;
+  const size_t n = std::min(r.rels.size(), static_cast<size_t>(k));
+  for (size_t i = 0; i < n; ++i) judged += r.rels[i] >= 0;
+  return static_cast<double>(judged) / static_cast<double>(k);
+}
+
+const PairedStats* Comparison::Pair(size_t system, size_t baseline, size_t column) const {
+  for (const PairedStats& p : pairs)
+    if (p.system == system && p.baseline == baseline && p.column == column) return &p;
+  return nullptr;
+}
 
 absl::StatusOr<Comparison> CompareRuns(const Qrels& qrels, const std::vector<NamedRun>& runs,
-                                       const EvalOptions& options, bool paired_tests) {
+                                       const CompareOptions& options) {
   if (runs.empty()) return absl::InvalidArgumentError("compare: no system");
-  EvalOptions opts = options;
+  if (!(options.alpha > 0 && options.alpha < 1))
+    return absl::InvalidArgumentError("compare: alpha must be in (0, 1)");
+  if (options.paired_tests && options.tests.empty())
+    return absl::InvalidArgumentError("compare: no paired test chosen");
+  if (options.permutations < 1 || options.bootstrap_samples < 2)
+    return absl::InvalidArgumentError(
+        "compare: permutations must be >= 1 and bootstrap samples >= 2");
+  if (!(options.ci_level > 0 && options.ci_level < 1))
+    return absl::InvalidArgumentError("compare: the interval level must be in (0, 1)");
+  if (options.judged_k < 0) return absl::InvalidArgumentError("compare: judged k must be >= 0");
+  EvalOptions opts = options.eval;
   opts.complete = false;
   opts.measures.erase(std::remove_if(opts.measures.begin(), opts.measures.end(),
                                      [](const MeasureRequest& m) {
@@ -25,8 +130,13 @@ absl::StatusOr<Comparison> CompareRuns(const Qrels& qrels, const std::vector<Nam
                       opts.measures.end());
   if (opts.measures.empty()) return absl::InvalidArgumentError("compare: no measure to compare");
   Comparison c;
+  c.options = options;
   std::vector<EvalReport> reports;
   for (const NamedRun& r : runs) {
+    for (const std::string& s : c.systems)
+      if (s == r.name)
+        return absl::InvalidArgumentError(
+            absl::StrCat("compare: two systems are named \"", r.name, "\""));
     c.systems.push_back(r.name);
     auto rep = Evaluate(qrels, r.run, opts);
     if (!rep.ok())
@@ -38,10 +148,10 @@ absl::StatusOr<Comparison> CompareRuns(const Qrels& qrels, const std::vector<Nam
     for (const QueryResult& q : rep.queries) c.qids.push_back(q.qid);
   std::sort(c.qids.begin(), c.qids.end());
   c.qids.erase(std::unique(c.qids.begin(), c.qids.end()), c.qids.end());
-  const size_t nc = c.columns.size(), nq = c.qids.size();
-  c.values.assign(runs.size(), std::vector<std::vector<double>>(nq, std::vector<double>(nc, 0.0)));
-  c.means.assign(runs.size(), std::vector<double>(nc, 0.0));
-  for (size_t s = 0; s < runs.size(); ++s) {
+  const size_t ns = runs.size(), nc = c.columns.size(), nq = c.qids.size();
+  c.values.assign(ns, std::vector<std::vector<double>>(nq, std::vector<double>(nc, 0.0)));
+  c.means.assign(ns, std::vector<double>(nc, 0.0));
+  for (size_t s = 0; s < ns; ++s) {
     for (const QueryResult& q : reports[s].queries) {
       const size_t qi = std::lower_bound(c.qids.begin(), c.qids.end(), q.qid) - c.qids.begin();
       c.values[s][qi] = q.values;
@@ -50,97 +160,148 @@ absl::StatusOr<Comparison> CompareRuns(const Qrels& qrels, const std::vector<Nam
       for (size_t col = 0; col < nc; ++col) c.means[s][col] += c.values[s][qi][col];
     for (double& m : c.means[s]) m /= static_cast<double>(nq);
   }
+  if (options.judged_k > 0) {
+    c.judged.assign(ns, std::vector<double>(nq, 0.0));
+    c.judged_mean.assign(ns, 0.0);
+    for (size_t s = 0; s < ns; ++s) {
+      for (size_t qi = 0; qi < nq; ++qi) {
+        SCOUR_ASSIGN_OR_RETURN(
+            RankedJudgments rj,
+            RankQuery(qrels.Find(c.qids[qi]), runs[s].run.Find(c.qids[qi]), opts.relevance_level,
+                      opts.max_retrieved, qrels.source, runs[s].run.source));
+        c.judged[s][qi] = JudgedAt(rj, options.judged_k);
+        c.judged_mean[s] += c.judged[s][qi];
+      }
+      c.judged_mean[s] /= static_cast<double>(nq);
+    }
+    for (size_t s = 1; s < ns; ++s) {
+      if (c.judged_mean[s] < c.judged_mean[0] - options.judged_warn_drop) {
+        c.warnings.push_back(absl::StrFormat(
+            "%s: judged@%d is %.3f against %.3f for %s: its top %d holds many unjudged documents, "
+            "which every measure counts as non-relevant; its scores are likely underestimated",
+            c.systems[s], options.judged_k, c.judged_mean[s], c.judged_mean[0], c.systems[0],
+            options.judged_k));
+      }
+    }
+  }
+  c.latency.assign(ns, LatencySummary{});
+
+  // Parameters that decide the numbers.
+  auto& P = c.parameters;
+  P.emplace_back("queries", absl::StrCat(nq));
+  P.emplace_back("relevance level", absl::StrCat(opts.relevance_level));
+  P.emplace_back("evaluated depth (-M)", absl::StrCat(opts.max_retrieved));
+  if (options.judged_k > 0) P.emplace_back("judged@k", absl::StrCat(options.judged_k));
+  if (options.paired_tests && ns > 1) {
+    P.emplace_back("comparisons", options.all_pairs
+                                      ? "all pairs"
+                                      : absl::StrCat("each system against ", c.systems[0]));
+    std::string tests;
+    for (PairedTest t : options.tests)
+      absl::StrAppend(&tests, tests.empty() ? "" : ", ", PairedTestName(t));
+    P.emplace_back("tests (two-sided)", tests);
+    P.emplace_back("significance", absl::StrCat(PairedTestName(options.tests[0]), " p (",
+                                                CorrectionName(options.correction), "-adjusted) < ",
+                                                Num(options.alpha)));
+    P.emplace_back("correction", absl::StrCat(CorrectionName(options.correction),
+                                              " over systems x measures, per test"));
+    if (std::find(options.tests.begin(), options.tests.end(), PairedTest::kRandomization) !=
+        options.tests.end()) {
+      P.emplace_back("randomization",
+                     nq <= static_cast<size_t>(std::min(options.exact_max_n, 24))
+                         ? absl::StrCat("exact: all 2^", nq, " sign assignments")
+                         : absl::StrCat(options.permutations, " sampled sign assignments, seed ",
+                                        options.seed, " (std::mt19937_64)"));
+    }
+    if (std::find(options.tests.begin(), options.tests.end(), PairedTest::kWilcoxon) !=
+        options.tests.end()) {
+      const WilcoxonOptions& w = options.wilcoxon;
+      P.emplace_back(
+          "wilcoxon",
+          absl::StrCat(w.zeros == WilcoxonZeros::kPratt ? "Pratt" : "Wilcoxon", " zero handling, ",
+                       w.method == WilcoxonMethod::kExact    ? "exact"
+                       : w.method == WilcoxonMethod::kNormal ? "normal approximation"
+                                                             : "exact up to 50 pairs, else normal",
+                       w.continuity ? " (continuity-corrected)" : ""));
+    }
+    P.emplace_back("interval",
+                   absl::StrCat(Num(options.ci_level * 100), "% paired bootstrap (percentile), ",
+                                options.bootstrap_samples, " resamples, seed ", options.seed));
+    P.emplace_back("effect size", "Cohen's d_z = mean(d) / sd(d)");
+    P.emplace_back("wins/ties/losses",
+                   absl::StrCat("|d| <= ", Num(options.tie_epsilon), " is a tie"));
+  }
+  if (!options.paired_tests || ns < 2) return c;
+
+  std::vector<std::pair<size_t, size_t>> todo;  // (system, baseline)
+  if (options.all_pairs) {
+    for (size_t b = 0; b < ns; ++b)
+      for (size_t s = b + 1; s < ns; ++s) todo.emplace_back(s, b);
+  } else {
+    for (size_t s = 1; s < ns; ++s) todo.emplace_back(s, 0);
+  }
   std::vector<double> a(nq), b(nq);
-  for (size_t s = 1; paired_tests && s < runs.size(); ++s) {
+  for (auto [s, base] : todo) {
     for (size_t col = 0; col < nc; ++col) {
       for (size_t qi = 0; qi < nq; ++qi) {
         a[qi] = c.values[s][qi][col];
-        b[qi] = c.values[0][qi][col];
+        b[qi] = c.values[base][qi][col];
       }
       PairedStats p;
       p.system = s;
+      p.baseline = base;
       p.column = col;
-      p.mean_diff = c.means[s][col] - c.means[0][col];
-      SCOUR_ASSIGN_OR_RETURN(p.wtl, CountWinsTiesLosses(a, b, 1e-12));
+      p.mean_diff = c.means[s][col] - c.means[base][col];
+      p.p.fill(kNaN);
+      p.p_adjusted.fill(kNaN);
+      SCOUR_ASSIGN_OR_RETURN(p.wtl, CountWinsTiesLosses(a, b, options.tie_epsilon));
+      SCOUR_ASSIGN_OR_RETURN(p.ci, PairedBootstrapInterval(a, b, options.bootstrap_samples,
+                                                           options.seed, options.ci_level));
+      p.d_z = CohensDz(a, b);
       if (nq >= 2) {
-        SCOUR_ASSIGN_OR_RETURN(RandomizationResult rr, PairedRandomizationTest(a, b));
-        SCOUR_ASSIGN_OR_RETURN(TTestResult tt, PairedTTest(a, b));
-        p.p_randomization = rr.p_value;
-        p.p_ttest = tt.p_value;
+        for (PairedTest t : options.tests) {
+          double pv = kNaN;
+          if (t == PairedTest::kRandomization) {
+            SCOUR_ASSIGN_OR_RETURN(RandomizationResult rr,
+                                   PairedRandomizationTest(a, b, options.permutations, options.seed,
+                                                           options.exact_max_n));
+            pv = rr.p_value;
+            p.randomization_exact = rr.exact;
+            p.randomization_samples = rr.samples;
+          } else if (t == PairedTest::kTTest) {
+            SCOUR_ASSIGN_OR_RETURN(TTestResult tt, PairedTTest(a, b));
+            pv = tt.p_value;
+          } else {
+            SCOUR_ASSIGN_OR_RETURN(WilcoxonResult w,
+                                   WilcoxonSignedRankTest(a, b, options.wilcoxon));
+            pv = w.p_value;
+            p.wilcoxon_exact = w.exact;
+          }
+          p.p[static_cast<size_t>(t)] = pv;
+        }
       }
       c.pairs.push_back(p);
     }
   }
+  // Correct each test over the family of every pair and measure.
+  for (PairedTest t : options.tests) {
+    const size_t ti = static_cast<size_t>(t);
+    std::vector<double> raw;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < c.pairs.size(); ++i) {
+      if (std::isnan(c.pairs[i].p[ti])) continue;
+      raw.push_back(c.pairs[i].p[ti]);
+      where.push_back(i);
+    }
+    std::vector<double> adj = AdjustPValues(raw, options.correction);
+    for (size_t k = 0; k < where.size(); ++k) c.pairs[where[k]].p_adjusted[ti] = adj[k];
+  }
+  const size_t primary = static_cast<size_t>(options.tests[0]);
+  for (PairedStats& p : c.pairs)
+    p.significant = !std::isnan(p.p_adjusted[primary]) && p.p_adjusted[primary] < options.alpha;
+  P.emplace_back("family size",
+                 absl::StrCat(c.pairs.size(), " (", todo.size(), " pairs x ", nc, " measures)"));
   return c;
-}
-
-std::string FormatComparison(const Comparison& c, int per_query_column) {
-  std::string out;
-  char buf[256];
-  size_t name_w = 6;
-  for (const std::string& s : c.systems) name_w = std::max(name_w, s.size());
-  std::snprintf(buf, sizeof(buf), "%-*s", static_cast<int>(name_w), "system");
-  absl::StrAppend(&out, buf);
-  for (const Column& col : c.columns) {
-    std::snprintf(buf, sizeof(buf), "  %12s", col.name.c_str());
-    absl::StrAppend(&out, buf);
-  }
-  absl::StrAppend(&out, "\n");
-  auto pair_of = [&](size_t s, size_t col) -> const PairedStats* {
-    for (const PairedStats& p : c.pairs)
-      if (p.system == s && p.column == col) return &p;
-    return nullptr;
-  };
-  for (size_t s = 0; s < c.systems.size(); ++s) {
-    std::snprintf(buf, sizeof(buf), "%-*s", static_cast<int>(name_w), c.systems[s].c_str());
-    absl::StrAppend(&out, buf);
-    for (size_t col = 0; col < c.columns.size(); ++col) {
-      const PairedStats* p = pair_of(s, col);
-      std::snprintf(buf, sizeof(buf), "  %11.4f%s", c.means[s][col],
-                    p != nullptr && p->p_randomization < 0.05 ? "*" : " ");
-      absl::StrAppend(&out, buf);
-    }
-    absl::StrAppend(&out, "\n");
-  }
-  absl::StrAppend(&out, c.qids.size(), " queries");
-  if (!c.pairs.empty())
-    absl::StrAppend(&out, "; * = randomisation-test p < 0.05 against ", c.systems[0]);
-  absl::StrAppend(&out, "\n");
-  if (!c.pairs.empty()) {
-    absl::StrAppend(&out, "\npaired tests against ", c.systems[0],
-                    " (randomisation test: sign flips, fixed seed; t-test: two-sided)\n");
-    std::snprintf(buf, sizeof(buf), "%-*s  %-12s  %9s  %5s %5s %5s  %8s  %8s\n",
-                  static_cast<int>(name_w), "system", "measure", "delta", "wins", "ties", "losses",
-                  "p_rand", "p_t");
-    absl::StrAppend(&out, buf);
-    for (const PairedStats& p : c.pairs) {
-      std::snprintf(buf, sizeof(buf), "%-*s  %-12s  %+9.4f  %5lld %5lld %5lld  %8.4f  %8.4f\n",
-                    static_cast<int>(name_w), c.systems[p.system].c_str(),
-                    c.columns[p.column].name.c_str(), p.mean_diff,
-                    static_cast<long long>(p.wtl.wins), static_cast<long long>(p.wtl.ties),
-                    static_cast<long long>(p.wtl.losses), p.p_randomization, p.p_ttest);
-      absl::StrAppend(&out, buf);
-    }
-  }
-  if (per_query_column >= 0 && static_cast<size_t>(per_query_column) < c.columns.size() &&
-      c.systems.size() > 1 && !c.pairs.empty()) {
-    const size_t col = static_cast<size_t>(per_query_column);
-    for (size_t s = 1; s < c.systems.size(); ++s) {
-      absl::StrAppend(&out, "\nper-query ", c.columns[col].name, ": ", c.systems[s], " - ",
-                      c.systems[0], " (biggest gain first)\n");
-      std::vector<size_t> order(c.qids.size());
-      std::iota(order.begin(), order.end(), size_t{0});
-      auto delta = [&](size_t q) { return c.values[s][q][col] - c.values[0][q][col]; };
-      std::stable_sort(order.begin(), order.end(),
-                       [&](size_t x, size_t y) { return delta(x) > delta(y); });
-      for (size_t q : order) {
-        std::snprintf(buf, sizeof(buf), "  %-12s %8.4f %8.4f %+9.4f\n", c.qids[q].c_str(),
-                      c.values[0][q][col], c.values[s][q][col], delta(q));
-        absl::StrAppend(&out, buf);
-      }
-    }
-  }
-  return out;
 }
 
 }  // namespace scour::eval

@@ -133,8 +133,11 @@ std::string Heatmap(const Comparison& c, size_t col, const SweepGrid& g) {
 
 }  // namespace
 
-std::string ComparisonHtml(const Comparison& c, size_t column, const std::string& title,
-                           const SweepGrid* grid) {
+std::string ComparisonHtml(const CompareReport& r) {
+  const Comparison& c = r.cmp;
+  const size_t column = r.column;
+  const std::string& title = r.title;
+  const SweepGrid* grid = r.grid.has_value() ? &*r.grid : nullptr;
   std::string h = absl::StrCat(
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", Esc(title),
       "</title>\n<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
@@ -151,7 +154,7 @@ std::string ComparisonHtml(const Comparison& c, size_t column, const std::string
     for (size_t col = 0; col < c.columns.size(); ++col) {
       bool sig = false;
       for (const PairedStats& p : c.pairs)
-        if (p.system == s && p.column == col && p.p_randomization < 0.05) sig = true;
+        if (p.system == s && p.column == col && p.significant) sig = true;
       absl::StrAppend(&h, sig ? "<td class=\"sig\">" : "<td>", Num(c.means[s][col]), "</td>");
     }
     absl::StrAppend(&h, "</tr>\n");
@@ -170,8 +173,7 @@ std::string ComparisonHtml(const Comparison& c, size_t column, const std::string
       absl::StrAppend(&h, "<tr><td>", Esc(c.systems[p.system]), "</td><td>",
                       Esc(c.columns[p.column].name), "</td><td>", Num(p.mean_diff, "%+.4f"),
                       "</td><td>", p.wtl.wins, "</td><td>", p.wtl.ties, "</td><td>", p.wtl.losses,
-                      "</td><td>", Num(p.p_randomization), "</td><td>", Num(p.p_ttest),
-                      "</td></tr>\n");
+                      "</td><td>", Num(p.p[0]), "</td><td>", Num(p.p[1]), "</td></tr>\n");
     }
     absl::StrAppend(&h, "</table>\n");
     for (size_t s = 1; s < c.systems.size(); ++s) {

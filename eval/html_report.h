@@ -8,20 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "eval/compare.h"
+#include "eval/compare_format.h"
 
 namespace scour::eval {
 
-// A parameter grid: system index of cell (x index xi, y index yi) is yi * xs.size() + xi.
-// With an empty y_name the grid has one row (ys is ignored).
-struct SweepGrid {
-  std::string x_name, y_name;
-  std::vector<double> xs, ys;
-};
-
-// `column` is the measure charted (per-query deltas, heatmap). HTML-escapes every name.
-std::string ComparisonHtml(const Comparison& c, size_t column, const std::string& title,
-                           const SweepGrid* grid = nullptr);
+// `r.column` is the measure charted (per-query deltas, heatmap). HTML-escapes every name.
+std::string ComparisonHtml(const CompareReport& r);
 
 }  // namespace scour::eval
 

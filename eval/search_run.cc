@@ -1,6 +1,7 @@
 #include "eval/search_run.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <utility>
 
@@ -63,10 +64,13 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
   run.source = "scour";
   run.tag = options.tag;
   empty_topics_ = 0;
+  latency_us_.clear();
+  latency_us_.reserve(topics.size());
   std::vector<Token> toks;
   std::vector<std::string> terms;
   const size_t depth = ranker.proximity ? engine::RerankDepth(options.depth) : options.depth;
   for (const Topic& t : topics) {
+    const auto t0 = std::chrono::steady_clock::now();
     RunQuery rq;
     rq.qid = t.qid;
     if (options.query_syntax) {
@@ -108,6 +112,8 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
         }
       }
     }
+    latency_us_.push_back(
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
     if (rq.entries.empty()) {
       ++empty_topics_;
       continue;
@@ -117,6 +123,33 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
   std::sort(run.queries.begin(), run.queries.end(),
             [](const RunQuery& a, const RunQuery& b) { return a.qid < b.qid; });
   return run;
+}
+
+absl::StatusOr<std::vector<LatencySummary>> MeasureLatency(
+    TopicSearcher& searcher, std::span<const Topic> topics,
+    std::span<const SearchRunOptions> systems, int passes, int warmup_passes) {
+  if (passes < 1 || warmup_passes < 0)
+    return absl::InvalidArgumentError("latency: passes must be >= 1 and warm-up passes >= 0");
+  const size_t n = systems.size();
+  std::vector<std::vector<double>> us(n);
+  std::vector<double> wall(n, 0.0);
+  for (int round = 0; round < warmup_passes + passes; ++round) {
+    for (size_t k = 0; k < n; ++k) {
+      const size_t s = (k + static_cast<size_t>(round)) % n;
+      const auto t0 = std::chrono::steady_clock::now();
+      SCOUR_RETURN_IF_ERROR(searcher.Search(topics, systems[s]).status());
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (round < warmup_passes) continue;
+      wall[s] += secs;
+      us[s].insert(us[s].end(), searcher.topic_latency_us().begin(),
+                   searcher.topic_latency_us().end());
+    }
+  }
+  std::vector<LatencySummary> out;
+  for (size_t s = 0; s < n; ++s)
+    out.push_back(SummarizeLatency(std::move(us[s]), wall[s], passes, warmup_passes));
+  return out;
 }
 
 std::string FormatRun(const Run& run) {

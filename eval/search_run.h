@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "eval/compare.h"
 #include "eval/trec_io.h"
 #include "scour/analyzer.h"
 #include "scour/index_reader.h"
@@ -39,6 +40,9 @@ class TopicSearcher {
 
   // Topics of the last Search that analysed to no term (bag-of-words mode) or had no hit.
   size_t empty_topics() const { return empty_topics_; }
+  // Wall time of each topic of the last Search, topic order, in microseconds: analysis,
+  // planning, execution, re-ranking and the external ids (cached after the first use).
+  const std::vector<double>& topic_latency_us() const { return latency_us_; }
   const IndexReader& reader() const { return *reader_; }
 
  private:
@@ -50,7 +54,16 @@ class TopicSearcher {
   std::vector<std::string> ids_;        // external id by internal id, filled lazily
   std::vector<bool> have_id_;
   size_t empty_topics_ = 0;
+  std::vector<double> latency_us_;
 };
+
+// Times systems over the same topics on one thread: `warmup_passes` untimed rounds, then
+// `passes` timed rounds; each round runs every system's topics once, the order of the systems
+// rotated by one per round (so drift and cache effects do not always favour the same one).
+// Summaries per system, from every timed topic execution.
+absl::StatusOr<std::vector<LatencySummary>> MeasureLatency(
+    TopicSearcher& searcher, std::span<const Topic> topics,
+    std::span<const SearchRunOptions> systems, int passes, int warmup_passes);
 
 // TREC run lines "qid Q0 docid rank score tag", queries in `run` order, entries in vector order
 // (ranks 1..n); scores printed with 9 significant digits, so floats read back exactly.

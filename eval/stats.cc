@@ -347,7 +347,7 @@ absl::StatusOr<Correction> ParseCorrection(std::string_view name) {
       absl::StrCat("unknown correction \"", std::string(name), "\" (holm, bonferroni, none)"));
 }
 
-std::string_view CorrectionName(Correction c) {
+const char* CorrectionName(Correction c) {
   switch (c) {
     case Correction::kNone:
       return "none";

@@ -135,7 +135,7 @@ double CohensDz(std::span<const double> a, std::span<const double> b);
 enum class Correction { kNone, kBonferroni, kHolm };
 std::vector<double> AdjustPValues(std::span<const double> p, Correction correction);
 absl::StatusOr<Correction> ParseCorrection(std::string_view name);  // none, bonferroni, holm
-std::string_view CorrectionName(Correction c);
+const char* CorrectionName(Correction c);
 
 }  // namespace scour::eval
 
