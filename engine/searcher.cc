@@ -1,6 +1,10 @@
 #include "scour/searcher.h"
 
+#include <algorithm>
+#include <atomic>
 #include <mutex>
+#include <system_error>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -36,6 +40,20 @@ struct Searcher::Impl {
     std::lock_guard<std::mutex> l(mu);
     analyzers.push_back(std::move(a));
   }
+
+  // An Analyzer from the pool, given back when this goes out of scope.
+  class Pooled {
+   public:
+    explicit Pooled(const Impl* impl) : impl_(impl), a_(impl->TakeAnalyzer()) {}
+    ~Pooled() {
+      if (a_) impl_->ReturnAnalyzer(std::move(a_));
+    }
+    Analyzer* get() const { return a_.get(); }
+
+   private:
+    const Impl* impl_;
+    std::unique_ptr<Analyzer> a_;
+  };
 };
 
 namespace engine {
@@ -65,18 +83,45 @@ absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& o) {
   return p;
 }
 
+namespace {
+
+// SearchOptions::query_syntax = false: the analysed terms, de-duplicated, in one Boolean query.
+absl::StatusOr<QueryPtr> BagOfWords(Analyzer* analyzer, std::string_view text, bool all) {
+  std::vector<std::string> terms;
+  absl::Status s =
+      analyzer->ForEachToken(text, [&](std::string_view term, uint32_t, uint32_t, uint32_t) {
+        if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.emplace_back(term);
+      });
+  if (!s.ok()) return absl::Status(s.code(), absl::StrCat("query: ", s.message()));
+  if (terms.empty()) return QueryNode::MatchNone("the query has no terms after analysis");
+  if (terms.size() == 1) return QueryNode::Term("", std::move(terms[0]));
+  std::vector<BooleanClause> clauses;
+  for (std::string& t : terms)
+    clauses.push_back({all ? Occur::kMust : Occur::kShould, QueryNode::Term("", std::move(t))});
+  return QueryNode::Boolean(std::move(clauses));
+}
+
+}  // namespace
+
 absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
                                       std::string_view query, const SearchOptions& options) {
   const IndexReader::Impl& index = reader.impl();
   PreparedQuery pq;
   SCOUR_ASSIGN_OR_RETURN(pq.ranker, ParseRanking(options.ranking));
-  ParseOptions popts;
-  popts.default_and = options.default_and;
-  popts.fields = reader.field_names();
-  ParseResult parsed = ParseQuery(query, AnalyzeWith(analyzer), popts);
-  if (!parsed.ok()) {
-    return absl::Status(parsed.error->code, absl::StrCat("query: ", parsed.error->ToString(), "\n",
-                                                         RenderQueryError(query, *parsed.error)));
+  ParseResult parsed;
+  if (options.query_syntax) {
+    ParseOptions popts;
+    popts.default_and = options.default_and;
+    popts.fields = reader.field_names();
+    parsed = ParseQuery(query, AnalyzeWith(analyzer), popts);
+    if (!parsed.ok()) {
+      return absl::Status(parsed.error->code,
+                          absl::StrCat("query: ", parsed.error->ToString(), "\n",
+                                       RenderQueryError(query, *parsed.error)));
+    }
+  } else {
+    SCOUR_ASSIGN_OR_RETURN(parsed.query, BagOfWords(analyzer, query, options.default_and));
+    if (parsed.query->kind == QueryKind::kMatchNone) parsed.note = parsed.query->text;
   }
   pq.parsed = parsed.query->ToString();
   pq.note = parsed.note;
@@ -119,30 +164,41 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
+namespace {
+
+struct Ranked {
+  engine::PreparedQuery pq;
+  engine::ExecResult exec;
+};
+
+// Parse, plan, execute (and re-rank for bm25tp): what Search and SearchBatch share.
+absl::StatusOr<Ranked> Rank(const IndexReader& reader, Analyzer* analyzer, std::string_view query,
+                            const SearchOptions& options) {
+  Ranked r;
+  SCOUR_ASSIGN_OR_RETURN(r.pq, engine::Prepare(reader, analyzer, query, options));
+  const size_t depth = r.pq.ranker.proximity ? engine::RerankDepth(options.k) : options.k;
+  SCOUR_ASSIGN_OR_RETURN(r.exec, engine::Execute(*r.pq.plan, reader.impl(), depth, options.count));
+  if (r.pq.ranker.proximity) {
+    SCOUR_RETURN_IF_ERROR(engine::ProximityRerank(*r.pq.plan, reader.impl(), r.pq.ranker, options.k,
+                                                  depth, &r.exec.top)
+                              .status());
+  }
+  return r;
+}
+
+}  // namespace
+
 absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
                                                const SearchOptions& options) const {
   const IndexReader& reader = *impl_->reader;
-  std::unique_ptr<Analyzer> analyzer = impl_->TakeAnalyzer();
-  if (!analyzer) return absl::InternalError("cannot create the index's analyzer");
-  struct Return {
-    const Impl* impl;
-    std::unique_ptr<Analyzer>* a;
-    ~Return() { impl->ReturnAnalyzer(std::move(*a)); }
-  } give_back{impl_.get(), &analyzer};
-
-  SCOUR_ASSIGN_OR_RETURN(engine::PreparedQuery pq,
-                         engine::Prepare(reader, analyzer.get(), query, options));
+  Impl::Pooled analyzer(impl_.get());
+  if (!analyzer.get()) return absl::InternalError("cannot create the index's analyzer");
+  SCOUR_ASSIGN_OR_RETURN(Ranked ranked, Rank(reader, analyzer.get(), query, options));
+  const engine::PreparedQuery& pq = ranked.pq;
+  const engine::ExecResult& exec = ranked.exec;
   SearchResults results;
   results.parsed_query = pq.parsed;
   results.note = pq.note;
-  const size_t depth = pq.ranker.proximity ? engine::RerankDepth(options.k) : options.k;
-  SCOUR_ASSIGN_OR_RETURN(engine::ExecResult exec,
-                         engine::Execute(*pq.plan, reader.impl(), depth, options.count));
-  if (pq.ranker.proximity) {
-    SCOUR_RETURN_IF_ERROR(
-        engine::ProximityRerank(*pq.plan, reader.impl(), pq.ranker, options.k, depth, &exec.top)
-            .status());
-  }
   results.total_hits = options.count ? exec.count : exec.top.size();
   results.total_is_exact = options.count;
 
@@ -153,29 +209,99 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
   sopts.max_bytes = options.snippet_bytes;
   sopts.open = options.highlight_open;
   sopts.close = options.highlight_close;
+  // Without stored fields or snippets the id comes from the id table: no stored-field read.
+  const bool need_stored = options.load_stored || !options.snippet_field.empty();
 
+  results.hits.reserve(exec.top.size());
   for (const engine::ScoredDoc& d : exec.top) {
     Hit hit;
     hit.doc = d.doc;
     hit.score = d.score;
-    SCOUR_ASSIGN_OR_RETURN(StoredDocument doc, reader.Document(d.doc));
-    hit.id = doc.id;
-    if (!options.snippet_field.empty()) {
-      if (const std::string* text = doc.Get(options.snippet_field)) {
-        SCOUR_ASSIGN_OR_RETURN(engine::Snippet s,
-                               engine::MakeSnippet(analyzer.get(), *text, sq, sopts));
-        hit.snippet = std::move(s.text);
-        hit.highlights = std::move(s.spans);
+    if (!need_stored) {
+      SCOUR_ASSIGN_OR_RETURN(std::string_view id, reader.ExternalId(d.doc));
+      hit.id = id;
+    } else {
+      SCOUR_ASSIGN_OR_RETURN(StoredDocument doc, reader.Document(d.doc));
+      hit.id = doc.id;
+      if (!options.snippet_field.empty()) {
+        if (const std::string* text = doc.Get(options.snippet_field)) {
+          SCOUR_ASSIGN_OR_RETURN(engine::Snippet s,
+                                 engine::MakeSnippet(analyzer.get(), *text, sq, sopts));
+          hit.snippet = std::move(s.text);
+          hit.highlights = std::move(s.spans);
+        }
       }
+      if (options.load_stored) hit.document = std::move(doc);
     }
     if (options.explain) {
       SCOUR_ASSIGN_OR_RETURN(hit.explanation,
                              engine::Explain(*pq.plan, reader.impl(), d.doc, pq.ranker));
     }
-    if (options.load_stored) hit.document = std::move(doc);
     results.hits.push_back(std::move(hit));
   }
   return results;
+}
+
+BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
+                                   const SearchOptions& options, int threads) const {
+  const size_t n = queries.size();
+  struct One {
+    std::vector<engine::ScoredDoc> top;
+    uint64_t total = 0;
+    absl::Status status;
+  };
+  std::vector<One> out(n);
+  std::atomic<size_t> next{0};
+  // Each thread takes the next query until none is left: queries differ a lot in cost, so no
+  // static split.
+  auto work = [&] {
+    Impl::Pooled analyzer(impl_.get());
+    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
+      if (!analyzer.get()) {
+        out[i].status = absl::InternalError("cannot create the index's analyzer");
+        continue;
+      }
+      absl::StatusOr<Ranked> r = Rank(*impl_->reader, analyzer.get(), queries[i], options);
+      if (!r.ok()) {
+        out[i].status = r.status();
+        continue;
+      }
+      out[i].total = options.count ? r->exec.count : r->exec.top.size();
+      out[i].top = std::move(r->exec.top);
+    }
+  };
+  size_t want = threads > 0 ? size_t(threads) : std::max(1u, std::thread::hardware_concurrency());
+  want = std::min(want, std::max<size_t>(n, 1));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < want; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no more threads to be had: the ones running (and this one) do the rest
+    }
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+
+  BatchResults r;
+  size_t hits = 0;
+  for (const One& o : out) hits += o.top.size();
+  r.offsets.reserve(n + 1);
+  r.docs.reserve(hits);
+  r.scores.reserve(hits);
+  r.total_hits.reserve(n);
+  r.errors.reserve(n);
+  r.offsets.push_back(0);
+  for (One& o : out) {
+    for (const engine::ScoredDoc& d : o.top) {
+      r.docs.push_back(d.doc);
+      r.scores.push_back(d.score);
+    }
+    r.offsets.push_back(r.docs.size());
+    r.total_hits.push_back(o.total);
+    r.errors.push_back(std::move(o.status));
+  }
+  return r;
 }
 
 }  // namespace scour

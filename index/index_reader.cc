@@ -132,6 +132,13 @@ absl::StatusOr<StoredDocument> IndexReader::Document(uint64_t doc) const {
   return out;
 }
 
+absl::StatusOr<std::string_view> IndexReader::ExternalId(uint64_t doc) const {
+  if (doc >= impl_->max_doc)
+    return absl::OutOfRangeError(absl::StrCat("document ", doc, " >= max_doc ", impl_->max_doc));
+  auto [s, local] = impl_->Locate(doc);
+  return impl_->segments[s]->ExternalId(local);
+}
+
 absl::StatusOr<uint64_t> IndexReader::Find(std::string_view id) const {
   for (size_t s = 0; s < impl_->segments.size(); ++s) {
     SCOUR_ASSIGN_OR_RETURN(auto d, impl_->segments[s]->FindId(id));

@@ -125,6 +125,62 @@ absl::StatusOr<std::optional<uint32_t>> SegmentReader::FindId(std::string_view i
   return std::nullopt;
 }
 
+const SegmentReader::IdTable& SegmentReader::ids() const {
+  std::call_once(ids_once_, [this] {
+    auto t = std::make_unique<IdTable>();
+    const uint32_t n = max_doc();
+    constexpr uint32_t kNone = ~uint32_t{0};
+    t->start.assign(n, 0);
+    t->size.assign(n, kNone);
+    std::string prefix;
+    AppendTermKey(kIdField, "", &prefix);
+    auto fail = [&](std::string what) {
+      t->status = absl::DataLossError(absl::StrCat(dict_file_->name(), ": ", what));
+    };
+    TermDictReader::Iterator it = dict_.Seek(prefix);
+    for (; it.Valid() && t->status.ok(); it.Next()) {
+      std::string_view key = it.key();
+      if (!key.starts_with(prefix)) break;
+      const std::string_view id = key.substr(prefix.size());
+      const uint64_t start = t->bytes.size();
+      t->bytes.append(id);
+      auto set = [&](uint32_t doc) {
+        if (doc >= n || t->size[doc] != kNone) {
+          fail(absl::StrCat("_id term for document ", doc, " out of range or repeated"));
+          return;
+        }
+        t->start[doc] = start;
+        t->size[doc] = static_cast<uint32_t>(id.size());
+      };
+      if (it.info().df == 1) {
+        set(it.info().single_doc);
+      } else {
+        SegmentPostings p = Postings(kIdField, it.info());
+        for (DocId d = p.doc(); d != kNoMoreDocs && t->status.ok(); d = p.Next()) set(d);
+        if (t->status.ok() && !p.status().ok()) t->status = p.status();
+      }
+    }
+    if (t->status.ok() && !it.status().ok()) t->status = it.status();
+    for (uint32_t d = 0; d < n && t->status.ok(); ++d)
+      if (t->size[d] == kNone) fail(absl::StrCat("document ", d, " has no _id term"));
+    if (!t->status.ok()) {  // keep only the error
+      t->bytes.clear();
+      t->start.clear();
+      t->size.clear();
+    }
+    ids_ = std::move(t);
+  });
+  return *ids_;
+}
+
+absl::StatusOr<std::string_view> SegmentReader::ExternalId(uint32_t doc) const {
+  const IdTable& t = ids();
+  if (!t.status.ok()) return t.status;
+  if (doc >= t.size.size())
+    return absl::OutOfRangeError(absl::StrCat("document ", doc, " >= ", t.size.size()));
+  return std::string_view(t.bytes).substr(t.start[doc], t.size[doc]);
+}
+
 std::vector<std::shared_ptr<ReadableFile>> SegmentReader::files() const {
   std::vector<std::shared_ptr<ReadableFile>> v = {info_file_, dict_file_, post_,
                                                   pos_,       norms_,     store_};

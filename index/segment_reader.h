@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -61,6 +63,10 @@ class SegmentReader {
   }
   // Finds the live doc whose external id is `id`.
   absl::StatusOr<std::optional<uint32_t>> FindId(std::string_view id) const;
+  // External id of `doc` (deleted docs included): the inverse of FindId, from a table of every
+  // doc's id made once, on first use, from the _id terms of the term dictionary (no stored field
+  // is read; ~12 bytes per doc plus the ids). Thread-safe. The view lives as long as the reader.
+  absl::StatusOr<std::string_view> ExternalId(uint32_t doc) const;
 
   // A merge that has read everything of .post before `post_offset` and of .pos before
   // `pos_offset` gives those pages back (ReadableFile::Release): a merge of many segments would
@@ -83,6 +89,16 @@ class SegmentReader {
   StoredFieldsReader stored_;
   std::vector<uint64_t> deleted_;
   std::vector<const uint8_t*> norms_by_field_;
+
+  struct IdTable {
+    absl::Status status;          // of building it (DataLoss for a doc without an id)
+    std::string bytes;            // the ids, in key order
+    std::vector<uint64_t> start;  // per doc: offset in `bytes`
+    std::vector<uint32_t> size;   // per doc: length
+  };
+  const IdTable& ids() const;
+  mutable std::once_flag ids_once_;
+  mutable std::unique_ptr<IdTable> ids_;
 };
 
 // Deletion bitmaps (.del).

@@ -65,6 +65,11 @@ class SCOUR_EXPORT IndexReader {
   absl::StatusOr<StoredDocument> Document(uint64_t doc) const;
   // Internal id of the live document with external id `id` (NotFound if none).
   absl::StatusOr<uint64_t> Find(std::string_view id) const;
+  // External id of the document with internal id `doc` (0 <= doc < max_doc(), deleted ones
+  // included), without reading its stored fields: the first call on a segment makes a table of
+  // its ids from the index's id terms (about 12 bytes per document plus the ids), kept for the
+  // life of this snapshot. The view is valid as long as this reader. Thread-safe.
+  absl::StatusOr<std::string_view> ExternalId(uint64_t doc) const;
 
   struct Impl;
   const Impl& impl() const { return *impl_; }

@@ -31,6 +31,10 @@ struct RankingOptions {
 struct SearchOptions {
   size_t k = 10;
   bool default_and = false;  // juxtaposed terms must all match (AND) instead of OR
+  // false: the query is a bag of words, as `scour eval --index` and `scour bench` read topics:
+  // its analysed terms, de-duplicated, OR-ed (AND-ed with default_and) over the default fields;
+  // no character in it is syntax, so it cannot fail to parse.
+  bool query_syntax = true;
   RankingOptions ranking;
   std::vector<std::string> default_fields;  // fields searched by unqualified terms; empty = all
   bool count = false;                       // compute the exact number of matching documents
@@ -60,6 +64,16 @@ struct SearchResults {
   std::string note;          // e.g. why nothing was searched (query analysed to nothing)
 };
 
+// Searcher::SearchBatch's answer, as columns: the hits of query i are rows
+// [offsets[i], offsets[i + 1]) of `docs` and `scores`, best first.
+struct BatchResults {
+  std::vector<size_t> offsets;       // one more than there are queries
+  std::vector<uint64_t> docs;        // internal ids (IndexReader::ExternalId gives the id)
+  std::vector<float> scores;         // as Search gives them, bit for bit
+  std::vector<uint64_t> total_hits;  // per query: exact with SearchOptions::count, else its hits
+  std::vector<absl::Status> errors;  // per query: OK, or why it failed (it then has no hits)
+};
+
 class SCOUR_EXPORT Searcher {
  public:
   static absl::StatusOr<std::unique_ptr<Searcher>> Create(
@@ -70,6 +84,13 @@ class SCOUR_EXPORT Searcher {
   // caret line under the error), an unknown field or a bad ranking option; DataLoss for a
   // corrupt index.
   absl::StatusOr<SearchResults> Search(std::string_view query, const SearchOptions& options) const;
+
+  // Runs every query as Search would (same hits, same scores; `k`, `default_and`,
+  // `query_syntax`, `ranking`, `default_fields` and `count` apply; stored fields, snippets and
+  // explanations are not made) on `threads` threads, the calling one included (0 = one per
+  // core). A failing query does not stop the others: its error is in BatchResults::errors.
+  BatchResults SearchBatch(const std::vector<std::string>& queries, const SearchOptions& options,
+                           int threads = 0) const;
 
   const IndexReader& reader() const;
 

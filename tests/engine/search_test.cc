@@ -3,6 +3,7 @@
 // equal an independent exhaustive BM25 scorer over the re-analysed stored text, counts must be
 // exact, and phrase hits must equal a naive scan. Plus the home corpus and the error paths.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -10,6 +11,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -579,6 +581,157 @@ TEST_P(SearchProperty, SloppyPhraseHitSets) {
     EXPECT_EQ(res->total_hits, want.size()) << text;
   }
   EXPECT_GT(nonempty, 40);
+}
+
+// IndexReader::ExternalId (the id table made from the _id terms) against the stored id, for
+// every internal doc, deleted and replaced ones included; then from several threads at once on
+// a fresh snapshot (the table is made by whichever thread comes first).
+TEST_P(SearchProperty, ExternalIdEqualsStoredId) {
+  const Config cfg = GetParam();
+  auto dir = index::NewMemDirectory();
+  std::shared_ptr<IndexReader> reader;
+  Collection c = BuildRandomIndex(cfg, dir.get(), &reader);
+  ASSERT_NE(reader, nullptr);
+  for (uint64_t d = 0; d < reader->max_doc(); ++d) {
+    auto id = reader->ExternalId(d);
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_EQ(*id, c.docs[d].id) << d;
+  }
+  EXPECT_TRUE(absl::IsOutOfRange(reader->ExternalId(reader->max_doc()).status()));
+  auto fresh = IndexReader::Open(dir.get(), {});
+  ASSERT_TRUE(fresh.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (uint64_t d = t; d < (*fresh)->max_doc(); d += 3) {
+        auto id = (*fresh)->ExternalId(d);
+        if (!id.ok() || *id != c.docs[d].id) ++wrong;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+// SearchBatch gives every query exactly what Search gives it (same docs, bit-identical scores,
+// counts), on 1-3 threads, and keeps a failing query's error in its slot without disturbing
+// the others.
+TEST_P(SearchProperty, BatchEqualsOneByOne) {
+  const Config cfg = GetParam();
+  auto dir = index::NewMemDirectory();
+  std::shared_ptr<IndexReader> reader;
+  Collection c = BuildRandomIndex(cfg, dir.get(), &reader);
+  ASSERT_NE(reader, nullptr);
+  auto searcher = Searcher::Create(reader);
+  ASSERT_TRUE(searcher.ok());
+  std::mt19937 rng(cfg.seed * 31 + 3);
+  for (bool default_and : {false, true}) {
+    std::vector<std::string> queries;
+    for (int i = 0; i < 90; ++i) {
+      if (i % 17 == 5) {
+        queries.push_back(i % 2 ? "(unclosed" : "nosuchfield:x");  // errors
+      } else {
+        queries.push_back(Render(RandomQuery(rng, c, i).first, /*root=*/true));
+      }
+    }
+    SearchOptions opts;
+    opts.default_and = default_and;
+    opts.k = default_and ? 7 : 40;
+    opts.count = default_and;
+    for (int threads : {1, 2, 3}) {
+      BatchResults b = (*searcher)->SearchBatch(queries, opts, threads);
+      ASSERT_EQ(b.offsets.size(), queries.size() + 1);
+      ASSERT_EQ(b.errors.size(), queries.size());
+      ASSERT_EQ(b.total_hits.size(), queries.size());
+      ASSERT_EQ(b.docs.size(), b.offsets.back());
+      ASSERT_EQ(b.scores.size(), b.offsets.back());
+      for (size_t i = 0; i < queries.size(); ++i) {
+        auto one = (*searcher)->Search(queries[i], opts);
+        const std::string ctx = queries[i] + " threads=" + std::to_string(threads);
+        ASSERT_EQ(b.errors[i].ok(), one.ok()) << ctx << ": " << b.errors[i];
+        if (!one.ok()) {
+          EXPECT_EQ(b.errors[i], one.status()) << ctx;
+          EXPECT_EQ(b.offsets[i], b.offsets[i + 1]) << ctx;
+          continue;
+        }
+        ASSERT_EQ(b.offsets[i + 1] - b.offsets[i], one->hits.size()) << ctx;
+        EXPECT_EQ(b.total_hits[i], one->total_hits) << ctx;
+        for (size_t j = 0; j < one->hits.size(); ++j) {
+          EXPECT_EQ(b.docs[b.offsets[i] + j], one->hits[j].doc) << ctx;
+          EXPECT_EQ(b.scores[b.offsets[i] + j], one->hits[j].score) << ctx;  // bit for bit
+        }
+      }
+    }
+  }
+  BatchResults none = (*searcher)->SearchBatch({}, {}, 2);
+  EXPECT_EQ(none.offsets, std::vector<size_t>{0});
+  EXPECT_TRUE(none.errors.empty());
+}
+
+// query_syntax = false: the analysed words, de-duplicated, OR-ed (AND-ed with default_and);
+// query-language characters mean nothing. Against the brute-force reference of that query.
+TEST_P(SearchProperty, BagOfWordsIsTheDistinctTermsOrAnded) {
+  const Config cfg = GetParam();
+  auto dir = index::NewMemDirectory();
+  std::shared_ptr<IndexReader> reader;
+  Collection c = BuildRandomIndex(cfg, dir.get(), &reader);
+  ASSERT_NE(reader, nullptr);
+  auto searcher = Searcher::Create(reader);
+  ASSERT_TRUE(searcher.ok());
+  std::mt19937 rng(cfg.seed * 5 + 9);
+  const char* junk[] = {"", "-", "+", "\"", "(", ")", ":", "*", "^", "?", "~"};
+  int nonempty = 0;
+  for (int i = 0; i < 120; ++i) {
+    const bool all = i % 3 == 0;
+    std::string text;
+    std::vector<std::string> distinct;
+    const int n = 1 + rng() % 4;
+    for (int w = 0; w < n; ++w) {
+      std::string word = RandomWord(rng);
+      if (w && rng() % 4 == 0) word = distinct[0];  // a repeat
+      if (std::find(distinct.begin(), distinct.end(), word) == distinct.end())
+        distinct.push_back(word);
+      text += junk[rng() % std::size(junk)] + word + junk[rng() % std::size(junk)] + " ";
+    }
+    Q q;
+    if (distinct.size() == 1) {
+      q.words = distinct;
+    } else {
+      q.kind = Kind::kBool;
+      for (const std::string& w : distinct) {
+        Q t;
+        t.words = {w};
+        q.clauses.emplace_back(all ? Occ::kMust : Occ::kShould, t);
+      }
+    }
+    const std::vector<RefHit> ref = Reference(c, q, false);
+    nonempty += !ref.empty();
+    SearchOptions opts;
+    opts.query_syntax = false;
+    opts.default_and = all;
+    opts.k = 1000;
+    opts.count = true;
+    opts.load_stored = false;
+    auto res = (*searcher)->Search(text, opts);
+    ASSERT_TRUE(res.ok()) << text << ": " << res.status();
+    EXPECT_EQ(res->total_hits, ref.size()) << text;
+    ASSERT_EQ(res->hits.size(), ref.size()) << text;
+    std::map<uint64_t, double> ref_score;
+    for (const RefHit& h : ref) ref_score[h.doc] = h.score;
+    for (const Hit& h : res->hits) {
+      ASSERT_TRUE(ref_score.count(h.doc)) << text;
+      EXPECT_TRUE(Close(h.score, ref_score[h.doc])) << text;
+    }
+  }
+  EXPECT_GT(nonempty, 60);
+  SearchOptions opts;
+  opts.query_syntax = false;
+  auto empty = (*searcher)->Search("?! -- ()", opts);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_TRUE(empty->hits.empty());
+  EXPECT_FALSE(empty->note.empty());
+  auto bad = (*searcher)->Search("ok \xff", opts);
+  EXPECT_TRUE(absl::IsInvalidArgument(bad.status())) << bad.status();
 }
 
 INSTANTIATE_TEST_SUITE_P(Indexes, SearchProperty,

@@ -12,6 +12,7 @@
 #include "scour/document.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
+#include "scour/searcher.h"
 
 // Volatile accesses cannot be optimised away, nor the references whose bytes they read.
 volatile unsigned char g_sink[64];
@@ -57,6 +58,11 @@ int main() {
   Use(&IndexReader::analyzer_options);
   Use(&IndexReader::Document);
   Use(&IndexReader::Find);
+  Use(&IndexReader::ExternalId);
+  Use(&scour::Searcher::Create);
+  Use(&scour::Searcher::Search);
+  Use(&scour::Searcher::SearchBatch);
+  Use(&scour::Searcher::reader);
   Use(&scour::StoredDocument::Get);
   Use(static_cast<absl::StatusOr<std::unique_ptr<IndexWriter>> (*)(
           const std::string&, const scour::IndexWriterOptions&)>(&IndexWriter::Open));
