@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "index/bitpack.h"
+#include "index/postings/bitpack.h"
 
 namespace scour::index {
 namespace {

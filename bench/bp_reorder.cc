@@ -49,11 +49,11 @@
 
 #include "base/coding.h"
 #include "bench/index_segments.h"
-#include "index/bitpack.h"
-#include "index/segment_format.h"
-#include "index/segment_postings.h"
-#include "index/segment_reader.h"
-#include "index/term_dict.h"
+#include "index/postings/bitpack.h"
+#include "index/postings/segment_postings.h"
+#include "index/segment/segment_format.h"
+#include "index/segment/segment_reader.h"
+#include "index/segment/term_dict.h"
 
 namespace {
 

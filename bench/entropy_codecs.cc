@@ -30,10 +30,10 @@
 #include <vector>
 
 #include "bench/index_segments.h"
-#include "index/bitpack.h"
-#include "index/norms.h"
-#include "index/segment_postings.h"
-#include "index/segment_reader.h"
+#include "index/postings/bitpack.h"
+#include "index/postings/segment_postings.h"
+#include "index/segment/norms.h"
+#include "index/segment/segment_reader.h"
 
 namespace {
 

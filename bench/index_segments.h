@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "index/directory.h"
-#include "index/manifest.h"
-#include "index/segment_reader.h"
+#include "index/commit/manifest.h"
+#include "index/directory/directory.h"
+#include "index/segment/segment_reader.h"
 
 namespace scour::bench {
 

@@ -15,7 +15,7 @@
 #include "engine/retrieval.h"
 #include "engine/topk.h"
 #include "engine/vector_postings.h"
-#include "index/norms.h"
+#include "index/segment/norms.h"
 
 namespace scour::engine {
 namespace {

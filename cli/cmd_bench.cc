@@ -18,7 +18,7 @@
 #include "engine/proximity.h"
 #include "engine/searcher_internal.h"
 #include "eval/trec_io.h"
-#include "index/reader_impl.h"
+#include "index/commit/reader_impl.h"
 #include "nlohmann/json.hpp"
 #include "scour/index_reader.h"
 

@@ -17,7 +17,7 @@
 #include "engine/ranker.h"
 #include "engine/retrieval.h"
 #include "engine/topk.h"
-#include "index/postings_cursor.h"
+#include "index/postings/postings_cursor.h"
 
 namespace scour::engine {
 

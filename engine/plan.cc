@@ -8,8 +8,8 @@
 #include "base/status_macros.h"
 #include "engine/phrase.h"
 #include "engine/retrieval.h"
-#include "index/norms.h"
-#include "index/segment_format.h"
+#include "index/segment/norms.h"
+#include "index/segment/segment_format.h"
 
 namespace scour::engine {
 namespace {

@@ -16,7 +16,7 @@
 #include "engine/query_ast.h"
 #include "engine/ranker.h"
 #include "engine/topk.h"
-#include "index/reader_impl.h"
+#include "index/commit/reader_impl.h"
 
 namespace scour::engine {
 

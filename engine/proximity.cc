@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "base/status_macros.h"
-#include "index/norms.h"
+#include "index/segment/norms.h"
 
 namespace scour::engine {
 

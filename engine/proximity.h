@@ -15,7 +15,7 @@
 #include "engine/plan.h"
 #include "engine/ranker.h"
 #include "engine/topk.h"
-#include "index/reader_impl.h"
+#include "index/commit/reader_impl.h"
 
 namespace scour::engine {
 

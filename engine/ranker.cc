@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "index/norms.h"
+#include "index/segment/norms.h"
 
 namespace scour::engine {
 

@@ -8,7 +8,7 @@
 #include <array>
 #include <cstdint>
 
-#include "index/postings_cursor.h"
+#include "index/postings/postings_cursor.h"
 
 namespace scour::engine {
 

@@ -1,9 +1,9 @@
 // Document-at-a-time top-k retrieval and counting over term cursors, as templates over any cursor
-// type that follows index/postings_cursor.h (VectorPostings, the on-disk postings, PhraseCursor):
-// exhaustive OR (the reference), MaxScore, block-max WAND, conjunction (with block-max skipping)
-// and boolean +required / optional / -excluded. Every top-k algorithm returns exactly what the
-// exhaustive one does: a doc's score is the float sum, in clause order, of its matching clauses'
-// TermScorer::Score, so pruned and unpruned paths give bit-identical scores.
+// type that follows index/postings/postings_cursor.h (VectorPostings, the on-disk postings,
+// PhraseCursor): exhaustive OR (the reference), MaxScore, block-max WAND, conjunction (with
+// block-max skipping) and boolean +required / optional / -excluded. Every top-k algorithm returns
+// exactly what the exhaustive one does: a doc's score is the float sum, in clause order, of its
+// matching clauses' TermScorer::Score, so pruned and unpruned paths give bit-identical scores.
 // Threading: functions are reentrant; cursors and the TopK are mutated (one query per thread).
 // Scores must be >= 0 (true for every ranker in ranker.h with boost >= 0): bounds assume it.
 #ifndef SCOUR_ENGINE_RETRIEVAL_H_
@@ -22,7 +22,7 @@
 #include "engine/block_intersect.h"
 #include "engine/ranker.h"
 #include "engine/topk.h"
-#include "index/postings_cursor.h"
+#include "index/postings/postings_cursor.h"
 
 namespace scour::engine {
 

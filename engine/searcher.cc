@@ -13,7 +13,7 @@
 #include "engine/query_parser.h"
 #include "engine/searcher_internal.h"
 #include "engine/snippet.h"
-#include "index/reader_impl.h"
+#include "index/commit/reader_impl.h"
 
 namespace scour {
 

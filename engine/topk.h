@@ -10,7 +10,7 @@
 #include <limits>
 #include <vector>
 
-#include "index/postings_cursor.h"
+#include "index/postings/postings_cursor.h"
 
 namespace scour::engine {
 

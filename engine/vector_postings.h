@@ -1,7 +1,7 @@
 // In-memory postings for tests and benchmarks. PostingList holds one term's docs, freqs,
 // positions and per-block (128 docs) max-tf / min-norm data; VectorPostings is a cursor over it
-// implementing exactly the contract of index/postings_cursor.h. A PostingList is immutable after
-// Finish() and may be shared by any number of cursors (one cursor per thread/use).
+// implementing exactly the contract of index/postings/postings_cursor.h. A PostingList is immutable
+// after Finish() and may be shared by any number of cursors (one cursor per thread/use).
 #ifndef SCOUR_ENGINE_VECTOR_POSTINGS_H_
 #define SCOUR_ENGINE_VECTOR_POSTINGS_H_
 
@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "index/postings_cursor.h"
+#include "index/postings/postings_cursor.h"
 
 namespace scour::engine {
 

@@ -11,7 +11,7 @@
 #include "engine/proximity.h"
 #include "engine/query_ast.h"
 #include "engine/searcher_internal.h"
-#include "index/reader_impl.h"
+#include "index/commit/reader_impl.h"
 
 namespace scour::eval {
 

@@ -17,13 +17,13 @@
 
 #include "base/coding.h"
 #include "base/crc32c.h"
-#include "index/checker.h"
-#include "index/directory.h"
-#include "index/file_format.h"
-#include "index/manifest.h"
-#include "index/postings_bytes.h"
-#include "index/segment_format.h"
-#include "index/segment_reader.h"
+#include "index/commit/manifest.h"
+#include "index/directory/directory.h"
+#include "index/format/file_format.h"
+#include "index/inspect/checker.h"
+#include "index/inspect/postings_bytes.h"
+#include "index/segment/segment_format.h"
+#include "index/segment/segment_reader.h"
 #include "scour/index_writer.h"
 
 namespace {

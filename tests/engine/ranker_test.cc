@@ -11,7 +11,7 @@
 
 #include "engine/topk.h"
 #include "gtest/gtest.h"
-#include "index/norms.h"
+#include "index/segment/norms.h"
 
 namespace scour::engine {
 namespace {

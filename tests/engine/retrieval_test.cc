@@ -13,7 +13,7 @@
 #include "engine/topk.h"
 #include "engine/vector_postings.h"
 #include "gtest/gtest.h"
-#include "index/norms.h"
+#include "index/segment/norms.h"
 
 namespace scour::engine {
 namespace {

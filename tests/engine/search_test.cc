@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "index/directory.h"
-#include "index/norms.h"
+#include "index/directory/directory.h"
+#include "index/segment/norms.h"
 #include "ingest/document_reader.h"
 #include "scour/analyzer.h"
 #include "scour/index_reader.h"

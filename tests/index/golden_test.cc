@@ -10,9 +10,9 @@
 #include <set>
 
 #include "gtest/gtest.h"
-#include "index/checker.h"
-#include "index/directory.h"
-#include "index/file_format.h"
+#include "index/directory/directory.h"
+#include "index/format/file_format.h"
+#include "index/inspect/checker.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"

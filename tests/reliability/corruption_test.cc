@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "index/checker.h"
-#include "index/directory.h"
-#include "index/manifest.h"
+#include "index/commit/manifest.h"
+#include "index/directory/directory.h"
+#include "index/inspect/checker.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"

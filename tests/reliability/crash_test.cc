@@ -19,9 +19,9 @@
 
 #include "batch_docs.h"
 #include "gtest/gtest.h"
-#include "index/checker.h"
-#include "index/directory.h"
-#include "index/fault_directory.h"
+#include "index/directory/directory.h"
+#include "index/directory/fault_directory.h"
+#include "index/inspect/checker.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "test_util.h"

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "index/fault_directory.h"
+#include "index/directory/fault_directory.h"
 #include "ingest/document_reader.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"

@@ -1,0 +1,185 @@
+#include "index/inspect/checker.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "base/coding.h"
+#include "index/commit/manifest.h"
+#include "index/format/file_format.h"
+#include "index/segment/norms.h"
+#include "index/segment/segment_reader.h"
+#include "index/segment/segment_writer.h"
+
+namespace scour::index {
+namespace {
+
+void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, CheckReport* rep) {
+  const std::string seg = SegmentName(ref.number);
+  auto problem = [&](const std::string& what) {
+    rep->problems.push_back(absl::StrCat(seg, ": ", what));
+  };
+  // Every file's checksum first, so a flipped byte is named by file.
+  bool files_ok = true;
+  const std::pair<const char*, FileKind> files[] = {
+      {"info", FileKind::kSegmentInfo}, {"tdict", FileKind::kTermDict},
+      {"post", FileKind::kPostings},    {"pos", FileKind::kPositions},
+      {"norms", FileKind::kNorms},      {"store", FileKind::kStored}};
+  for (const auto& [ext, kind] : files) {
+    std::string name = SegmentFile(ref.number, ext);
+    auto f = dir->Open(name);
+    if (!f.ok()) {
+      rep->problems.push_back(std::string(f.status().message()));
+      files_ok = false;
+      continue;
+    }
+    auto body = CheckFrame((*f)->data(), kind, name);
+    if (!body.ok()) {
+      rep->problems.push_back(std::string(body.status().message()));
+      files_ok = false;
+    }
+  }
+  if (!files_ok) return;
+  // Every checksum was verified just above: open without repeating that work.
+  auto opened = SegmentReader::Open(dir, ref, false);
+  if (!opened.ok()) {
+    problem(std::string(opened.status().message()));
+    return;
+  }
+  const SegmentReader& r = **opened;
+  const uint32_t max_doc = r.max_doc();
+  rep->segments++;
+  rep->documents += max_doc - r.num_deleted();
+
+  // Terms: sorted, postings decodable and consistent with the dictionary and the norms.
+  struct FieldSums {
+    uint64_t sum_df = 0, sum_tf = 0, terms = 0;
+  };
+  std::vector<FieldSums> sums(m.fields.size());
+  std::vector<uint32_t> id_count(max_doc, 0);
+  std::string prev;
+  bool first = true;
+  uint64_t nterms = 0;
+  std::vector<uint32_t> pos;
+  auto it = r.dict().Seek("");
+  for (; it.Valid() && rep->problems.size() < 1000; it.Next()) {
+    std::string key(it.key());
+    if (!first && key <= prev)
+      problem(absl::StrCat("terms not in increasing order at term #", nterms));
+    first = false;
+    prev = key;
+    ++nterms;
+    ByteReader kr(key);
+    uint32_t field = kr.Varint32();
+    if (!kr.ok() || field >= m.fields.size()) {
+      problem(absl::StrCat("term #", nterms, " has an unknown field id"));
+      continue;
+    }
+    std::string term(key.substr(key.size() - kr.remaining()));
+    const std::string label = absl::StrCat("term ", m.fields[field], ":\"", term, "\"");
+    const TermInfo& info = it.info();
+    const uint8_t* norms = r.norms(field);
+    if (field != kIdField && norms == nullptr) problem(label + ": field has no norms");
+    SegmentPostings p = r.Postings(field, info);
+    uint32_t df = 0, prev_doc = 0;
+    uint64_t cf = 0;
+    uint32_t block = 0, block_max_tf = 0;
+    uint8_t block_min_norm = 255;
+    for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next(), ++df) {
+      if (df > 0 && d <= prev_doc) {
+        problem(label + ": doc ids not increasing");
+        break;
+      }
+      prev_doc = d;
+      uint32_t f = p.freq();
+      if (f == 0) problem(label + ": frequency 0");
+      cf += f;
+      if (field == kIdField) {
+        id_count[d]++;
+        continue;
+      }
+      // Block-max data must bound every posting of its block.
+      if (df / kBlockSize != block) {
+        block = df / kBlockSize;
+        block_max_tf = 0;
+        block_min_norm = 255;
+      }
+      block_max_tf = std::max(block_max_tf, f);
+      if (norms) block_min_norm = std::min(block_min_norm, norms[d]);
+      p.ShallowAdvance(d);
+      if (p.BlockMaxTf() < std::min(block_max_tf, kTfSaturated) ||
+          (norms && p.BlockMinNorm() > block_min_norm))
+        problem(label + absl::StrCat(": block-max data does not bound doc ", d));
+      if (!p.Positions(&pos)) {
+        problem(label + absl::StrCat(": positions of doc ", d, " undecodable"));
+        break;
+      }
+      rep->positions += pos.size();
+      // Positions increase, and lie inside the document (its length is known up to the norm
+      // byte's precision: below the smallest length of the next norm byte). With stopwords
+      // removed, positions keep gaps, so only the order is checked.
+      const uint8_t nb = norms ? norms[d] : 0;
+      const uint64_t upper = nb == 255 ? UINT32_MAX : NormToLength(static_cast<uint8_t>(nb + 1));
+      for (size_t i = 0; i < pos.size(); ++i) {
+        if ((i > 0 && pos[i] <= pos[i - 1]) || (!m.stopwords && pos[i] >= upper)) {
+          problem(label + absl::StrCat(": position ", pos[i], " of doc ", d,
+                                       " out of order or past the document's length"));
+          break;
+        }
+      }
+    }
+    if (!p.ok()) problem(label + ": " + std::string(p.status().message()));
+    if (df != info.df)
+      problem(label + absl::StrCat(": df is ", info.df, " but ", df, " postings decode"));
+    if (cf != info.cf)
+      problem(label + absl::StrCat(": total frequency ", info.cf, " but postings sum to ", cf));
+    sums[field].sum_df += df;
+    sums[field].sum_tf += cf;
+    sums[field].terms++;
+    rep->postings += df;
+  }
+  if (!it.status().ok()) problem(std::string(it.status().message()));
+  rep->terms += nterms;
+  if (nterms != r.dict().num_terms())
+    problem(absl::StrCat("dictionary says ", r.dict().num_terms(), " terms, ", nterms, " found"));
+  for (uint32_t d = 0; d < max_doc; ++d)
+    if (id_count[d] != 1) {
+      problem(absl::StrCat("doc ", d, " has ", id_count[d], " ids (expected 1)"));
+      break;
+    }
+  for (const FieldStats& f : r.info().fields) {
+    if (f.field >= sums.size()) {
+      problem(absl::StrCat("statistics for unknown field ", f.field));
+      continue;
+    }
+    if (f.sum_df != sums[f.field].sum_df || f.num_terms != sums[f.field].terms ||
+        (f.field != kIdField && f.sum_total_tf != sums[f.field].sum_tf))
+      problem(
+          absl::StrCat("statistics of field ", m.fields[f.field], " disagree with its postings"));
+  }
+  // Stored fields: the chunks hold exactly docs [0, max_doc), each starting with its id. Read
+  // chunk by chunk (a lookup per doc would decompress every chunk 128 times).
+  absl::Status stored =
+      r.ForEachStored([&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
+        if (fields.empty() || fields[0].first != kIdField) {
+          return absl::DataLossError(absl::StrCat("stored doc ", d, " has no id"));
+        }
+        return absl::OkStatus();
+      });
+  if (!stored.ok()) problem(std::string(stored.message()));
+}
+
+}  // namespace
+
+CheckReport CheckIndex(Directory* dir) {
+  CheckReport rep;
+  auto m = ReadManifest(dir);
+  if (!m.ok()) {
+    rep.problems.push_back(std::string(m.status().message()));
+    return rep;
+  }
+  for (const SegmentRef& ref : m->segments) CheckSegment(dir, *m, ref, &rep);
+  // Deletion files are verified by SegmentReader::Open (checksum, counts).
+  return rep;
+}
+
+}  // namespace scour::index

@@ -1,0 +1,83 @@
+#include "index/inspect/postings_bytes.h"
+
+#include <string>
+
+#include "base/coding.h"
+#include "index/format/file_format.h"
+#include "index/postings/bitpack.h"
+
+namespace scour::index {
+
+PostingsBytes& PostingsBytes::operator+=(const PostingsBytes& o) {
+  lists += o.lists;
+  list_postings += o.list_postings;
+  inline_postings += o.inline_postings;
+  skip += o.skip;
+  doc_ids += o.doc_ids;
+  freqs += o.freqs;
+  return *this;
+}
+
+// The layout is docs/format/README.md's ".post": nb skip entries, the list impact, then per
+// full block the doc-id block and the frequency block (the skip entry's "end of the block's
+// bytes" closes both), then the tail's doc ids and frequencies.
+absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo& info) {
+  auto corrupt = [&] {
+    return absl::DataLossError("corrupt postings list at offset " + std::to_string(info.postings) +
+                               " (df " + std::to_string(info.df) + ")");
+  };
+  PostingsBytes r;
+  if (info.df < 2) return r;
+  const uint32_t nb = info.df / kBlockSize, tail = info.df % kBlockSize;
+  const uint64_t skip = uint64_t{nb} * kSkipEntrySize + 4;
+  if (info.postings < kHeaderSize || info.postings > post.size() ||
+      post.size() - info.postings < skip)
+    return corrupt();
+  r.lists = 1;
+  r.list_postings = info.df;
+  r.skip = skip;
+  const char* skips = post.data() + info.postings;
+  const char* data = skips + skip;
+  const char* end = post.data() + post.size();
+  const char* p = data;
+  for (uint32_t b = 0; b < nb; ++b) {
+    const uint32_t rel_end = DecodeFixed32(skips + size_t{b} * kSkipEntrySize + 4);
+    if (rel_end > uint64_t(end - data)) return corrupt();
+    const char* block_end = data + rel_end;
+    const char* q = block_end < p ? nullptr : SkipBlockPFor(p, block_end);
+    if (q == nullptr) return corrupt();
+    r.doc_ids += q - p;
+    r.freqs += block_end - q;
+    p = block_end;
+  }
+  if (tail > 0) {
+    uint32_t scratch[kBlockSize];
+    const char* q = UnpackTail(p, end, scratch, tail);
+    const char* e = q == nullptr ? nullptr : UnpackTail(q, end, scratch, tail);
+    if (e == nullptr) return corrupt();
+    r.doc_ids += q - p;
+    r.freqs += e - q;
+  }
+  return r;
+}
+
+absl::StatusOr<PostingsBytes> MeasurePostings(const SegmentReader& segment) {
+  PostingsBytes total;
+  auto it = segment.dict().Seek("");
+  for (; it.Valid(); it.Next()) {
+    const TermInfo& info = it.info();
+    if (info.df == 1) {
+      total.inline_postings++;
+      continue;
+    }
+    auto list = MeasureList(segment.post_file(), info);
+    if (!list.ok())
+      return absl::DataLossError(SegmentFile(segment.ref().number, "post") + ": " +
+                                 std::string(list.status().message()));
+    total += *list;
+  }
+  if (!it.status().ok()) return it.status();
+  return total;
+}
+
+}  // namespace scour::index

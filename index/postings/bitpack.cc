@@ -1,0 +1,353 @@
+#include "index/postings/bitpack.h"
+
+#include <array>
+#include <cstring>
+#include <utility>
+
+#include "base/coding.h"
+
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#define SCOUR_BITPACK_SSE2 1
+#endif
+
+namespace scour::index {
+namespace {
+
+constexpr size_t kLanes = 4;
+constexpr size_t kPerLane = kBlockSize / kLanes;  // 32 values per lane
+
+// Checks the width byte and the length; returns the width or -1 (truncated / corrupt).
+inline int ReadWidth(const char* p, const char* end) {
+  if (p == nullptr || p >= end) return -1;
+  const uint32_t b = static_cast<uint8_t>(*p);
+  if (b > 32) return -1;
+  if (static_cast<size_t>(end - p - 1) < 16 * size_t{b}) return -1;
+  return static_cast<int>(b);
+}
+
+#if SCOUR_BITPACK_SSE2
+// Value j of every lane at once: the 4 lanes' bits [j*B, j*B+B) sit at the same offset of the
+// same 128-bit word, so one shift (plus one more for values straddling two words) and one mask
+// decode 4 values. J and B are template arguments so every shift is an immediate.
+template <int B, int J>
+__attribute__((always_inline)) inline void UnpackStep(const __m128i* in, __m128i* out,
+                                                      __m128i mask) {
+  constexpr int kBit = J * B;
+  constexpr int kWord = kBit / 32;
+  constexpr int kOff = kBit % 32;
+  __m128i v = _mm_loadu_si128(in + kWord);
+  if constexpr (kOff != 0) v = _mm_srli_epi32(v, kOff);
+  if constexpr (kOff + B > 32) {
+    v = _mm_or_si128(v, _mm_slli_epi32(_mm_loadu_si128(in + kWord + 1), 32 - kOff));
+  }
+  // The high bits are already zero when the value ends exactly at the top of its word.
+  if constexpr (kOff + B != 32) v = _mm_and_si128(v, mask);
+  _mm_storeu_si128(out + J, v);
+}
+
+template <int B, size_t... J>
+inline void UnpackSse2Impl(const __m128i* in, __m128i* out, std::index_sequence<J...>) {
+  const __m128i mask = _mm_set1_epi32(static_cast<int>((uint64_t{1} << B) - 1));
+  (UnpackStep<B, static_cast<int>(J)>(in, out, mask), ...);
+}
+
+template <int B>
+void UnpackSse2(const char* p, uint32_t* out) {
+  if constexpr (B == 0) {
+    std::memset(out, 0, kBlockSize * sizeof(uint32_t));
+  } else if constexpr (B == 32) {
+    // Width 32 is the identity layout: a plain copy (inline, memcpy's call costs more here).
+    const auto* in = reinterpret_cast<const __m128i*>(p);
+    auto* o = reinterpret_cast<__m128i*>(out);
+    for (size_t i = 0; i < kPerLane; ++i) _mm_storeu_si128(o + i, _mm_loadu_si128(in + i));
+  } else {
+    UnpackSse2Impl<B>(reinterpret_cast<const __m128i*>(p), reinterpret_cast<__m128i*>(out),
+                      std::make_index_sequence<kPerLane>{});
+  }
+}
+
+using UnpackFn = void (*)(const char*, uint32_t*);
+template <size_t... B>
+constexpr std::array<UnpackFn, 33> MakeSse2Table(std::index_sequence<B...>) {
+  return {&UnpackSse2<static_cast<int>(B)>...};
+}
+constexpr std::array<UnpackFn, 33> kSse2Unpack = MakeSse2Table(std::make_index_sequence<33>{});
+
+// Inclusive scan of 4 lanes plus the carry (every lane of `carry` holds the running total).
+inline __m128i Scan4(__m128i v, __m128i carry) {
+  v = _mm_add_epi32(v, _mm_slli_si128(v, 4));
+  v = _mm_add_epi32(v, _mm_slli_si128(v, 8));
+  return _mm_add_epi32(v, carry);
+}
+#endif
+
+}  // namespace
+
+uint32_t MaxBits(const uint32_t* in, size_t n) {
+  uint32_t acc = 0;
+  for (size_t i = 0; i < n; ++i) acc |= in[i];
+  return acc == 0 ? 0 : 32 - static_cast<uint32_t>(__builtin_clz(acc));
+}
+
+void PackBlock(const uint32_t in[kBlockSize], std::string* out) {
+  PackBlockWidth(in, MaxBits(in, kBlockSize), out);
+}
+
+void PackBlockWidth(const uint32_t in[kBlockSize], uint32_t b, std::string* out) {
+  // words[4*k + l] is 32-bit word k of lane l.
+  uint32_t words[kLanes * 32] = {};
+  if (b != 0) {
+    for (size_t i = 0; i < kBlockSize; ++i) {
+      const size_t lane = i % kLanes;
+      const size_t bit = (i / kLanes) * b;
+      const size_t w = bit / 32, off = bit % 32;
+      words[kLanes * w + lane] |= in[i] << off;
+      if (off + b > 32) words[kLanes * (w + 1) + lane] |= in[i] >> (32 - off);
+    }
+  }
+  const size_t old = out->size();
+  out->resize(old + PackedBlockSize(b));
+  char* dst = out->data() + old;
+  *dst++ = static_cast<char>(b);
+  for (size_t k = 0; k < kLanes * b; ++k) EncodeFixed32(dst + 4 * k, words[k]);
+}
+
+const char* UnpackBlockScalar(const char* p, const char* end, uint32_t out[kBlockSize]) {
+  const int width = ReadWidth(p, end);
+  if (width < 0) return nullptr;
+  const uint32_t b = static_cast<uint32_t>(width);
+  const char* words = p + 1;
+  const uint64_t mask = (uint64_t{1} << b) - 1;
+  for (size_t i = 0; i < kBlockSize; ++i) {
+    if (b == 0) {
+      out[i] = 0;
+      continue;
+    }
+    const size_t lane = i % kLanes;
+    const size_t bit = (i / kLanes) * b;
+    const size_t w = bit / 32, off = bit % 32;
+    uint64_t v = DecodeFixed32(words + 16 * w + 4 * lane);
+    // Only touch the next word when the value reaches into it (it may lie past the block).
+    if (off + b > 32) v |= uint64_t{DecodeFixed32(words + 16 * (w + 1) + 4 * lane)} << 32;
+    out[i] = static_cast<uint32_t>((v >> off) & mask);
+  }
+  return words + 16 * size_t{b};
+}
+
+const char* UnpackBlock(const char* p, const char* end, uint32_t out[kBlockSize]) {
+#if SCOUR_BITPACK_SSE2
+  const int width = ReadWidth(p, end);
+  if (width < 0) return nullptr;
+  kSse2Unpack[width](p + 1, out);
+  return p + PackedBlockSize(static_cast<uint32_t>(width));
+#else
+  return UnpackBlockScalar(p, end, out);
+#endif
+}
+
+const char* SkipBlock(const char* p, const char* end) {
+  const int width = ReadWidth(p, end);
+  if (width < 0) return nullptr;
+  return p + PackedBlockSize(static_cast<uint32_t>(width));
+}
+
+bool BitpackSimdAvailable() {
+#if SCOUR_BITPACK_SSE2
+  return true;
+#else
+  return false;
+#endif
+}
+
+void DeltaEncode(uint32_t* v, size_t n, uint32_t base) {
+  uint32_t prev = base;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t cur = v[i];
+    v[i] = cur - prev;
+    prev = cur;
+  }
+}
+
+void PrefixSumScalar(uint32_t* v, size_t n, uint32_t base) {
+  uint32_t acc = base;
+  for (size_t i = 0; i < n; ++i) {
+    acc += v[i];
+    v[i] = acc;
+  }
+}
+
+void PrefixSum(uint32_t* v, size_t n, uint32_t base) {
+#if SCOUR_BITPACK_SSE2
+  size_t i = 0;
+  __m128i carry = _mm_set1_epi32(static_cast<int>(base));
+  for (; i + 8 <= n; i += 8) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + i + 4));
+    a = Scan4(a, carry);
+    carry = _mm_shuffle_epi32(a, _MM_SHUFFLE(3, 3, 3, 3));
+    b = Scan4(b, carry);
+    carry = _mm_shuffle_epi32(b, _MM_SHUFFLE(3, 3, 3, 3));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i), a);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(v + i + 4), b);
+  }
+  PrefixSumScalar(v + i, n - i, static_cast<uint32_t>(_mm_cvtsi128_si32(carry)));
+#else
+  PrefixSumScalar(v, n, base);
+#endif
+}
+
+// ---- Patched frame of reference (PFor) -------------------------------------------------------
+namespace {
+
+constexpr uint32_t kMaxExceptions = 24;
+
+uint32_t BitLength(uint32_t v) { return v == 0 ? 0 : 32 - static_cast<uint32_t>(__builtin_clz(v)); }
+
+// The width that minimises packed bits + exception bytes, with at most kMaxExceptions values
+// wider than it. Exception cost: an index byte plus the high bits as a varint.
+uint32_t ChooseWidth(const uint32_t* in, size_t n) {
+  uint32_t hist[33] = {};
+  for (size_t i = 0; i < n; ++i) hist[BitLength(in[i])]++;
+  uint32_t max_len = 32;
+  while (max_len > 0 && hist[max_len] == 0) --max_len;
+  uint32_t best = max_len;
+  uint64_t best_cost = (n * max_len + 7) / 8;
+  uint32_t exceptions = 0;
+  for (int b = static_cast<int>(max_len) - 1; b >= 0; --b) {
+    exceptions += hist[b + 1];
+    if (exceptions > kMaxExceptions) break;
+    uint64_t cost = (n * static_cast<uint64_t>(b) + 7) / 8;
+    for (uint32_t len = b + 1; len <= max_len; ++len)
+      cost += uint64_t{hist[len]} * (1 + (len - b + 6) / 7);
+    if (cost < best_cost) best = static_cast<uint32_t>(b), best_cost = cost;
+  }
+  return best;
+}
+
+void AppendExceptions(const uint32_t* in, size_t n, uint32_t b, std::string* out) {
+  for (size_t i = 0; i < n; ++i)
+    if (b < 32 && (in[i] >> b) != 0) {
+      out->push_back(static_cast<char>(i));
+      PutVarint32(out, in[i] >> b);
+    }
+}
+
+uint32_t CountExceptions(const uint32_t* in, size_t n, uint32_t b) {
+  uint32_t e = 0;
+  for (size_t i = 0; i < n; ++i) e += b < 32 && (in[i] >> b) != 0;
+  return e;
+}
+
+const char* PatchExceptions(const char* p, const char* end, uint32_t e, uint32_t b, uint32_t* out,
+                            size_t n) {
+  for (uint32_t k = 0; k < e; ++k) {
+    if (p == nullptr || p >= end) return nullptr;
+    uint32_t idx = static_cast<uint8_t>(*p++);
+    uint32_t high;
+    p = GetVarint32Ptr(p, end, &high);
+    if (p == nullptr || idx >= n || b >= 32 || high == 0 || (b > 0 && (high >> (32 - b)) != 0))
+      return nullptr;
+    out[idx] |= high << b;
+  }
+  return p;
+}
+
+}  // namespace
+
+void PackBlockPFor(const uint32_t in[kBlockSize], std::string* out) {
+  const uint32_t b = ChooseWidth(in, kBlockSize);
+  uint32_t low[kBlockSize];
+  const uint32_t mask = b == 32 ? 0xffffffffu : (1u << b) - 1;
+  for (size_t i = 0; i < kBlockSize; ++i) low[i] = in[i] & mask;
+  out->push_back(static_cast<char>(CountExceptions(in, kBlockSize, b)));
+  PackBlockWidth(low, b, out);
+  AppendExceptions(in, kBlockSize, b, out);
+}
+
+const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockSize]) {
+  if (p == nullptr || p >= end) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  if (e > kMaxExceptions || p >= end) return nullptr;
+  const uint32_t b = static_cast<uint8_t>(*p);
+  p = UnpackBlock(p, end, out);
+  if (e == 0 || p == nullptr) return p;
+  return PatchExceptions(p, end, e, b, out, kBlockSize);
+}
+
+const char* SkipBlockPFor(const char* p, const char* end) {
+  if (p == nullptr || p >= end) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  if (e > kMaxExceptions) return nullptr;
+  p = SkipBlock(p, end);
+  for (uint32_t k = 0; k < e && p != nullptr; ++k) {
+    if (p >= end) return nullptr;
+    ++p;  // index
+    uint32_t high;
+    p = GetVarint32Ptr(p, end, &high);
+  }
+  return p;
+}
+
+// Short tails are varints (a value per byte or two); from kTailPackMin values on, one width byte
+// and the values bit-packed at that width, low bits first (mostly-1 frequencies cost ~1 bit).
+void PackTail(const uint32_t* in, size_t n, std::string* out) {
+  if (n < kTailPackMin) {
+    for (size_t i = 0; i < n; ++i) PutVarint32(out, in[i]);
+    return;
+  }
+  const uint32_t b = ChooseWidth(in, n);
+  out->push_back(static_cast<char>(CountExceptions(in, n, b)));
+  out->push_back(static_cast<char>(b));
+  const uint64_t mask = b == 32 ? 0xffffffffu : (uint64_t{1} << b) - 1;
+  const size_t bytes = (n * b + 7) / 8;
+  const size_t at = out->size();
+  out->resize(at + bytes, '\0');
+  auto* dst = reinterpret_cast<uint8_t*>(out->data() + at);
+  uint64_t acc = 0;
+  uint32_t filled = 0;
+  size_t o = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc |= (uint64_t{in[i]} & mask) << filled;
+    filled += b;
+    while (filled >= 8) {
+      dst[o++] = static_cast<uint8_t>(acc);
+      acc >>= 8;
+      filled -= 8;
+    }
+  }
+  if (filled > 0) dst[o++] = static_cast<uint8_t>(acc);
+  AppendExceptions(in, n, b, out);
+}
+
+const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n) {
+  if (n < kTailPackMin) {
+    for (size_t i = 0; i < n; ++i) {
+      if (p == nullptr) return nullptr;
+      p = GetVarint32Ptr(p, end, &out[i]);
+    }
+    return p;
+  }
+  if (p == nullptr || end - p < 2) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  const uint32_t b = static_cast<uint8_t>(*p++);
+  const size_t bytes = (n * b + 7) / 8;
+  if (e > kMaxExceptions || b > 32 || static_cast<size_t>(end - p) < bytes) return nullptr;
+  const auto* src = reinterpret_cast<const uint8_t*>(p);
+  const uint64_t mask = b == 32 ? 0xffffffffu : (uint64_t{1} << b) - 1;
+  uint64_t acc = 0;
+  uint32_t have = 0;
+  size_t s = 0;
+  for (size_t i = 0; i < n; ++i) {
+    while (have < b) {
+      acc |= uint64_t{src[s++]} << have;
+      have += 8;
+    }
+    out[i] = static_cast<uint32_t>(acc & mask);
+    acc >>= b;
+    have -= b;
+  }
+  return PatchExceptions(p + bytes, end, e, b, out, n);
+}
+
+}  // namespace scour::index

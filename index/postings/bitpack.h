@@ -1,0 +1,64 @@
+// Fixed-size block codec for postings: 128 unsigned 32-bit integers bit-packed at the width of
+// the largest one, in the 4-lane interleaved ("vertical") layout byte by byte in
+// docs/format/block-codec.md: u8 bit width b (0..32), then 16*b bytes = b little-endian 128-bit
+// words; value i lives in lane i%4 at bits [(i/4)*b, (i/4+1)*b) of that lane's 32-bit words.
+// SSE2 (x86-64 baseline) decodes it directly; the scalar path is the reference the tests compare
+// against. Pure functions, thread-safe.
+#ifndef SCOUR_INDEX_POSTINGS_BITPACK_H_
+#define SCOUR_INDEX_POSTINGS_BITPACK_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace scour::index {
+
+inline constexpr size_t kBlockSize = 128;
+
+// Number of bits needed for the largest of in[0, n).
+uint32_t MaxBits(const uint32_t* in, size_t n);
+
+// Appends the packed block (width byte + 16*b bytes) to `out`.
+void PackBlock(const uint32_t in[kBlockSize], std::string* out);
+
+// Decodes one packed block from [p, end) into out[0,128). Returns the byte after it, or
+// nullptr if the block is truncated or its width byte is > 32 (corruption).
+const char* UnpackBlock(const char* p, const char* end, uint32_t out[kBlockSize]);
+const char* UnpackBlockScalar(const char* p, const char* end, uint32_t out[kBlockSize]);
+
+// In-place delta coding of sorted values: out[i] = in[i] - in[i-1] (first against `base`),
+// and its inverse, a prefix sum (vectorised).
+void DeltaEncode(uint32_t* v, size_t n, uint32_t base);
+void PrefixSum(uint32_t* v, size_t n, uint32_t base);
+void PrefixSumScalar(uint32_t* v, size_t n, uint32_t base);
+
+// Bytes taken by a packed block of width b (b <= 32), width byte included.
+inline constexpr size_t PackedBlockSize(uint32_t b) { return 1 + 16 * size_t{b}; }
+// Returns the byte after the packed block at p without decoding it, or nullptr when it is
+// truncated or corrupt (same checks as UnpackBlock).
+const char* SkipBlock(const char* p, const char* end);
+// True when UnpackBlock / PrefixSum use a SIMD path on this CPU (for benchmarks and messages).
+bool BitpackSimdAvailable();
+
+// Codec for the last, partial block (n < 128 values): n LEB128 varints (n is not stored; the
+// caller knows it). UnpackTail returns the byte after the n values, or nullptr when the input
+// is truncated or a value overflows 32 bits, never reading at or past `end`.
+// The block at an explicit width b >= MaxBits(in).
+void PackBlockWidth(const uint32_t in[kBlockSize], uint32_t b, std::string* out);
+
+// Patched frame of reference, the codec of every postings and positions block
+// (docs/format/block-codec.md): u8 exception count e, then the block codec at the width b that
+// minimises the size (values' low b bits), then e x {u8 index, varint high bits}.
+void PackBlockPFor(const uint32_t in[kBlockSize], std::string* out);
+const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockSize]);
+// The byte after the patched block at p, without decoding it (nullptr when truncated or its
+// counts are out of range; the exception values themselves are checked only by decoding).
+const char* SkipBlockPFor(const char* p, const char* end);
+
+inline constexpr size_t kTailPackMin = 8;  // tails this long or longer are bit-packed
+void PackTail(const uint32_t* in, size_t n, std::string* out);
+const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n);
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_POSTINGS_BITPACK_H_

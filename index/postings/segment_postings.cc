@@ -1,0 +1,241 @@
+#include "index/postings/segment_postings.h"
+
+#include <algorithm>
+
+#include "base/coding.h"
+#include "index/format/file_format.h"
+
+namespace scour::index {
+
+SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos, const TermInfo& info,
+                                 uint32_t max_doc, uint8_t single_norm)
+    : post_(post), pos_(pos), pos_base_(info.positions), df_(info.df), max_doc_(max_doc) {
+  if (df_ == 1) {
+    nb_ = 0;
+    list_impact_ =
+        PackImpact(static_cast<uint32_t>(std::min<uint64_t>(info.cf, kTfSaturated)), single_norm);
+    if (info.single_doc >= max_doc || info.cf == 0 || info.cf > UINT32_MAX) {
+      Fail();
+      return;
+    }
+    docs_[0] = info.single_doc;
+    freqs_[0] = static_cast<uint32_t>(info.cf);
+    n_ = 1;
+    idx_ = 0;
+    doc_ = docs_[0];
+    cur_block_ = 0;
+    return;
+  }
+  nb_ = df_ / kBlockSize;
+  uint64_t need = uint64_t{nb_} * kSkipEntrySize + 4;
+  if (info.postings < kHeaderSize || info.postings > post.size() ||
+      post.size() - info.postings < need) {
+    Fail();
+    return;
+  }
+  skips_ = post.data() + info.postings;
+  list_impact_ = DecodeFixed32(skips_ + size_t{nb_} * kSkipEntrySize);
+  data_ = skips_ + need;
+  LoadBlock(0);
+}
+
+bool SegmentPostings::Fail() {
+  ok_ = false;
+  doc_ = kNoMoreDocs;
+  n_ = 0;
+  idx_ = 0;
+  freqs_pending_ = false;
+  freqs_[0] = 1;
+  cur_block_ = nb_ + 1;
+  return false;
+}
+
+absl::Status SegmentPostings::status() const {
+  if (ok_) return absl::OkStatus();
+  return absl::DataLossError("corrupt postings (bad block, offset or doc id)");
+}
+
+uint32_t SegmentPostings::Skip(uint32_t b, int field) const {
+  return DecodeFixed32(skips_ + size_t{b} * kSkipEntrySize + 4 * field);
+}
+
+bool SegmentPostings::LoadBlock(uint32_t b) {
+  if (df_ == 1 || b > nb_ || (b == nb_ && df_ % kBlockSize == 0)) {
+    doc_ = kNoMoreDocs;
+    cur_block_ = nb_ + 1;
+    idx_ = n_ = 0;
+    return false;
+  }
+  const char* end_of_file = post_.data() + post_.size();
+  const char* p = data_ + (b == 0 ? 0 : Skip(b - 1, 1));
+  uint32_t base = b == 0 ? 0 : Skip(b - 1, 0);
+  if (p < data_ || p > end_of_file) return Fail();
+  uint32_t n;
+  if (b < nb_) {
+    const char* block_end = data_ + Skip(b, 1);
+    if (block_end > end_of_file || block_end < p) return Fail();
+    p = UnpackBlockPFor(p, block_end, docs_);
+    if (p == nullptr) return Fail();
+    freq_end_ = block_end;
+    n = kBlockSize;
+  } else {
+    n = df_ % kBlockSize;
+    p = UnpackTail(p, end_of_file, docs_, n);
+    if (p == nullptr) return Fail();
+    freq_end_ = end_of_file;
+  }
+  freq_ptr_ = p;
+  freqs_pending_ = true;
+  // Doc ids must stay inside the segment (they index norms and deletions). Unless the sums
+  // wrap 32 bits, they never decrease, so the last is the largest; small deltas and base
+  // cannot wrap (128 x 2^24 = 2^31), and an OR of the deltas vectorises where a max does not
+  // (no unsigned 32-bit max in SSE2): the max loop is for the rare block that could wrap.
+  uint32_t delta_bits = 0;
+  for (uint32_t i = 0; i < n; ++i) delta_bits |= docs_[i];
+  PrefixSum(docs_, n, base);
+  uint32_t max_doc = docs_[n - 1];
+  if ((delta_bits >> 24) != 0 || base >= (1u << 31))
+    for (uint32_t i = 0; i < n; ++i) max_doc = std::max(max_doc, docs_[i]);
+  if (max_doc >= max_doc_ || (b < nb_ && docs_[n - 1] != Skip(b, 0))) return Fail();
+  cur_block_ = b;
+  shallow_ = std::max(shallow_, b);
+  n_ = n;
+  idx_ = 0;
+  doc_ = docs_[0];
+  pos_group_ = -1;
+  return true;
+}
+
+void SegmentPostings::DecodeFreqs() const {
+  freqs_pending_ = false;
+  const char* p = n_ == kBlockSize ? UnpackBlockPFor(freq_ptr_, freq_end_, freqs_)
+                                   : UnpackTail(freq_ptr_, freq_end_, freqs_, n_);
+  // Local pointer, count and flag so the loop vectorises (on the members it stayed scalar:
+  // a read-modify-write and a flag update per value, ~5 instructions each).
+  uint32_t* f = freqs_;
+  const uint32_t n = n_;
+  uint32_t wrapped = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t v = f[i] + 1;
+    wrapped |= v == 0 ? 1u : 0u;
+    f[i] = v;
+  }
+  const bool ok = p != nullptr && wrapped == 0;
+  if (!ok) {
+    // Corrupt: report through ok()/status(); a frequency of 1 keeps callers' arithmetic sane.
+    ok_ = false;
+    for (uint32_t i = 0; i < kBlockSize; ++i) freqs_[i] = 1;
+  }
+}
+
+DocId SegmentPostings::AdvanceSlow(DocId target) {
+  if (doc_ == kNoMoreDocs) return doc_;
+  if (n_ == 0 || docs_[n_ - 1] < target) {
+    if (df_ == 1) return doc_ = kNoMoreDocs;
+    uint32_t b = cur_block_ + 1;
+    // Skip whole blocks whose last doc is below target: gallop, then binary search.
+    uint32_t step = 1;
+    while (b + step < nb_ && Skip(b + step, 0) < target) {
+      b += step;
+      step *= 2;
+    }
+    uint32_t hi = std::min(nb_, b + step);
+    while (b < hi) {
+      uint32_t mid = b + (hi - b) / 2;
+      if (Skip(mid, 0) < target)
+        b = mid + 1;
+      else
+        hi = mid;
+    }
+    if (!LoadBlock(b)) return doc_;
+    if (docs_[n_ - 1] < target) return LoadBlock(nb_ + 1), doc_;
+  }
+  // Branch-light scan within the block.
+  uint32_t i = idx_;
+  while (docs_[i] < target) ++i;
+  idx_ = i;
+  return doc_ = docs_[i];
+}
+
+void SegmentPostings::ShallowAdvance(DocId target) {
+  if (shallow_ < cur_block_) shallow_ = cur_block_;
+  while (shallow_ < nb_ && Skip(shallow_, 0) < target) ++shallow_;
+}
+
+DocId SegmentPostings::BlockLastDoc() const {
+  if (df_ == 1) return docs_[0] < max_doc_ ? (ok_ ? docs_[0] : kNoMoreDocs) : kNoMoreDocs;
+  if (shallow_ < nb_) return Skip(shallow_, 0);
+  if (shallow_ == nb_ && df_ % kBlockSize != 0) return max_doc_ - 1;
+  return kNoMoreDocs;
+}
+
+uint32_t SegmentPostings::BlockMaxTf() const {
+  if (df_ != 1 && shallow_ < nb_) return ImpactTf(Skip(shallow_, 3));
+  return ImpactTf(list_impact_);
+}
+
+uint8_t SegmentPostings::BlockMinNorm() const {
+  if (df_ != 1 && shallow_ < nb_) return ImpactNorm(Skip(shallow_, 3));
+  return ImpactNorm(list_impact_);
+}
+
+bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
+  // `out` is resized, not cleared first, so a reused buffer is not zero-filled again per doc.
+  if (doc_ == kNoMoreDocs) return out->clear(), false;
+  if (freqs_pending_) DecodeFreqs();
+  if (pos_group_ != static_cast<int32_t>(cur_block_)) {
+    const uint64_t start = pos_base_ + (cur_block_ == 0 || df_ == 1 ? 0 : Skip(cur_block_ - 1, 2));
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n_; ++i) {
+      pos_start_[i] = static_cast<uint32_t>(total);
+      total += freqs_[i];
+    }
+    if (start > pos_.size() || total > pos_.size() * kBlockSize) return out->clear(), Fail();
+    if (pos_buf_.size() < total) pos_buf_.resize(total);  // grows only: no refill per block
+    pos_total_ = static_cast<uint32_t>(total);
+    pos_chunk_ptr_ = pos_.data() + start;
+    pos_next_chunk_ = 0;
+    pos_group_ = static_cast<int32_t>(cur_block_);
+  }
+  const uint32_t off = pos_start_[idx_];
+  const uint32_t f = freqs_[idx_];
+  if (!DecodePositionChunks(off / kBlockSize, (off + f - 1) / kBlockSize)) {
+    return out->clear(), Fail();
+  }
+  out->resize(f);
+  uint32_t prev = 0;
+  const uint32_t* deltas = pos_buf_.data() + off;
+  uint32_t* dst = out->data();
+  for (uint32_t k = 0; k < f; ++k) {
+    prev += deltas[k];
+    dst[k] = prev;
+  }
+  return true;
+}
+
+// The group's positions are runs of 128 (patched blocks) then a tail. Docs are visited in order
+// and their runs are contiguous, so runs before `first` that were never needed are skipped
+// without decoding, and every run below pos_next_chunk_ that a later doc can need (only the
+// last one decoded) is already in pos_buf_.
+bool SegmentPostings::DecodePositionChunks(uint32_t first, uint32_t last) {
+  if (last < pos_next_chunk_) return true;
+  const char* end = pos_.data() + pos_.size();
+  const uint32_t full = pos_total_ / kBlockSize;
+  const char* p = pos_chunk_ptr_;
+  for (uint32_t k = pos_next_chunk_; k <= last && p != nullptr; ++k) {
+    uint32_t* dst = pos_buf_.data() + size_t{k} * kBlockSize;
+    if (k >= full) {
+      p = UnpackTail(p, end, dst, pos_total_ - k * kBlockSize);
+    } else if (k < first) {
+      p = SkipBlockPFor(p, end);
+    } else {
+      p = UnpackBlockPFor(p, end, dst);
+    }
+  }
+  if (p == nullptr) return false;
+  pos_chunk_ptr_ = p;
+  pos_next_chunk_ = last + 1;
+  return true;
+}
+
+}  // namespace scour::index

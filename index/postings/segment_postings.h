@@ -1,0 +1,107 @@
+// SegmentPostings: a cursor over one term's on-disk postings in one segment, implementing the
+// contract of index/postings/postings_cursor.h. Decodes one 128-doc block at a time into inline
+// arrays (no allocation per block), skips with the fixed-width skip table, and decodes positions
+// only when asked. Every offset read from disk is bounds-checked; on corruption the cursor ends
+// (doc() == kNoMoreDocs) with ok() false. Not thread-safe; cheap to create.
+#ifndef SCOUR_INDEX_POSTINGS_SEGMENT_POSTINGS_H_
+#define SCOUR_INDEX_POSTINGS_SEGMENT_POSTINGS_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "index/postings/bitpack.h"
+#include "index/postings/postings_cursor.h"
+#include "index/postings/postings_format.h"
+
+namespace scour::index {
+
+class SegmentPostings {
+ public:
+  SegmentPostings() = default;
+  // `post` and `pos` are the whole mapped .post / .pos files; `max_doc` the segment's doc count;
+  // `single_norm` the norm of the single doc when df == 1.
+  SegmentPostings(std::string_view post, std::string_view pos, const TermInfo& info,
+                  uint32_t max_doc, uint8_t single_norm);
+
+  DocId doc() const { return doc_; }
+  uint32_t freq() const {
+    if (freqs_pending_) DecodeFreqs();
+    return freqs_[idx_];
+  }
+  uint32_t df() const { return df_; }
+  DocId Next() {
+    if (++idx_ < n_) return doc_ = docs_[idx_];
+    return LoadBlock(cur_block_ + 1) ? doc_ : doc_;
+  }
+  // Inline when the target is in the decoded block (the common step of a conjunction, where a
+  // call per lead document showed up); AdvanceSlow skips blocks.
+  DocId Advance(DocId target) {
+    if (n_ != 0 && docs_[n_ - 1] >= target) {
+      uint32_t i = idx_;
+      while (docs_[i] < target) ++i;
+      idx_ = i;
+      return doc_ = docs_[i];
+    }
+    return AdvanceSlow(target);
+  }
+  // The decoded block, for intersections that merge arrays instead of stepping doc by doc:
+  // BlockDocs()[BlockPos() .. BlockEnd()) are the docs from doc() to the block's end (an empty
+  // range once exhausted) and BlockFreqs() their frequencies; SeekInBlock(i) moves to
+  // BlockDocs()[i], BlockPos() <= i < BlockEnd().
+  const DocId* BlockDocs() const { return docs_; }
+  uint32_t BlockPos() const { return idx_; }
+  uint32_t BlockEnd() const { return n_; }
+  void SeekInBlock(uint32_t i) { doc_ = docs_[idx_ = i]; }
+  const uint32_t* BlockFreqs() const {  // freqs of the same block (decoded on first use)
+    if (freqs_pending_) DecodeFreqs();
+    return freqs_;
+  }
+  void ShallowAdvance(DocId target);
+  DocId BlockLastDoc() const;
+  uint32_t BlockMaxTf() const;
+  uint8_t BlockMinNorm() const;
+  uint32_t MaxTf() const { return ImpactTf(list_impact_); }
+  uint8_t MinNorm() const { return ImpactNorm(list_impact_); }
+  bool Positions(std::vector<uint32_t>* out);
+  bool ok() const { return ok_; }
+  absl::Status status() const;
+
+ private:
+  DocId AdvanceSlow(DocId target);
+  uint32_t Skip(uint32_t b, int field) const;
+  bool LoadBlock(uint32_t b);  // b == nb_ is the tail; sets doc_ = kNoMoreDocs past the end
+  // Frequencies are decoded only when asked for: conjunctions skip most blocks they land on.
+  void DecodeFreqs() const;
+  // Makes runs first..last of the current group's positions available in pos_buf_.
+  bool DecodePositionChunks(uint32_t first, uint32_t last);
+  bool Fail();
+
+  std::string_view post_, pos_;
+  uint64_t pos_base_ = 0;
+  const char* skips_ = nullptr;  // nb_ entries of 16 bytes
+  const char* data_ = nullptr;   // first block
+  uint32_t df_ = 0, nb_ = 0, max_doc_ = 0;
+  uint32_t list_impact_ = 0;
+  uint32_t cur_block_ = 0;  // decoded block index
+  uint32_t shallow_ = 0;    // block of the shallow pointer
+  uint32_t idx_ = 0, n_ = 0;
+  DocId doc_ = kNoMoreDocs;
+  mutable bool ok_ = true;
+  mutable bool freqs_pending_ = false;
+  const char* freq_ptr_ = nullptr;  // the current block's encoded frequencies
+  const char* freq_end_ = nullptr;
+  int32_t pos_group_ = -1;               // block whose positions are decoded in pos_buf_
+  std::vector<uint32_t> pos_buf_;        // the group's position deltas, decoded run by run
+  uint32_t pos_total_ = 0;               // positions in the group
+  uint32_t pos_next_chunk_ = 0;          // first run not yet decoded or skipped
+  const char* pos_chunk_ptr_ = nullptr;  // its bytes
+  uint32_t pos_start_[kBlockSize];       // where each doc's positions start in pos_buf_
+  uint32_t docs_[kBlockSize];
+  mutable uint32_t freqs_[kBlockSize];
+};
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_POSTINGS_SEGMENT_POSTINGS_H_

@@ -1,0 +1,58 @@
+// Constants and small records shared by the segment writers and readers (docs/format/README.md).
+#ifndef SCOUR_INDEX_SEGMENT_SEGMENT_FORMAT_H_
+#define SCOUR_INDEX_SEGMENT_SEGMENT_FORMAT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "index/postings/postings_format.h"
+
+namespace scour::index {
+
+inline constexpr uint32_t kIdField = 0;  // the reserved "_id" field
+inline constexpr const char* kIdFieldName = "_id";
+inline constexpr uint32_t kTermsPerDictBlock = 32;
+
+// Per-field statistics of one segment (.info).
+struct FieldStats {
+  uint32_t field = 0;
+  uint32_t docs_with_field = 0;
+  uint64_t sum_total_tf = 0;
+  uint64_t sum_df = 0;
+  uint64_t num_terms = 0;
+  uint64_t norms_offset = 0;
+};
+
+struct SegmentInfo {
+  uint32_t doc_count = 0;
+  std::vector<FieldStats> fields;  // sorted by field id
+  const FieldStats* Find(uint32_t field) const {
+    for (const auto& f : fields)
+      if (f.field == field) return &f;
+    return nullptr;
+  }
+};
+
+inline std::string SegmentName(uint64_t number) { return absl::StrFormat("s%08x", number); }
+inline std::string SegmentFile(uint64_t number, const char* ext) {
+  return SegmentName(number) + "." + ext;
+}
+inline std::string DeletesFile(uint64_t number, uint64_t gen) {
+  return absl::StrFormat("s%08x_%x.del", number, gen);
+}
+
+// Appends the dictionary key of (field, term).
+inline void AppendTermKey(uint32_t field, std::string_view term, std::string* key) {
+  while (field >= 0x80) {
+    key->push_back(static_cast<char>(field | 0x80));
+    field >>= 7;
+  }
+  key->push_back(static_cast<char>(field));
+  key->append(term);
+}
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_SEGMENT_SEGMENT_FORMAT_H_

@@ -1,0 +1,227 @@
+#include "index/segment/segment_reader.h"
+
+#include "absl/strings/str_cat.h"
+#include "base/coding.h"
+#include "base/status_macros.h"
+#include "index/format/file_format.h"
+
+namespace scour::index {
+namespace {
+
+absl::StatusOr<std::shared_ptr<ReadableFile>> OpenChecked(Directory* dir, const std::string& name,
+                                                          FileKind kind, bool full) {
+  SCOUR_ASSIGN_OR_RETURN(auto file, dir->Open(name));
+  if (full) {
+    SCOUR_RETURN_IF_ERROR(CheckFrame(file->data(), kind, name).status());
+  } else {
+    SCOUR_RETURN_IF_ERROR(CheckFrameStructure(file->data(), kind, name).status());
+  }
+  return file;
+}
+
+absl::StatusOr<SegmentInfo> ParseInfo(std::string_view body, const std::string& name) {
+  ByteReader r(body);
+  SegmentInfo info;
+  info.doc_count = r.U32();
+  uint64_t n = r.Varint64();
+  if (!r.ok() || n > 1u << 20) return absl::DataLossError(absl::StrCat(name, ": corrupt header"));
+  for (uint64_t i = 0; i < n; ++i) {
+    FieldStats s;
+    s.field = r.Varint32();
+    s.docs_with_field = r.U32();
+    s.sum_total_tf = r.U64();
+    s.sum_df = r.U64();
+    s.num_terms = r.U64();
+    s.norms_offset = r.U64();
+    info.fields.push_back(s);
+  }
+  if (!r.ok() || r.remaining() != 0)
+    return absl::DataLossError(absl::StrCat(name, ": corrupt field statistics"));
+  return info;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* dir,
+                                                                   const SegmentRef& ref,
+                                                                   bool verify) {
+  auto s = std::make_shared<SegmentReader>();
+  s->ref_ = ref;
+  const uint64_t n = ref.number;
+  // Small files: one full check (CRC included) while parsing.
+  SCOUR_ASSIGN_OR_RETURN(s->info_file_, dir->Open(SegmentFile(n, "info")));
+  SCOUR_ASSIGN_OR_RETURN(
+      std::string_view info_body,
+      CheckFrame(s->info_file_->data(), FileKind::kSegmentInfo, s->info_file_->name()));
+  SCOUR_ASSIGN_OR_RETURN(s->info_, ParseInfo(info_body, s->info_file_->name()));
+  if (s->info_.doc_count != ref.doc_count)
+    return absl::DataLossError(absl::StrCat(SegmentFile(n, "info"), ": doc count ",
+                                            s->info_.doc_count, " but the manifest says ",
+                                            ref.doc_count));
+  SCOUR_ASSIGN_OR_RETURN(s->dict_file_,
+                         OpenChecked(dir, SegmentFile(n, "tdict"), FileKind::kTermDict, verify));
+  SCOUR_ASSIGN_OR_RETURN(s->post_,
+                         OpenChecked(dir, SegmentFile(n, "post"), FileKind::kPostings, verify));
+  SCOUR_ASSIGN_OR_RETURN(s->pos_,
+                         OpenChecked(dir, SegmentFile(n, "pos"), FileKind::kPositions, verify));
+  SCOUR_ASSIGN_OR_RETURN(s->norms_,
+                         OpenChecked(dir, SegmentFile(n, "norms"), FileKind::kNorms, verify));
+  SCOUR_ASSIGN_OR_RETURN(s->store_,
+                         OpenChecked(dir, SegmentFile(n, "store"), FileKind::kStored, verify));
+  SCOUR_ASSIGN_OR_RETURN(s->dict_,
+                         TermDictReader::Open(s->dict_file_->data(), s->dict_file_->name()));
+  SCOUR_ASSIGN_OR_RETURN(s->stored_,
+                         StoredFieldsReader::Open(s->store_->data(), s->store_->name()));
+  // Norms: each field's D bytes must lie inside the file's body.
+  std::string_view nf = s->norms_->data();
+  const uint64_t body_end = nf.size() - kFooterSize;
+  for (const FieldStats& f : s->info_.fields) {
+    if (f.field == kIdField) continue;
+    if (f.norms_offset < kHeaderSize || f.norms_offset > body_end ||
+        body_end - f.norms_offset < s->info_.doc_count)
+      return absl::DataLossError(
+          absl::StrCat(s->norms_->name(), ": norms of field ", f.field, " out of range"));
+    if (s->norms_by_field_.size() <= f.field) s->norms_by_field_.resize(f.field + 1, nullptr);
+    s->norms_by_field_[f.field] = reinterpret_cast<const uint8_t*>(nf.data() + f.norms_offset);
+  }
+  if (ref.del_gen != 0) {
+    std::string name = DeletesFile(n, ref.del_gen);
+    SCOUR_ASSIGN_OR_RETURN(s->del_, dir->Open(name));  // ReadDeletes checks the whole frame
+    uint32_t count = 0;
+    SCOUR_ASSIGN_OR_RETURN(s->deleted_, ReadDeletes(s->del_->data(), name, ref.doc_count, &count));
+    if (count != ref.deleted)
+      return absl::DataLossError(
+          absl::StrCat(name, ": ", count, " deletions but the manifest says ", ref.deleted));
+  }
+  return s;
+}
+
+const uint8_t* SegmentReader::norms(uint32_t field) const {
+  return field < norms_by_field_.size() ? norms_by_field_[field] : nullptr;
+}
+
+absl::StatusOr<std::optional<TermInfo>> SegmentReader::Lookup(uint32_t field,
+                                                              std::string_view term) const {
+  std::string key;
+  AppendTermKey(field, term, &key);
+  return dict_.Lookup(key);
+}
+
+SegmentPostings SegmentReader::Postings(uint32_t field, const TermInfo& info) const {
+  const uint8_t* nb = norms(field);
+  uint8_t single_norm = 0;
+  if (info.df == 1 && nb != nullptr && info.single_doc < max_doc())
+    single_norm = nb[info.single_doc];
+  return SegmentPostings(post_->data(), pos_->data(), info, max_doc(), single_norm);
+}
+
+absl::StatusOr<std::optional<uint32_t>> SegmentReader::FindId(std::string_view id) const {
+  SCOUR_ASSIGN_OR_RETURN(auto info, Lookup(kIdField, id));
+  if (!info) return std::nullopt;
+  SegmentPostings p = Postings(kIdField, *info);
+  for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next())
+    if (!IsDeleted(d)) return std::optional<uint32_t>(d);
+  SCOUR_RETURN_IF_ERROR(p.status());
+  return std::nullopt;
+}
+
+const SegmentReader::IdTable& SegmentReader::ids() const {
+  std::call_once(ids_once_, [this] {
+    auto t = std::make_unique<IdTable>();
+    const uint32_t n = max_doc();
+    constexpr uint32_t kNone = ~uint32_t{0};
+    t->start.assign(n, 0);
+    t->size.assign(n, kNone);
+    std::string prefix;
+    AppendTermKey(kIdField, "", &prefix);
+    auto fail = [&](std::string what) {
+      t->status = absl::DataLossError(absl::StrCat(dict_file_->name(), ": ", what));
+    };
+    TermDictReader::Iterator it = dict_.Seek(prefix);
+    for (; it.Valid() && t->status.ok(); it.Next()) {
+      std::string_view key = it.key();
+      if (!key.starts_with(prefix)) break;
+      const std::string_view id = key.substr(prefix.size());
+      const uint64_t start = t->bytes.size();
+      t->bytes.append(id);
+      auto set = [&](uint32_t doc) {
+        if (doc >= n || t->size[doc] != kNone) {
+          fail(absl::StrCat("_id term for document ", doc, " out of range or repeated"));
+          return;
+        }
+        t->start[doc] = start;
+        t->size[doc] = static_cast<uint32_t>(id.size());
+      };
+      if (it.info().df == 1) {
+        set(it.info().single_doc);
+      } else {
+        SegmentPostings p = Postings(kIdField, it.info());
+        for (DocId d = p.doc(); d != kNoMoreDocs && t->status.ok(); d = p.Next()) set(d);
+        if (t->status.ok() && !p.status().ok()) t->status = p.status();
+      }
+    }
+    if (t->status.ok() && !it.status().ok()) t->status = it.status();
+    for (uint32_t d = 0; d < n && t->status.ok(); ++d)
+      if (t->size[d] == kNone) fail(absl::StrCat("document ", d, " has no _id term"));
+    if (!t->status.ok()) {  // keep only the error
+      t->bytes.clear();
+      t->start.clear();
+      t->size.clear();
+    }
+    ids_ = std::move(t);
+  });
+  return *ids_;
+}
+
+absl::StatusOr<std::string_view> SegmentReader::ExternalId(uint32_t doc) const {
+  const IdTable& t = ids();
+  if (!t.status.ok()) return t.status;
+  if (doc >= t.size.size())
+    return absl::OutOfRangeError(absl::StrCat("document ", doc, " >= ", t.size.size()));
+  return std::string_view(t.bytes).substr(t.start[doc], t.size[doc]);
+}
+
+std::vector<std::shared_ptr<ReadableFile>> SegmentReader::files() const {
+  std::vector<std::shared_ptr<ReadableFile>> v = {info_file_, dict_file_, post_,
+                                                  pos_,       norms_,     store_};
+  if (del_) v.push_back(del_);
+  return v;
+}
+
+absl::Status WriteDeletes(Directory* dir, const std::string& name, uint32_t doc_count,
+                          const std::vector<uint64_t>& bits) {
+  SCOUR_ASSIGN_OR_RETURN(auto w, FramedWriter::Create(dir, name, FileKind::kDeletes));
+  std::string body;
+  uint32_t count = 0;
+  for (uint64_t word : bits) count += static_cast<uint32_t>(__builtin_popcountll(word));
+  PutFixed32(&body, doc_count);
+  PutFixed32(&body, count);
+  for (size_t i = 0; i < (size_t{doc_count} + 63) / 64; ++i)
+    PutFixed64(&body, i < bits.size() ? bits[i] : 0);
+  SCOUR_RETURN_IF_ERROR(w.Append(body));
+  return w.Finish();
+}
+
+absl::StatusOr<std::vector<uint64_t>> ReadDeletes(std::string_view file, std::string_view name,
+                                                  uint32_t doc_count, uint32_t* deleted_count) {
+  SCOUR_ASSIGN_OR_RETURN(std::string_view body, CheckFrame(file, FileKind::kDeletes, name));
+  ByteReader r(body);
+  uint32_t d = r.U32();
+  uint32_t count = r.U32();
+  size_t words = (size_t{doc_count} + 63) / 64;
+  if (!r.ok() || d != doc_count || r.remaining() != words * 8)
+    return absl::DataLossError(absl::StrCat(std::string(name), ": deletion bitmap size mismatch"));
+  std::vector<uint64_t> bits(words);
+  uint32_t actual = 0;
+  for (size_t i = 0; i < words; ++i) {
+    bits[i] = r.U64();
+    if (i + 1 == words && doc_count % 64) bits[i] &= (uint64_t{1} << (doc_count % 64)) - 1;
+    actual += static_cast<uint32_t>(__builtin_popcountll(bits[i]));
+  }
+  if (actual != count)
+    return absl::DataLossError(absl::StrCat(std::string(name), ": deleted count mismatch"));
+  *deleted_count = count;
+  return bits;
+}
+
+}  // namespace scour::index

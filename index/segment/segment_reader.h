@@ -1,0 +1,112 @@
+// An open, immutable segment: its files mapped, the term dictionary, norms, stored fields and
+// (optionally) a deletion bitmap. Thread-safe for concurrent readers; cursors are per thread.
+#ifndef SCOUR_INDEX_SEGMENT_SEGMENT_READER_H_
+#define SCOUR_INDEX_SEGMENT_SEGMENT_READER_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "index/directory/directory.h"
+#include "index/postings/segment_postings.h"
+#include "index/segment/segment_format.h"
+#include "index/segment/stored_fields.h"
+#include "index/segment/term_dict.h"
+
+namespace scour::index {
+
+struct SegmentRef {
+  uint64_t number = 0;
+  uint32_t doc_count = 0;
+  uint32_t deleted = 0;
+  uint64_t del_gen = 0;  // 0: no deletions file
+};
+
+class SegmentReader {
+ public:
+  // Opens the segment. verify_checksums: also check the CRC of every file (O(size)).
+  static absl::StatusOr<std::shared_ptr<SegmentReader>> Open(Directory* dir, const SegmentRef& ref,
+                                                             bool verify_checksums);
+
+  const SegmentRef& ref() const { return ref_; }
+  uint32_t max_doc() const { return info_.doc_count; }
+  const SegmentInfo& info() const { return info_; }
+  const TermDictReader& dict() const { return dict_; }
+
+  absl::StatusOr<std::optional<TermInfo>> Lookup(uint32_t field, std::string_view term) const;
+  SegmentPostings Postings(uint32_t field, const TermInfo& info) const;
+
+  // Norm bytes of `field` (max_doc() of them), or nullptr if the field has none here.
+  const uint8_t* norms(uint32_t field) const;
+  // Deletion bitmap (max_doc() bits) or nullptr when nothing is deleted.
+  const uint64_t* deleted_bits() const { return deleted_.empty() ? nullptr : deleted_.data(); }
+  bool IsDeleted(uint32_t doc) const {
+    return !deleted_.empty() && (deleted_[doc >> 6] >> (doc & 63)) & 1;
+  }
+  uint32_t num_deleted() const { return ref_.deleted; }
+
+  absl::Status Stored(uint32_t doc, std::vector<StoredField>* out) const {
+    return stored_.Get(doc, out);
+  }
+  // Every document's stored fields in doc order (deleted ones included), chunk by chunk.
+  absl::Status ForEachStored(
+      absl::FunctionRef<absl::Status(uint32_t doc,
+                                     std::span<const StoredFieldsReader::FieldView> fields)>
+          fn) const {
+    return stored_.ForEachDocument(max_doc(), fn);
+  }
+  // Finds the live doc whose external id is `id`.
+  absl::StatusOr<std::optional<uint32_t>> FindId(std::string_view id) const;
+  // External id of `doc` (deleted docs included): the inverse of FindId, from a table of every
+  // doc's id made once, on first use, from the _id terms of the term dictionary (no stored field
+  // is read; ~12 bytes per doc plus the ids). Thread-safe. The view lives as long as the reader.
+  absl::StatusOr<std::string_view> ExternalId(uint32_t doc) const;
+
+  // A merge that has read everything of .post before `post_offset` and of .pos before
+  // `pos_offset` gives those pages back (ReadableFile::Release): a merge of many segments would
+  // otherwise keep every source it has read resident until it ends.
+  void ReleaseReadPostings(uint64_t post_offset, uint64_t pos_offset) const {
+    post_->Release(0, post_offset);
+    pos_->Release(0, pos_offset);
+  }
+  void ReleaseStored() const { store_->Release(0, store_->data().size()); }
+
+  std::string_view post_file() const { return post_->data(); }
+  std::string_view pos_file() const { return pos_->data(); }
+  std::vector<std::shared_ptr<ReadableFile>> files() const;
+
+ private:
+  SegmentRef ref_;
+  SegmentInfo info_;
+  std::shared_ptr<ReadableFile> dict_file_, post_, pos_, norms_, store_, info_file_, del_;
+  TermDictReader dict_;
+  StoredFieldsReader stored_;
+  std::vector<uint64_t> deleted_;
+  std::vector<const uint8_t*> norms_by_field_;
+
+  struct IdTable {
+    absl::Status status;          // of building it (DataLoss for a doc without an id)
+    std::string bytes;            // the ids, in key order
+    std::vector<uint64_t> start;  // per doc: offset in `bytes`
+    std::vector<uint32_t> size;   // per doc: length
+  };
+  const IdTable& ids() const;
+  mutable std::once_flag ids_once_;
+  mutable std::unique_ptr<IdTable> ids_;
+};
+
+// Deletion bitmaps (.del).
+absl::Status WriteDeletes(Directory* dir, const std::string& name, uint32_t doc_count,
+                          const std::vector<uint64_t>& bits);
+absl::StatusOr<std::vector<uint64_t>> ReadDeletes(std::string_view file, std::string_view name,
+                                                  uint32_t doc_count, uint32_t* deleted_count);
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_SEGMENT_SEGMENT_READER_H_

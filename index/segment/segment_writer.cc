@@ -1,0 +1,231 @@
+#include "index/segment/segment_writer.h"
+
+#include <algorithm>
+
+#include "base/coding.h"
+#include "base/status_macros.h"
+#include "index/postings/bitpack.h"
+
+namespace scour::index {
+
+SegmentWriter::SegmentWriter(Directory* dir, uint64_t number, uint32_t doc_count)
+    : dir_(dir), number_(number), doc_count_(doc_count) {}
+
+std::vector<std::string> SegmentWriter::FileNames(uint64_t number) {
+  std::vector<std::string> names;
+  for (const char* ext : {"tdict", "post", "pos", "norms", "store", "info"})
+    names.push_back(SegmentFile(number, ext));
+  return names;
+}
+
+absl::StatusOr<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(Directory* dir,
+                                                                     uint64_t number,
+                                                                     uint32_t doc_count) {
+  std::unique_ptr<SegmentWriter> w(new SegmentWriter(dir, number, doc_count));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto dict, FramedWriter::Create(dir, SegmentFile(number, "tdict"), FileKind::kTermDict));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto post, FramedWriter::Create(dir, SegmentFile(number, "post"), FileKind::kPostings));
+  SCOUR_ASSIGN_OR_RETURN(
+      auto pos, FramedWriter::Create(dir, SegmentFile(number, "pos"), FileKind::kPositions));
+  w->dict_ = std::make_unique<FramedWriter>(std::move(dict));
+  w->post_ = std::make_unique<FramedWriter>(std::move(post));
+  w->pos_ = std::make_unique<FramedWriter>(std::move(pos));
+  return w;
+}
+
+void SegmentWriter::SetNorms(uint32_t field, std::vector<uint8_t> norms) {
+  if (fields_.size() <= field) fields_.resize(field + 1);
+  FieldData& f = fields_[field];
+  f.present = true;
+  f.norms = std::move(norms);
+  f.norms.resize(doc_count_, 0);
+  f.stats.field = field;
+  uint32_t with = 0;
+  for (uint8_t n : f.norms) with += n != 0;  // norm 0 <=> no token (LengthToNorm)
+  f.stats.docs_with_field = with;
+}
+
+// Appends positions (per doc, each doc's list restarting its deltas) in 128-value blocks plus a
+// tail, as .pos groups are laid out.
+void SegmentWriter::EncodePositions(const uint32_t* pos, size_t n) {
+  size_t i = 0;
+  uint32_t block[kBlockSize];
+  for (; i + kBlockSize <= n; i += kBlockSize) {
+    std::copy(pos + i, pos + i + kBlockSize, block);
+    PackBlockPFor(block, &scratch_);
+  }
+  if (i < n) PackTail(pos + i, n - i, &scratch_);
+}
+
+absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const uint32_t* docs,
+                                    const uint32_t* freqs, size_t df, const uint32_t* positions) {
+  if (fields_.size() <= field) fields_.resize(field + 1);
+  FieldData& fd = fields_[field];
+  if (!fd.present && field != kIdField) {
+    fd.present = true;
+    fd.stats.field = field;
+  }
+  const uint8_t* norms = fd.norms.empty() ? nullptr : fd.norms.data();
+  uint64_t cf = 0;
+  for (size_t i = 0; i < df; ++i) cf += freqs[i];
+  fd.stats.sum_df += df;
+  if (field != kIdField) fd.stats.sum_total_tf += cf;
+  fd.stats.num_terms++;
+  if (field == kIdField) fd.present = true, fd.stats.field = kIdField;
+
+  // Positions: convert to per-doc deltas group by group and encode.
+  const uint64_t pos_start = pos_->offset();
+  std::vector<uint32_t> pos_ends;  // relative ends of each full block's positions
+  if (positions != nullptr) {
+    scratch_.clear();
+    size_t p = 0;
+    size_t doc_i = 0;
+    while (doc_i < df) {
+      size_t group_end = std::min(df, doc_i + kBlockSize);
+      if (df - doc_i < kBlockSize) group_end = df;
+      buf_.clear();
+      for (; doc_i < group_end; ++doc_i) {
+        uint32_t prev = 0;
+        for (uint32_t k = 0; k < freqs[doc_i]; ++k, ++p) {
+          buf_.push_back(positions[p] - prev);
+          prev = positions[p];
+        }
+      }
+      EncodePositions(buf_.data(), buf_.size());
+      pos_ends.push_back(static_cast<uint32_t>(scratch_.size()));
+    }
+    SCOUR_RETURN_IF_ERROR(pos_->Append(scratch_));
+  }
+
+  TermInfo info;
+  info.df = static_cast<uint32_t>(df);
+  info.cf = cf;
+  info.positions = pos_start;
+  if (df == 1) {
+    info.single_doc = docs[0];
+  } else {
+    info.postings = post_->offset();
+    // Encode blocks to scratch, then the skip table, then the blocks.
+    scratch_.clear();
+    size_t nb = df / kBlockSize;
+    std::string skips;
+    uint32_t list_max_tf = 0;
+    uint8_t list_min_norm = 255;
+    uint32_t prev_doc = 0;
+    uint32_t block[kBlockSize];
+    for (size_t b = 0; b <= nb; ++b) {
+      size_t begin = b * kBlockSize, n = std::min(kBlockSize, df - begin);
+      if (n == 0) break;
+      uint32_t max_tf = 0;
+      uint8_t min_norm = 255;
+      for (size_t i = 0; i < n; ++i) {
+        block[i] = docs[begin + i] - prev_doc;
+        prev_doc = docs[begin + i];
+        max_tf = std::max(max_tf, freqs[begin + i]);
+        if (norms) min_norm = std::min(min_norm, norms[docs[begin + i]]);
+      }
+      if (!norms) min_norm = 0;
+      list_max_tf = std::max(list_max_tf, max_tf);
+      list_min_norm = std::min(list_min_norm, min_norm);
+      if (n == kBlockSize) {
+        PackBlockPFor(block, &scratch_);
+        for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
+        PackBlockPFor(block, &scratch_);
+        PutFixed32(&skips, docs[begin + n - 1]);
+        PutFixed32(&skips, static_cast<uint32_t>(scratch_.size()));
+        PutFixed32(&skips, positions ? pos_ends[b] : 0);
+        PutFixed32(&skips, PackImpact(max_tf, min_norm));
+      } else {
+        PackTail(block, n, &scratch_);
+        for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
+        PackTail(block, n, &scratch_);
+      }
+    }
+    PutFixed32(&skips, PackImpact(list_max_tf, list_min_norm));
+    SCOUR_RETURN_IF_ERROR(post_->Append(skips));
+    SCOUR_RETURN_IF_ERROR(post_->Append(scratch_));
+  }
+
+  // Dictionary entry.
+  size_t shared = 0;
+  if (block_terms_ > 0) {
+    size_t lim = std::min(key.size(), last_key_.size());
+    while (shared < lim && key[shared] == last_key_[shared]) ++shared;
+  } else {
+    block_offsets_.push_back(0);  // set when the block is flushed
+  }
+  AppendDictEntryV2(&block_, key, shared, info, &block_state_);
+  last_key_.assign(key.data(), key.size());
+  ++num_terms_;
+  if (++block_terms_ == kTermsPerDictBlock) SCOUR_RETURN_IF_ERROR(FlushDictBlock());
+  return absl::OkStatus();
+}
+
+absl::Status SegmentWriter::FlushDictBlock() {
+  if (block_terms_ == 0) return absl::OkStatus();
+  block_offsets_.back() = dict_->offset();
+  std::string head;
+  PutVarint32(&head, block_terms_);
+  SCOUR_RETURN_IF_ERROR(dict_->Append(head));
+  SCOUR_RETURN_IF_ERROR(dict_->Append(block_));
+  block_.clear();
+  block_terms_ = 0;
+  block_state_ = DictBlockState{};
+  return absl::OkStatus();
+}
+
+absl::Status SegmentWriter::Finish(SegmentInfo* info) {
+  SCOUR_RETURN_IF_ERROR(FlushDictBlock());
+  std::string tail;
+  uint64_t index_offset = dict_->offset();
+  PutFixed32(&tail, static_cast<uint32_t>(block_offsets_.size()));
+  for (uint64_t off : block_offsets_) PutFixed64(&tail, off);
+  PutFixed64(&tail, index_offset);
+  PutFixed64(&tail, num_terms_);
+  SCOUR_RETURN_IF_ERROR(dict_->Append(tail));
+  SCOUR_RETURN_IF_ERROR(dict_->Finish());
+  SCOUR_RETURN_IF_ERROR(post_->Finish());
+  SCOUR_RETURN_IF_ERROR(pos_->Finish());
+
+  // Norms: every present field except _id.
+  SCOUR_ASSIGN_OR_RETURN(
+      auto norms, FramedWriter::Create(dir_, SegmentFile(number_, "norms"), FileKind::kNorms));
+  info->doc_count = doc_count_;
+  info->fields.clear();
+  for (uint32_t f = 0; f < fields_.size(); ++f) {
+    FieldData& fd = fields_[f];
+    if (!fd.present) continue;
+    fd.stats.norms_offset = norms.offset();
+    if (f != kIdField) {
+      fd.norms.resize(doc_count_, 0);
+      SCOUR_RETURN_IF_ERROR(norms.Append(
+          std::string_view(reinterpret_cast<const char*>(fd.norms.data()), fd.norms.size())));
+    }
+    info->fields.push_back(fd.stats);
+  }
+  SCOUR_RETURN_IF_ERROR(norms.Finish());
+
+  SCOUR_ASSIGN_OR_RETURN(
+      auto store, FramedWriter::Create(dir_, SegmentFile(number_, "store"), FileKind::kStored));
+  SCOUR_RETURN_IF_ERROR(stored_.WriteTo(&store));
+  SCOUR_RETURN_IF_ERROR(store.Finish());
+
+  SCOUR_ASSIGN_OR_RETURN(
+      auto inf, FramedWriter::Create(dir_, SegmentFile(number_, "info"), FileKind::kSegmentInfo));
+  std::string body;
+  PutFixed32(&body, doc_count_);
+  PutVarint64(&body, info->fields.size());
+  for (const FieldStats& s : info->fields) {
+    PutVarint64(&body, s.field);
+    PutFixed32(&body, s.docs_with_field);
+    PutFixed64(&body, s.sum_total_tf);
+    PutFixed64(&body, s.sum_df);
+    PutFixed64(&body, s.num_terms);
+    PutFixed64(&body, s.norms_offset);
+  }
+  SCOUR_RETURN_IF_ERROR(inf.Append(body));
+  return inf.Finish();
+}
+
+}  // namespace scour::index

@@ -1,0 +1,76 @@
+// Writes one immutable segment (docs/format/README.md) from terms fed in key order. Used by the
+// in-memory builder's flush and by merges. Call order: SetNorms for each field, then AddTerm
+// for every term in increasing key order, then the stored fields through stored(), then Finish.
+// Not thread-safe.
+#ifndef SCOUR_INDEX_SEGMENT_SEGMENT_WRITER_H_
+#define SCOUR_INDEX_SEGMENT_SEGMENT_WRITER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "index/directory/directory.h"
+#include "index/format/file_format.h"
+#include "index/segment/segment_format.h"
+#include "index/segment/stored_fields.h"
+#include "index/segment/term_dict.h"
+
+namespace scour::index {
+
+class SegmentWriter {
+ public:
+  static absl::StatusOr<std::unique_ptr<SegmentWriter>> Create(Directory* dir, uint64_t number,
+                                                               uint32_t doc_count);
+
+  // Norm bytes of `field` for docs [0, doc_count). The field's statistics (docs with the
+  // field, token total) are derived from the norms and the terms.
+  void SetNorms(uint32_t field, std::vector<uint8_t> norms);
+
+  // One term: `key` = AppendTermKey(field, term); docs strictly increasing, freqs >= 1,
+  // positions = for each doc its freq positions (increasing), concatenated. For the _id field
+  // positions may be null.
+  absl::Status AddTerm(std::string_view key, uint32_t field, const uint32_t* docs,
+                       const uint32_t* freqs, size_t df, const uint32_t* positions);
+
+  StoredFieldsWriter& stored() { return stored_; }
+
+  // Writes .norms, .info, .store and finishes every file (each is fsynced).
+  absl::Status Finish(SegmentInfo* info);
+  // The files this segment consists of.
+  static std::vector<std::string> FileNames(uint64_t number);
+
+ private:
+  SegmentWriter(Directory* dir, uint64_t number, uint32_t doc_count);
+  absl::Status FlushDictBlock();
+  void EncodePositions(const uint32_t* pos, size_t n);
+
+  Directory* dir_;
+  uint64_t number_;
+  uint32_t doc_count_;
+  std::unique_ptr<FramedWriter> dict_, post_, pos_;
+  // Norms and stats per field, indexed by field id.
+  struct FieldData {
+    bool present = false;
+    std::vector<uint8_t> norms;
+    FieldStats stats;
+  };
+  std::vector<FieldData> fields_;
+  // Current dictionary block.
+  std::string block_;
+  std::string last_key_;
+  uint32_t block_terms_ = 0;
+  DictBlockState block_state_;
+  std::vector<uint64_t> block_offsets_;
+  uint64_t num_terms_ = 0;
+  std::string scratch_;
+  std::vector<uint32_t> buf_;
+  StoredFieldsWriter stored_;
+};
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_SEGMENT_SEGMENT_WRITER_H_

@@ -1,0 +1,155 @@
+#include "index/writer/merger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+
+#include "absl/strings/str_cat.h"
+#include "base/coding.h"
+#include "base/status_macros.h"
+#include "index/segment/segment_writer.h"
+
+namespace scour::index {
+
+std::vector<std::vector<size_t>> PickMerges(const std::vector<uint64_t>& sizes, size_t factor) {
+  std::vector<std::vector<size_t>> out;
+  if (factor < 2) factor = 2;
+  // Tier t holds segments of [factor^t, factor^(t+1)) live docs (tier 0 also holds < factor).
+  std::vector<std::vector<size_t>> tiers;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    size_t t = 0;
+    for (uint64_t s = sizes[i]; s >= factor; s /= factor) ++t;
+    if (tiers.size() <= t) tiers.resize(t + 1);
+    tiers[t].push_back(i);
+  }
+  for (auto& tier : tiers) {
+    if (tier.size() < factor) continue;
+    std::sort(tier.begin(), tier.end(), [&](size_t a, size_t b) { return sizes[a] < sizes[b]; });
+    std::vector<size_t> group(tier.begin(), tier.begin() + factor);
+    std::sort(group.begin(), group.end());
+    out.push_back(group);
+  }
+  return out;
+}
+
+absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
+                                         const std::vector<std::shared_ptr<SegmentReader>>& segs,
+                                         uint64_t number) {
+  // Old doc -> new doc per segment (UINT32_MAX: deleted).
+  std::vector<std::vector<uint32_t>> doc_map(segs.size());
+  uint32_t next = 0;
+  for (size_t s = 0; s < segs.size(); ++s) {
+    doc_map[s].resize(segs[s]->max_doc());
+    for (uint32_t d = 0; d < segs[s]->max_doc(); ++d)
+      doc_map[s][d] = segs[s]->IsDeleted(d) ? UINT32_MAX : next++;
+  }
+  const uint32_t doc_count = next;
+  SCOUR_ASSIGN_OR_RETURN(auto writer, SegmentWriter::Create(dir, number, doc_count));
+
+  // Norms, remapped.
+  uint32_t max_field = 0;
+  for (const auto& s : segs)
+    for (const auto& f : s->info().fields) max_field = std::max(max_field, f.field);
+  for (uint32_t f = 1; f <= max_field; ++f) {
+    bool present = false;
+    std::vector<uint8_t> norms(doc_count, 0);
+    for (size_t s = 0; s < segs.size(); ++s) {
+      const uint8_t* n = segs[s]->norms(f);
+      if (!n) continue;
+      present = true;
+      for (uint32_t d = 0; d < segs[s]->max_doc(); ++d)
+        if (doc_map[s][d] != UINT32_MAX) norms[doc_map[s][d]] = n[d];
+    }
+    if (present) writer->SetNorms(f, std::move(norms));
+  }
+
+  // Terms: k-way merge of the dictionaries.
+  std::vector<TermDictReader::Iterator> its;
+  for (const auto& s : segs) its.push_back(s->dict().Seek(""));
+  auto cmp = [&](size_t a, size_t b) { return its[a].key() > its[b].key(); };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(cmp)> heap(cmp);
+  for (size_t i = 0; i < its.size(); ++i) {
+    SCOUR_RETURN_IF_ERROR(its[i].status());
+    if (its[i].Valid()) heap.push(i);
+  }
+  std::vector<uint32_t> docs, freqs, positions, pos;
+  std::string key;
+  std::vector<size_t> holders;
+  // Sources are read in file order (postings follow the term order), so what lies before a
+  // source's next term is done with: give it back every so often to keep the merge's resident
+  // set small (it counts against the writer's RAM budget like everything else). Each time from
+  // the file's start: only whole pages go, so the page across the previous end goes next time;
+  // pages already given back cost madvise next to nothing.
+  std::vector<uint64_t> post_done(segs.size(), 0), pos_done(segs.size(), 0);
+  auto note_progress = [&](size_t s) {
+    if (!its[s].Valid()) return;
+    if (its[s].info().df >= 2) post_done[s] = std::max(post_done[s], its[s].info().postings);
+    pos_done[s] = std::max(pos_done[s], its[s].info().positions);
+  };
+  constexpr uint64_t kReleaseEveryTerms = 4096;
+  uint64_t merged_terms = 0;
+  while (!heap.empty()) {
+    if (++merged_terms % kReleaseEveryTerms == 0)
+      for (size_t s = 0; s < segs.size(); ++s)
+        segs[s]->ReleaseReadPostings(post_done[s], pos_done[s]);
+    key.assign(its[heap.top()].key());
+    holders.clear();
+    while (!heap.empty() && its[heap.top()].key() == key) {
+      holders.push_back(heap.top());
+      heap.pop();
+    }
+    std::sort(holders.begin(), holders.end());  // segment order = new doc order
+    ByteReader kr(key);
+    uint32_t field = kr.Varint32();
+    if (!kr.ok()) return absl::DataLossError("merge: corrupt term key");
+    const bool with_positions = field != kIdField;
+    docs.clear();
+    freqs.clear();
+    positions.clear();
+    for (size_t s : holders) {
+      SegmentPostings p = segs[s]->Postings(field, its[s].info());
+      for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next()) {
+        uint32_t nd = doc_map[s][d];
+        if (nd == UINT32_MAX) continue;
+        docs.push_back(nd);
+        freqs.push_back(p.freq());
+        if (with_positions) {
+          if (!p.Positions(&pos)) break;
+          positions.insert(positions.end(), pos.begin(), pos.end());
+        }
+      }
+      SCOUR_RETURN_IF_ERROR(p.status());
+    }
+    if (!docs.empty())
+      SCOUR_RETURN_IF_ERROR(writer->AddTerm(key, field, docs.data(), freqs.data(), docs.size(),
+                                            with_positions ? positions.data() : nullptr));
+    for (size_t s : holders) {
+      its[s].Next();
+      SCOUR_RETURN_IF_ERROR(its[s].status());
+      note_progress(s);
+      if (its[s].Valid()) heap.push(s);
+    }
+  }
+  for (const auto& s : segs) s->ReleaseReadPostings(UINT64_MAX, UINT64_MAX);
+
+  // Stored fields of live documents, in the new order.
+  std::vector<std::pair<uint32_t, std::string_view>> view;
+  for (size_t s = 0; s < segs.size(); ++s) {
+    SCOUR_RETURN_IF_ERROR(segs[s]->ForEachStored(
+        [&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
+          if (doc_map[s][d] == UINT32_MAX) return absl::OkStatus();
+          view.assign(fields.begin(), fields.end());
+          writer->stored().AddDocument(view);
+          return absl::OkStatus();
+        }));
+    segs[s]->ReleaseStored();
+  }
+  SegmentInfo info;
+  SCOUR_RETURN_IF_ERROR(writer->Finish(&info));
+  SegmentRef ref;
+  ref.number = number;
+  ref.doc_count = doc_count;
+  return ref;
+}
+
+}  // namespace scour::index

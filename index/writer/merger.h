@@ -1,0 +1,27 @@
+// Merges segments into one new segment: live documents only (deletions are purged), doc ids
+// renumbered in segment order, every term's postings, positions, norms and stored fields copied.
+#ifndef SCOUR_INDEX_WRITER_MERGER_H_
+#define SCOUR_INDEX_WRITER_MERGER_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "index/directory/directory.h"
+#include "index/segment/segment_reader.h"
+
+namespace scour::index {
+
+// Returns the new segment's ref (no deletions). Writes files named after `number`.
+absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
+                                         const std::vector<std::shared_ptr<SegmentReader>>& segs,
+                                         uint64_t number);
+
+// The tiered policy: picks groups of segments of similar size to merge, given their live doc
+// counts; returns index lists into `sizes`. At most `factor` segments per size tier (tiers grow
+// by `factor`x).
+std::vector<std::vector<size_t>> PickMerges(const std::vector<uint64_t>& sizes, size_t factor);
+
+}  // namespace scour::index
+
+#endif  // SCOUR_INDEX_WRITER_MERGER_H_

@@ -1,0 +1,239 @@
+// One segment's parts on hand-built input: stored fields read chunk by chunk, the version-2
+// term dictionary entries, and offsets near 2^64 found by the fuzzer.
+#include <algorithm>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "base/coding.h"
+#include "gtest/gtest.h"
+#include "index/directory/directory.h"
+#include "index/format/file_format.h"
+#include "index/postings/segment_postings.h"
+#include "index/segment/segment_format.h"
+#include "index/segment/segment_writer.h"
+#include "index/segment/stored_fields.h"
+#include "index/segment/term_dict.h"
+
+namespace scour::index {
+namespace {
+
+std::string WriteStore(Directory* dir, const std::vector<std::vector<std::string>>& docs) {
+  StoredFieldsWriter w;
+  for (const auto& d : docs) {
+    std::vector<std::pair<uint32_t, std::string_view>> fields;
+    for (size_t f = 0; f < d.size(); ++f) fields.emplace_back(static_cast<uint32_t>(f), d[f]);
+    w.AddDocument(fields);
+  }
+  auto out = FramedWriter::Create(dir, "x.store", FileKind::kStored);
+  EXPECT_TRUE(out.ok());
+  EXPECT_TRUE(w.WriteTo(&*out).ok());
+  EXPECT_TRUE(out->Finish().ok());
+  auto file = dir->Open("x.store");
+  EXPECT_TRUE(file.ok());
+  return std::string((*file)->data());
+}
+
+TEST(StoredFields, ForEachDocumentEqualsGetAndChecksTheCount) {
+  std::mt19937 rng(7);
+  std::vector<std::vector<std::string>> docs(1000);
+  for (auto& d : docs) {
+    d.resize(1 + rng() % 3);
+    for (auto& v : d) v = std::string(rng() % 400, static_cast<char>('a' + rng() % 26));
+  }
+  auto dir = NewMemDirectory();
+  const std::string file = WriteStore(dir.get(), docs);
+  auto reader = StoredFieldsReader::Open(file, "x.store");
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  uint32_t seen = 0;
+  std::vector<StoredField> got;
+  absl::Status s = reader->ForEachDocument(
+      static_cast<uint32_t>(docs.size()),
+      [&](uint32_t doc, std::span<const StoredFieldsReader::FieldView> fields) {
+        EXPECT_EQ(doc, seen++);
+        EXPECT_TRUE(reader->Get(doc, &got).ok());
+        EXPECT_EQ(fields.size(), got.size());
+        for (size_t i = 0; i < fields.size() && i < got.size(); ++i) {
+          EXPECT_EQ(fields[i].first, got[i].field);
+          EXPECT_EQ(fields[i].second, got[i].value);
+          EXPECT_EQ(fields[i].second, docs[doc][i]);
+        }
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(seen, docs.size());
+  // A count that disagrees with the chunks is corruption, either way.
+  auto noop = [](uint32_t, std::span<const StoredFieldsReader::FieldView>) {
+    return absl::OkStatus();
+  };
+  EXPECT_EQ(reader->ForEachDocument(999, noop).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(reader->ForEachDocument(1001, noop).code(), absl::StatusCode::kDataLoss);
+  // The callback's error stops the walk.
+  int calls = 0;
+  s = reader->ForEachDocument(1000, [&](uint32_t, std::span<const StoredFieldsReader::FieldView>) {
+    return ++calls == 3 ? absl::CancelledError("stop") : absl::OkStatus();
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(calls, 3);
+}
+
+// Found by segment_reader_fuzzer: a block-index offset of 2^64 - 1 made `offset + 4` wrap
+// below the file size, so the check passed and the reader read the 4 bytes before the file.
+std::string Framed(FileKind kind, const std::string& body) {
+  auto dir = NewMemDirectory();
+  auto out = FramedWriter::Create(dir.get(), "f", kind);
+  EXPECT_TRUE(out.ok());
+  EXPECT_TRUE(out->Append(body).ok());
+  EXPECT_TRUE(out->Finish().ok());
+  auto file = dir->Open("f");
+  EXPECT_TRUE(file.ok());
+  return std::string((*file)->data());
+}
+
+TEST(FuzzRegressions, OffsetsNear2To64AreCorruptionNotReads) {
+  for (uint64_t off : {~uint64_t{0}, ~uint64_t{0} - 1, ~uint64_t{0} - 3, ~uint64_t{0} - 4}) {
+    std::string body(40, 'x');
+    PutFixed64(&body, off);  // term dictionary: block index offset, then the term count
+    PutFixed64(&body, 1);
+    auto dict = TermDictReader::Open(Framed(FileKind::kTermDict, body), "t.tdict");
+    EXPECT_EQ(dict.status().code(), absl::StatusCode::kDataLoss) << off;
+
+    std::string store(40, 'x');
+    PutFixed64(&store, off);  // stored fields: chunk index offset
+    auto stored = StoredFieldsReader::Open(Framed(FileKind::kStored, store), "s.store");
+    EXPECT_EQ(stored.status().code(), absl::StatusCode::kDataLoss) << off;
+  }
+}
+
+// Version-2 dictionary entries, every branch: _id entries whose docs go up and down (signed
+// deltas), an _id with two docs (an id replaced within one segment), keys longer than the
+// 15-byte nibbles (shared and suffix escapes), df == 1 with tf 1 and tf > 1, long lists.
+TEST(TermDictV2, EveryEntryKindRoundTrips) {
+  struct Term {
+    std::string key;
+    uint32_t field;
+    std::vector<uint32_t> docs, freqs;
+  };
+  constexpr uint32_t kDocs = 300;
+  std::vector<Term> terms;
+  std::mt19937 rng(7);
+  std::vector<uint32_t> perm(kDocs);
+  for (uint32_t i = 0; i < kDocs; ++i) perm[i] = i;
+  std::shuffle(perm.begin(), perm.end(), rng);
+  std::vector<std::string> ids;
+  for (uint32_t i = 0; i < kDocs; ++i) ids.push_back("id/" + std::to_string(i));
+  std::sort(ids.begin(), ids.end());
+  for (uint32_t i = 0; i < kDocs; ++i) {
+    Term t{"", kIdField, {perm[i]}, {1}};
+    if (i == 40)
+      t.docs = {std::min(perm[i], perm[i + 1]), std::max(perm[i], perm[i + 1])}, t.freqs = {1, 1};
+    AppendTermKey(kIdField, ids[i], &t.key);
+    terms.push_back(std::move(t));
+  }
+  const std::string long_prefix(40, 'p');
+  std::vector<std::string> words = {"a",
+                                    "b" + std::string(20, 'x'),
+                                    "c",
+                                    long_prefix + "1",
+                                    long_prefix + "2" + std::string(30, 's'),
+                                    long_prefix + "3",
+                                    "zz"};
+  for (size_t w = 0; w < words.size(); ++w) {
+    Term t{"", 1, {}, {}};
+    AppendTermKey(1, words[w], &t.key);
+    size_t df = w == 2 ? 200 : w % 3 + 1;  // 1, 2, 200, 1, 2, 3, 1
+    for (size_t i = 0; i < df; ++i) {
+      t.docs.push_back(static_cast<uint32_t>(i * kDocs / df));
+      t.freqs.push_back(static_cast<uint32_t>(w == 3 ? 5 : 1 + i % 3));
+    }
+    terms.push_back(std::move(t));
+  }
+  auto dir = NewMemDirectory();
+  auto w = SegmentWriter::Create(dir.get(), 1, kDocs);
+  ASSERT_TRUE(w.ok()) << w.status();
+  (*w)->SetNorms(1, std::vector<uint8_t>(kDocs, 60));
+  for (const Term& t : terms) {
+    std::vector<uint32_t> positions;
+    for (uint32_t f : t.freqs)
+      for (uint32_t k = 0; k < f; ++k) positions.push_back(k * 3);
+    ASSERT_TRUE((*w)->AddTerm(t.key, t.field, t.docs.data(), t.freqs.data(), t.docs.size(),
+                              t.field == kIdField ? nullptr : positions.data())
+                    .ok());
+  }
+  SegmentInfo info;
+  ASSERT_TRUE((*w)->Finish(&info).ok());
+  auto tdict = dir->Open(SegmentFile(1, "tdict"));
+  auto post = dir->Open(SegmentFile(1, "post"));
+  auto pos = dir->Open(SegmentFile(1, "pos"));
+  ASSERT_TRUE(tdict.ok() && post.ok() && pos.ok());
+  EXPECT_EQ(FrameVersion((*tdict)->data()), 2u);
+  auto dict = TermDictReader::Open((*tdict)->data(), "t.tdict");
+  ASSERT_TRUE(dict.ok()) << dict.status();
+  EXPECT_EQ(dict->num_terms(), terms.size());
+  size_t n = 0;
+  for (auto it = dict->Seek(""); it.Valid(); it.Next(), ++n) {
+    ASSERT_LT(n, terms.size());
+    const Term& t = terms[n];
+    ASSERT_EQ(it.key(), t.key) << n;
+    uint64_t cf = 0;
+    for (uint32_t f : t.freqs) cf += f;
+    EXPECT_EQ(it.info().df, t.docs.size()) << n;
+    EXPECT_EQ(it.info().cf, cf) << n;
+    SegmentPostings p((*post)->data(), (*pos)->data(), it.info(), kDocs, 60);
+    std::vector<uint32_t> docs, got_pos;
+    for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next()) {
+      docs.push_back(d);
+      EXPECT_EQ(p.freq(), t.freqs[docs.size() - 1]);
+      if (t.field != kIdField) {
+        ASSERT_TRUE(p.Positions(&got_pos));
+        EXPECT_EQ(got_pos.size(), p.freq());
+      }
+    }
+    EXPECT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(docs, t.docs) << n;
+    auto found = dict->Lookup(t.key);
+    ASSERT_TRUE(found.ok() && found->has_value()) << n;
+    EXPECT_EQ((*found)->df, it.info().df);
+    EXPECT_EQ((*found)->single_doc, it.info().single_doc);
+    EXPECT_EQ((*found)->postings, it.info().postings);
+  }
+  EXPECT_EQ(n, terms.size());
+  std::string absent;
+  AppendTermKey(kIdField, "id/x", &absent);
+  auto none = dict->Lookup(absent);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+// An _id entry's tag varint is 0 mod 2 (one doc) or exactly 1 (a general entry follows);
+// anything else is corruption, not a guess.
+TEST(TermDictV2, BadIdTagIsDataLoss) {
+  std::string block;
+  PutVarint32(&block, 1);
+  std::string key;
+  AppendTermKey(kIdField, "a", &key);
+  DictBlockState st;
+  TermInfo info;
+  info.df = 1;
+  info.cf = 1;
+  info.single_doc = 3;
+  AppendDictEntryV2(&block, key, 0, info, &st);
+  ASSERT_EQ(block.back(), static_cast<char>(12));  // zigzag(3) << 1
+  std::string body = block;
+  body.back() = 3;  // odd and > 1
+  std::string file_body = body;
+  PutFixed32(&file_body, 1);
+  PutFixed64(&file_body, kHeaderSize);  // block 0 starts right after the header
+  uint64_t index_off = kHeaderSize + body.size();
+  PutFixed64(&file_body, index_off);
+  PutFixed64(&file_body, 1);
+  const std::string file = Framed(FileKind::kTermDict, file_body);  // the reader views it
+  auto dict = TermDictReader::Open(file, "t.tdict");
+  ASSERT_TRUE(dict.ok()) << dict.status();
+  auto it = dict->Seek("");
+  EXPECT_FALSE(it.Valid());
+  EXPECT_EQ(it.status().code(), absl::StatusCode::kDataLoss) << it.status();
+}
+
+}  // namespace
+}  // namespace scour::index
