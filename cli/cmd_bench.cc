@@ -1,8 +1,9 @@
 // scour bench: runs a query log against an index and reports latency percentiles and QPS.
-// Query construction follows ../shared/peers (docs/PERFORMANCE.md): `or` and `and` take the
-// analysed, de-duplicated terms; `phrase` keeps every term in order (slop 0); a one-term query
-// is a term query; a query with no terms is skipped. Only execution is timed (the parse and
-// plan happen before, as the peers time only IndexSearcher.search).
+// Queries are plain text by default, built as ../shared/peers builds them (docs/PERFORMANCE.md):
+// `or` and `and` take the analysed, de-duplicated terms; `phrase` keeps every term in order
+// (slop 0); a one-term query is a term query; a query with no terms is skipped. --syntax reads
+// them in the query language instead (`and`: juxtaposition means AND). Only execution is timed
+// (the parse and plan happen before, as the peers time only IndexSearcher.search).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -16,6 +17,7 @@
 #include "cli/ranking_flags.h"
 #include "engine/plan.h"
 #include "engine/proximity.h"
+#include "engine/query_parser.h"
 #include "engine/searcher_internal.h"
 #include "eval/trec_io.h"
 #include "index/commit/reader_impl.h"
@@ -33,6 +35,7 @@ struct BenchArgs {
   int reps = 5;
   double warmup_secs = 2.0;
   bool json = false;
+  bool query_syntax = false;
   RankingFlags ranking;
 };
 
@@ -44,6 +47,9 @@ struct Prepared {
 int RunBench(const BenchArgs& a) {
   if (a.mode != "or" && a.mode != "and" && a.mode != "phrase")
     return PrintError("--mode must be or, and or phrase", kExitUsage);
+  if (a.query_syntax && a.mode == "phrase")
+    return PrintError("--mode phrase reads plain text; with --syntax write \"phrases\"",
+                      kExitUsage);
   auto reader = IndexReader::Open(a.index);
   if (!reader.ok()) return PrintError(reader.status());
   const IndexReader::Impl& index = (*reader)->impl();
@@ -65,36 +71,46 @@ int RunBench(const BenchArgs& a) {
 
   std::vector<Prepared> queries;
   size_t skipped = 0;
+  engine::ParseOptions parse_opts;
+  parse_opts.default_and = a.mode == "and";
+  parse_opts.fields = (*reader)->field_names();
   for (const eval::Topic& t : *topics) {
-    std::vector<Token> toks;
-    if (absl::Status s = analyzer->Analyze(t.title, &toks); !s.ok()) {
-      std::fprintf(stderr, "scour: query %s: %s\n", t.qid.c_str(),
-                   std::string(s.message()).c_str());
-      ++skipped;
-      continue;
-    }
     engine::QueryPtr q;
-    if (toks.empty()) {
-      ++skipped;
-      continue;
-    }
-    if (a.mode == "phrase" && toks.size() > 1) {
-      std::vector<engine::PhraseTerm> terms;
-      for (const Token& tk : toks) terms.push_back({tk.term, tk.position - toks[0].position});
-      q = engine::QueryNode::Phrase("", std::move(terms));
-    } else {
-      std::vector<std::string> terms;
-      for (const Token& tk : toks)
-        if (std::find(terms.begin(), terms.end(), tk.term) == terms.end()) terms.push_back(tk.term);
-      if (terms.size() == 1) {
-        q = engine::QueryNode::Term("", terms[0]);
-      } else {
-        std::vector<engine::BooleanClause> clauses;
-        for (auto& term : terms)
-          clauses.push_back({a.mode == "and" ? engine::Occur::kMust : engine::Occur::kShould,
-                             engine::QueryNode::Term("", term)});
-        q = engine::QueryNode::Boolean(std::move(clauses));
+    if (a.mode == "phrase") {
+      std::vector<Token> toks;
+      if (absl::Status s = analyzer->Analyze(t.title, &toks); !s.ok()) {
+        std::fprintf(stderr, "scour: %s:%u: query %s: %s\n", a.queries.c_str(), t.line,
+                     t.qid.c_str(), std::string(s.message()).c_str());
+        ++skipped;
+        continue;
       }
+      if (toks.empty()) {
+        ++skipped;
+        continue;
+      }
+      if (toks.size() == 1) {
+        q = engine::QueryNode::Term("", toks[0].term);
+      } else {
+        std::vector<engine::PhraseTerm> terms;
+        for (const Token& tk : toks) terms.push_back({tk.term, tk.position - toks[0].position});
+        q = engine::QueryNode::Phrase("", std::move(terms));
+      }
+    } else {
+      engine::ParseResult parsed =
+          a.query_syntax ? engine::ParseQuery(t.title, engine::AnalyzeWith(&*analyzer), parse_opts)
+                         : engine::PlainTextQuery(t.title, engine::AnalyzeWith(&*analyzer),
+                                                  parse_opts.default_and);
+      if (!parsed.ok()) {
+        std::fprintf(stderr, "scour: %s:%u: query %s: %s\n", a.queries.c_str(), t.line,
+                     t.qid.c_str(), parsed.error->ToString().c_str());
+        ++skipped;
+        continue;
+      }
+      if (parsed.query->kind == engine::QueryKind::kMatchNone) {
+        ++skipped;
+        continue;
+      }
+      q = std::move(parsed.query);
     }
     auto plan = engine::BuildPlan(*q, index, popts);
     if (!plan.ok()) return PrintError(plan.status());
@@ -221,6 +237,7 @@ void RegisterBench(CLI::App& app, CommandResult& result) {
   cmd->add_option("--run", a->run_out, "Write the last pass as a TREC run");
   cmd->add_option("--per-query", a->per_query_out, "Write qid<TAB>mean us<TAB>hits per query");
   cmd->add_flag("--json", a->json, "JSON output");
+  AddSyntaxFlag(cmd, &a->query_syntax);
   AddRankingFlags(cmd, &a->ranking);
   cmd->callback([a, &result] { result.exit_code = RunBench(*a); });
 }

@@ -423,7 +423,7 @@ void RegisterCompare(CLI::App& app, CommandResult& result) {
       ->capture_default_str();
   cmd->add_option("-l,--level", a->level, "Minimum relevance that counts as relevant")
       ->capture_default_str();
-  cmd->add_flag("--syntax", a->query_syntax, "Parse topics as the query language");
+  AddSyntaxFlag(cmd, &a->query_syntax);
   cmd->add_flag("--all-pairs", a->all_pairs,
                 "Test every pair of systems, not each against the first");
   cmd->add_option("--tests", a->tests,

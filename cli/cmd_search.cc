@@ -26,6 +26,7 @@ struct SearchArgs {
   std::string queries_file;
   size_t k = 10;
   bool and_mode = false;
+  bool query_syntax = false;  // --queries topics in the query language (default: plain text)
   std::string format = "text";
   bool explain = false, count = false, verify = false;
   std::string fields;         // stored fields to show
@@ -156,12 +157,14 @@ int RunSearch(const SearchArgs& a) {
     topics.push_back(eval::Topic{"1", a.query, "", ""});
   }
   int rc = kExitOk;
+  // Topic files are plain text unless --syntax; a QUERY argument is the query language.
+  opts.query_syntax = a.queries_file.empty() || a.query_syntax;
   for (const eval::Topic& t : topics) {
     auto r = (*searcher)->Search(t.title, opts);
     if (!r.ok()) {
       if (!a.queries_file.empty())
-        std::fprintf(stderr, "scour: query %s: %s\n", t.qid.c_str(),
-                     std::string(r.status().message()).c_str());
+        std::fprintf(stderr, "scour: %s:%u: query %s: %s\n", a.queries_file.c_str(), t.line,
+                     t.qid.c_str(), std::string(r.status().message()).c_str());
       else
         std::fprintf(stderr, "scour: %s", std::string(r.status().message()).c_str());
       if (a.queries_file.empty()) {
@@ -193,7 +196,9 @@ void RegisterSearch(CLI::App& app, CommandResult& result) {
   cmd->add_option("--index", a->index, "Index directory")->required();
   cmd->add_option("query", a->query, "The query");
   cmd->add_option("--queries", a->queries_file,
-                  "Batch: a file of qid<TAB>query lines (or TREC topics)");
+                  "Batch: a file of qid<TAB>query lines (or TREC topics), plain text unless "
+                  "--syntax");
+  AddSyntaxFlag(cmd, &a->query_syntax);
   cmd->add_option("-k", a->k, "Number of hits")->capture_default_str();
   cmd->add_flag("--and", a->and_mode, "Juxtaposed terms must all match (default: any)");
   cmd->add_option("--format", a->format, "text, json (one object per hit per line) or trec")

@@ -19,6 +19,12 @@ void AddRankingFlags(CLI::App* cmd, RankingFlags* f) {
   cmd->add_option("--weights", f->weights, "Per-field weights, e.g. title=2,text=1");
 }
 
+void AddSyntaxFlag(CLI::App* cmd, bool* query_syntax) {
+  cmd->add_flag("--syntax", *query_syntax,
+                "Read topics in the query language (default: plain text, the analysed terms "
+                "OR-ed, as Anserini and Terrier read topic files)");
+}
+
 absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
   out->ranker = f.ranker;
   out->k1 = f.k1;

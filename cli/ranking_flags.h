@@ -17,6 +17,11 @@ struct RankingFlags {
 };
 
 void AddRankingFlags(CLI::App* cmd, RankingFlags* f);
+
+// --syntax, shared by search, eval, compare and bench: topic files are plain text (their
+// analysed terms OR-ed, as Anserini and Terrier read them) unless it is given, then the query
+// language (docs/QUERY.md).
+void AddSyntaxFlag(CLI::App* cmd, bool* query_syntax);
 // Fills `out`; InvalidArgument for a malformed --weights.
 absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out);
 

@@ -989,4 +989,48 @@ ParseResult ParseQuery(std::string_view query, const QueryAnalyzeFn& analyze,
   return Parser(query, analyze, options).Run();
 }
 
+ParseResult PlainTextQuery(std::string_view text, const QueryAnalyzeFn& analyze, bool default_and) {
+  ParseResult r;
+  auto fail = [&](absl::StatusCode code, std::string message, size_t offset) {
+    QueryError e;
+    e.message = std::move(message);
+    e.offset = static_cast<uint32_t>(offset);
+    e.column = ColumnOf(text, offset);
+    e.code = code;
+    r.error = std::move(e);
+    return std::move(r);
+  };
+  const size_t bad = FindInvalidUtf8(text);
+  const size_t nul = text.substr(0, bad).find('\0');
+  if (nul != std::string_view::npos) {
+    return fail(absl::StatusCode::kInvalidArgument, "NUL byte in the query", nul);
+  }
+  if (bad != text.size()) {
+    return fail(absl::StatusCode::kInvalidArgument, absl::StrCat("invalid UTF-8 at byte ", bad),
+                bad);
+  }
+  std::vector<std::pair<std::string, uint32_t>> analysed;
+  if (absl::Status s = analyze(text, &analysed); !s.ok()) {
+    return fail(s.code(), std::string(s.message()), 0);
+  }
+  std::vector<std::string> terms;  // first occurrences, in order
+  for (auto& [term, position] : analysed) {
+    if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(term);
+  }
+  if (terms.empty()) {
+    r.query = QueryNode::MatchNone(kEmptyNote);
+    r.note = kEmptyNote;
+  } else if (terms.size() == 1) {
+    r.query = QueryNode::Term("", std::move(terms[0]));
+  } else {
+    std::vector<BooleanClause> clauses;
+    for (std::string& t : terms) {
+      clauses.push_back(
+          {default_and ? Occur::kMust : Occur::kShould, QueryNode::Term("", std::move(t))});
+    }
+    r.query = QueryNode::Boolean(std::move(clauses));
+  }
+  return r;
+}
+
 }  // namespace scour::engine

@@ -59,6 +59,14 @@ struct ParseResult {
 ParseResult ParseQuery(std::string_view query, const QueryAnalyzeFn& analyze,
                        const ParseOptions& options = {});
 
+// Plain text, as Anserini and Terrier read topic files: the analysed terms of `text`, without
+// repeats (first occurrences, in order), each a Term on the default fields, OR-ed (all MUST with
+// `default_and`). Nothing in the text is an operator, field, phrase or escape. A text that
+// analyses to nothing gives a MatchNone root and a note; the errors are the analyser's and
+// invalid UTF-8 / NUL bytes, as for ParseQuery.
+ParseResult PlainTextQuery(std::string_view text, const QueryAnalyzeFn& analyze,
+                           bool default_and = false);
+
 // Two lines, each ending in '\n': the query (control characters as spaces; a window around the
 // error if the query is long) and a caret under the error's column, aligned for a terminal.
 std::string RenderQueryError(std::string_view query, const QueryError& error);

@@ -83,26 +83,6 @@ absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& o) {
   return p;
 }
 
-namespace {
-
-// SearchOptions::query_syntax = false: the analysed terms, de-duplicated, in one Boolean query.
-absl::StatusOr<QueryPtr> BagOfWords(Analyzer* analyzer, std::string_view text, bool all) {
-  std::vector<std::string> terms;
-  absl::Status s =
-      analyzer->ForEachToken(text, [&](std::string_view term, uint32_t, uint32_t, uint32_t) {
-        if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.emplace_back(term);
-      });
-  if (!s.ok()) return absl::Status(s.code(), absl::StrCat("query: ", s.message()));
-  if (terms.empty()) return QueryNode::MatchNone("the query has no terms after analysis");
-  if (terms.size() == 1) return QueryNode::Term("", std::move(terms[0]));
-  std::vector<BooleanClause> clauses;
-  for (std::string& t : terms)
-    clauses.push_back({all ? Occur::kMust : Occur::kShould, QueryNode::Term("", std::move(t))});
-  return QueryNode::Boolean(std::move(clauses));
-}
-
-}  // namespace
-
 absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
                                       std::string_view query, const SearchOptions& options) {
   const IndexReader::Impl& index = reader.impl();
@@ -114,14 +94,12 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
     popts.default_and = options.default_and;
     popts.fields = reader.field_names();
     parsed = ParseQuery(query, AnalyzeWith(analyzer), popts);
-    if (!parsed.ok()) {
-      return absl::Status(parsed.error->code,
-                          absl::StrCat("query: ", parsed.error->ToString(), "\n",
-                                       RenderQueryError(query, *parsed.error)));
-    }
   } else {
-    SCOUR_ASSIGN_OR_RETURN(parsed.query, BagOfWords(analyzer, query, options.default_and));
-    if (parsed.query->kind == QueryKind::kMatchNone) parsed.note = parsed.query->text;
+    parsed = PlainTextQuery(query, AnalyzeWith(analyzer), options.default_and);
+  }
+  if (!parsed.ok()) {
+    return absl::Status(parsed.error->code, absl::StrCat("query: ", parsed.error->ToString(), "\n",
+                                                         RenderQueryError(query, *parsed.error)));
   }
   pq.parsed = parsed.query->ToString();
   pq.note = parsed.note;

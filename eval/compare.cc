@@ -91,14 +91,6 @@ LatencySummary SummarizeLatency(std::vector<double> us, double wall_seconds, int
   return l;
 }
 
-double JudgedAt(const RankedJudgments& r, int64_t k) {
-  if (k <= 0) return 0;
-  int64_t judged = 0;
-  const size_t n = std::min(r.rels.size(), static_cast<size_t>(k));
-  for (size_t i = 0; i < n; ++i) judged += r.rels[i] >= 0;
-  return static_cast<double>(judged) / static_cast<double>(k);
-}
-
 const PairedStats* Comparison::Pair(size_t system, size_t baseline, size_t column) const {
   for (const PairedStats& p : pairs)
     if (p.system == system && p.baseline == baseline && p.column == column) return &p;
@@ -122,10 +114,8 @@ absl::StatusOr<Comparison> CompareRuns(const Qrels& qrels, const std::vector<Nam
   opts.complete = false;
   opts.measures.erase(std::remove_if(opts.measures.begin(), opts.measures.end(),
                                      [](const MeasureRequest& m) {
-                                       return m.measure == Measure::kNumQ ||
-                                              m.measure == Measure::kNumRet ||
-                                              m.measure == Measure::kNumRel ||
-                                              m.measure == Measure::kNumRelRet;
+                                       // Counts, gm_*, runid, relstring: not per-query means.
+                                       return !IsPerQueryMean(m.measure);
                                      }),
                       opts.measures.end());
   if (opts.measures.empty()) return absl::InvalidArgumentError("compare: no measure to compare");

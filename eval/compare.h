@@ -117,11 +117,6 @@ struct Comparison {
 absl::StatusOr<Comparison> CompareRuns(const Qrels& qrels, const std::vector<NamedRun>& runs,
                                        const CompareOptions& options);
 
-// judged@k of one query: the fraction of the first k ranks (after -M) holding a judged
-// document (in the qrels with a judgment >= 0), divided by k as ir_measures' Judged@k; a shorter
-// list counts its missing ranks as unjudged.
-double JudgedAt(const RankedJudgments& r, int64_t k);
-
 }  // namespace scour::eval
 
 #endif  // SCOUR_EVAL_COMPARE_H_

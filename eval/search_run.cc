@@ -10,10 +10,20 @@
 #include "engine/plan.h"
 #include "engine/proximity.h"
 #include "engine/query_ast.h"
+#include "engine/query_parser.h"
 #include "engine/searcher_internal.h"
 #include "index/commit/reader_impl.h"
 
 namespace scour::eval {
+namespace {
+
+// "topic 170 (line 170)" for error messages.
+std::string TopicName(const Topic& t) {
+  return t.line > 0 ? absl::StrCat("topic ", t.qid, " (line ", t.line, ")")
+                    : absl::StrCat("topic ", t.qid);
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<TopicSearcher>> TopicSearcher::Open(const std::string& index_dir) {
   SCOUR_ASSIGN_OR_RETURN(std::shared_ptr<IndexReader> reader, IndexReader::Open(index_dir));
@@ -66,8 +76,6 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
   empty_topics_ = 0;
   latency_us_.clear();
   latency_us_.reserve(topics.size());
-  std::vector<Token> toks;
-  std::vector<std::string> terms;
   const size_t depth = ranker.proximity ? engine::RerankDepth(options.depth) : options.depth;
   for (const Topic& t : topics) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -78,27 +86,22 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
       so.k = options.depth;
       so.ranking = options.ranking;
       so.load_stored = false;
-      SCOUR_ASSIGN_OR_RETURN(SearchResults res, searcher_->Search(t.title, so));
-      for (const Hit& h : res.hits) rq.entries.push_back({h.id, h.score, 0});
+      absl::StatusOr<SearchResults> res = searcher_->Search(t.title, so);
+      if (!res.ok()) {
+        return absl::Status(res.status().code(),
+                            absl::StrCat(TopicName(t), ": ", res.status().message()));
+      }
+      for (const Hit& h : res->hits) rq.entries.push_back({h.id, h.score, 0});
     } else {
-      toks.clear();
-      terms.clear();
-      if (absl::Status s = analyzer_->Analyze(t.title, &toks); !s.ok())
-        return absl::Status(s.code(), absl::StrCat("topic ", t.qid, ": ", s.message()));
-      for (const Token& tk : toks)
-        if (std::find(terms.begin(), terms.end(), tk.term) == terms.end()) terms.push_back(tk.term);
-      if (!terms.empty()) {
-        engine::QueryPtr q;
-        if (terms.size() == 1) {
-          q = engine::QueryNode::Term("", terms[0]);
-        } else {
-          std::vector<engine::BooleanClause> clauses;
-          for (const std::string& term : terms)
-            clauses.push_back({engine::Occur::kShould, engine::QueryNode::Term("", term)});
-          q = engine::QueryNode::Boolean(std::move(clauses));
-        }
+      engine::ParseResult parsed =
+          engine::PlainTextQuery(t.title, engine::AnalyzeWith(analyzer_.get()));
+      if (!parsed.ok()) {
+        return absl::Status(parsed.error->code,
+                            absl::StrCat(TopicName(t), ": ", parsed.error->message));
+      }
+      if (parsed.query->kind != engine::QueryKind::kMatchNone) {
         SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<engine::PlanNode> plan,
-                               engine::BuildPlan(*q, index, popts));
+                               engine::BuildPlan(*parsed.query, index, popts));
         SCOUR_ASSIGN_OR_RETURN(engine::ExecResult exec,
                                engine::Execute(*plan, index, depth, false));
         if (ranker.proximity) {

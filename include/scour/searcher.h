@@ -31,9 +31,10 @@ struct RankingOptions {
 struct SearchOptions {
   size_t k = 10;
   bool default_and = false;  // juxtaposed terms must all match (AND) instead of OR
-  // false: the query is a bag of words, as `scour eval --index` and `scour bench` read topics:
-  // its analysed terms, de-duplicated, OR-ed (AND-ed with default_and) over the default fields;
-  // no character in it is syntax, so it cannot fail to parse.
+  // false: the query is plain text, as topic files are read (`scour search --queries`, `eval
+  // --index`, `compare`, `bench` without --syntax): its analysed terms, de-duplicated, OR-ed
+  // (AND-ed with default_and) over the default fields; no character in it is syntax, so it
+  // cannot fail to parse (engine::PlainTextQuery; docs/QUERY.md).
   bool query_syntax = true;
   RankingOptions ranking;
   std::vector<std::string> default_fields;  // fields searched by unqualified terms; empty = all

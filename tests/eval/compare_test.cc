@@ -67,13 +67,14 @@ TEST(CompareRuns, MeansPairsAndJudged) {
   EXPECT_NEAR(c->means[2][0], 0.0, 1e-15);
   // P_2: base q1 {d3, d1} = 1/2, q2 1/2, q3 1/2; good q1 {d1, d2} = 1, q2 1/2, q3 1/2.
   EXPECT_NEAR(c->means[1][1], 2.0 / 3, 1e-15);
-  // judged@2 (divided by 2): base q1 2/2, q2 1/2, q3 1/2 -> 2/3; bad: q1 1/2, q2 0, q3 0 -> 1/6.
+  // judged@2 (over min(2, retrieved), as ir_measures): base q1 2/2, q2 1/1, q3 1/1 -> 1;
+  // bad: q1 1/1, q2 0/1, q3 0/1 -> 1/3.
   ASSERT_EQ(c->judged_mean.size(), 3u);
-  EXPECT_NEAR(c->judged_mean[0], 2.0 / 3, 1e-15);
-  EXPECT_NEAR(c->judged_mean[2], 1.0 / 6, 1e-15);
-  // bad is 0.5 below base: warned; good (2/3) is not.
+  EXPECT_NEAR(c->judged_mean[0], 1.0, 1e-15);
+  EXPECT_NEAR(c->judged_mean[2], 1.0 / 3, 1e-15);
+  // bad is 2/3 below base: warned; good (1) is not.
   ASSERT_EQ(c->warnings.size(), 1u);
-  EXPECT_THAT(c->warnings[0], HasSubstr("bad: judged@2 is 0.167 against 0.667 for base"));
+  EXPECT_THAT(c->warnings[0], HasSubstr("bad: judged@2 is 0.333 against 1.000 for base"));
   // Pairs: (good, base) and (bad, base) x 2 measures.
   ASSERT_EQ(c->pairs.size(), 4u);
   const PairedStats* g = c->Pair(1, 0, 0);
@@ -151,12 +152,13 @@ TEST(CompareRuns, OnlyTheChosenTestsAndErrors) {
   EXPECT_FALSE(ParsePairedTests("").ok());
 }
 
-TEST(JudgedAt, DividesByK) {
+TEST(JudgedAt, DividesByTheRetrievedUpToK) {
   RankedJudgments r;
   r.rels = {1, kRelNonPool, 0, kRelUnjudged, 2};
   EXPECT_DOUBLE_EQ(JudgedAt(r, 1), 1.0);
   EXPECT_DOUBLE_EQ(JudgedAt(r, 4), 2.0 / 4);
-  EXPECT_DOUBLE_EQ(JudgedAt(r, 10), 3.0 / 10);  // missing ranks count as unjudged
+  EXPECT_DOUBLE_EQ(JudgedAt(r, 10), 3.0 / 5);  // ir_measures since PR #48: over min(k, n)
+  EXPECT_DOUBLE_EQ(JudgedAt(RankedJudgments{}, 10), 0.0);
 }
 
 TEST(SummarizeLatency, NearestRank) {
@@ -230,7 +232,7 @@ TEST(Formats, PerQueryTsv) {
   std::string tsv = FormatPerQueryTsv(*c);
   EXPECT_THAT(tsv, HasSubstr("base\tP_1\tq1\t0.000000\n"));
   EXPECT_THAT(tsv, HasSubstr("good\tP_1\tq1\t1.000000\n"));
-  EXPECT_THAT(tsv, HasSubstr("bad\tjudged_2\tq1\t0.500000\n"));
+  EXPECT_THAT(tsv, HasSubstr("bad\tjudged_2\tq2\t0.000000\n"));
   // Header + 3 systems x (2 measures + judged) x 3 queries.
   EXPECT_EQ(std::count(tsv.begin(), tsv.end(), '\n'), 1 + 3 * 3 * 3);
 }
