@@ -323,8 +323,10 @@ int RunCompare(const CompareArgs& a) {
       latency = *std::move(lat);
       run_params.emplace_back(
           "latency",
-          absl::StrCat(a.latency_passes, " timed passes per system after ", a.warmup_passes,
-                       " warm-up pass(es), systems interleaved; one thread; "
+          absl::StrCat(a.latency_passes, a.latency_passes == 1 ? " timed pass" : " timed passes",
+                       " per system after ", a.warmup_passes,
+                       a.warmup_passes == 1 ? " warm-up pass" : " warm-up passes",
+                       " (and the evaluation pass), systems interleaved; one thread; "
                        "nearest-rank percentiles"));
     }
   }

@@ -289,8 +289,9 @@ absl::StatusOr<Comparison> CompareRuns(const Qrels& qrels, const std::vector<Nam
   const size_t primary = static_cast<size_t>(options.tests[0]);
   for (PairedStats& p : c.pairs)
     p.significant = !std::isnan(p.p_adjusted[primary]) && p.p_adjusted[primary] < options.alpha;
-  P.emplace_back("family size",
-                 absl::StrCat(c.pairs.size(), " (", todo.size(), " pairs x ", nc, " measures)"));
+  P.emplace_back("family size", absl::StrCat(c.pairs.size(), " (", todo.size(),
+                                             todo.size() == 1 ? " pair" : " pairs", " x ", nc,
+                                             nc == 1 ? " measure)" : " measures)"));
   return c;
 }
 
