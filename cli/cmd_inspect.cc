@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "index/commit/reader_impl.h"
 #include "index/directory/directory.h"
+#include "index/format/file_names.h"
 #include "index/inspect/checker.h"
 #include "index/inspect/postings_bytes.h"
 #include "nlohmann/json.hpp"
@@ -20,7 +21,7 @@ int RunStats(const std::string& path, bool json) {
   auto reader = IndexReader::Open(path);
   if (!reader.ok()) return PrintError(reader.status());
   const IndexReader::Impl& impl = (*reader)->impl();
-  // Bytes per component, by file extension.
+  // Bytes per component (segment part).
   std::map<std::string, uint64_t> bytes;
   uint64_t total = 0;
   for (const auto& seg : impl.segments)
@@ -28,9 +29,12 @@ int RunStats(const std::string& path, bool json) {
       std::string name = f->name();
       auto slash = name.rfind('/');
       if (slash != std::string::npos) name = name.substr(slash + 1);
-      auto dot = name.rfind('.');
-      std::string ext = dot == std::string::npos ? name : name.substr(dot + 1);
-      bytes[ext] += f->data().size();
+      std::string part = name;  // what the file holds: "post", "del", ...
+      if (auto parsed = index::ParseFileName(name)) {
+        if (const char* ext = index::SegmentFileExtension(parsed->kind)) part = ext;
+        if (parsed->type == index::FileType::kDeletes) part = "del";
+      }
+      bytes[part] += f->data().size();
       total += f->data().size();
     }
   uint64_t terms = 0, postings = 0, tokens = 0;

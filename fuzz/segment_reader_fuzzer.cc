@@ -20,6 +20,7 @@
 #include "index/commit/manifest.h"
 #include "index/directory/directory.h"
 #include "index/format/file_format.h"
+#include "index/format/file_names.h"
 #include "index/inspect/checker.h"
 #include "index/inspect/postings_bytes.h"
 #include "index/segment/segment_format.h"
@@ -37,7 +38,6 @@ struct Base {
 };
 
 constexpr int kNumSlots = 8;
-const char* const kExt[kNumSlots] = {"info", "tdict", "post", "pos", "norms", "store", "del", ""};
 const FileKind kKinds[kNumSlots] = {
     FileKind::kSegmentInfo, FileKind::kTermDict, FileKind::kPostings, FileKind::kPositions,
     FileKind::kNorms,       FileKind::kStored,   FileKind::kDeletes,  FileKind::kManifest};
@@ -83,9 +83,9 @@ const Base& GetBase() {
 }
 
 std::string SlotName(const Base& b, int slot) {
-  if (slot == 7) return scour::index::kManifestName;
-  if (slot == 6) return scour::index::DeletesFile(b.ref.number, b.ref.del_gen);
-  return scour::index::SegmentFile(b.ref.number, kExt[slot]);
+  if (slot == 7) return scour::index::kManifestFileName;
+  if (slot == 6) return scour::index::DeletesFileName(b.ref.number, b.ref.del_gen);
+  return scour::index::SegmentFileName(b.ref.number, kKinds[slot]);
 }
 
 std::string Frame(FileKind kind, std::string_view body, uint32_t version) {

@@ -4,6 +4,7 @@
 #include "base/coding.h"
 #include "base/status_macros.h"
 #include "index/format/file_format.h"
+#include "index/format/file_names.h"
 #include "index/segment/segment_writer.h"
 
 namespace scour::index {
@@ -15,20 +16,20 @@ int Manifest::FieldId(std::string_view name) const {
 }
 
 std::vector<std::string> Manifest::FileNames() const {
-  std::vector<std::string> names = {kManifestName};
+  std::vector<std::string> names = {kManifestFileName};
   for (const SegmentRef& s : segments) {
     for (auto& n : SegmentWriter::FileNames(s.number)) names.push_back(n);
-    if (s.del_gen) names.push_back(DeletesFile(s.number, s.del_gen));
+    if (s.del_gen) names.push_back(DeletesFileName(s.number, s.del_gen));
   }
   return names;
 }
 
 absl::StatusOr<Manifest> ReadManifest(Directory* dir) {
-  SCOUR_ASSIGN_OR_RETURN(bool exists, dir->Exists(kManifestName));
+  SCOUR_ASSIGN_OR_RETURN(bool exists, dir->Exists(kManifestFileName));
   if (!exists)
     return absl::NotFoundError(absl::StrCat("no index in ", dir->Describe(), " (no MANIFEST)"));
-  SCOUR_ASSIGN_OR_RETURN(auto file, dir->Open(kManifestName));
-  std::string name = absl::StrCat(dir->Describe(), "/", kManifestName);
+  SCOUR_ASSIGN_OR_RETURN(auto file, dir->Open(kManifestFileName));
+  std::string name = absl::StrCat(dir->Describe(), "/", kManifestFileName);
   SCOUR_ASSIGN_OR_RETURN(std::string_view body,
                          CheckFrame(file->data(), FileKind::kManifest, name));
   ByteReader r(body);
@@ -61,7 +62,7 @@ absl::StatusOr<Manifest> ReadManifest(Directory* dir) {
 }
 
 absl::Status WriteManifest(Directory* dir, const Manifest& m) {
-  const std::string tmp = absl::StrCat(kManifestName, ".tmp");
+  const std::string tmp = kManifestTempFileName;
   SCOUR_ASSIGN_OR_RETURN(auto w, FramedWriter::Create(dir, tmp, FileKind::kManifest));
   std::string body;
   PutFixed64(&body, m.generation);
@@ -83,7 +84,7 @@ absl::Status WriteManifest(Directory* dir, const Manifest& m) {
   }
   SCOUR_RETURN_IF_ERROR(w.Append(body));
   SCOUR_RETURN_IF_ERROR(w.Finish());
-  SCOUR_RETURN_IF_ERROR(dir->Rename(tmp, kManifestName));
+  SCOUR_RETURN_IF_ERROR(dir->Rename(tmp, kManifestFileName));
   return dir->SyncDir();
 }
 

@@ -14,8 +14,6 @@
 
 namespace scour::index {
 
-inline constexpr const char* kManifestName = "MANIFEST";
-
 struct Manifest {
   uint64_t generation = 0;
   uint64_t next_segment = 1;

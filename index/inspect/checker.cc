@@ -6,6 +6,7 @@
 #include "base/coding.h"
 #include "index/commit/manifest.h"
 #include "index/format/file_format.h"
+#include "index/format/file_names.h"
 #include "index/segment/norms.h"
 #include "index/segment/segment_reader.h"
 #include "index/segment/segment_writer.h"
@@ -20,12 +21,10 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
   };
   // Every file's checksum first, so a flipped byte is named by file.
   bool files_ok = true;
-  const std::pair<const char*, FileKind> files[] = {
-      {"info", FileKind::kSegmentInfo}, {"tdict", FileKind::kTermDict},
-      {"post", FileKind::kPostings},    {"pos", FileKind::kPositions},
-      {"norms", FileKind::kNorms},      {"store", FileKind::kStored}};
-  for (const auto& [ext, kind] : files) {
-    std::string name = SegmentFile(ref.number, ext);
+  const FileKind kinds[] = {FileKind::kSegmentInfo, FileKind::kTermDict, FileKind::kPostings,
+                            FileKind::kPositions,   FileKind::kNorms,    FileKind::kStored};
+  for (FileKind kind : kinds) {
+    std::string name = SegmentFileName(ref.number, kind);
     auto f = dir->Open(name);
     if (!f.ok()) {
       rep->problems.push_back(std::string(f.status().message()));

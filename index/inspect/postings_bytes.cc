@@ -4,6 +4,7 @@
 
 #include "base/coding.h"
 #include "index/format/file_format.h"
+#include "index/format/file_names.h"
 #include "index/postings/bitpack.h"
 
 namespace scour::index {
@@ -72,7 +73,7 @@ absl::StatusOr<PostingsBytes> MeasurePostings(const SegmentReader& segment) {
     }
     auto list = MeasureList(segment.post_file(), info);
     if (!list.ok())
-      return absl::DataLossError(SegmentFile(segment.ref().number, "post") + ": " +
+      return absl::DataLossError(SegmentFileName(segment.ref().number, FileKind::kPostings) + ": " +
                                  std::string(list.status().message()));
     total += *list;
   }

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_format.h"
 #include "index/postings/postings_format.h"
 
 namespace scour::index {
@@ -34,14 +33,6 @@ struct SegmentInfo {
     return nullptr;
   }
 };
-
-inline std::string SegmentName(uint64_t number) { return absl::StrFormat("s%08x", number); }
-inline std::string SegmentFile(uint64_t number, const char* ext) {
-  return SegmentName(number) + "." + ext;
-}
-inline std::string DeletesFile(uint64_t number, uint64_t gen) {
-  return absl::StrFormat("s%08x_%x.del", number, gen);
-}
 
 // Appends the dictionary key of (field, term).
 inline void AppendTermKey(uint32_t field, std::string_view term, std::string* key) {

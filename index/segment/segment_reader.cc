@@ -4,6 +4,7 @@
 #include "base/coding.h"
 #include "base/status_macros.h"
 #include "index/format/file_format.h"
+#include "index/format/file_names.h"
 
 namespace scour::index {
 namespace {
@@ -49,25 +50,25 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
   s->ref_ = ref;
   const uint64_t n = ref.number;
   // Small files: one full check (CRC included) while parsing.
-  SCOUR_ASSIGN_OR_RETURN(s->info_file_, dir->Open(SegmentFile(n, "info")));
+  SCOUR_ASSIGN_OR_RETURN(s->info_file_, dir->Open(SegmentFileName(n, FileKind::kSegmentInfo)));
   SCOUR_ASSIGN_OR_RETURN(
       std::string_view info_body,
       CheckFrame(s->info_file_->data(), FileKind::kSegmentInfo, s->info_file_->name()));
   SCOUR_ASSIGN_OR_RETURN(s->info_, ParseInfo(info_body, s->info_file_->name()));
   if (s->info_.doc_count != ref.doc_count)
-    return absl::DataLossError(absl::StrCat(SegmentFile(n, "info"), ": doc count ",
-                                            s->info_.doc_count, " but the manifest says ",
-                                            ref.doc_count));
-  SCOUR_ASSIGN_OR_RETURN(s->dict_file_,
-                         OpenChecked(dir, SegmentFile(n, "tdict"), FileKind::kTermDict, verify));
-  SCOUR_ASSIGN_OR_RETURN(s->post_,
-                         OpenChecked(dir, SegmentFile(n, "post"), FileKind::kPostings, verify));
-  SCOUR_ASSIGN_OR_RETURN(s->pos_,
-                         OpenChecked(dir, SegmentFile(n, "pos"), FileKind::kPositions, verify));
-  SCOUR_ASSIGN_OR_RETURN(s->norms_,
-                         OpenChecked(dir, SegmentFile(n, "norms"), FileKind::kNorms, verify));
-  SCOUR_ASSIGN_OR_RETURN(s->store_,
-                         OpenChecked(dir, SegmentFile(n, "store"), FileKind::kStored, verify));
+    return absl::DataLossError(absl::StrCat(SegmentFileName(n, FileKind::kSegmentInfo),
+                                            ": doc count ", s->info_.doc_count,
+                                            " but the manifest says ", ref.doc_count));
+  SCOUR_ASSIGN_OR_RETURN(s->dict_file_, OpenChecked(dir, SegmentFileName(n, FileKind::kTermDict),
+                                                    FileKind::kTermDict, verify));
+  SCOUR_ASSIGN_OR_RETURN(s->post_, OpenChecked(dir, SegmentFileName(n, FileKind::kPostings),
+                                               FileKind::kPostings, verify));
+  SCOUR_ASSIGN_OR_RETURN(s->pos_, OpenChecked(dir, SegmentFileName(n, FileKind::kPositions),
+                                              FileKind::kPositions, verify));
+  SCOUR_ASSIGN_OR_RETURN(
+      s->norms_, OpenChecked(dir, SegmentFileName(n, FileKind::kNorms), FileKind::kNorms, verify));
+  SCOUR_ASSIGN_OR_RETURN(s->store_, OpenChecked(dir, SegmentFileName(n, FileKind::kStored),
+                                                FileKind::kStored, verify));
   SCOUR_ASSIGN_OR_RETURN(s->dict_,
                          TermDictReader::Open(s->dict_file_->data(), s->dict_file_->name()));
   SCOUR_ASSIGN_OR_RETURN(s->stored_,
@@ -85,7 +86,7 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
     s->norms_by_field_[f.field] = reinterpret_cast<const uint8_t*>(nf.data() + f.norms_offset);
   }
   if (ref.del_gen != 0) {
-    std::string name = DeletesFile(n, ref.del_gen);
+    std::string name = DeletesFileName(n, ref.del_gen);
     SCOUR_ASSIGN_OR_RETURN(s->del_, dir->Open(name));  // ReadDeletes checks the whole frame
     uint32_t count = 0;
     SCOUR_ASSIGN_OR_RETURN(s->deleted_, ReadDeletes(s->del_->data(), name, ref.doc_count, &count));

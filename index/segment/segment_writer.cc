@@ -4,6 +4,7 @@
 
 #include "base/coding.h"
 #include "base/status_macros.h"
+#include "index/format/file_names.h"
 #include "index/postings/bitpack.h"
 
 namespace scour::index {
@@ -13,8 +14,7 @@ SegmentWriter::SegmentWriter(Directory* dir, uint64_t number, uint32_t doc_count
 
 std::vector<std::string> SegmentWriter::FileNames(uint64_t number) {
   std::vector<std::string> names;
-  for (const char* ext : {"tdict", "post", "pos", "norms", "store", "info"})
-    names.push_back(SegmentFile(number, ext));
+  for (FileKind kind : kSegmentFileKinds) names.push_back(SegmentFileName(number, kind));
   return names;
 }
 
@@ -23,11 +23,14 @@ absl::StatusOr<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(Directory* 
                                                                      uint32_t doc_count) {
   std::unique_ptr<SegmentWriter> w(new SegmentWriter(dir, number, doc_count));
   SCOUR_ASSIGN_OR_RETURN(
-      auto dict, FramedWriter::Create(dir, SegmentFile(number, "tdict"), FileKind::kTermDict));
+      auto dict,
+      FramedWriter::Create(dir, SegmentFileName(number, FileKind::kTermDict), FileKind::kTermDict));
   SCOUR_ASSIGN_OR_RETURN(
-      auto post, FramedWriter::Create(dir, SegmentFile(number, "post"), FileKind::kPostings));
-  SCOUR_ASSIGN_OR_RETURN(
-      auto pos, FramedWriter::Create(dir, SegmentFile(number, "pos"), FileKind::kPositions));
+      auto post,
+      FramedWriter::Create(dir, SegmentFileName(number, FileKind::kPostings), FileKind::kPostings));
+  SCOUR_ASSIGN_OR_RETURN(auto pos,
+                         FramedWriter::Create(dir, SegmentFileName(number, FileKind::kPositions),
+                                              FileKind::kPositions));
   w->dict_ = std::make_unique<FramedWriter>(std::move(dict));
   w->post_ = std::make_unique<FramedWriter>(std::move(post));
   w->pos_ = std::make_unique<FramedWriter>(std::move(pos));
@@ -190,7 +193,8 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
 
   // Norms: every present field except _id.
   SCOUR_ASSIGN_OR_RETURN(
-      auto norms, FramedWriter::Create(dir_, SegmentFile(number_, "norms"), FileKind::kNorms));
+      auto norms,
+      FramedWriter::Create(dir_, SegmentFileName(number_, FileKind::kNorms), FileKind::kNorms));
   info->doc_count = doc_count_;
   info->fields.clear();
   for (uint32_t f = 0; f < fields_.size(); ++f) {
@@ -207,12 +211,14 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
   SCOUR_RETURN_IF_ERROR(norms.Finish());
 
   SCOUR_ASSIGN_OR_RETURN(
-      auto store, FramedWriter::Create(dir_, SegmentFile(number_, "store"), FileKind::kStored));
+      auto store,
+      FramedWriter::Create(dir_, SegmentFileName(number_, FileKind::kStored), FileKind::kStored));
   SCOUR_RETURN_IF_ERROR(stored_.WriteTo(&store));
   SCOUR_RETURN_IF_ERROR(store.Finish());
 
   SCOUR_ASSIGN_OR_RETURN(
-      auto inf, FramedWriter::Create(dir_, SegmentFile(number_, "info"), FileKind::kSegmentInfo));
+      auto inf, FramedWriter::Create(dir_, SegmentFileName(number_, FileKind::kSegmentInfo),
+                                     FileKind::kSegmentInfo));
   std::string body;
   PutFixed32(&body, doc_count_);
   PutVarint64(&body, info->fields.size());

@@ -16,6 +16,7 @@
 #include "base/status_macros.h"
 #include "index/commit/manifest.h"
 #include "index/directory/directory.h"
+#include "index/format/file_names.h"
 #include "index/inverter/segment_builder.h"
 #include "index/segment/segment_reader.h"
 #include "index/segment/segment_writer.h"
@@ -389,7 +390,7 @@ struct IndexWriter::Impl {
 };
 
 absl::Status IndexWriter::Impl::Init() {
-  SCOUR_ASSIGN_OR_RETURN(lock, dir->Lock("write.lock"));
+  SCOUR_ASSIGN_OR_RETURN(lock, dir->Lock(index::kWriteLockFileName));
   auto m = index::ReadManifest(dir);
   if (m.ok()) {
     committed = *std::move(m);
@@ -556,7 +557,7 @@ absl::Status IndexWriter::Impl::CommitSession() {
         ref.del_gen += 1;
         if (ref.deleted < ref.doc_count)
           SCOUR_RETURN_IF_ERROR(index::WriteDeletes(
-              dir, index::DeletesFile(ref.number, ref.del_gen), ref.doc_count, bits));
+              dir, index::DeletesFileName(ref.number, ref.del_gen), ref.doc_count, bits));
       }
     }
     if (ref.deleted < ref.doc_count) next.segments.push_back(ref);
@@ -589,7 +590,7 @@ absl::Status IndexWriter::Impl::CommitSession() {
         ref.del_gen = 1;
         if (count < ref.doc_count)
           SCOUR_RETURN_IF_ERROR(
-              index::WriteDeletes(dir, index::DeletesFile(ref.number, 1), ref.doc_count, bits));
+              index::WriteDeletes(dir, index::DeletesFileName(ref.number, 1), ref.doc_count, bits));
       }
     }
     if (ref.deleted < ref.doc_count) next.segments.push_back(ref);
@@ -637,9 +638,12 @@ void IndexWriter::Impl::DeleteUnreferenced() {
   std::vector<std::string> keep = committed.FileNames();
   absl::flat_hash_set<std::string> keep_set(keep.begin(), keep.end());
   for (const std::string& n : *names) {
-    bool ours =
-        (n.size() > 1 && n[0] == 's' && n.find('.') != std::string::npos) || n == "MANIFEST.tmp";
-    if (ours && !keep_set.contains(n)) (void)dir->Delete(n);  // best effort: retried next open
+    // Only files of the kinds the writer makes; the lock and MANIFEST are always kept.
+    auto parsed = index::ParseFileName(n);
+    if (!parsed || parsed->type == index::FileType::kWriteLock ||
+        parsed->type == index::FileType::kManifest)
+      continue;
+    if (!keep_set.contains(n)) (void)dir->Delete(n);  // best effort: retried next open
   }
 }
 

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "index/directory/directory.h"
 #include "index/format/file_format.h"
+#include "index/format/file_names.h"
 #include "index/postings/segment_postings.h"
 #include "index/segment/segment_format.h"
 #include "index/segment/segment_writer.h"
@@ -162,9 +163,9 @@ TEST(TermDictV2, EveryEntryKindRoundTrips) {
   }
   SegmentInfo info;
   ASSERT_TRUE((*w)->Finish(&info).ok());
-  auto tdict = dir->Open(SegmentFile(1, "tdict"));
-  auto post = dir->Open(SegmentFile(1, "post"));
-  auto pos = dir->Open(SegmentFile(1, "pos"));
+  auto tdict = dir->Open(SegmentFileName(1, FileKind::kTermDict));
+  auto post = dir->Open(SegmentFileName(1, FileKind::kPostings));
+  auto pos = dir->Open(SegmentFileName(1, FileKind::kPositions));
   ASSERT_TRUE(tdict.ok() && post.ok() && pos.ok());
   EXPECT_EQ(FrameVersion((*tdict)->data()), 2u);
   auto dict = TermDictReader::Open((*tdict)->data(), "t.tdict");

@@ -254,6 +254,39 @@ TEST(IndexWriter, RollbackAndUncommittedWorkAreInvisible) {
   for (const auto& n : *names) EXPECT_NE(n, "MANIFEST.tmp");
 }
 
+// Cleanup deletes the files of its own kinds that no commit refers to (an abandoned session's
+// segment, a stray MANIFEST.tmp), and nothing else: it recognised its files by their first
+// letter once, and took "sfoo.txt" for a segment file.
+TEST(IndexWriter, CleanupDeletesOnlyItsOwnUnreferencedFiles) {
+  auto dir = index::NewMemDirectory();
+  auto put = [&](const std::string& name) {
+    auto f = dir->Create(name);
+    ASSERT_TRUE(f.ok()) << name;
+    ASSERT_TRUE((*f)->Append("x").ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  };
+  const std::vector<std::string> foreign = {"notes.txt",          "sfoo.txt",      "s-user.txt",
+                                            "s00000001.post.bak", "s0000001.post", "MANIFEST~"};
+  const std::vector<std::string> orphans = {"s000000ff.post", "s000000ff.tdict", "s00000001_7.del",
+                                            "MANIFEST.tmp"};
+  for (const auto& n : foreign) put(n);
+  for (const auto& n : orphans) put(n);
+  {
+    auto w = IndexWriter::Open(dir.get(), SmallOptions(1));
+    ASSERT_TRUE(w.ok()) << w.status();
+    std::mt19937 rng(3);
+    for (int i = 0; i < 20; ++i)
+      ASSERT_TRUE((*w)->AddDocument(RandomDoc(rng, "d" + std::to_string(i))).ok());
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+  auto names = dir->List();
+  ASSERT_TRUE(names.ok());
+  std::set<std::string> left(names->begin(), names->end());
+  for (const auto& n : foreign) EXPECT_TRUE(left.contains(n)) << n << " was deleted";
+  for (const auto& n : orphans) EXPECT_FALSE(left.contains(n)) << n << " was kept";
+  EXPECT_TRUE(left.contains("MANIFEST"));
+}
+
 // threads = N inverts on the caller's thread and N - 1 workers (the single-threaded build is
 // one thread). Counted in /proc/self/task, so Linux only.
 size_t ThreadCount() {
