@@ -11,27 +11,6 @@
 
 namespace scour::index {
 
-std::vector<std::vector<size_t>> PickMerges(const std::vector<uint64_t>& sizes, size_t factor) {
-  std::vector<std::vector<size_t>> out;
-  if (factor < 2) factor = 2;
-  // Tier t holds segments of [factor^t, factor^(t+1)) live docs (tier 0 also holds < factor).
-  std::vector<std::vector<size_t>> tiers;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    size_t t = 0;
-    for (uint64_t s = sizes[i]; s >= factor; s /= factor) ++t;
-    if (tiers.size() <= t) tiers.resize(t + 1);
-    tiers[t].push_back(i);
-  }
-  for (auto& tier : tiers) {
-    if (tier.size() < factor) continue;
-    std::sort(tier.begin(), tier.end(), [&](size_t a, size_t b) { return sizes[a] < sizes[b]; });
-    std::vector<size_t> group(tier.begin(), tier.begin() + factor);
-    std::sort(group.begin(), group.end());
-    out.push_back(group);
-  }
-  return out;
-}
-
 absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
                                          const std::vector<std::shared_ptr<SegmentReader>>& segs,
                                          uint64_t number) {

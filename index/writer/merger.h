@@ -17,11 +17,6 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
                                          const std::vector<std::shared_ptr<SegmentReader>>& segs,
                                          uint64_t number);
 
-// The tiered policy: picks groups of segments of similar size to merge, given their live doc
-// counts; returns index lists into `sizes`. At most `factor` segments per size tier (tiers grow
-// by `factor`x).
-std::vector<std::vector<size_t>> PickMerges(const std::vector<uint64_t>& sizes, size_t factor);
-
 }  // namespace scour::index
 
 #endif  // SCOUR_INDEX_WRITER_MERGER_H_
