@@ -13,6 +13,7 @@ PACKAGES=(
   nlohmann-json3-dev  # JSON reading and writing
   libcli11-dev        # command line
   clang-format        # scripts/check-format.sh, run by the tests
+  clang               # lock annotations checked by -Wthread-safety (build); fuzzers
 )
 # Optional: the HTML report's browser test (tests/eval/html_browser_test.py) uses them and skips
 # with a message where they cannot be installed.
