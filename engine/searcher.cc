@@ -154,12 +154,14 @@ absl::StatusOr<Ranked> Rank(const IndexReader& reader, Analyzer* analyzer, std::
                             const SearchOptions& options) {
   Ranked r;
   SCOUR_ASSIGN_OR_RETURN(r.pq, engine::Prepare(reader, analyzer, query, options));
-  const size_t depth = r.pq.ranker.proximity ? engine::RerankDepth(options.k) : options.k;
+  // No more hits than documents: a huge k must not size the top-k heap.
+  const size_t k = std::min<uint64_t>(options.k, std::max<uint64_t>(reader.max_doc(), 1));
+  const size_t depth = r.pq.ranker.proximity ? engine::RerankDepth(k) : k;
   SCOUR_ASSIGN_OR_RETURN(r.exec, engine::Execute(*r.pq.plan, reader.impl(), depth, options.count));
   if (r.pq.ranker.proximity) {
-    SCOUR_RETURN_IF_ERROR(engine::ProximityRerank(*r.pq.plan, reader.impl(), r.pq.ranker, options.k,
-                                                  depth, &r.exec.top)
-                              .status());
+    SCOUR_RETURN_IF_ERROR(
+        engine::ProximityRerank(*r.pq.plan, reader.impl(), r.pq.ranker, k, depth, &r.exec.top)
+            .status());
   }
   return r;
 }

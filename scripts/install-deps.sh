@@ -14,6 +14,8 @@ PACKAGES=(
   libcli11-dev        # command line
   clang-format        # scripts/check-format.sh, run by the tests
   clang               # lock annotations checked by -Wthread-safety (build); fuzzers
+  python3-dev pybind11-dev  # the Python module (docs/PYTHON.md)
+  python3-numpy python3-pandas python3-pytest  # its results as DataFrames, its tests
 )
 # Optional: the HTML report's browser test (tests/eval/html_browser_test.py) uses them and skips
 # with a message where they cannot be installed.
