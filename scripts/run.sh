@@ -4,7 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)" --target scour_cli
+cmake --build --preset release -j"$(nproc)" --target scour_cli scour_python
+# The Python module goes into Debian python3's site-packages, so `import scour` works anywhere
+# (docs/PYTHON.md; PYTHONPATH=build/release/python uses the build tree instead).
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO cmake --install build/release --component scour_python >/dev/null
 SCOUR=build/release/cli/scour
 INDEX=build/release/home-index
 rm -rf "$INDEX"
@@ -15,3 +20,11 @@ for q in '"united front"' 'party committee 2008'; do
   echo "\$ scour search --index $INDEX --fields company -k 5 '$q'"
   "$SCOUR" search --index "$INDEX" --fields company -k 5 "$q"
 done
+echo
+echo "\$ python3 -c 'import scour; ...search(\"united front\", k=3)...'"
+(cd / && /usr/bin/python3 -c "
+import scour
+with scour.Searcher('$PWD/$INDEX') as s:
+    for h in s.search('\"united front\"', k=3):
+        print(f'{h.id:24} {h.score:.4f}  {h.fields[\"company\"]}')
+")

@@ -33,8 +33,9 @@ from ._scour import (  # noqa: F401  (re-exported)
 )
 
 __all__ = [
-    "Analyzer", "CorruptIndexError", "Error", "Hit", "IndexWriter", "LockedError",
-    "QuerySyntaxError", "SearchResults", "Searcher", "Token", "languages",
+    "Analyzer", "Comparison", "CorruptIndexError", "Error", "Hit", "IndexWriter", "LockedError",
+    "QuerySyntaxError", "SearchResults", "Searcher", "Token", "compare", "evaluate", "languages",
+    "read_qrels", "read_run", "read_topics", "write_run",
 ]
 
 # Rows of a DataFrame converted per call into the extension (bounds the lists it makes).
@@ -214,3 +215,196 @@ def _results_to_frame(self):
 
 
 SearchResults.to_frame = _results_to_frame
+
+
+# ------------------------------------------------------------------ evaluation
+
+# Column names accepted for runs and qrels given as DataFrames: PyTerrier's first, then
+# ir_measures'.
+_QID_COLUMNS = ("qid", "query_id")
+_DOC_COLUMNS = ("docno", "doc_id", "docid")
+_SCORE_COLUMNS = ("score",)
+_LABEL_COLUMNS = ("label", "relevance", "rel")
+
+
+def _column(df, names, what):
+    for n in names:
+        if n in df.columns:
+            return df[n].tolist()
+    raise ValueError(f"the {what} DataFrame has none of the columns {', '.join(names)} "
+                     f"(it has {list(df.columns)})")
+
+
+def _table(obj, what, value_columns):
+    """A run or qrels for the extension: a path (str), a dict {qid: {docid: value}}, or the
+    three columns of a DataFrame as lists."""
+    if isinstance(obj, (str, os.PathLike)):
+        return os.fspath(obj)
+    if isinstance(obj, Mapping):
+        return obj if isinstance(obj, dict) else dict(obj)
+    if _is_frame(obj):
+        return (_column(obj, _QID_COLUMNS, what), _column(obj, _DOC_COLUMNS, what),
+                _column(obj, value_columns, what))
+    raise TypeError(f"{what}: expected a file path, a DataFrame or a dict "
+                    f"{{qid: {{docid: value}}}}, not {type(obj).__name__}")
+
+
+def evaluate(run, qrels, measures=None, *, per_query=False, cutoffs=None, relevance_level=1,
+             max_retrieved=1000, complete=False):
+    """Evaluates a run against relevance judgments as trec_eval 9.0.x does (docs/EVAL.md).
+
+    run: a DataFrame (qid, docno, score: batch_search's output; or ir_measures' query_id,
+    doc_id, score), a dict {qid: {docno: score}}, or a TREC run file. qrels: a DataFrame (qid,
+    docno, label; or query_id, doc_id, relevance), a dict {qid: {docno: relevance}}, or a qrels
+    file. measures: "map,P.10,ndcg_cut.10" or a list of names (default: trec_eval's set); a cut
+    measure without ".k" gets `cutoffs`. Returns a DataFrame indexed by qid with one column per
+    measure (trec_eval's names: map, P_10, ndcg_cut_10, ...): one row per evaluated query when
+    per_query=True, and always the row "all" (the means; sums for num_*)."""
+    pd = _pandas()
+    out = _scour._evaluate(_table(run, "run", _SCORE_COLUMNS),
+                           _table(qrels, "qrels", _LABEL_COLUMNS), measures,
+                           list(cutoffs or []), relevance_level, max_retrieved, complete)
+    import numpy as np
+
+    rows = out["qids"] if per_query else []
+    values = out["values"] if per_query else np.empty((0, len(out["measures"])))
+    values = np.vstack([values, np.asarray(out["summary"], dtype=np.float64)[None, :]])
+    frame = pd.DataFrame(values, columns=out["measures"],
+                         index=pd.Index(list(rows) + ["all"], name="qid"))
+    for name, integral in zip(out["measures"], out["integral"]):
+        if integral:
+            frame[name] = frame[name].astype(np.int64)
+    return frame
+
+
+class Comparison:
+    """The comparison of several runs over the same queries (scour compare): means, per-query
+    values and paired tests as DataFrames; str() is the CLI's text report; in a notebook it
+    shows as the Markdown report. `report` is the parsed --format json document."""
+
+    def __init__(self, json_text, text, markdown):
+        import json
+
+        self.report = json.loads(json_text)
+        self.text = text
+        self.markdown = markdown
+
+    @property
+    def systems(self):
+        return [s["name"] for s in self.report["systems"]]
+
+    @property
+    def measures(self):
+        return list(self.report["measures"])
+
+    @property
+    def means(self):
+        """DataFrame: one row per system, one column per measure."""
+        pd = _pandas()
+        return pd.DataFrame([s["means"] for s in self.report["systems"]],
+                            index=pd.Index(self.systems, name="system"))[self.measures]
+
+    @property
+    def per_query(self):
+        """DataFrame in long form: system, qid, measure, value."""
+        pd = _pandas()
+        qids = self.report["queries"]
+        rows = []
+        for s in self.report["systems"]:
+            for measure, values in s["per_query"].items():
+                rows.extend((s["name"], q, measure, v) for q, v in zip(qids, values))
+        return pd.DataFrame(rows, columns=["system", "qid", "measure", "value"])
+
+    @property
+    def tests(self):
+        """DataFrame: one row per (system, baseline, measure) with the delta, its interval,
+        d_z, wins/ties/losses, and the raw and adjusted p-value of every test run."""
+        pd = _pandas()
+        rows = []
+        for p in self.report["pairs"]:
+            row = {k: v for k, v in p.items() if not isinstance(v, (dict, list))}
+            if isinstance(p.get("ci"), list) and len(p["ci"]) == 2:
+                row["ci_low"], row["ci_high"] = p["ci"]
+            for key in ("p", "p_adjusted"):
+                for test, value in (p.get(key) or {}).items():
+                    row[f"{key}_{test}"] = value
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return f"<scour.Comparison of {', '.join(self.systems)} on {', '.join(self.measures)}>"
+
+    def _repr_markdown_(self):
+        return self.markdown
+
+
+def compare(runs, qrels, measures="map,ndcg_cut.10,P.10,recall.1000", *, cutoffs=None,
+            relevance_level=1, max_retrieved=1000, all_pairs=False, tests=None,
+            correction=None, alpha=0.05, judged_k=10):
+    """Compares runs over the same queries as `scour compare` does: the first run is the
+    baseline (all_pairs=True: every pair), paired randomisation, t and Wilcoxon tests (`tests`,
+    e.g. "rand,t") with Holm correction over pairs x measures (`correction`: holm, bonferroni,
+    none), bootstrap intervals, d_z, wins/ties/losses, judged@k. runs: a dict {name: run} or
+    (name, run) pairs, each run in any form evaluate() takes. Returns a Comparison."""
+    if isinstance(runs, Mapping):
+        runs = list(runs.items())
+    named = []
+    for item in runs:
+        if not isinstance(item, (tuple, list)) or len(item) != 2 or not isinstance(item[0], str):
+            raise TypeError("runs: a dict {name: run} or (name, run) pairs")
+        named.append((item[0], _table(item[1], f"run {item[0]}", _SCORE_COLUMNS)))
+    if len(named) < 2:
+        raise ValueError("compare needs at least two runs")
+    json_text, text, markdown = _scour._compare(
+        named, _table(qrels, "qrels", _LABEL_COLUMNS), measures, list(cutoffs or []),
+        relevance_level, max_retrieved, all_pairs, tests or "", correction or "", alpha, judged_k)
+    return Comparison(json_text, text, markdown)
+
+
+def read_qrels(path):
+    """A qrels file as a DataFrame: qid, docno, label (rows in file order)."""
+    pd = _pandas()
+    qids, docs, labels = _scour._read_qrels(os.fspath(path))
+    return pd.DataFrame({"qid": qids, "docno": docs, "label": labels})
+
+
+def read_run(path):
+    """A TREC run file as a DataFrame: qid, docno, score, rank (from 0, by score within each
+    qid, as trec_eval ranks: ties by docno descending)."""
+    pd = _pandas()
+    qids, docs, scores = _scour._read_run(os.fspath(path))
+    df = pd.DataFrame({"qid": qids, "docno": docs, "score": scores})
+    df = df.sort_values(["qid", "score", "docno"], ascending=[True, False, False], kind="stable")
+    df["rank"] = df.groupby("qid", sort=False).cumcount()
+    return df.reset_index(drop=True)
+
+
+def read_topics(path):
+    """A topics file (qid<TAB>query lines, or TREC <top> blocks: their titles) as a DataFrame:
+    qid, query, in file order; ready for Searcher.batch_search."""
+    pd = _pandas()
+    qids, queries = _scour._read_topics(os.fspath(path))
+    return pd.DataFrame({"qid": qids, "query": queries})
+
+
+def write_run(run, path, tag="scour"):
+    """Writes a run DataFrame (qid, docno, score[, rank]) as a TREC run file: `qid Q0 docno
+    rank score tag`, ranks from 1, scores with 9 significant digits (floats read back exactly);
+    rows in the frame's order, so sort it first if needed."""
+    if not _is_frame(run):
+        raise TypeError("write_run takes a DataFrame with columns qid, docno, score")
+    qids, docs, scores = (_column(run, _QID_COLUMNS, "run"), _column(run, _DOC_COLUMNS, "run"),
+                          _column(run, _SCORE_COLUMNS, "run"))
+    ranks = (run["rank"] + 1).tolist() if "rank" in run.columns else None
+    with open(path, "w", encoding="utf-8") as f:
+        last, n = None, 0
+        for i, (q, d, s) in enumerate(zip(qids, docs, scores)):
+            n = n + 1 if q == last else 1
+            last = q
+            for x, what in ((q, "qid"), (d, "docno")):
+                if any(c.isspace() for c in str(x)):
+                    raise ValueError(f"row {i}: the {what} {x!r} has whitespace")
+            f.write(f"{q} Q0 {d} {ranks[i] if ranks else n} {s:.9g} {tag}\n")

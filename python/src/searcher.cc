@@ -3,6 +3,8 @@
 // thread-safe, and every call holds its own reference to it, so close() from another thread
 // cannot pull it away mid-search). Batch results come back as numpy columns, not an object
 // per hit (scour/__init__.py makes the DataFrame).
+#include "scour/searcher.h"
+
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -19,7 +21,6 @@
 #include "convert.h"
 #include "scour/analyzer.h"
 #include "scour/index_reader.h"
-#include "scour/searcher.h"
 
 namespace scour::python {
 namespace {
@@ -64,8 +65,8 @@ std::vector<PyToken> AnalyzeText(Analyzer* analyzer, const py::str& text) {
 }
 
 // The parts of SearchOptions that search() and batch_search() share.
-SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const std::string& ranker,
-                          float k1, float b, const py::object& delta, const py::object& fields,
+SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const std::string& ranker, float k1,
+                          float b, const py::object& delta, const py::object& fields,
                           const std::string& op, bool syntax, bool count) {
   if (k < 1) RaiseType(PyExc_ValueError, absl::StrCat("k must be at least 1, got ", k));
   if (op != "or" && op != "and")
@@ -93,9 +94,9 @@ SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const std::strin
       for (auto [key, value] : py::reinterpret_borrow<py::dict>(fields)) {
         std::string name = name_of(key);
         if (!PyNumber_Check(value.ptr()) || PyUnicode_Check(value.ptr()))
-          RaiseType(PyExc_TypeError, absl::StrCat("fields: the weight of '", name,
-                                                  "' must be a number, got ",
-                                                  TypeName(value.ptr())));
+          RaiseType(PyExc_TypeError,
+                    absl::StrCat("fields: the weight of '", name, "' must be a number, got ",
+                                 TypeName(value.ptr())));
         const double w = value.cast<double>();
         if (!(w >= 0))
           RaiseType(PyExc_ValueError,
@@ -111,9 +112,8 @@ SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const std::strin
     const std::vector<std::string> known = reader.field_names();
     for (const std::string& f : o.default_fields)
       if (std::find(known.begin(), known.end(), f) == known.end())
-        RaiseType(PyExc_ValueError,
-                  absl::StrCat("fields: unknown field '", f, "' (the index has: ",
-                               absl::StrJoin(known, ", "), ")"));
+        RaiseType(PyExc_ValueError, absl::StrCat("fields: unknown field '", f, "' (the index has: ",
+                                                 absl::StrJoin(known, ", "), ")"));
   }
   return o;
 }
@@ -375,8 +375,9 @@ class PyAnalyzer {
 }  // namespace
 
 void BindSearcher(py::module_& m) {
-  py::class_<PyToken>(m, "Token", "One token: the analysed term, its position (word index) and "
-                                  "its start and end in the text, in characters.")
+  py::class_<PyToken>(m, "Token",
+                      "One token: the analysed term, its position (word index) and "
+                      "its start and end in the text, in characters.")
       .def_readonly("term", &PyToken::term)
       .def_readonly("position", &PyToken::position)
       .def_readonly("start", &PyToken::start)
@@ -412,8 +413,7 @@ void BindSearcher(py::module_& m) {
       .def_readonly("total_hits", &PyResults::total_hits,
                     "Matching documents: exact with count=True, else the number of hits.")
       .def_readonly("total_is_exact", &PyResults::total_is_exact)
-      .def_readonly("parsed_query", &PyResults::parsed_query,
-                    "Canonical form of the parsed query.")
+      .def_readonly("parsed_query", &PyResults::parsed_query, "Canonical form of the parsed query.")
       .def_readonly("note", &PyResults::note, "Why nothing was searched, if so.")
       .def("__len__", [](const PyResults& r) { return r.hits.size(); })
       .def("__getitem__", [](const PyResults& r, py::object i) { return r.hits[i]; })
@@ -458,8 +458,7 @@ UAX #29 words, NFKC case folding, optional English stopwords, Snowball stemming.
       .def("analyze", &PyAnalyzer::Analyze, py::arg("text"))
       .def("__call__", &PyAnalyzer::Analyze, py::arg("text"))
       .def("terms", &PyAnalyzer::Terms, py::arg("text"), "The analysed terms of `text`.")
-      .def_property_readonly("language",
-                             [](const PyAnalyzer& a) { return a.options().language; })
+      .def_property_readonly("language", [](const PyAnalyzer& a) { return a.options().language; })
       .def_property_readonly("stopwords",
                              [](const PyAnalyzer& a) { return a.options().stopwords; });
   m.def("languages", &Analyzer::Languages, "Stemming languages an index can be created with.");

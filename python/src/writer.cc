@@ -37,9 +37,7 @@ struct DocumentRules {
   bool Indexed(std::string_view name) const {
     return !fields || fields->count(std::string(name)) > 0;
   }
-  bool Stored(std::string_view name) const {
-    return !store || store->count(std::string(name)) > 0;
-  }
+  bool Stored(std::string_view name) const { return !store || store->count(std::string(name)) > 0; }
 };
 
 std::optional<std::unordered_set<std::string>> NameSet(const py::object& o, const char* what) {
@@ -50,8 +48,8 @@ std::optional<std::unordered_set<std::string>> NameSet(const py::object& o, cons
   for (py::handle h : py::iter(o)) {
     std::string name;
     if (!AppendUtf8(h.ptr(), &name))
-      RaiseType(PyExc_TypeError,
-                absl::StrCat(what, " must be a list of field names (str), got ", TypeName(h.ptr())));
+      RaiseType(PyExc_TypeError, absl::StrCat(what, " must be a list of field names (str), got ",
+                                              TypeName(h.ptr())));
     names.insert(std::move(name));
   }
   return names;
@@ -139,8 +137,10 @@ void FillFromMapping(const DocumentRules& rules, py::handle mapping, Document* d
       one(kv[0].ptr(), kv[1].ptr());
     }
   } else {
-    RaiseType(PyExc_TypeError, absl::StrCat(where.str(), ": a document is a dict (field -> str), "
-                                            "not ", TypeName(mapping.ptr())));
+    RaiseType(PyExc_TypeError, absl::StrCat(where.str(),
+                                            ": a document is a dict (field -> str), "
+                                            "not ",
+                                            TypeName(mapping.ptr())));
   }
   doc->fields.resize(n);
   if (!have_id)

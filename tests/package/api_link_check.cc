@@ -10,6 +10,7 @@
 
 #include "scour/analyzer.h"
 #include "scour/document.h"
+#include "scour/evaluation.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
@@ -63,6 +64,11 @@ int main() {
   Use(&scour::Searcher::Search);
   Use(&scour::Searcher::SearchBatch);
   Use(&scour::Searcher::reader);
+  Use(&scour::ReadQrels);
+  Use(&scour::ReadRun);
+  Use(&scour::ReadTopics);
+  Use(&scour::Evaluate);
+  Use(&scour::Compare);
   Use(&scour::StoredDocument::Get);
   Use(static_cast<absl::StatusOr<std::unique_ptr<IndexWriter>> (*)(
           const std::string&, const scour::IndexWriterOptions&)>(&IndexWriter::Open));

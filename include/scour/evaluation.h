@@ -1,0 +1,101 @@
+// Ranking evaluation over plain tables, as `scour eval` and `scour compare` compute it:
+// trec_eval 9.0.x-compatible measures (docs/EVAL.md) and the side-by-side comparison of runs
+// with corrected paired significance tests. Measures are named as trec_eval names them ("map",
+// "P.10", "ndcg_cut.10", ...; EvaluationOptions::measures), so a measure added to scour's
+// evaluator is available here without an API change. Pure functions; thread-safe.
+#ifndef SCOUR_EVALUATION_H_
+#define SCOUR_EVALUATION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "scour/export.h"
+
+namespace scour {
+
+// One relevance judgment (a qrels line `qid iter docid relevance`). A negative relevance means
+// "in the pool but unjudged", as in trec_eval.
+struct Judgment {
+  std::string qid;
+  std::string docid;
+  int32_t relevance = 0;
+};
+
+// One retrieved document (a run line `qid Q0 docid rank score tag`). As trec_eval, the ranks
+// come from the scores (descending; ties by docid descending), not from the file's rank column.
+struct RunRow {
+  std::string qid;
+  std::string docid;
+  double score = 0;
+};
+
+// A query of a topics file (`qid<TAB>query` lines, or TREC <top> blocks: the <title>).
+struct TopicQuery {
+  std::string qid;
+  std::string query;
+};
+
+// Readers of the TREC files; errors name file:line. The rows keep file order.
+SCOUR_EXPORT absl::StatusOr<std::vector<Judgment>> ReadQrels(const std::string& path);
+SCOUR_EXPORT absl::StatusOr<std::vector<RunRow>> ReadRun(const std::string& path);
+SCOUR_EXPORT absl::StatusOr<std::vector<TopicQuery>> ReadTopics(const std::string& path);
+
+struct EvaluationOptions {
+  // Comma-separated measures, e.g. "map,P.10,ndcg_cut.10,recall.1000"; a cut measure without
+  // ".k" gets `cutoffs`; "" or "all" = trec_eval's default set (docs/EVAL.md lists them).
+  std::string measures;
+  std::vector<int64_t> cutoffs;  // empty = 5,10,15,20,30,100,200,500,1000
+  int32_t relevance_level = 1;   // trec_eval -l
+  int64_t max_retrieved = 1000;  // trec_eval -M
+  bool complete = false;         // trec_eval -c: every qrels query counts, missing ones as 0
+};
+
+struct EvaluationTable {
+  std::vector<std::string> measures;  // output names in trec_eval's order ("map", "P_10", ...)
+  std::vector<bool> integral;         // per measure: a count (num_*; summed), not a mean
+  std::vector<std::string> qids;      // the evaluated queries, sorted (bytewise)
+  std::vector<std::vector<double>> values;  // values[q][m]
+  std::vector<double> summary;              // the "all" row
+  int64_t num_q = 0;                        // queries averaged over
+};
+
+// Errors: InvalidArgument for an unknown measure, a docid twice in one query of the run or the
+// qrels, or nothing to evaluate (no query in both).
+SCOUR_EXPORT absl::StatusOr<EvaluationTable> Evaluate(const std::vector<RunRow>& run,
+                                                      const std::vector<Judgment>& qrels,
+                                                      const EvaluationOptions& options = {});
+
+struct NamedRunRows {
+  std::string name;
+  std::vector<RunRow> run;
+};
+
+struct ComparisonOptions {
+  EvaluationOptions evaluation;  // the measures compared (the counts num_* are dropped)
+  bool all_pairs = false;        // every pair of systems, not only each against the first
+  // Paired tests, e.g. "rand,t,wilcoxon" (the first marks significance); "" = scour compare's.
+  std::string tests;
+  std::string correction;  // "holm", "bonferroni" or "none" over pairs x measures; "" = holm
+  double alpha = 0.05;
+  int64_t judged_k = 10;  // judged@k per system (0 = not computed)
+};
+
+// `scour compare`'s report of the comparison, in its formats: `json` is its --format json
+// document (docs/cli/compare.md: means, per-query values, and for every pair the delta, its
+// bootstrap interval, d_z, wins/ties/losses, raw and adjusted p-values), `text` what it prints
+// by default, `markdown` its --format markdown.
+struct ComparisonReport {
+  std::string json;
+  std::string text;
+  std::string markdown;
+};
+
+SCOUR_EXPORT absl::StatusOr<ComparisonReport> Compare(const std::vector<NamedRunRows>& runs,
+                                                      const std::vector<Judgment>& qrels,
+                                                      const ComparisonOptions& options = {});
+
+}  // namespace scour
+
+#endif  // SCOUR_EVALUATION_H_
