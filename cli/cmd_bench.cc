@@ -50,6 +50,7 @@ int RunBench(const BenchArgs& a) {
   if (a.query_syntax && a.mode == "phrase")
     return PrintError("--mode phrase reads plain text; with --syntax write \"phrases\"",
                       kExitUsage);
+  if (a.reps < 1) return PrintError("--repeat must be at least 1", kExitUsage);
   auto reader = IndexReader::Open(a.index);
   if (!reader.ok()) return PrintError(reader.status());
   const IndexReader::Impl& index = (*reader)->impl();

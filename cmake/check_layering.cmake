@@ -28,7 +28,8 @@ set(_layers
   "index/inspect|base tokenizer index/directory index/format index/postings index/segment index/commit"
   "engine|base tokenizer ingest index"
   "eval|base tokenizer ingest index engine"
-  "cli|base tokenizer ingest index engine eval")
+  "cli|base tokenizer ingest index engine eval"
+  "python|base tokenizer ingest index engine eval")
 
 # The installed headers (include/scour/) each belong to the module that implements them; using
 # one counts as using that module, and a header may itself use only what its module may.
@@ -38,7 +39,8 @@ set(_public
   "analyzer.h|tokenizer"
   "index_reader.h|index/commit"
   "index_writer.h|index/writer"
-  "searcher.h|engine")
+  "searcher.h|engine"
+  "evaluation.h|eval")
 
 if(NOT SOURCE_DIR)
   message(FATAL_ERROR "check_layering: pass -DSOURCE_DIR=<source tree>")
@@ -105,7 +107,7 @@ function(_module_of path out)
   set(${out} "${result}" PARENT_SCOPE)
 endfunction()
 
-set(_dirs base tokenizer ingest index engine eval cli include/scour)
+set(_dirs base tokenizer ingest index engine eval cli python/src include/scour)
 set(_files)
 foreach(d IN LISTS _dirs)
   if(IS_DIRECTORY "${SOURCE_DIR}/${d}")

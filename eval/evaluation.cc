@@ -24,10 +24,9 @@ eval::Qrels ToQrels(const std::vector<Judgment>& rows, std::string source) {
   eval::Qrels q;
   q.source = std::move(source);
   for (auto& [qid, judgments] : by_qid) {
-    std::stable_sort(judgments.begin(), judgments.end(),
-                     [](const eval::Judgment& a, const eval::Judgment& b) {
-                       return a.docid < b.docid;
-                     });
+    std::stable_sort(
+        judgments.begin(), judgments.end(),
+        [](const eval::Judgment& a, const eval::Judgment& b) { return a.docid < b.docid; });
     q.queries.push_back(eval::QrelsQuery{qid, std::move(judgments)});
   }
   return q;

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import SOURCE_DIR
+from conftest import SOURCE_DIR, UNDER_ASAN
 
 EXAMPLES = {
     "quickstart.py": "QuerySyntaxError at column 1",
@@ -15,6 +15,7 @@ EXAMPLES = {
 }
 
 
+@pytest.mark.skipif(UNDER_ASAN, reason="the same calls as the other tests; slow under ASan")
 @pytest.mark.parametrize("script", sorted(EXAMPLES))
 def test_example_runs(tmp_path, script):
     p = subprocess.run([sys.executable, SOURCE_DIR / "examples" / "python" / script,

@@ -1,8 +1,6 @@
 // The public evaluation API (include/scour/evaluation.h) against the eval module it wraps: the
 // same tables from rows as from the files, in any row order; file readers keep file order;
 // errors name the row.
-#include "scour/evaluation.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,6 +13,7 @@
 
 #include "eval/metrics.h"
 #include "eval/trec_io.h"
+#include "scour/evaluation.h"
 
 namespace scour {
 namespace {
@@ -112,7 +111,7 @@ TEST(EvaluationApi, ErrorsNameTheRow) {
   ASSERT_FALSE(t.ok());
   EXPECT_THAT(std::string(t.status().message()), HasSubstr("d1"));
   EXPECT_THAT(std::string(t.status().message()), HasSubstr("3"));  // the repeated row
-  EXPECT_FALSE(Evaluate({}, qrels).ok());                         // nothing to evaluate
+  EXPECT_FALSE(Evaluate({}, qrels).ok());                          // nothing to evaluate
 }
 
 TEST(EvaluationApi, CompareReportsInEveryFormat) {

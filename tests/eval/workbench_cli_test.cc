@@ -80,6 +80,15 @@ TEST_F(Workbench, EvalUsageErrors) {
             2);
 }
 
+TEST_F(Workbench, BenchNeedsATimedPass) {
+  // --repeat 0 read the latency of an empty sample (a crash).
+  EXPECT_EQ(RunCli("bench --index " + index_ + " --queries " + kTopics + " --repeat 0").exit_code,
+            2);
+  Result r = RunCli("bench --index " + index_ + " --queries " + kTopics +
+                    " --repeat 1 --warmup-secs 0 --json");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
 TEST_F(Workbench, CompareTwoRankersWithHtml) {
   const std::string html = dir_ + "/report.html";
   Result r = RunCli("compare --index " + index_ + " --topics " + kTopics + " --qrels " + kQrels +
