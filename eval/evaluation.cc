@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "eval/compare.h"
 #include "eval/compare_format.h"
+#include "eval/measures.h"
 #include "eval/metrics.h"
 #include "eval/trec_io.h"
 
@@ -32,14 +33,14 @@ eval::Qrels ToQrels(const std::vector<Judgment>& rows, std::string source) {
   return q;
 }
 
-eval::Run ToRun(const std::vector<RunRow>& rows, std::string source) {
+eval::Run ToRun(const std::vector<RunRow>& rows, std::string source, std::string tag) {
   std::map<std::string, std::vector<eval::RunEntry>, std::less<>> by_qid;
   for (size_t i = 0; i < rows.size(); ++i)
     by_qid[rows[i].qid].push_back(
         eval::RunEntry{rows[i].docid, rows[i].score, static_cast<uint32_t>(i + 1)});
   eval::Run r;
   r.source = std::move(source);
-  r.tag = "run";
+  r.tag = std::move(tag);
   for (auto& [qid, entries] : by_qid) r.queries.push_back(eval::RunQuery{qid, std::move(entries)});
   return r;
 }
@@ -51,10 +52,13 @@ absl::StatusOr<eval::EvalOptions> ToEvalOptions(const EvaluationOptions& o) {
     cutoffs.assign(std::begin(eval::kDefaultCutoffs), std::end(eval::kDefaultCutoffs));
   for (int64_t k : cutoffs)
     if (k <= 0) return absl::InvalidArgumentError(absl::StrCat("cutoff ", k, " is not positive"));
-  if (o.max_retrieved < 0) return absl::InvalidArgumentError("max_retrieved must be >= 0");
+  if (o.max_retrieved < -1)
+    return absl::InvalidArgumentError("max_retrieved must be >= 0 (or -1: every document)");
+  if (o.num_docs_in_coll < 0) return absl::InvalidArgumentError("num_docs_in_coll must be >= 0");
   e.relevance_level = o.relevance_level;
-  e.max_retrieved = o.max_retrieved;
+  e.max_retrieved = o.max_retrieved < 0 ? eval::kAllRetrieved : o.max_retrieved;
   e.complete = o.complete;
+  e.num_docs_in_coll = o.num_docs_in_coll;
   if (o.measures.empty()) {
     e.measures = eval::DefaultMeasures(cutoffs);
   } else {
@@ -79,8 +83,9 @@ absl::StatusOr<std::vector<Judgment>> ReadQrels(const std::string& path) {
   return out;
 }
 
-absl::StatusOr<std::vector<RunRow>> ReadRun(const std::string& path) {
+absl::StatusOr<std::vector<RunRow>> ReadRun(const std::string& path, std::string* tag) {
   SCOUR_ASSIGN_OR_RETURN(eval::Run run, eval::ReadRunFile(path));
+  if (tag != nullptr) *tag = run.tag;
   std::vector<std::pair<uint32_t, RunRow>> rows;
   for (eval::RunQuery& query : run.queries)
     for (eval::RunEntry& e : query.entries)
@@ -105,18 +110,26 @@ absl::StatusOr<EvaluationTable> Evaluate(const std::vector<RunRow>& run,
                                          const std::vector<Judgment>& qrels,
                                          const EvaluationOptions& options) {
   SCOUR_ASSIGN_OR_RETURN(eval::EvalOptions e, ToEvalOptions(options));
-  SCOUR_ASSIGN_OR_RETURN(eval::EvalReport report,
-                         eval::Evaluate(ToQrels(qrels, "qrels"), ToRun(run, "run"), e));
+  SCOUR_ASSIGN_OR_RETURN(
+      eval::EvalReport report,
+      eval::Evaluate(ToQrels(qrels, "qrels"), ToRun(run, "run", options.run_tag), e));
   EvaluationTable t;
   for (const eval::Column& c : report.columns) {
+    const eval::MeasureInfo& info = eval::InfoOf(c.measure);
     t.measures.push_back(c.name);
     t.integral.push_back(c.integral);
+    t.text.push_back(c.text);
+    t.per_query.push_back(info.per_query);
+    t.summarized.push_back(info.summary != eval::SummaryKind::kNone);
   }
   for (eval::QueryResult& q : report.queries) {
+    if (!q.in_run) continue;  // -c: counted in the means, not listed (as trec_eval -q)
     t.qids.push_back(std::move(q.qid));
     t.values.push_back(std::move(q.values));
+    t.relstrings.push_back(std::move(q.relstring));
   }
   t.summary = std::move(report.summary);
+  t.run_tag = std::move(report.run_tag);
   t.num_q = report.num_q;
   return t;
 }
@@ -139,7 +152,7 @@ absl::StatusOr<ComparisonReport> Compare(const std::vector<NamedRunRows>& runs,
   if (options.judged_k < 0) return absl::InvalidArgumentError("judged_k must be >= 0");
   o.judged_k = options.judged_k;
   std::vector<eval::NamedRun> named;
-  for (const NamedRunRows& r : runs) named.push_back({r.name, ToRun(r.run, r.name)});
+  for (const NamedRunRows& r : runs) named.push_back({r.name, ToRun(r.run, r.name, r.name)});
   SCOUR_ASSIGN_OR_RETURN(eval::Comparison cmp,
                          eval::CompareRuns(ToQrels(qrels, "qrels"), named, o));
   eval::CompareReport report;

@@ -37,32 +37,43 @@ struct TopicQuery {
   std::string query;
 };
 
-// Readers of the TREC files; errors name file:line. The rows keep file order.
+// Readers of the TREC files; errors name file:line. The rows keep file order. ReadRun also
+// gives the run's tag (of its last line, as trec_eval's runid) when `tag` is not null.
 SCOUR_EXPORT absl::StatusOr<std::vector<Judgment>> ReadQrels(const std::string& path);
-SCOUR_EXPORT absl::StatusOr<std::vector<RunRow>> ReadRun(const std::string& path);
+SCOUR_EXPORT absl::StatusOr<std::vector<RunRow>> ReadRun(const std::string& path,
+                                                         std::string* tag = nullptr);
 SCOUR_EXPORT absl::StatusOr<std::vector<TopicQuery>> ReadTopics(const std::string& path);
 
 struct EvaluationOptions {
-  // Comma-separated measures, e.g. "map,P.10,ndcg_cut.10,recall.1000"; a cut measure without
-  // ".k" gets `cutoffs`; "" or "all" = trec_eval's default set (docs/EVAL.md lists them).
+  // Comma-separated measures as trec_eval -m names them, e.g. "map,P.10,ndcg_cut.10",
+  // "recall.100,1000", "official", "all_trec"; a cut measure without ".k" gets `cutoffs`;
+  // "" = trec_eval's default (official) set. docs/EVAL.md lists them.
   std::string measures;
   std::vector<int64_t> cutoffs;  // empty = 5,10,15,20,30,100,200,500,1000
   int32_t relevance_level = 1;   // trec_eval -l
-  int64_t max_retrieved = 1000;  // trec_eval -M
+  int64_t max_retrieved = -1;    // trec_eval -M; -1 = every retrieved document (its default)
   bool complete = false;         // trec_eval -c: every qrels query counts, missing ones as 0
+  int64_t num_docs_in_coll = 0;  // trec_eval -N (only utility uses it)
+  std::string run_tag = "run";   // the runid measure's value
 };
 
 struct EvaluationTable {
-  std::vector<std::string> measures;  // output names in trec_eval's order ("map", "P_10", ...)
-  std::vector<bool> integral;         // per measure: a count (num_*; summed), not a mean
-  std::vector<std::string> qids;      // the evaluated queries, sorted (bytewise)
+  // Per measure, in trec_eval's order: its output name ("map", "P_10"), whether it is a count
+  // (num_*; printed as an integer, summed in `summary`), text (runid, relstring: the value is
+  // in run_tag / relstrings, `values` hold 0), has a per-query value (not num_q, runid, gm_*)
+  // and has a summary value (not relstring).
+  std::vector<std::string> measures;
+  std::vector<bool> integral, text, per_query, summarized;
+  std::vector<std::string> qids;            // the evaluated queries, sorted (bytewise)
   std::vector<std::vector<double>> values;  // values[q][m]
+  std::vector<std::string> relstrings;      // per query: relstring's value ("" if not asked)
   std::vector<double> summary;              // the "all" row
+  std::string run_tag;                      // runid's value
   int64_t num_q = 0;                        // queries averaged over
 };
 
 // Errors: InvalidArgument for an unknown measure, a docid twice in one query of the run or the
-// qrels, or nothing to evaluate (no query in both).
+// qrels (naming the row, 1-based), or nothing to evaluate (no query in both).
 SCOUR_EXPORT absl::StatusOr<EvaluationTable> Evaluate(const std::vector<RunRow>& run,
                                                       const std::vector<Judgment>& qrels,
                                                       const EvaluationOptions& options = {});

@@ -157,16 +157,19 @@ class Searcher(_scour.Searcher):
         super().__init__(os.fspath(path), **kwargs)
 
     def batch_search(self, queries, k=1000, *, threads=0, ranker="bm25", k1=0.9, b=0.4,
-                     delta=None, fields=None, operator="or", syntax=True, format="frame"):
+                     delta=None, fields=None, operator="or", syntax=False, format="frame"):
         """Searches many queries on `threads` threads (0 = one per core), without the GIL.
 
         queries: a dict {qid: query}, a DataFrame with columns qid and query, or (qid, query)
-        pairs. syntax=False reads each query as a bag of words (its analysed terms, OR-ed), as
-        `scour eval --index` reads topics. Returns a DataFrame with columns qid, docno, score,
-        rank (rank from 0, as PyTerrier), best first within each query, queries in input order;
-        or, with format="dict", {qid: {docno: score}} (ir_measures' and ranx's run form). Every
-        query is ranked exactly as search() ranks it. The first failing query (in input order)
-        raises, with its qid in the message."""
+        pairs. As `scour search --queries` reads a topics file, each query is plain text by
+        default: a bag of words (its analysed terms, OR-ed; AND-ed with operator="and"), so
+        "?" or "-" in a topic mean nothing; syntax=True parses the query language.
+
+        Returns a DataFrame with columns qid, docno, score, rank (rank from 0, as PyTerrier),
+        best first within each query, queries in input order; or, with format="dict",
+        {qid: {docno: score}} (ir_measures' and ranx's run form). Every query is ranked exactly
+        as search(query, syntax=...) ranks it. The first failing query (in input order) raises,
+        with its qid in the message."""
         if format not in ("frame", "dict"):
             raise ValueError(f"format must be 'frame' or 'dict', got {format!r}")
         qids, texts = _query_pairs(queries)
@@ -250,31 +253,46 @@ def _table(obj, what, value_columns):
 
 
 def evaluate(run, qrels, measures=None, *, per_query=False, cutoffs=None, relevance_level=1,
-             max_retrieved=1000, complete=False):
-    """Evaluates a run against relevance judgments as trec_eval 9.0.x does (docs/EVAL.md).
+             max_retrieved=None, complete=False, num_docs_in_coll=0):
+    """Evaluates a run against relevance judgments exactly as trec_eval 9.0.7 does
+    (`scour eval`, docs/EVAL.md).
 
     run: a DataFrame (qid, docno, score: batch_search's output; or ir_measures' query_id,
     doc_id, score), a dict {qid: {docno: score}}, or a TREC run file. qrels: a DataFrame (qid,
     docno, label; or query_id, doc_id, relevance), a dict {qid: {docno: relevance}}, or a qrels
-    file. measures: "map,P.10,ndcg_cut.10" or a list of names (default: trec_eval's set); a cut
-    measure without ".k" gets `cutoffs`. Returns a DataFrame indexed by qid with one column per
-    measure (trec_eval's names: map, P_10, ndcg_cut_10, ...): one row per evaluated query when
-    per_query=True, and always the row "all" (the means; sums for num_*)."""
+    file. measures: trec_eval -m names, "map,P.10,ndcg_cut.10" or a list (default: trec_eval's
+    official set); a cut measure without ".k" gets `cutoffs`. max_retrieved (-M): None = every
+    retrieved document, as trec_eval. Returns a DataFrame indexed by qid with one column per
+    measure (trec_eval's output names: map, P_10, ndcg_cut_10, ...): one row per evaluated query
+    when per_query=True, and always the row "all". A measure trec_eval prints only per query
+    (relstring) or only in "all" (num_q, runid, gm_map) is missing (NA) elsewhere."""
+    import numpy as np
+
     pd = _pandas()
     out = _scour._evaluate(_table(run, "run", _SCORE_COLUMNS),
                            _table(qrels, "qrels", _LABEL_COLUMNS), measures,
-                           list(cutoffs or []), relevance_level, max_retrieved, complete)
-    import numpy as np
-
-    rows = out["qids"] if per_query else []
-    values = out["values"] if per_query else np.empty((0, len(out["measures"])))
-    values = np.vstack([values, np.asarray(out["summary"], dtype=np.float64)[None, :]])
-    frame = pd.DataFrame(values, columns=out["measures"],
-                         index=pd.Index(list(rows) + ["all"], name="qid"))
-    for name, integral in zip(out["measures"], out["integral"]):
-        if integral:
-            frame[name] = frame[name].astype(np.int64)
-    return frame
+                           list(cutoffs or []), relevance_level, max_retrieved, complete,
+                           num_docs_in_coll)
+    qids = list(out["qids"]) if per_query else []
+    index = pd.Index(qids + ["all"], name="qid")
+    columns = {}
+    for m, name in enumerate(out["measures"]):
+        if out["text"][m]:
+            cells = (list(out["relstrings"]) if out["per_query"][m] else [None] * len(qids))
+            cells = cells if per_query else []
+            cells.append(out["run_tag"] if out["summarized"][m] else None)
+            columns[name] = pd.Series(cells, index=index, dtype=object)
+            continue
+        cells = np.empty(len(qids) + 1)
+        cells[:-1] = out["values"][:, m] if per_query else []
+        if not out["per_query"][m]:
+            cells[:-1] = np.nan
+        cells[-1] = out["summary"][m] if out["summarized"][m] else np.nan
+        col = pd.Series(cells, index=index)
+        if out["integral"][m]:
+            col = col.astype("Int64" if col.isna().any() else np.int64)
+        columns[name] = col
+    return pd.DataFrame(columns, index=index)
 
 
 class Comparison:

@@ -99,7 +99,7 @@ bool ForEachRow(py::handle t, const char* what, Row&& row) {
   return true;
 }
 
-std::vector<RunRow> RunRows(py::handle t) {
+std::vector<RunRow> RunRows(py::handle t, std::string* tag = nullptr) {
   std::vector<RunRow> rows;
   const bool table =
       ForEachRow(t, "run", [&](std::string qid, std::string doc, PyObject* v, size_t n) {
@@ -110,7 +110,7 @@ std::vector<RunRow> RunRows(py::handle t) {
     absl::StatusOr<std::vector<RunRow>> r;
     {
       py::gil_scoped_release nogil;
-      r = ReadRun(path);
+      r = ReadRun(path, tag);
     }
     rows = Check(std::move(r));
   }
@@ -136,7 +136,8 @@ std::vector<Judgment> QrelsRows(py::handle t) {
 }
 
 EvaluationOptions MakeOptions(const py::object& measures, const std::vector<int64_t>& cutoffs,
-                              int32_t relevance_level, int64_t max_retrieved, bool complete) {
+                              int32_t relevance_level, const py::object& max_retrieved,
+                              bool complete) {
   EvaluationOptions o;
   if (!measures.is_none()) {
     if (PyUnicode_Check(measures.ptr())) {
@@ -153,16 +154,22 @@ EvaluationOptions MakeOptions(const py::object& measures, const std::vector<int6
   }
   o.cutoffs = cutoffs;
   o.relevance_level = relevance_level;
-  o.max_retrieved = max_retrieved;
+  if (!max_retrieved.is_none()) {
+    o.max_retrieved = max_retrieved.cast<int64_t>();
+    if (o.max_retrieved < 0) RaiseType(PyExc_ValueError, "max_retrieved must be >= 0 (or None)");
+  }
   o.complete = complete;
   return o;
 }
 
 py::dict Evaluate(const py::object& run, const py::object& qrels, const py::object& measures,
                   const std::vector<int64_t>& cutoffs, int32_t relevance_level,
-                  int64_t max_retrieved, bool complete) {
+                  const py::object& max_retrieved, bool complete, int64_t num_docs_in_coll) {
   EvaluationOptions o = MakeOptions(measures, cutoffs, relevance_level, max_retrieved, complete);
-  std::vector<RunRow> run_rows = RunRows(run);
+  o.num_docs_in_coll = num_docs_in_coll;
+  std::string tag = "run";
+  std::vector<RunRow> run_rows = RunRows(run, &tag);
+  o.run_tag = tag;
   std::vector<Judgment> qrels_rows = QrelsRows(qrels);
   absl::StatusOr<EvaluationTable> t;
   {
@@ -178,16 +185,21 @@ py::dict Evaluate(const py::object& run, const py::object& qrels, const py::obje
   py::dict out;
   out["measures"] = table.measures;
   out["integral"] = table.integral;
+  out["text"] = table.text;
+  out["per_query"] = table.per_query;
+  out["summarized"] = table.summarized;
   out["qids"] = table.qids;
   out["values"] = values;
+  out["relstrings"] = table.relstrings;
   out["summary"] = table.summary;
+  out["run_tag"] = table.run_tag;
   out["num_q"] = table.num_q;
   return out;
 }
 
 py::tuple Compare(const py::list& runs, const py::object& qrels, const py::object& measures,
                   const std::vector<int64_t>& cutoffs, int32_t relevance_level,
-                  int64_t max_retrieved, bool all_pairs, const std::string& tests,
+                  const py::object& max_retrieved, bool all_pairs, const std::string& tests,
                   const std::string& correction, double alpha, int64_t judged_k) {
   ComparisonOptions o;
   o.evaluation = MakeOptions(measures, cutoffs, relevance_level, max_retrieved, false);
@@ -230,7 +242,7 @@ py::tuple Columns(const std::vector<T>& rows, Value&& value) {
 void BindEvaluation(py::module_& m) {
   m.def("_evaluate", &Evaluate, py::arg("run"), py::arg("qrels"), py::arg("measures"),
         py::arg("cutoffs"), py::arg("relevance_level"), py::arg("max_retrieved"),
-        py::arg("complete"));
+        py::arg("complete"), py::arg("num_docs_in_coll"));
   m.def("_compare", &Compare, py::arg("runs"), py::arg("qrels"), py::arg("measures"),
         py::arg("cutoffs"), py::arg("relevance_level"), py::arg("max_retrieved"),
         py::arg("all_pairs"), py::arg("tests"), py::arg("correction"), py::arg("alpha"),

@@ -28,7 +28,7 @@ def test_syntax_error_is_value_error_with_column_and_caret(small):
         assert "column" in msg and "^" in msg and "title:(red fox" in msg
         assert e.value.column == 7 and "column 7" in msg
         with pytest.raises(scour.QuerySyntaxError, match=r"query 2: query: column"):
-            s.batch_search([("1", "red"), ("2", '"unclosed'), ("3", "(")])
+            s.batch_search([("1", "red"), ("2", '"unclosed'), ("3", "(")], syntax=True)
         with pytest.raises(ValueError, match="unknown field"):
             s.search("color:red")
         with pytest.raises(ValueError, match="unknown field 'body'"):

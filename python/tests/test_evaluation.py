@@ -28,21 +28,30 @@ def test_evaluate_equals_cli(runs, tmp_path):
     path = tmp_path / "bm25.run"
     scour.write_run(runs["bm25"], path)
     cli = json.loads(run_cli("eval", "--run", path, "--qrels", DEV_QRELS, "--json", "-q").stdout)
-    got = scour.evaluate(runs["bm25"], DEV_QRELS, per_query=True)
+    got = scour.evaluate(path, DEV_QRELS, per_query=True)
     assert got.index[-1] == "all"
     assert list(got.columns) == list(cli["all"])
     for name, value in cli["all"].items():
         assert got.loc["all", name] == value, name
     for q in cli["queries"]:
+        assert set(q["metrics"]) < set(got.columns)  # not num_q, runid, gm_map
         for name, value in q["metrics"].items():
             assert got.loc[q["qid"], name] == value, (q["qid"], name)
-    assert got["num_q"].dtype == np.int64 and got["map"].dtype == np.float64
+        assert pd.isna(got.loc[q["qid"], "num_q"]) and got.loc[q["qid"], "runid"] is None
+    assert got.loc["all", "runid"] == "scour"
+    assert str(got["num_q"].dtype) == "Int64" and got["map"].dtype == np.float64
+    summary = scour.evaluate(path, DEV_QRELS, "num_q,map")
+    assert summary["num_q"].dtype == np.int64
     # The file and dict forms give the same table.
     qrels = scour.read_qrels(DEV_QRELS)
     as_dict = {q: dict(zip(g.docno, g.score)) for q, g in runs["bm25"].groupby("qid")}
     qrels_dict = {q: dict(zip(g.docno, g.label)) for q, g in qrels.groupby("qid")}
-    for run, qr in [(path, qrels), (as_dict, qrels_dict), (str(path), str(DEV_QRELS))]:
-        pd.testing.assert_frame_equal(scour.evaluate(run, qr, per_query=True), got)
+    for run, qr in [(runs["bm25"], qrels), (as_dict, qrels_dict), (str(path), str(DEV_QRELS))]:
+        other = scour.evaluate(run, qr, per_query=True)
+        if not isinstance(run, str):  # runid is the file's tag, else "run"
+            assert other.loc["all", "runid"] == "run"
+            other.loc["all", "runid"] = "scour"
+        pd.testing.assert_frame_equal(other, got)
 
 
 def test_measures_and_options(runs):

@@ -95,17 +95,19 @@ def test_notes_and_empty(searcher):
     assert searcher.search("zzzznotaword").hits == []
 
 
-def test_batch_equals_search_and_cli_trec_run(searcher, home_index, dev_topics, tmp_path):
-    run = searcher.batch_search(dev_topics, k=50, threads=2)
+@pytest.mark.parametrize("syntax", [False, True])
+def test_batch_equals_search_and_cli_trec_run(searcher, home_index, dev_topics, syntax):
+    run = searcher.batch_search(dev_topics, k=50, threads=2, syntax=syntax)
     # One by one, exactly.
     for qid, query in dev_topics.items():
         rows = run[run.qid == qid]
-        hits = searcher.search(query, k=50, stored=False)
+        hits = searcher.search(query, k=50, stored=False, syntax=syntax)
         assert rows.docno.tolist() == [h.id for h in hits]
         assert rows.score.tolist() == [h.score for h in hits]
-    # The CLI's TREC run of the same topics (scores printed with 6 decimals).
+    # The CLI's TREC run of the same topics (scores printed with 6 decimals): plain text by
+    # default, the query language with --syntax.
     out = run_cli("search", "--index", home_index, "--queries", DEV_TOPICS, "--format", "trec",
-                  "-k", "50").stdout
+                  "-k", "50", *(["--syntax"] if syntax else [])).stdout
     cli = [line.split() for line in out.splitlines()]
     assert [(q, d) for q, _, d, *_ in cli] == list(zip(run.qid, run.docno))
     assert np.allclose([float(x[4]) for x in cli], run.score, rtol=0, atol=5e-7)
@@ -129,7 +131,7 @@ def test_bag_of_words_equals_cli_eval_run(searcher, home_index, dev_topics, tmp_
 def test_batch_frame_shape(searcher):
     queries = pd.DataFrame({"qid": ["b", "a", "c"],
                             "query": ["huawei", "party committee", "zzzznotaword"]})
-    run = searcher.batch_search(queries, k=5)
+    run = searcher.batch_search(queries, k=5, syntax=True)
     assert list(run.columns) == ["qid", "docno", "score", "rank"]
     assert run.dtypes.tolist() == [object, object, np.float64, np.int64]
     assert run.qid.tolist() == ["b"] * 5 + ["a"] * 5  # input order; "c" has no hit
@@ -138,9 +140,10 @@ def test_batch_frame_shape(searcher):
         assert g.score.is_monotonic_decreasing
     # Other input forms give the same run.
     pairs = list(zip(queries.qid, queries["query"]))
-    pd.testing.assert_frame_equal(searcher.batch_search(pairs, k=5), run)
-    pd.testing.assert_frame_equal(searcher.batch_search(dict(pairs), k=5, threads=1), run)
-    as_dict = searcher.batch_search(dict(pairs), k=5, format="dict")
+    pd.testing.assert_frame_equal(searcher.batch_search(pairs, k=5, syntax=True), run)
+    pd.testing.assert_frame_equal(
+        searcher.batch_search(dict(pairs), k=5, threads=1, syntax=True), run)
+    as_dict = searcher.batch_search(dict(pairs), k=5, format="dict", syntax=True)
     assert list(as_dict) == ["b", "a", "c"] and as_dict["c"] == {}
     assert as_dict["a"] == dict(zip(run[run.qid == "a"].docno, run[run.qid == "a"].score))
     # int qids become str; no queries, an empty run with the same columns and dtypes.

@@ -86,7 +86,7 @@ TEST_F(Workbench, BenchNeedsATimedPass) {
             2);
   Result r = RunCli("bench --index " + index_ + " --queries " + kTopics +
                     " --repeat 1 --warmup-secs 0 --json");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 
 TEST_F(Workbench, CompareTwoRankersWithHtml) {
