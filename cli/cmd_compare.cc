@@ -2,6 +2,7 @@
 // metric table, paired statistics (wins/ties/losses, randomisation test, t-test) and per-query
 // deltas; --html writes a self-contained report; --sweep runs a k1/b/delta grid (docs/EVAL.md).
 // Systems: --run files, or --index + --topics with --ranker (repeatable) / --config items.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -232,6 +233,12 @@ int RunCompare(const CompareArgs& a) {
   std::optional<eval::SweepGrid> grid;
   std::vector<std::pair<std::string, std::string>> run_params;
   std::vector<eval::LatencySummary> latency;
+  // Tuning: the swept ranker at the shared --k1/--b/--delta, which the held-out choice is
+  // tested against.
+  std::optional<eval::NamedRun> default_run;
+  RankingFlags default_flags = a.base;
+  if (!a.rankers.empty()) default_flags.ranker = a.rankers[0];
+  const bool tuning = a.folds != 0 || train_ids.has_value() || test_ids.has_value();
   if (!from_index) {
     if (!a.sweep.empty() || !a.rankers.empty() || !a.configs.empty())
       return Fail("--ranker, --config and --sweep need --index and --topics", 2);
@@ -309,6 +316,17 @@ int RunCompare(const CompareArgs& a) {
       runs.push_back({s.name, *std::move(run)});
       ropts_all.push_back(std::move(ropts));
     }
+    if (grid.has_value() && tuning) {
+      eval::SearchRunOptions ropts;
+      if (absl::Status st = ToRankingOptions(default_flags, &ropts.ranking); !st.ok())
+        return Fail(std::string(st.message()), 2);
+      ropts.depth = static_cast<size_t>(a.depth);
+      ropts.query_syntax = a.query_syntax;
+      ropts.tag = "default";
+      auto run = (*searcher)->Search(*topics, ropts);
+      if (!run.ok()) return Fail(absl::StrCat("default: ", run.status().message()), 1);
+      default_run = eval::NamedRun{"default", *std::move(run)};
+    }
     run_params.insert(run_params.begin(),
                       {{"index", a.index},
                        {"topics", absl::StrCat(a.topics, " (", topics->size(), " topics)")},
@@ -371,6 +389,37 @@ int RunCompare(const CompareArgs& a) {
     auto t = eval::Tune(report.cmp, 0, splits, method, a.seed);
     if (!t.ok()) return Fail(std::string(t.status().message()), 1);
     report.tuning = *std::move(t);
+    if (default_run.has_value()) {
+      // The default's values on the compared topics (0 where it retrieved nothing), then the
+      // paired statistics of the held-out choices against it on the held-out topics.
+      eval::CompareOptions dopts = options;
+      dopts.paired_tests = false;
+      dopts.judged_k = 0;
+      auto d = eval::CompareRuns(*qrels, {*default_run}, dopts);
+      if (!d.ok()) return Fail(std::string(d.status().message()), 1);
+      const eval::Comparison& cmp = report.cmp;
+      std::vector<std::string> qids;
+      std::vector<std::vector<double>> dv, tv;
+      for (size_t q = 0; q < cmp.qids.size(); ++q) {
+        if (std::isnan(report.tuning->held_out[q])) continue;
+        auto it = std::lower_bound(d->qids.begin(), d->qids.end(), cmp.qids[q]);
+        const bool has = it != d->qids.end() && *it == cmp.qids[q];
+        qids.push_back(cmp.qids[q]);
+        dv.push_back({has ? d->values[0][static_cast<size_t>(it - d->qids.begin())][0] : 0.0});
+        tv.push_back({report.tuning->held_out[q]});
+      }
+      const std::string dname = absl::StrCat("default (", RankingDescription(default_flags), ")");
+      eval::CompareOptions vopts = options;
+      vopts.paired_tests = true;
+      vopts.all_pairs = false;
+      auto vs =
+          eval::CompareValues({dname, "tuned (held-out)"}, {cmp.columns[0]}, qids, {dv, tv}, vopts);
+      if (!vs.ok()) return Fail(std::string(vs.status().message()), 1);
+      for (const auto& [k, v] : vs->parameters)
+        if (k != "queries" && k != "comparisons")
+          report.cmp.parameters.emplace_back(absl::StrCat("tuned vs default: ", k), v);
+      report.tuning->against_default = *std::move(vs);
+    }
   }
   std::string out;
   if (a.format == "json") {

@@ -117,6 +117,13 @@ struct Comparison {
 absl::StatusOr<Comparison> CompareRuns(const Qrels& qrels, const std::vector<NamedRun>& runs,
                                        const CompareOptions& options);
 
+// The same statistics over per-query values given directly (values[s][q][c]), e.g. the held-out
+// values of a tuned system; judged@k and latency are absent.
+absl::StatusOr<Comparison> CompareValues(std::vector<std::string> systems,
+                                         std::vector<Column> columns, std::vector<std::string> qids,
+                                         std::vector<std::vector<std::vector<double>>> values,
+                                         const CompareOptions& options);
+
 }  // namespace scour::eval
 
 #endif  // SCOUR_EVAL_COMPARE_H_

@@ -218,6 +218,32 @@ std::vector<std::vector<std::string>> PairRows(const Comparison& c) {
   return rows;
 }
 
+Json PairsJson(const Comparison& c) {
+  Json out = Json::array();
+  for (const PairedStats& p : c.pairs) {
+    Json jp;
+    jp["system"] = c.systems[p.system];
+    jp["baseline"] = c.systems[p.baseline];
+    jp["measure"] = c.columns[p.column].name;
+    jp["delta"] = p.mean_diff;
+    jp["ci"] = {JNum(p.ci.low), JNum(p.ci.high)};
+    jp["d_z"] = JNum(p.d_z);
+    jp["wins"] = p.wtl.wins;
+    jp["ties"] = p.wtl.ties;
+    jp["losses"] = p.wtl.losses;
+    Json raw = Json::object(), adj = Json::object();
+    for (PairedTest t : Tests(c)) {
+      raw[PairedTestName(t)] = JNum(p.p[static_cast<size_t>(t)]);
+      adj[PairedTestName(t)] = JNum(p.p_adjusted[static_cast<size_t>(t)]);
+    }
+    jp["p"] = raw;
+    jp["p_adjusted"] = adj;
+    jp["significant"] = p.significant;
+    out.push_back(jp);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string SystemLetter(size_t system) {
@@ -293,6 +319,11 @@ std::string FormatText(const CompareReport& r) {
     absl::StrAppend(&out, TextTable(rows));
     absl::StrAppend(&out, t.method == "cross-validation" ? "cross-validated " : "held-out ",
                     c.columns[t.column].name, ": ", Fmt(t.score), "\n");
+    if (t.against_default.has_value() && !t.against_default->pairs.empty()) {
+      absl::StrAppend(&out, "held-out choices against the default parameters, on the ",
+                      t.against_default->qids.size(), " held-out topics:\n",
+                      TextTable(PairRows(*t.against_default)));
+    }
   }
   if (!c.pairs.empty()) {
     absl::StrAppend(&out, "\npaired comparisons (delta = system - baseline; * = significant)\n");
@@ -361,28 +392,7 @@ std::string FormatJson(const CompareReport& r) {
     sys["per_query"] = pq;
     j["systems"].push_back(sys);
   }
-  j["pairs"] = Json::array();
-  for (const PairedStats& p : c.pairs) {
-    Json jp;
-    jp["system"] = c.systems[p.system];
-    jp["baseline"] = c.systems[p.baseline];
-    jp["measure"] = c.columns[p.column].name;
-    jp["delta"] = p.mean_diff;
-    jp["ci"] = {JNum(p.ci.low), JNum(p.ci.high)};
-    jp["d_z"] = JNum(p.d_z);
-    jp["wins"] = p.wtl.wins;
-    jp["ties"] = p.wtl.ties;
-    jp["losses"] = p.wtl.losses;
-    Json raw = Json::object(), adj = Json::object();
-    for (PairedTest t : Tests(c)) {
-      raw[PairedTestName(t)] = JNum(p.p[static_cast<size_t>(t)]);
-      adj[PairedTestName(t)] = JNum(p.p_adjusted[static_cast<size_t>(t)]);
-    }
-    jp["p"] = raw;
-    jp["p_adjusted"] = adj;
-    jp["significant"] = p.significant;
-    j["pairs"].push_back(jp);
-  }
+  j["pairs"] = PairsJson(c);
   if (r.grid.has_value()) {
     const SweepGrid& g = *r.grid;
     Json jg = {{"x", g.x_name}, {"xs", g.xs}};
@@ -408,6 +418,10 @@ std::string FormatJson(const CompareReport& r) {
                               {"test", f.test_score},
                               {"n_train", f.n_train},
                               {"n_test", f.n_test}});
+    if (t.against_default.has_value()) {
+      jt["against_default"] = {{"queries", t.against_default->qids.size()},
+                               {"pairs", PairsJson(*t.against_default)}};
+    }
     j["tuning"] = jt;
   }
   j["significance"] = SignificanceLegend(c, false);
@@ -438,6 +452,10 @@ std::string FormatMarkdown(const CompareReport& r) {
       rows.push_back({f.name, c.systems[f.chosen], Fmt(f.train_score), Fmt(f.test_score),
                       absl::StrCat(f.n_train), absl::StrCat(f.n_test)});
     absl::StrAppend(&out, MarkdownTable(rows), "\nHeld-out score: **", Fmt(t.score), "**\n");
+    if (t.against_default.has_value() && !t.against_default->pairs.empty())
+      absl::StrAppend(&out, "\nHeld-out choices against the default parameters (",
+                      t.against_default->qids.size(), " held-out topics):\n\n",
+                      MarkdownTable(PairRows(*t.against_default)));
   }
   if (!c.pairs.empty())
     absl::StrAppend(&out, "\n### Paired comparisons\n\n", MarkdownTable(PairRows(c)));

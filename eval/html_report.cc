@@ -708,7 +708,15 @@ std::string ComparisonHtml(const CompareReport& r) {
                       Esc(c.systems[f.chosen]), "</td><td>", F(f.train_score), "</td><td>",
                       F(f.test_score), "</td><td>", f.n_train, "</td><td>", f.n_test,
                       "</td></tr>\n");
-    absl::StrAppend(&h, "</tbody></table></div></section>\n");
+    absl::StrAppend(&h, "</tbody></table></div>\n");
+    if (t.against_default.has_value() && !t.against_default->pairs.empty())
+      absl::StrAppend(&h, "<h3>Held-out choices against the default parameters</h3>\n",
+                      "<p class=\"lead\">On the ", t.against_default->qids.size(),
+                      " held-out topics: each topic's value from the point its split chose, "
+                      "paired with that of <b>",
+                      Esc(t.against_default->systems[0]), "</b>.</p>\n",
+                      PairsTable(*t.against_default));
+    absl::StrAppend(&h, "</section>\n");
   }
 
   if (lat && c.systems.size() > 1) {

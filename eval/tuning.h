@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,9 @@ struct TuningResult {
   // Per compared query (qids order): the held-out value of the point chosen for its fold; NaN
   // for a topic in no test set.
   std::vector<double> held_out;
+  // Filled by the caller (scour compare): the held-out values (system 1) against the default
+  // parameters (system 0) on the held-out topics, with paired statistics (CompareValues).
+  std::optional<Comparison> against_default;
 };
 
 // Ties between grid points go to the lower system index. Every split needs non-empty train

@@ -152,6 +152,30 @@ TEST(CompareRuns, OnlyTheChosenTestsAndErrors) {
   EXPECT_FALSE(ParsePairedTests("").ok());
 }
 
+TEST(CompareValues, SameStatisticsAsCompareRuns) {
+  auto c = CompareRuns(MakeQrels(), ThreeSystems(), P1Options());
+  ASSERT_TRUE(c.ok());
+  auto v = CompareValues(c->systems, c->columns, c->qids, c->values, P1Options());
+  ASSERT_TRUE(v.ok()) << v.status();
+  ASSERT_EQ(v->pairs.size(), c->pairs.size());
+  for (size_t i = 0; i < c->pairs.size(); ++i) {
+    EXPECT_EQ(v->pairs[i].mean_diff, c->pairs[i].mean_diff);
+    EXPECT_EQ(v->pairs[i].ci.low, c->pairs[i].ci.low);
+    EXPECT_EQ(v->pairs[i].ci.high, c->pairs[i].ci.high);
+    for (size_t t = 0; t < kNumPairedTests; ++t) {
+      EXPECT_EQ(v->pairs[i].p[t], c->pairs[i].p[t]);
+      EXPECT_EQ(v->pairs[i].p_adjusted[t], c->pairs[i].p_adjusted[t]);
+    }
+  }
+  EXPECT_EQ(v->means, c->means);
+  EXPECT_TRUE(v->judged_mean.empty());
+  // Shapes must agree.
+  auto bad = c->values;
+  bad[1].pop_back();
+  EXPECT_FALSE(CompareValues(c->systems, c->columns, c->qids, bad, P1Options()).ok());
+  EXPECT_FALSE(CompareValues({}, c->columns, c->qids, {}, P1Options()).ok());
+}
+
 TEST(JudgedAt, DividesByTheRetrievedUpToK) {
   RankedJudgments r;
   r.rels = {1, kRelNonPool, 0, kRelUnjudged, 2};

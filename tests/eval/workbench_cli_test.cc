@@ -251,6 +251,11 @@ TEST_F(Workbench, SweepCrossValidationAndSplits) {
   EXPECT_THAT(cv.out, HasSubstr("fold 4"));
   EXPECT_THAT(cv.out, HasSubstr("cross-validated map: "));
   EXPECT_THAT(cv.out, HasSubstr("4-fold cross-validation by topic on map"));
+  // The held-out choices tested against the default parameters (k1 0.9, b 0.4) on every topic.
+  EXPECT_THAT(cv.out, HasSubstr("held-out choices against the default parameters, on the 20 "
+                                "held-out topics:"));
+  EXPECT_THAT(cv.out, HasSubstr("tuned (held-out)  default (ranker=bm25 k1=0.9 b=0.4)"));
+  EXPECT_THAT(cv.out, HasSubstr("tuned vs default: family size: 1 (1 pair x 1 measure)"));
   EXPECT_THAT(cv.out, Not(HasSubstr("chosen and scored on the same")));
   EXPECT_THAT(cv.out, HasSubstr("mean_us"));  // latency per grid point
   const std::string train = dir_ + "/train.txt", test = dir_ + "/test.txt";
@@ -261,6 +266,7 @@ TEST_F(Workbench, SweepCrossValidationAndSplits) {
   ASSERT_EQ(sp.exit_code, 0) << sp.out;
   EXPECT_THAT(sp.out, HasSubstr("train/test split on map:"));
   EXPECT_THAT(sp.out, HasSubstr("held-out map: "));
+  EXPECT_THAT(sp.out, HasSubstr("against the default parameters, on the 10 held-out topics"));
   // Bad split files: an unknown topic, a repeated one; folds without a sweep; folds > topics.
   f = std::fopen(test.c_str(), "w");
   std::fputs("D11\nD99\n", f);
