@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/string_view.h"
 #include "unicode/normalizer2.h"
 #include "unicode/uchar.h"
 #include "unicode/unistr.h"
@@ -90,8 +91,6 @@ bool IsSpace(uint32_t cp) {
 bool IsWordStop(uint32_t cp) {
   return cp == '(' || cp == ')' || cp == '"' || cp == '^' || cp == '~' || cp == ':';
 }
-
-absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
+#include "base/string_view.h"
 
 namespace scour::engine {
 namespace {
@@ -195,7 +196,7 @@ absl::StatusOr<Snippet> MakeSnippet(scour::Analyzer* analyzer, std::string_view 
       text, [&](std::string_view term, uint32_t pos, uint32_t start, uint32_t end) {
         int32_t slot = -1;
         if (!c.slot_of.empty()) {
-          auto it = c.slot_of.find(absl::string_view(term.data(), term.size()));
+          auto it = c.slot_of.find(Av(term));
           if (it != c.slot_of.end()) slot = it->second;
         }
         toks.push_back({pos, start, end, slot});

@@ -12,12 +12,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/string_view.h"
 
 namespace scour::eval {
 namespace {
-
-// Debian's Abseil has its own string_view type; convert at the API boundary.
-absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 using PK = ParamKind;
 using SK = SummaryKind;

@@ -6,14 +6,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "base/string_view.h"
 
 namespace scour::eval {
-namespace {
-
-// Debian's Abseil has its own string_view type; convert at the API boundary.
-absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-}  // namespace
 
 std::vector<int32_t> RankedJudgments::PositiveJudgmentsDescending() const {
   std::vector<int32_t> out;

@@ -16,12 +16,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
+#include "base/string_view.h"
 
 namespace scour::eval {
 namespace {
-
-// Debian's Abseil has its own string_view type; convert at the API boundary.
-absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 constexpr absl::string_view kBlanks = " \t\r\n\v\f";
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
+#include "base/string_view.h"
 #include "base/utf8.h"
 #include "ingest/byte_source.h"
 #include "ingest/json_parser.h"
@@ -19,9 +20,6 @@
 
 namespace scour::ingest {
 namespace {
-
-// Debian's Abseil has its own string_view type.
-inline absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 constexpr std::string_view kStdinName = "<stdin>";
 constexpr std::string_view kBom = "\xEF\xBB\xBF";

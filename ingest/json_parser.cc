@@ -8,13 +8,11 @@
 #endif
 
 #include "absl/strings/str_format.h"
+#include "base/string_view.h"
 #include "base/utf8.h"
 
 namespace scour::ingest {
 namespace {
-
-// Debian's Abseil has its own string_view type.
-inline absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 constexpr uint64_t kOnes = 0x0101010101010101ull;
 constexpr uint64_t kHighs = 0x8080808080808080ull;

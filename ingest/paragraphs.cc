@@ -5,13 +5,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "base/string_view.h"
 #include "base/utf8.h"
 
 namespace scour::ingest {
 namespace {
-
-// Debian's Abseil has its own string_view type.
-inline absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // Tags that start or end a paragraph (both <x> and </x>); every other tag is removed in place.
 constexpr std::array<std::string_view, 30> kBlockTags = {

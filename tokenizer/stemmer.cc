@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/string_view.h"
 #include "libstemmer.h"
 
 namespace scour::tokenizer {
@@ -20,9 +21,8 @@ absl::StatusOr<std::unique_ptr<Stemmer>> Stemmer::Create(std::string_view langua
   // Only the listed names: libstemmer also accepts ISO codes, which we do not document.
   sb_stemmer* s = known ? sb_stemmer_new(std::string(language).c_str(), "UTF_8") : nullptr;
   if (s == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown language '", absl::string_view(language.data(), language.size()),
-                     "'; valid: none, ", absl::StrJoin(Algorithms(), ", ")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown language '", Av(language), "'; valid: none, ", absl::StrJoin(Algorithms(), ", ")));
   }
   return std::unique_ptr<Stemmer>(new Stemmer(s));
 }

@@ -4,11 +4,12 @@
 
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
+#include "base/string_view.h"
 
 namespace scour::index {
 
 uint64_t TermTable::Hash(uint32_t field, std::string_view term) {
-  const uint64_t h = absl::Hash<absl::string_view>{}(absl::string_view(term.data(), term.size()));
+  const uint64_t h = absl::Hash<absl::string_view>{}(Av(term));
   return h ^ (uint64_t{field} * 0x9E3779B97F4A7C15ull);
 }
 

@@ -19,6 +19,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
+#include "base/string_view.h"
 
 namespace scour::index {
 
@@ -140,9 +141,7 @@ class SessionIds {
   struct Hasher {
     using is_transparent = void;
     const SessionIds* ids;
-    static size_t Of(std::string_view s) {
-      return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
-    }
+    static size_t Of(std::string_view s) { return absl::Hash<absl::string_view>{}(Av(s)); }
     size_t operator()(std::string_view s) const { return Of(s); }
     size_t operator()(const Hashed& h) const { return h.hash; }
     // Kept, not recomputed: growing the set rehashes every id, which otherwise read each
