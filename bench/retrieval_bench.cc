@@ -28,7 +28,7 @@ struct Data {
   std::vector<uint8_t> norms;
   std::vector<uint32_t> lengths;
   std::vector<PostingList> lists;
-  FieldStats stats;
+  FieldStatistics stats;
 };
 
 const Data& GetData() {
@@ -44,7 +44,7 @@ const Data& GetData() {
       d->norms[i] = index::LengthToNorm(len);
       d->stats.sum_total_term_freq += len;
     }
-    d->stats.doc_count = kDocs;
+    d->stats.docs_with_field = kDocs;
     std::geometric_distribution<uint32_t> extra_tf(0.6);  // zipf-like tf tail
     d->lists.resize(std::size(kDfRatio));
     std::vector<uint32_t> pos;

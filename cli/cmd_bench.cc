@@ -53,7 +53,7 @@ int RunBench(const BenchArgs& a) {
   if (a.reps < 1) return PrintError("--repeat must be at least 1", kExitUsage);
   auto reader = IndexReader::Open(a.index);
   if (!reader.ok()) return PrintError(reader.status());
-  const IndexReader::Impl& index = (*reader)->impl();
+  const index::Snapshot& index = index::SnapshotOf(**reader);
   auto topics = eval::ReadTopicsFile(a.queries);
   if (!topics.ok()) return PrintError(topics.status());
   auto analyzer = Analyzer::Create((*reader)->analyzer_options());
@@ -68,7 +68,7 @@ int RunBench(const BenchArgs& a) {
   popts.ranker = *ranker;
   popts.field_weights = ropts.field_weights;
   for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
-    if (index.FieldStats(f).sum_total_tf > 0) popts.default_fields.push_back(f);
+    if (index.FieldStats(f).sum_total_term_freq > 0) popts.default_fields.push_back(f);
 
   std::vector<Prepared> queries;
   size_t skipped = 0;

@@ -20,7 +20,7 @@ namespace {
 int RunStats(const std::string& path, bool json) {
   auto reader = IndexReader::Open(path);
   if (!reader.ok()) return PrintError(reader.status());
-  const IndexReader::Impl& impl = (*reader)->impl();
+  const index::Snapshot& impl = index::SnapshotOf(**reader);
   // Bytes per component (segment part).
   std::map<std::string, uint64_t> bytes;
   uint64_t total = 0;
@@ -41,8 +41,8 @@ int RunStats(const std::string& path, bool json) {
   auto fields = (*reader)->field_statistics();
   for (const auto& f : fields) {
     terms += f.terms;
-    postings += f.sum_df;
-    tokens += f.sum_total_tf;
+    postings += f.sum_doc_freq;
+    tokens += f.sum_total_term_freq;
   }
   const double docs_bits = postings ? 8.0 * bytes["post"] / postings : 0;
   const double pos_bits = tokens ? 8.0 * bytes["pos"] / tokens : 0;
@@ -82,8 +82,8 @@ int RunStats(const std::string& path, bool json) {
     j["analyzer"] = {{"language", impl.manifest.language}, {"stopwords", impl.manifest.stopwords}};
     for (const auto& f : fields)
       j["fields"][f.name] = {{"docs", f.docs_with_field},
-                             {"tokens", f.sum_total_tf},
-                             {"postings", f.sum_df},
+                             {"tokens", f.sum_total_term_freq},
+                             {"postings", f.sum_doc_freq},
                              {"terms", f.terms}};
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
@@ -102,7 +102,7 @@ int RunStats(const std::string& path, bool json) {
   for (const auto& f : fields)
     std::printf("field        %-12s %llu docs, %llu tokens, %llu terms\n", f.name.c_str(),
                 static_cast<unsigned long long>(f.docs_with_field),
-                static_cast<unsigned long long>(f.sum_total_tf),
+                static_cast<unsigned long long>(f.sum_total_term_freq),
                 static_cast<unsigned long long>(f.terms));
   for (const auto& [ext, b] : bytes)
     std::printf("bytes        %-6s %12llu\n", ext.c_str(), static_cast<unsigned long long>(b));

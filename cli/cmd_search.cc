@@ -50,7 +50,7 @@ std::string PickSnippetField(const IndexReader& reader, const std::string& wante
   std::string best;
   double best_len = -1;
   for (const auto& f : reader.field_statistics()) {
-    double len = f.docs_with_field ? double(f.sum_total_tf) / f.docs_with_field : 0;
+    const double len = f.average_length();
     if (len > best_len) best = f.name, best_len = len;
   }
   return best;

@@ -40,7 +40,8 @@ set(_public
   "index_reader.h|index/commit"
   "index_writer.h|index/writer"
   "searcher.h|engine"
-  "evaluation.h|eval")
+  "evaluation.h|eval"
+  "statistics.h|base")
 
 if(NOT SOURCE_DIR)
   message(FATAL_ERROR "check_layering: pass -DSOURCE_DIR=<source tree>")

@@ -27,19 +27,10 @@ static_assert(retrieval_internal::BlockCursor<SegmentPostings>);
 
 // ---------------------------------------------------------------- planning
 
-FieldStats StatsOf(const IndexReader::Impl& index, uint32_t field) {
-  auto g = index.FieldStats(field);
-  return FieldStats{g.docs_with_field, g.sum_total_tf};
-}
-
-absl::StatusOr<uint64_t> GlobalDf(const IndexReader::Impl& index, uint32_t field,
+absl::StatusOr<uint64_t> GlobalDf(const index::Snapshot& index, uint32_t field,
                                   std::string_view term) {
-  uint64_t df = 0;
-  for (const auto& seg : index.segments) {
-    SCOUR_ASSIGN_OR_RETURN(auto info, seg->Lookup(field, term));
-    if (info) df += info->df;
-  }
-  return df;
+  SCOUR_ASSIGN_OR_RETURN(TermStatistics stats, index.TermStats(field, term));
+  return stats.doc_freq;
 }
 
 float FieldWeight(const PlanOptions& o, const std::string& name) {
@@ -48,7 +39,7 @@ float FieldWeight(const PlanOptions& o, const std::string& name) {
   return 1.0f;
 }
 
-absl::StatusOr<std::vector<uint32_t>> FieldsOf(const QueryNode& q, const IndexReader::Impl& index,
+absl::StatusOr<std::vector<uint32_t>> FieldsOf(const QueryNode& q, const index::Snapshot& index,
                                                const PlanOptions& o) {
   if (q.field.empty()) return o.default_fields;
   int id = index.manifest.FieldId(q.field);
@@ -63,13 +54,12 @@ absl::StatusOr<std::vector<uint32_t>> FieldsOf(const QueryNode& q, const IndexRe
 }
 
 absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t field, float boost,
-                                               const IndexReader::Impl& index,
-                                               const PlanOptions& o) {
+                                               const index::Snapshot& index, const PlanOptions& o) {
   auto n = std::make_unique<PlanNode>();
   n->field = field;
   const std::string& fname = index.manifest.fields[field];
   n->boost = boost * q.boost * FieldWeight(o, fname);
-  const FieldStats stats = StatsOf(index, field);
+  const FieldStatistics stats = index.FieldStats(field);
   switch (q.kind) {
     case QueryKind::kTerm: {
       n->kind = PlanKind::kTerm;
@@ -87,7 +77,7 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
       std::string words;
       for (const PhraseTerm& t : q.phrase) {
         SCOUR_ASSIGN_OR_RETURN(uint64_t df, GlobalDf(index, field, t.term));
-        idf += Idf(o.ranker.kind, df, stats.doc_count);
+        idf += Idf(o.ranker.kind, df, stats.docs_with_field);
         absl::StrAppend(&words, words.empty() ? "" : " ", t.term);
       }
       n->scorer = TermScorer::Create(o.ranker, stats, idf, n->boost);
@@ -106,7 +96,7 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
 }
 
 absl::StatusOr<std::unique_ptr<PlanNode>> Build(const QueryNode& q, float boost,
-                                                const IndexReader::Impl& index,
+                                                const index::Snapshot& index,
                                                 const PlanOptions& o) {
   if (q.kind == QueryKind::kMatchNone) return std::make_unique<PlanNode>();
   if (q.kind == QueryKind::kBoolean) {
@@ -497,7 +487,7 @@ struct ExplainOut {
 };
 
 absl::StatusOr<ExplainOut> ExplainNode(const PlanNode& n, const SegmentReader& seg, DocId doc,
-                                       const IndexReader::Impl& index, const RankerParams& rp,
+                                       const index::Snapshot& index, const RankerParams& rp,
                                        int depth, std::string* out) {
   std::string indent(2 * depth, ' ');
   ExplainOut r;
@@ -537,8 +527,7 @@ absl::StatusOr<ExplainOut> ExplainNode(const PlanNode& n, const SegmentReader& s
   const float freq = n.kind == PlanKind::kPhrase ? static_cast<PhraseIter*>(it.get())->freq()
                                                  : static_cast<TermIter*>(it.get())->freq();
   const uint8_t norm = seg.norms(n.field)[doc];
-  auto stats = index.FieldStats(n.field);
-  double avgdl = stats.docs_with_field ? double(stats.sum_total_tf) / stats.docs_with_field : 0;
+  const double avgdl = index.FieldStats(n.field).average_length();
   absl::StrAppendFormat(out,
                         "%s%.6f %s: idf=%.4f %s=%g dl=%u (norm byte %u) avgdl=%.2f k1=%g b=%g "
                         "boost=%g\n",
@@ -576,12 +565,12 @@ void Collect(const PlanNode& n, bool negated, std::vector<std::string>* terms,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
-                                                    const IndexReader::Impl& index,
+                                                    const index::Snapshot& index,
                                                     const PlanOptions& options) {
   return Build(query, 1.0f, index, options);
 }
 
-absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const IndexReader::Impl& index, size_t k,
+absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& index, size_t k,
                                    bool count) {
   ExecResult result;
   TopK global(k);
@@ -628,7 +617,7 @@ absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const IndexReader::Impl
   return result;
 }
 
-absl::StatusOr<std::string> Explain(const PlanNode& plan, const IndexReader::Impl& index,
+absl::StatusOr<std::string> Explain(const PlanNode& plan, const index::Snapshot& index,
                                     uint64_t doc, const RankerParams& ranker) {
   auto [s, local] = index.Locate(doc);
   std::string out;

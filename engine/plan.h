@@ -43,7 +43,7 @@ struct PlanOptions {
 
 // Binds the parsed query to the index. Unknown fields are InvalidArgument.
 absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
-                                                    const IndexReader::Impl& index,
+                                                    const index::Snapshot& index,
                                                     const PlanOptions& options);
 
 // Top-k over all segments (global doc ids), and the exact match count when `count` is set.
@@ -51,11 +51,11 @@ struct ExecResult {
   std::vector<ScoredDoc> top;  // doc = global id
   uint64_t count = 0;
 };
-absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const IndexReader::Impl& index, size_t k,
+absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& index, size_t k,
                                    bool count);
 
 // A per-leaf breakdown of the score of global doc `doc`.
-absl::StatusOr<std::string> Explain(const PlanNode& plan, const IndexReader::Impl& index,
+absl::StatusOr<std::string> Explain(const PlanNode& plan, const index::Snapshot& index,
                                     uint64_t doc, const RankerParams& ranker);
 
 // Analysed terms, phrases and prefixes of the plan's positive leaves (for highlighting).

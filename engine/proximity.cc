@@ -73,7 +73,7 @@ void CollectLeaves(const PlanNode& n, std::vector<Leaf>* out) {
 
 }  // namespace
 
-absl::StatusOr<RerankInfo> ProximityRerank(const PlanNode& plan, const IndexReader::Impl& index,
+absl::StatusOr<RerankInfo> ProximityRerank(const PlanNode& plan, const index::Snapshot& index,
                                            const RankerParams& ranker, size_t k, size_t depth,
                                            std::vector<ScoredDoc>* top) {
   RerankInfo info;
@@ -154,10 +154,11 @@ absl::StatusOr<RerankInfo> ProximityRerank(const PlanNode& plan, const IndexRead
           terms.push_back({std::span<const uint32_t>(arena.data() + off, len), leaves[l].weight});
         }
         const uint8_t norm = norm_of[c * groups.size() + g];
-        const auto fs = index.FieldStats(leaves[gb].field);
+        const FieldStatistics fs = index.FieldStats(leaves[gb].field);
+        // In float, unlike the ranker's avgdl (double, then rounded): scores depend on it.
         const float avgdl = fs.docs_with_field == 0
                                 ? 1.0f
-                                : static_cast<float>(fs.sum_total_tf) / fs.docs_with_field;
+                                : static_cast<float>(fs.sum_total_term_freq) / fs.docs_with_field;
         bonus += ProximityBonus(terms, ranker.k1, ranker.b,
                                 static_cast<float>(index::NormToLength(norm)), avgdl);
       }

@@ -56,7 +56,7 @@ struct RerankInfo {
 // (term leaves of `plan` that are not MUST_NOT, pairs within one field), re-sorts (ties: smaller
 // doc id first) and keeps the best k. `exact` is set when fewer than `depth` docs matched or the
 // k-th new score is >= the N-th BM25 score + bonus_bound (no doc below N could overtake).
-absl::StatusOr<RerankInfo> ProximityRerank(const PlanNode& plan, const IndexReader::Impl& index,
+absl::StatusOr<RerankInfo> ProximityRerank(const PlanNode& plan, const index::Snapshot& index,
                                            const RankerParams& ranker, size_t k, size_t depth,
                                            std::vector<ScoredDoc>* top);
 

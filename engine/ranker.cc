@@ -33,7 +33,7 @@ float Idf(RankerKind kind, uint64_t doc_freq, uint64_t doc_count) {
   return static_cast<float>(idf);
 }
 
-TermScorer TermScorer::Create(const RankerParams& params, const FieldStats& stats, float idf,
+TermScorer TermScorer::Create(const RankerParams& params, const FieldStatistics& stats, float idf,
                               float boost) {
   TermScorer s;
   const float k1 = params.k1;
@@ -41,9 +41,8 @@ TermScorer TermScorer::Create(const RankerParams& params, const FieldStats& stat
   // Lucene: avgFieldLength = (float) (sumTotalTermFreq / (double) docCount). An empty field
   // would give 0/0; any positive value works there since no document can match.
   float avgdl = 1.0f;
-  if (stats.doc_count > 0 && stats.sum_total_term_freq > 0) {
-    avgdl = static_cast<float>(static_cast<double>(stats.sum_total_term_freq) /
-                               static_cast<double>(stats.doc_count));
+  if (stats.docs_with_field > 0 && stats.sum_total_term_freq > 0) {
+    avgdl = static_cast<float>(stats.average_length());
   }
   // Lucene: cache[i] = 1f / (k1 * ((1 - b) + b * LENGTH_TABLE[i] / avgdl)), all in float.
   for (int i = 0; i < 256; ++i) {

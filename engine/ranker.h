@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "index/postings/postings_cursor.h"
+#include "scour/statistics.h"
 
 namespace scour::engine {
 
@@ -30,12 +31,6 @@ struct RankerParams {
   bool proximity = false;
 };
 
-// Statistics of one field over the collection (or segment) being searched.
-struct FieldStats {
-  uint64_t doc_count = 0;            // N: documents that have the field.
-  uint64_t sum_total_term_freq = 0;  // Total tokens of the field: avgdl = this / N.
-};
-
 // idf of one term under the given ranker (>= 0 for every kind; see docs/SCORING.md).
 float Idf(RankerKind kind, uint64_t doc_freq, uint64_t doc_count);
 
@@ -46,12 +41,14 @@ float Idf(RankerKind kind, uint64_t doc_freq, uint64_t doc_count);
 class TermScorer {
  public:
   TermScorer() = default;
-  // `boost` (>= 0) is the per-field weight times the query boost; it multiplies the score.
-  static TermScorer Create(const RankerParams& params, const FieldStats& stats, float idf,
+  // `stats` is the field's over the collection searched (docs_with_field is N, and
+  // average_length() avgdl). `boost` (>= 0) is the per-field weight times the query boost; it
+  // multiplies the score.
+  static TermScorer Create(const RankerParams& params, const FieldStatistics& stats, float idf,
                            float boost = 1.0f);
-  static TermScorer ForTerm(const RankerParams& params, const FieldStats& stats, uint64_t doc_freq,
-                            float boost = 1.0f) {
-    return Create(params, stats, Idf(params.kind, doc_freq, stats.doc_count), boost);
+  static TermScorer ForTerm(const RankerParams& params, const FieldStatistics& stats,
+                            uint64_t doc_freq, float boost = 1.0f) {
+    return Create(params, stats, Idf(params.kind, doc_freq, stats.docs_with_field), boost);
   }
 
   float Score(float freq, uint8_t norm) const {

@@ -24,7 +24,9 @@ struct Searcher::Impl {
   mutable std::mutex mu;
   mutable std::vector<std::unique_ptr<Analyzer>> analyzers;
 
-  std::unique_ptr<Analyzer> TakeAnalyzer() const {
+  // A pooled analyzer, or a new one (the pool is empty while other threads search). Creating
+  // one can fail (out of memory in ICU): the caller gets that error, not a null pointer.
+  absl::StatusOr<std::unique_ptr<Analyzer>> TakeAnalyzer() const {
     {
       std::lock_guard<std::mutex> l(mu);
       if (!analyzers.empty()) {
@@ -33,8 +35,8 @@ struct Searcher::Impl {
         return a;
       }
     }
-    auto a = Analyzer::Create(reader->analyzer_options());
-    return a.ok() ? std::make_unique<Analyzer>(*std::move(a)) : nullptr;
+    SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(reader->analyzer_options()));
+    return std::make_unique<Analyzer>(std::move(a));
   }
   void ReturnAnalyzer(std::unique_ptr<Analyzer> a) const {
     std::lock_guard<std::mutex> l(mu);
@@ -46,13 +48,17 @@ struct Searcher::Impl {
    public:
     explicit Pooled(const Impl* impl) : impl_(impl), a_(impl->TakeAnalyzer()) {}
     ~Pooled() {
-      if (a_) impl_->ReturnAnalyzer(std::move(a_));
+      if (a_.ok()) impl_->ReturnAnalyzer(*std::move(a_));
     }
-    Analyzer* get() const { return a_.get(); }
+    // The analyzer, or why none could be created.
+    absl::StatusOr<Analyzer*> get() const {
+      if (!a_.ok()) return a_.status();
+      return a_->get();
+    }
 
    private:
     const Impl* impl_;
-    std::unique_ptr<Analyzer> a_;
+    absl::StatusOr<std::unique_ptr<Analyzer>> a_;
   };
 };
 
@@ -85,7 +91,7 @@ absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& o) {
 
 absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
                                       std::string_view query, const SearchOptions& options) {
-  const IndexReader::Impl& index = reader.impl();
+  const index::Snapshot& index = index::SnapshotOf(reader);
   PreparedQuery pq;
   SCOUR_ASSIGN_OR_RETURN(pq.ranker, ParseRanking(options.ranking));
   ParseResult parsed;
@@ -112,7 +118,7 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
   if (options.default_fields.empty()) {
     // Every field that has tokens somewhere.
     for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
-      if (index.FieldStats(f).sum_total_tf > 0) plan_opts.default_fields.push_back(f);
+      if (index.FieldStats(f).sum_total_term_freq > 0) plan_opts.default_fields.push_back(f);
   } else {
     for (const auto& name : options.default_fields) {
       int id = index.manifest.FieldId(name);
@@ -136,9 +142,8 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Create(
   if (reader == nullptr) return absl::InvalidArgumentError("Searcher::Create: null reader");
   auto impl = std::make_unique<Impl>();
   impl->reader = std::move(reader);
-  auto a = Analyzer::Create(impl->reader->analyzer_options());
-  if (!a.ok()) return a.status();
-  impl->analyzers.push_back(std::make_unique<Analyzer>(*std::move(a)));
+  SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<Analyzer> analyzer, impl->TakeAnalyzer());
+  impl->analyzers.push_back(std::move(analyzer));
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
@@ -157,11 +162,12 @@ absl::StatusOr<Ranked> Rank(const IndexReader& reader, Analyzer* analyzer, std::
   // No more hits than documents: a huge k must not size the top-k heap.
   const size_t k = std::min<uint64_t>(options.k, std::max<uint64_t>(reader.max_doc(), 1));
   const size_t depth = r.pq.ranker.proximity ? engine::RerankDepth(k) : k;
-  SCOUR_ASSIGN_OR_RETURN(r.exec, engine::Execute(*r.pq.plan, reader.impl(), depth, options.count));
+  SCOUR_ASSIGN_OR_RETURN(
+      r.exec, engine::Execute(*r.pq.plan, index::SnapshotOf(reader), depth, options.count));
   if (r.pq.ranker.proximity) {
-    SCOUR_RETURN_IF_ERROR(
-        engine::ProximityRerank(*r.pq.plan, reader.impl(), r.pq.ranker, k, depth, &r.exec.top)
-            .status());
+    SCOUR_RETURN_IF_ERROR(engine::ProximityRerank(*r.pq.plan, index::SnapshotOf(reader),
+                                                  r.pq.ranker, k, depth, &r.exec.top)
+                              .status());
   }
   return r;
 }
@@ -171,9 +177,9 @@ absl::StatusOr<Ranked> Rank(const IndexReader& reader, Analyzer* analyzer, std::
 absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
                                                const SearchOptions& options) const {
   const IndexReader& reader = *impl_->reader;
-  Impl::Pooled analyzer(impl_.get());
-  if (!analyzer.get()) return absl::InternalError("cannot create the index's analyzer");
-  SCOUR_ASSIGN_OR_RETURN(Ranked ranked, Rank(reader, analyzer.get(), query, options));
+  Impl::Pooled pooled(impl_.get());
+  SCOUR_ASSIGN_OR_RETURN(Analyzer * analyzer, pooled.get());
+  SCOUR_ASSIGN_OR_RETURN(Ranked ranked, Rank(reader, analyzer, query, options));
   const engine::PreparedQuery& pq = ranked.pq;
   const engine::ExecResult& exec = ranked.exec;
   SearchResults results;
@@ -206,7 +212,7 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
       if (!options.snippet_field.empty()) {
         if (const std::string* text = doc.Get(options.snippet_field)) {
           SCOUR_ASSIGN_OR_RETURN(engine::Snippet s,
-                                 engine::MakeSnippet(analyzer.get(), *text, sq, sopts));
+                                 engine::MakeSnippet(analyzer, *text, sq, sopts));
           hit.snippet = std::move(s.text);
           hit.highlights = std::move(s.spans);
         }
@@ -214,8 +220,8 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
       if (options.load_stored) hit.document = std::move(doc);
     }
     if (options.explain) {
-      SCOUR_ASSIGN_OR_RETURN(hit.explanation,
-                             engine::Explain(*pq.plan, reader.impl(), d.doc, pq.ranker));
+      SCOUR_ASSIGN_OR_RETURN(
+          hit.explanation, engine::Explain(*pq.plan, index::SnapshotOf(reader), d.doc, pq.ranker));
     }
     results.hits.push_back(std::move(hit));
   }
@@ -235,13 +241,14 @@ BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
   // Each thread takes the next query until none is left: queries differ a lot in cost, so no
   // static split.
   auto work = [&] {
-    Impl::Pooled analyzer(impl_.get());
+    Impl::Pooled pooled(impl_.get());
+    const absl::StatusOr<Analyzer*> analyzer = pooled.get();
     for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
-      if (!analyzer.get()) {
-        out[i].status = absl::InternalError("cannot create the index's analyzer");
+      if (!analyzer.ok()) {
+        out[i].status = analyzer.status();
         continue;
       }
-      absl::StatusOr<Ranked> r = Rank(*impl_->reader, analyzer.get(), queries[i], options);
+      absl::StatusOr<Ranked> r = Rank(*impl_->reader, *analyzer, queries[i], options);
       if (!r.ok()) {
         out[i].status = r.status();
         continue;

@@ -56,7 +56,7 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
     SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(reader_->analyzer_options()));
     analyzer_ = std::make_unique<Analyzer>(std::move(a));
   }
-  const IndexReader::Impl& index = reader_->impl();
+  const index::Snapshot& index = index::SnapshotOf(*reader_);
   SCOUR_ASSIGN_OR_RETURN(engine::RankerParams ranker, engine::ParseRanking(options.ranking));
   engine::PlanOptions popts;
   popts.ranker = ranker;
@@ -65,7 +65,7 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
     if (index.manifest.FieldId(name) <= 0)
       return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
   for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
-    if (index.FieldStats(f).sum_total_tf > 0) popts.default_fields.push_back(f);
+    if (index.FieldStats(f).sum_total_term_freq > 0) popts.default_fields.push_back(f);
   if (options.query_syntax && searcher_ == nullptr) {
     SCOUR_ASSIGN_OR_RETURN(searcher_, Searcher::Create(reader_));
   }

@@ -1,6 +1,6 @@
-// search_example: builds a small index with libscour's public API, reopens it and prints what it
-// holds. Usage: search_example [index_dir]. Without an argument the index goes to a fresh
-// temporary directory that is removed at exit. See docs/LIBRARY.md.
+// search_example: builds a small index with libscour's public API, reopens it, prints what it
+// holds and searches it. Usage: search_example [index_dir]. Without an argument the index goes to a
+// fresh temporary directory that is removed at exit. See docs/LIBRARY.md.
 #include <stdlib.h>  // mkdtemp
 
 #include <filesystem>
@@ -16,6 +16,7 @@
 #include "scour/document.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
+#include "scour/searcher.h"
 
 namespace {
 
@@ -83,20 +84,17 @@ absl::Status Show(const std::string& path) {
   for (const scour::Token& t : tokens) std::cout << " " << t.term;
   std::cout << "\n";
 
-  // TODO(searcher): include/scour/searcher.h has landed but libscour does not build its
-  // implementation yet. Once it does, add #include "scour/searcher.h", uncomment this, and extend
-  // check_output() in tests/package/package_test.sh (fable-1 must be the top hit):
-  //
-  //   absl::StatusOr<std::unique_ptr<scour::Searcher>> searcher = scour::Searcher::Create(*reader);
-  //   if (!searcher.ok()) return searcher.status();
-  //   scour::SearchOptions options;  // BM25, top 10, stored fields loaded
-  //   absl::StatusOr<scour::SearchResults> results = (*searcher)->Search("fox grapes", options);
-  //   if (!results.ok()) return results.status();
-  //   for (const scour::Hit& hit : results->hits) {
-  //     const std::string* hit_title = hit.document.Get("title");
-  //     std::cout << "hit " << hit.id << " " << hit.score << " " << (hit_title ? *hit_title : "")
-  //               << "\n";
-  //   }
+  // A Searcher runs the query language (docs/QUERY.md) with BM25 over the reader's snapshot.
+  // It is thread-safe: one may serve every thread.
+  absl::StatusOr<std::unique_ptr<scour::Searcher>> searcher = scour::Searcher::Create(*reader);
+  if (!searcher.ok()) return searcher.status();
+  scour::SearchOptions options;  // top 10, stored fields loaded
+  absl::StatusOr<scour::SearchResults> results = (*searcher)->Search("fox grapes", options);
+  if (!results.ok()) return results.status();
+  for (const scour::Hit& hit : results->hits) {
+    const std::string* hit_title = hit.document.Get("title");
+    std::cout << "hit " << hit.id << ": " << (hit_title ? *hit_title : "") << "\n";
+  }
   return absl::OkStatus();
 }
 

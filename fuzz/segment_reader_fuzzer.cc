@@ -25,6 +25,7 @@
 #include "index/inspect/postings_bytes.h"
 #include "index/segment/segment_format.h"
 #include "index/segment/segment_reader.h"
+#include "index/writer/open_writer.h"
 #include "scour/index_writer.h"
 
 namespace {
@@ -50,7 +51,7 @@ const Base& GetBase() {
     opt.threads = 1;
     opt.auto_merge = false;
     opt.analyzer.language = "none";
-    auto w = scour::IndexWriter::Open(dir.get(), opt);
+    auto w = scour::index::OpenIndexWriter(dir.get(), opt);
     if (!w.ok()) std::abort();
     for (int i = 0; i < 300; ++i) {  // > 128 docs so some postings have full blocks
       scour::Document d;

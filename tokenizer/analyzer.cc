@@ -1,5 +1,6 @@
 #include "scour/analyzer.h"
 
+#include "base/internal_access.h"
 #include "tokenizer/chain.h"
 #include "tokenizer/stemmer.h"
 
@@ -40,7 +41,7 @@ absl::Status Analyzer::Run(std::string_view text, RawSink sink, void* ctx,
 }
 
 namespace tokenizer {
-AnalysisChain* ChainOf(Analyzer& analyzer) { return analyzer.impl_->chain.get(); }
+AnalysisChain* ChainOf(Analyzer& analyzer) { return InternalAccess::Impl(analyzer).chain.get(); }
 }  // namespace tokenizer
 
 const AnalyzerOptions& Analyzer::options() const { return impl_->chain->options().analyzer; }

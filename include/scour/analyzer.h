@@ -16,12 +16,6 @@
 
 namespace scour {
 
-class Analyzer;
-namespace tokenizer {  // internal: the index builder reaches the chain through ChainOf
-class AnalysisChain;
-AnalysisChain* ChainOf(Analyzer& analyzer);
-}  // namespace tokenizer
-
 struct AnalyzerOptions {
   // A libstemmer language name ("english", "german", "porter", ...) or "none".
   std::string language = "english";
@@ -65,8 +59,8 @@ class SCOUR_EXPORT Analyzer {
   static constexpr uint32_t kMaxTokenBytes = 255;
 
  private:
+  friend class InternalAccess;  // the library's own modules (not part of the API)
   struct Impl;
-  friend tokenizer::AnalysisChain* tokenizer::ChainOf(Analyzer& analyzer);
   explicit Analyzer(std::unique_ptr<Impl> impl);
   using RawSink = void (*)(void* ctx, std::string_view term, uint32_t pos, uint32_t start,
                            uint32_t end);

@@ -15,14 +15,11 @@
 #include "absl/status/statusor.h"
 #include "scour/analyzer.h"
 #include "scour/export.h"
+#include "scour/statistics.h"
 
 namespace scour {
 
-namespace index {
-class Directory;
-}
-
-struct ReaderOptions {
+struct IndexReaderOptions {
   // Check the CRC-32C of every file while opening (O(index size)); otherwise only the frames
   // (magic, version, length) of the large files and the CRC of the small ones (O(segments)).
   bool verify_checksums = false;
@@ -35,21 +32,11 @@ struct SCOUR_EXPORT StoredDocument {
   const std::string* Get(std::string_view name) const;
 };
 
-struct FieldStatistics {
-  std::string name;
-  uint64_t docs_with_field = 0;
-  uint64_t sum_total_tf = 0;  // tokens
-  uint64_t sum_df = 0;        // postings
-  uint64_t terms = 0;         // distinct terms, summed over segments
-};
-
 class SCOUR_EXPORT IndexReader {
  public:
+  // NotFound if `path` holds no index; DataLoss for a corrupt one.
   static absl::StatusOr<std::shared_ptr<IndexReader>> Open(const std::string& path,
-                                                           const ReaderOptions& options = {});
-  // For tests: any Directory; it must outlive the reader.
-  static absl::StatusOr<std::shared_ptr<IndexReader>> Open(index::Directory* dir,
-                                                           const ReaderOptions& options);
+                                                           const IndexReaderOptions& options = {});
   ~IndexReader();
 
   uint64_t generation() const;  // the commit this snapshot shows
@@ -57,8 +44,13 @@ class SCOUR_EXPORT IndexReader {
   uint64_t max_doc() const;     // documents including deleted ones not yet merged away
   uint64_t num_deleted() const;
   size_t num_segments() const;
-  std::vector<std::string> field_names() const;  // indexed or stored fields, without "_id"
-  std::vector<FieldStatistics> field_statistics() const;
+  std::vector<std::string> field_names() const;           // indexed or stored fields, without "_id"
+  std::vector<FieldStatistics> field_statistics() const;  // in field_names() order
+  // Statistics of the analysed `term` in `field` (zero counts for a term the field lacks);
+  // InvalidArgument for an unknown field. A term is analysed text: "running" is indexed as "run"
+  // in English (analyse it with an Analyzer made from analyzer_options()).
+  absl::StatusOr<TermStatistics> term_statistics(std::string_view field,
+                                                 std::string_view term) const;
   AnalyzerOptions analyzer_options() const;
 
   // Stored fields of the document with internal id `doc` (0 <= doc < max_doc()).
@@ -71,10 +63,9 @@ class SCOUR_EXPORT IndexReader {
   // life of this snapshot. The view is valid as long as this reader. Thread-safe.
   absl::StatusOr<std::string_view> ExternalId(uint64_t doc) const;
 
-  struct Impl;
-  const Impl& impl() const { return *impl_; }
-
  private:
+  friend class InternalAccess;  // the library's own modules (not part of the API)
+  struct Impl;
   explicit IndexReader(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -21,10 +21,6 @@
 
 namespace scour {
 
-namespace index {
-class Directory;
-}
-
 struct IndexWriterOptions {
   // Analysis for a NEW index. An existing index keeps the analyzer it was created with; asking
   // for a different one is an InvalidArgument error (its terms would not match).
@@ -51,9 +47,6 @@ class SCOUR_EXPORT IndexWriter {
  public:
   static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path,
                                                            const IndexWriterOptions& options = {});
-  // For tests: any Directory (in-memory, fault-injecting). The writer does not own it.
-  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(index::Directory* dir,
-                                                           const IndexWriterOptions& options);
   ~IndexWriter();  // rolls back what was not committed
 
   // Adds a document; a document with the same id (committed or added earlier in this session)
@@ -78,9 +71,9 @@ class SCOUR_EXPORT IndexWriter {
 
   IndexWriterStats stats() const;
 
-  struct Impl;
-
  private:
+  friend class InternalAccess;  // the library's own modules (not part of the API)
+  struct Impl;
   explicit IndexWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -19,7 +19,8 @@
 namespace scour {
 
 struct RankingOptions {
-  // "bm25" (Lucene 8's BM25, the default), "bm25-robertson", "bm25+", "bm25l".
+  // "bm25" (Lucene 8's BM25, the default), "bm25-robertson", "bm25+", "bm25l", or "bm25tp"
+  // (Lucene's BM25 with its top hits re-ranked by a term-proximity bonus); docs/SCORING.md.
   std::string ranker = "bm25";
   float k1 = 0.9f;
   float b = 0.4f;
@@ -34,7 +35,7 @@ struct SearchOptions {
   // false: the query is plain text, as topic files are read (`scour search --queries`, `eval
   // --index`, `compare`, `bench` without --syntax): its analysed terms, de-duplicated, OR-ed
   // (AND-ed with default_and) over the default fields; no character in it is syntax, so it
-  // cannot fail to parse (engine::PlainTextQuery; docs/QUERY.md).
+  // cannot fail to parse (docs/QUERY.md, "Plain text").
   bool query_syntax = true;
   RankingOptions ranking;
   std::vector<std::string> default_fields;  // fields searched by unqualified terms; empty = all
@@ -95,9 +96,9 @@ class SCOUR_EXPORT Searcher {
 
   const IndexReader& reader() const;
 
-  struct Impl;
-
  private:
+  friend class InternalAccess;  // the library's own modules (not part of the API)
+  struct Impl;
   explicit Searcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

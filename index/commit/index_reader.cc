@@ -3,10 +3,14 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/internal_access.h"
 #include "base/status_macros.h"
+#include "base/string_view.h"
 #include "index/commit/reader_impl.h"
 
 namespace scour {
+
+struct IndexReader::Impl : index::Snapshot {};
 
 const std::string* StoredDocument::Get(std::string_view name) const {
   for (const auto& [n, v] : fields)
@@ -14,24 +18,47 @@ const std::string* StoredDocument::Get(std::string_view name) const {
   return nullptr;
 }
 
-IndexReader::Impl::GlobalFieldStats IndexReader::Impl::FieldStats(uint32_t field) const {
-  GlobalFieldStats g;
+namespace index {
+
+FieldStatistics Snapshot::FieldStats(uint32_t field) const {
+  FieldStatistics g;
+  if (field < manifest.fields.size()) g.name = manifest.fields[field];
   for (const auto& s : segments)
     if (const index::FieldStats* f = s->info().Find(field)) {
       g.docs_with_field += f->docs_with_field;
-      g.sum_total_tf += f->sum_total_tf;
+      g.sum_total_term_freq += f->sum_total_tf;
+      g.sum_doc_freq += f->sum_df;
+      g.terms += f->num_terms;
     }
   return g;
 }
 
-std::pair<size_t, uint32_t> IndexReader::Impl::Locate(uint64_t doc) const {
+absl::StatusOr<TermStatistics> Snapshot::TermStats(uint32_t field, std::string_view term) const {
+  TermStatistics t;
+  if (field < manifest.fields.size()) t.field = manifest.fields[field];
+  t.term = term;
+  for (const auto& s : segments) {
+    SCOUR_ASSIGN_OR_RETURN(auto info, s->Lookup(field, term));
+    if (info) {
+      t.doc_freq += info->df;
+      t.total_term_freq += info->cf;
+    }
+  }
+  return t;
+}
+
+std::pair<size_t, uint32_t> Snapshot::Locate(uint64_t doc) const {
   size_t s = std::upper_bound(bases.begin(), bases.end(), doc) - bases.begin() - 1;
   return {s, static_cast<uint32_t>(doc - bases[s])};
 }
 
+const Snapshot& SnapshotOf(const IndexReader& reader) { return InternalAccess::Impl(reader); }
+
+}  // namespace index
+
 namespace {
 
-absl::Status OpenSnapshot(IndexReader::Impl* impl, const ReaderOptions& options) {
+absl::Status OpenSnapshot(index::Snapshot* impl, const IndexReaderOptions& options) {
   // A writer may publish a new commit and delete the old one's files between our reading the
   // manifest and opening them: then read the new manifest and try again.
   absl::Status last;
@@ -63,7 +90,7 @@ IndexReader::IndexReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 IndexReader::~IndexReader() = default;
 
 absl::StatusOr<std::shared_ptr<IndexReader>> IndexReader::Open(const std::string& path,
-                                                               const ReaderOptions& options) {
+                                                               const IndexReaderOptions& options) {
   auto impl = std::make_unique<Impl>();
   SCOUR_ASSIGN_OR_RETURN(impl->owned_dir, index::OpenFsDirectory(path, /*create=*/false));
   impl->dir = impl->owned_dir.get();
@@ -71,13 +98,17 @@ absl::StatusOr<std::shared_ptr<IndexReader>> IndexReader::Open(const std::string
   return std::shared_ptr<IndexReader>(new IndexReader(std::move(impl)));
 }
 
-absl::StatusOr<std::shared_ptr<IndexReader>> IndexReader::Open(index::Directory* dir,
-                                                               const ReaderOptions& options) {
-  auto impl = std::make_unique<Impl>();
+namespace index {
+
+absl::StatusOr<std::shared_ptr<IndexReader>> OpenIndexReader(Directory* dir,
+                                                             const IndexReaderOptions& options) {
+  auto impl = InternalAccess::NewImpl<IndexReader>();
   impl->dir = dir;
   SCOUR_RETURN_IF_ERROR(OpenSnapshot(impl.get(), options));
-  return std::shared_ptr<IndexReader>(new IndexReader(std::move(impl)));
+  return std::shared_ptr<IndexReader>(InternalAccess::New<IndexReader>(std::move(impl)));
 }
+
+}  // namespace index
 
 uint64_t IndexReader::generation() const { return impl_->manifest.generation; }
 uint64_t IndexReader::num_docs() const { return impl_->max_doc - impl_->deleted; }
@@ -91,19 +122,17 @@ std::vector<std::string> IndexReader::field_names() const {
 
 std::vector<FieldStatistics> IndexReader::field_statistics() const {
   std::vector<FieldStatistics> out;
-  for (uint32_t f = 1; f < impl_->manifest.fields.size(); ++f) {
-    FieldStatistics fs;
-    fs.name = impl_->manifest.fields[f];
-    for (const auto& s : impl_->segments)
-      if (const index::FieldStats* st = s->info().Find(f)) {
-        fs.docs_with_field += st->docs_with_field;
-        fs.sum_total_tf += st->sum_total_tf;
-        fs.sum_df += st->sum_df;
-        fs.terms += st->num_terms;
-      }
-    out.push_back(fs);
-  }
+  for (uint32_t f = 1; f < impl_->manifest.fields.size(); ++f) out.push_back(impl_->FieldStats(f));
   return out;
+}
+
+absl::StatusOr<TermStatistics> IndexReader::term_statistics(std::string_view field,
+                                                            std::string_view term) const {
+  const int id = impl_->manifest.FieldId(field);
+  if (id <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown field \"", Av(field), "\""));
+  }
+  return impl_->TermStats(static_cast<uint32_t>(id), term);
 }
 
 AnalyzerOptions IndexReader::analyzer_options() const {

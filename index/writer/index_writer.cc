@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "base/internal_access.h"
 #include "base/status_macros.h"
 #include "index/commit/manifest.h"
 #include "index/directory/directory.h"
@@ -18,6 +19,7 @@
 #include "index/writer/id_deletes.h"
 #include "index/writer/merge_policy.h"
 #include "index/writer/merger.h"
+#include "index/writer/open_writer.h"
 #include "index/writer/publisher.h"
 #include "index/writer/ram_budget.h"
 #include "index/writer/session_ids.h"
@@ -271,13 +273,13 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
   return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
 }
 
-absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(Directory* dir,
-                                                               const IndexWriterOptions& options) {
-  auto impl = std::make_unique<Impl>();
+absl::StatusOr<std::unique_ptr<IndexWriter>> index::OpenIndexWriter(
+    Directory* dir, const IndexWriterOptions& options) {
+  auto impl = InternalAccess::NewImpl<IndexWriter>();
   impl->dir = dir;
   impl->options = options;
   SCOUR_RETURN_IF_ERROR(impl->Init());
-  return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(impl)));
+  return std::unique_ptr<IndexWriter>(InternalAccess::New<IndexWriter>(std::move(impl)));
 }
 
 absl::Status IndexWriter::AddDocument(const Document& doc) {

@@ -123,7 +123,7 @@ std::string LongestField(const IndexReader& reader) {
   std::string best;
   double best_len = -1;
   for (const FieldStatistics& f : reader.field_statistics()) {
-    const double len = f.docs_with_field ? double(f.sum_total_tf) / f.docs_with_field : 0;
+    const double len = f.average_length();
     if (len > best_len) best = f.name, best_len = len;
   }
   return best;
@@ -309,8 +309,8 @@ class PySearcher {
     for (const FieldStatistics& f : reader.field_statistics()) {
       py::dict s;
       s["docs_with_field"] = f.docs_with_field;
-      s["tokens"] = f.sum_total_tf;
-      s["postings"] = f.sum_df;
+      s["tokens"] = f.sum_total_term_freq;
+      s["postings"] = f.sum_doc_freq;
       s["terms"] = f.terms;
       fields[MakeStr(f.name)] = s;
     }

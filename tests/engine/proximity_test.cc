@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "index/commit/reader_impl.h"
 #include "index/directory/directory.h"
+#include "index/writer/open_writer.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
@@ -129,7 +131,7 @@ class ProximitySearch : public ::testing::Test {
     IndexWriterOptions o;
     o.analyzer.language = "none";
     o.threads = 1;
-    auto w = IndexWriter::Open(dir_.get(), o);
+    auto w = index::OpenIndexWriter(dir_.get(), o);
     ASSERT_TRUE(w.ok());
     // Same length, same tf: BM25 ties them, and breaks ties by insertion order (far first).
     ASSERT_TRUE((*w)->AddDocument({"far", {{"text", "alpha x x x x x x beta"}}}).ok());
@@ -138,7 +140,7 @@ class ProximitySearch : public ::testing::Test {
     for (int i = 0; i < 20; ++i)
       ASSERT_TRUE((*w)->AddDocument({"f" + std::to_string(i), {{"text", "y z y z"}}}).ok());
     ASSERT_TRUE((*w)->Commit().ok());
-    auto r = IndexReader::Open(dir_.get(), {});
+    auto r = index::OpenIndexReader(dir_.get(), {});
     ASSERT_TRUE(r.ok());
     auto s = Searcher::Create(*r);
     ASSERT_TRUE(s.ok());

@@ -16,6 +16,13 @@
 namespace scour::engine {
 namespace {
 
+FieldStatistics Stats(uint64_t docs_with_field, uint64_t sum_total_term_freq) {
+  FieldStatistics s;
+  s.docs_with_field = docs_with_field;
+  s.sum_total_term_freq = sum_total_term_freq;
+  return s;
+}
+
 constexpr RankerKind kAllKinds[] = {RankerKind::kLuceneBm25, RankerKind::kBm25,
                                     RankerKind::kBm25Plus, RankerKind::kBm25L};
 
@@ -56,7 +63,7 @@ TEST(RankerTest, MatchesTextbookFormulas) {
       p.delta = std::uniform_real_distribution<float>(0.0f, 1.5f)(rng);
       const uint64_t n = 1 + rng() % 1000000;
       const uint64_t df = 1 + rng() % std::max<uint64_t>(1, n / 3);  // keeps RSJ idf > 0
-      FieldStats stats{n, n * (1 + rng() % 500)};
+      FieldStatistics stats = Stats(n, n * (1 + rng() % 500));
       const float boost = std::uniform_real_distribution<float>(0.1f, 3.0f)(rng);
       const TermScorer s = TermScorer::ForTerm(p, stats, df, boost);
       const uint32_t tf = 1 + static_cast<uint32_t>(rng() % 50);
@@ -79,7 +86,7 @@ TEST(RankerTest, LuceneFloatArithmetic) {
   for (int iter = 0; iter < 200; ++iter) {
     const uint64_t n = 1 + rng() % 100000;
     const uint64_t df = 1 + rng() % n;
-    const FieldStats stats{n, n * (1 + rng() % 300) + rng() % n};
+    const FieldStatistics stats = Stats(n, n * (1 + rng() % 300) + rng() % n);
     const float idf = static_cast<float>(
         std::log(1 + (static_cast<double>(n) - static_cast<double>(df) + 0.5) / (df + 0.5)));
     const float avgdl = static_cast<float>(stats.sum_total_term_freq / static_cast<double>(n));
@@ -102,7 +109,7 @@ TEST(RankerTest, NegativeRsjIdfIsClampedToZero) {
   EXPECT_GT(Idf(RankerKind::kBm25, 100, 1000), 0.0f);
   RankerParams p;
   p.kind = RankerKind::kBm25;
-  const TermScorer s = TermScorer::ForTerm(p, FieldStats{1000, 50000}, 900);
+  const TermScorer s = TermScorer::ForTerm(p, Stats(1000, 50000), 900);
   EXPECT_EQ(s.Score(3.0f, 40), 0.0f);
   for (RankerKind kind : kAllKinds) EXPECT_GE(Idf(kind, 1000, 1000), 0.0f);
 }
@@ -111,7 +118,7 @@ TEST(RankerTest, BoostMultipliesScore) {
   for (RankerKind kind : kAllKinds) {
     RankerParams p;
     p.kind = kind;
-    const FieldStats stats{5000, 5000 * 120};
+    const FieldStatistics stats = Stats(5000, 5000 * 120);
     const TermScorer a = TermScorer::ForTerm(p, stats, 30, 1.0f);
     const TermScorer b = TermScorer::ForTerm(p, stats, 30, 2.5f);
     EXPECT_NEAR(b.Score(4.0f, 60), 2.5f * a.Score(4.0f, 60), 1e-5);
@@ -129,9 +136,8 @@ TEST(RankerTest, UpperBoundAndMonotonicity) {
       p.k1 = std::uniform_real_distribution<float>(0.2f, 3.0f)(rng);
       p.b = std::uniform_real_distribution<float>(0.0f, 1.0f)(rng);
       const uint64_t n = 1 + rng() % 1000000;
-      const TermScorer s =
-          TermScorer::ForTerm(p, FieldStats{n, n * (1 + rng() % 1000)}, 1 + rng() % n,
-                              std::uniform_real_distribution<float>(0, 4)(rng));
+      const TermScorer s = TermScorer::ForTerm(p, Stats(n, n * (1 + rng() % 1000)), 1 + rng() % n,
+                                               std::uniform_real_distribution<float>(0, 4)(rng));
       for (int j = 0; j < 200; ++j) {
         const uint32_t max_tf = 1 + static_cast<uint32_t>(rng() % 300);
         const uint8_t min_norm = static_cast<uint8_t>(rng() % 256);

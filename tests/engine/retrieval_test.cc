@@ -27,7 +27,7 @@ struct Collection {
   std::vector<uint8_t> norms;
   std::vector<PostingList> lists;
   std::vector<std::vector<uint16_t>> tf;  // tf[term][doc]
-  FieldStats stats;
+  FieldStatistics stats;
   size_t num_docs() const { return tokens.size(); }
 };
 
@@ -50,7 +50,7 @@ Collection MakeCollection(uint64_t seed, size_t num_docs, uint32_t vocab, uint32
     c.norms[d] = index::LengthToNorm(len);
     c.stats.sum_total_term_freq += len;
   }
-  c.stats.doc_count = num_docs;
+  c.stats.docs_with_field = num_docs;
   std::vector<std::vector<uint32_t>> doc_pos(vocab);
   for (size_t d = 0; d < num_docs; ++d) {
     for (auto& v : doc_pos) v.clear();
@@ -468,7 +468,7 @@ TEST(PhraseTest, PhrasesScoreThroughRetrieval) {
     const auto hits = RunPhrase(c, terms, offsets, slop);
     const RankerParams params = RandomParams(rng);
     float idf = 0;
-    for (uint32_t t : terms) idf += Idf(params.kind, c.lists[t].size(), c.stats.doc_count);
+    for (uint32_t t : terms) idf += Idf(params.kind, c.lists[t].size(), c.stats.docs_with_field);
     const TermScorer scorer = TermScorer::Create(params, c.stats, idf);
     for (size_t k : {size_t{1}, size_t{10}, size_t{1000}}) {
       std::vector<ScoredDoc> want;

@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "index/commit/reader_impl.h"
 #include "index/directory/directory.h"
 #include "index/segment/norms.h"
+#include "index/writer/open_writer.h"
 #include "ingest/document_reader.h"
 #include "scour/analyzer.h"
 #include "scour/index_reader.h"
@@ -443,7 +445,7 @@ Collection BuildRandomIndex(const Config& cfg, index::Directory* dir,
   o.threads = cfg.threads;
   o.ram_budget_mb = 1;
   o.auto_merge = false;
-  auto w = IndexWriter::Open(dir, o);
+  auto w = index::OpenIndexWriter(dir, o);
   EXPECT_TRUE(w.ok()) << w.status();
   std::map<std::string, Document> model;
   for (int session = 0; session < 4; ++session) {
@@ -464,7 +466,7 @@ Collection BuildRandomIndex(const Config& cfg, index::Directory* dir,
     EXPECT_TRUE((*w)->ForceMerge(cfg.force_merge).ok());
   }
   w->reset();
-  auto r = IndexReader::Open(dir, {});
+  auto r = index::OpenIndexReader(dir, {});
   EXPECT_TRUE(r.ok()) << r.status();
   *reader_out = *r;
   EXPECT_EQ((*r)->num_docs(), model.size());
@@ -598,7 +600,7 @@ TEST_P(SearchProperty, ExternalIdEqualsStoredId) {
     EXPECT_EQ(*id, c.docs[d].id) << d;
   }
   EXPECT_TRUE(absl::IsOutOfRange(reader->ExternalId(reader->max_doc()).status()));
-  auto fresh = IndexReader::Open(dir.get(), {});
+  auto fresh = index::OpenIndexReader(dir.get(), {});
   ASSERT_TRUE(fresh.ok());
   std::vector<std::thread> threads;
   std::atomic<int> wrong{0};
@@ -818,7 +820,7 @@ class SmallIndex : public ::testing::Test {
     IndexWriterOptions o;
     o.analyzer.language = "none";
     o.threads = 1;
-    auto w = IndexWriter::Open(dir_.get(), o);
+    auto w = index::OpenIndexWriter(dir_.get(), o);
     ASSERT_TRUE(w.ok());
     ASSERT_TRUE(
         (*w)->AddDocument({"a", {{"title", "red fox"}, {"text", "the quick red fox jumps"}}}).ok());
@@ -826,7 +828,7 @@ class SmallIndex : public ::testing::Test {
         (*w)->AddDocument({"b", {{"title", "lazy dog"}, {"text", "over the lazy dog"}}}).ok());
     ASSERT_TRUE((*w)->AddDocument({"c", {{"text", "red dog and a fox"}}}).ok());
     ASSERT_TRUE((*w)->Commit().ok());
-    auto r = IndexReader::Open(dir_.get(), {});
+    auto r = index::OpenIndexReader(dir_.get(), {});
     ASSERT_TRUE(r.ok());
     auto s = Searcher::Create(*r);
     ASSERT_TRUE(s.ok());

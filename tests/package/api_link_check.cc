@@ -36,6 +36,8 @@ void UseLifecycle() {
   absl::StatusOr<std::unique_ptr<scour::IndexWriter>> writer = scour::IndexWriter::Open("");
   absl::StatusOr<std::shared_ptr<scour::IndexReader>> reader = scour::IndexReader::Open("");
   g_sink[1] = writer.ok() && reader.ok();
+  absl::StatusOr<std::unique_ptr<scour::Searcher>> searcher = scour::Searcher::Create(*reader);
+  g_sink[2] = searcher.ok();
 }
 
 int main() {
@@ -48,7 +50,7 @@ int main() {
   Use(&Analyzer::Languages);
   Use(static_cast<Analyzer& (Analyzer::*)(Analyzer &&)>(&Analyzer::operator=));
   Use(static_cast<absl::StatusOr<std::shared_ptr<IndexReader>> (*)(
-          const std::string&, const scour::ReaderOptions&)>(&IndexReader::Open));
+          const std::string&, const scour::IndexReaderOptions&)>(&IndexReader::Open));
   Use(&IndexReader::generation);
   Use(&IndexReader::num_docs);
   Use(&IndexReader::max_doc);
@@ -56,6 +58,7 @@ int main() {
   Use(&IndexReader::num_segments);
   Use(&IndexReader::field_names);
   Use(&IndexReader::field_statistics);
+  Use(&IndexReader::term_statistics);
   Use(&IndexReader::analyzer_options);
   Use(&IndexReader::Document);
   Use(&IndexReader::Find);

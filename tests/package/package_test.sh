@@ -53,6 +53,13 @@ while IFS= read -r line; do
   esac
 done < <(grep -H -E '^[[:space:]]*#[[:space:]]*include' "$stage"/include/scour/*.h)
 
+step "installed headers name no internal module"
+# The API is the installed headers: an internal namespace (index::Directory, tokenizer::...) or a
+# public accessor to an Impl there would be a type or function programs cannot use.
+if grep -nE '\b(base|tokenizer|index|ingest|engine|eval)::|\bimpl\(\)' "$stage"/include/scour/*.h; then
+  fail "installed headers name internal types (above)"
+fi
+
 step "exported symbols"
 nm -D --defined-only "$lib/libscour.so" | c++filt | cut -d' ' -f3- >"$work/exports.txt"
 for api in 'scour::IndexWriter::Open(' 'scour::IndexReader::Open(' 'scour::Analyzer::Create('; do
@@ -77,6 +84,9 @@ check_output() {
   done
   # Snowball English stems of "Hungry foxes boasting".
   grep -qx 'query terms: hungri fox boast' "$out" || fail "$what: unexpected query analysis"
+  # Only the revised fable-1 holds "fox" or "grapes" (the first version is deleted).
+  [[ $(grep -c '^hit ' "$out") == 1 ]] || fail "$what: expected one search hit"
+  grep -qx 'hit fable-1: The Fox and the Sour Grapes' "$out" || fail "$what: wrong search hit"
 }
 
 step "find_package(scour) + examples/"

@@ -38,7 +38,7 @@ bool Parse(const std::string& text, int* g, int* v) {
 // Empty when the snapshot is consistent; else what is wrong.
 std::string CheckSnapshot(const std::shared_ptr<IndexReader>& r, const Searcher& s) {
   std::map<int, std::map<int, int>> seen;  // group -> version -> live members
-  const auto& impl = r->impl();
+  const auto& impl = index::SnapshotOf(*r);
   for (size_t i = 0; i < impl.segments.size(); ++i) {
     for (uint32_t d = 0; d < impl.segments[i]->max_doc(); ++d) {
       if (impl.segments[i]->IsDeleted(d)) continue;

@@ -19,9 +19,11 @@
 
 #include "batch_docs.h"
 #include "gtest/gtest.h"
+#include "index/commit/reader_impl.h"
 #include "index/directory/directory.h"
 #include "index/directory/fault_directory.h"
 #include "index/inspect/checker.h"
+#include "index/writer/open_writer.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "test_util.h"
@@ -182,7 +184,7 @@ TEST(CrashTest, InjectedFaultsThenPowerCutKeepTheLastSuccessfulCommit) {
     opt.merge_factor = 3;
     uint64_t last_ok = 0;
     {
-      auto w = IndexWriter::Open(dir.get(), opt);
+      auto w = index::OpenIndexWriter(dir.get(), opt);
       ASSERT_TRUE(w.ok()) << w.status();
       // A few clean commits first.
       const uint64_t clean = 1 + rng() % 3;
@@ -210,18 +212,18 @@ TEST(CrashTest, InjectedFaultsThenPowerCutKeepTheLastSuccessfulCommit) {
     dir->SimulateCrash();
     dir->ClearFaults();
     ++scenarios;
-    auto reader = IndexReader::Open(dir.get(), {.verify_checksums = true});
+    auto reader = index::OpenIndexReader(dir.get(), {.verify_checksums = true});
     ASSERT_TRUE(reader.ok()) << "round " << round << ": " << reader.status();
     index::CheckReport check = index::CheckIndex(dir.get());
     ASSERT_TRUE(check.ok()) << "round " << round << ": " << check.problems[0];
     EXPECT_EQ(DiffIndex(**reader, ModelAfter(last_ok)), "") << "round " << round;
     // And the index stays writable after the crash.
-    auto w = IndexWriter::Open(dir.get(), opt);
+    auto w = index::OpenIndexWriter(dir.get(), opt);
     ASSERT_TRUE(w.ok()) << w.status();
     ASSERT_TRUE(AddBatch(w->get(), last_ok + 1).ok());
     ASSERT_TRUE((*w)->Commit().ok());
     w->reset();
-    auto r2 = IndexReader::Open(dir.get(), {.verify_checksums = true});
+    auto r2 = index::OpenIndexReader(dir.get(), {.verify_checksums = true});
     ASSERT_TRUE(r2.ok());
     EXPECT_EQ(DiffIndex(**r2, ModelAfter(last_ok + 1)), "") << "round " << round;
   }

@@ -12,7 +12,9 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "index/commit/reader_impl.h"
 #include "index/directory/fault_directory.h"
+#include "index/writer/open_writer.h"
 #include "ingest/document_reader.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
@@ -254,7 +256,7 @@ TEST(HostileInputTest, FullDiskIsAClearErrorAndKeepsThePreviousCommit) {
   auto dir = index::NewFaultInjectingDirectory();
   IndexWriterOptions o = Opts();
   o.analyzer.language = "none";
-  auto w = IndexWriter::Open(dir.get(), o);
+  auto w = index::OpenIndexWriter(dir.get(), o);
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE((*w)->AddDocument(Document{"a", {{"text", "first commit"}}}).ok());
   ASSERT_TRUE((*w)->Commit().ok());
@@ -268,7 +270,7 @@ TEST(HostileInputTest, FullDiskIsAClearErrorAndKeepsThePreviousCommit) {
   EXPECT_NE(s.message().find("no space left"), std::string_view::npos) << s;
   w->reset();
   dir->SimulateCrash();
-  auto r = IndexReader::Open(dir.get(), {.verify_checksums = true});
+  auto r = index::OpenIndexReader(dir.get(), {.verify_checksums = true});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ((*r)->num_docs(), 1u);
   EXPECT_TRUE((*r)->Find("a").ok());

@@ -14,6 +14,7 @@
 #include "index/format/file_format.h"
 #include "index/inspect/postings_bytes.h"
 #include "index/segment/segment_format.h"
+#include "index/writer/open_writer.h"
 #include "scour/analyzer.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
@@ -85,7 +86,7 @@ Inverted InvertModel(const Model& model) {
 // Reads the whole index back into the same shape, live documents only.
 Inverted InvertIndex(const IndexReader& reader) {
   Inverted inv;
-  const auto& impl = reader.impl();
+  const auto& impl = index::SnapshotOf(reader);
   for (size_t s = 0; s < impl.segments.size(); ++s) {
     const auto& seg = *impl.segments[s];
     std::vector<std::string> ids(seg.max_doc());
@@ -128,7 +129,7 @@ Inverted InvertIndex(const IndexReader& reader) {
 }
 
 void ExpectIndexEquals(index::Directory* dir, const Model& model, bool verify = true) {
-  auto reader = IndexReader::Open(dir, {.verify_checksums = verify});
+  auto reader = index::OpenIndexReader(dir, {.verify_checksums = verify});
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_EQ((*reader)->num_docs(), model.size());
   Inverted expected = InvertModel(model);
@@ -152,14 +153,35 @@ void ExpectIndexEquals(index::Directory* dir, const Model& model, bool verify = 
       EXPECT_EQ(stored->fields[i].second, doc.fields[i].value);
     }
   }
-  // Field statistics: token totals agree with the model.
-  std::map<std::string, uint64_t> tokens;
-  for (const auto& [key, postings] : expected)
-    for (const auto& [id, p] : postings) tokens[key.first] += p.freq;
-  if ((*reader)->num_deleted() == 0) {
-    for (const auto& fs : (*reader)->field_statistics())
-      EXPECT_EQ(fs.sum_total_tf, tokens[fs.name]);
+  // Field and term statistics agree with the model (which has no deleted documents; the
+  // statistics count them until a merge).
+  if ((*reader)->num_deleted() != 0) return;
+  std::map<std::string, uint64_t> tokens, postings_of;
+  std::map<std::string, std::set<std::string>> docs_of;
+  for (const auto& [key, postings] : expected) {
+    uint64_t cf = 0;
+    for (const auto& [id, p] : postings) {
+      cf += p.freq;
+      docs_of[key.first].insert(id);
+    }
+    tokens[key.first] += cf;
+    postings_of[key.first] += postings.size();
+    auto ts = (*reader)->term_statistics(key.first, key.second);
+    ASSERT_TRUE(ts.ok()) << ts.status();
+    EXPECT_EQ(ts->doc_freq, postings.size()) << key.first << ":" << key.second;
+    EXPECT_EQ(ts->total_term_freq, cf) << key.first << ":" << key.second;
   }
+  for (const auto& fs : (*reader)->field_statistics()) {
+    EXPECT_EQ(fs.sum_total_term_freq, tokens[fs.name]) << fs.name;
+    EXPECT_EQ(fs.sum_doc_freq, postings_of[fs.name]) << fs.name;
+    EXPECT_EQ(fs.docs_with_field, docs_of[fs.name].size()) << fs.name;
+    auto absent = (*reader)->term_statistics(fs.name, "absent-term");
+    ASSERT_TRUE(absent.ok());
+    EXPECT_EQ(absent->doc_freq, 0u);
+    EXPECT_EQ(absent->total_term_freq, 0u);
+  }
+  EXPECT_EQ((*reader)->term_statistics("no-such-field", "a").status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 // Adds n random documents, ids prefix0 .. prefix<n-1>, and records them in the model.
@@ -188,7 +210,7 @@ TEST_P(IndexRoundTrip, EveryPostingEqualsTheModel) {
   auto dir = index::NewFaultInjectingDirectory();
   std::mt19937 rng(1234 + threads);
   Model model;
-  auto w = IndexWriter::Open(dir.get(), SmallOptions(threads));
+  auto w = index::OpenIndexWriter(dir.get(), SmallOptions(threads));
   ASSERT_TRUE(w.ok()) << w.status();
   ASSERT_NO_FATAL_FAILURE(AddRandomDocs(w->get(), rng, "doc", 3000, &model));
   ASSERT_TRUE((*w)->Commit().ok());
@@ -212,7 +234,7 @@ TEST_P(IndexRoundTrip, EveryPostingEqualsTheModel) {
 
   ASSERT_TRUE((*w)->ForceMerge(1).ok());
   {
-    auto r = IndexReader::Open(dir.get(), {});
+    auto r = index::OpenIndexReader(dir.get(), {});
     ASSERT_TRUE(r.ok());
     EXPECT_EQ((*r)->num_segments(), 1u);
     EXPECT_EQ((*r)->num_deleted(), 0u);
@@ -227,7 +249,7 @@ TEST(IndexWriter, RollbackAndUncommittedWorkAreInvisible) {
   std::mt19937 rng(7);
   Model model;
   {
-    auto w = IndexWriter::Open(dir.get(), SmallOptions(1));
+    auto w = index::OpenIndexWriter(dir.get(), SmallOptions(1));
     ASSERT_TRUE(w.ok());
     for (int i = 0; i < 50; ++i) {
       Document d = RandomDoc(rng, "a" + std::to_string(i));
@@ -243,7 +265,7 @@ TEST(IndexWriter, RollbackAndUncommittedWorkAreInvisible) {
   }
   ExpectIndexEquals(dir.get(), model);
   {
-    auto w = IndexWriter::Open(dir.get(), SmallOptions(1));
+    auto w = index::OpenIndexWriter(dir.get(), SmallOptions(1));
     ASSERT_TRUE(w.ok());
     ASSERT_TRUE((*w)->AddDocument(RandomDoc(rng, "c")).ok());
     // destroyed without commit
@@ -272,7 +294,7 @@ TEST(IndexWriter, CleanupDeletesOnlyItsOwnUnreferencedFiles) {
   for (const auto& n : foreign) put(n);
   for (const auto& n : orphans) put(n);
   {
-    auto w = IndexWriter::Open(dir.get(), SmallOptions(1));
+    auto w = index::OpenIndexWriter(dir.get(), SmallOptions(1));
     ASSERT_TRUE(w.ok()) << w.status();
     std::mt19937 rng(3);
     for (int i = 0; i < 20; ++i)
@@ -303,7 +325,7 @@ TEST(IndexWriter, InvertsOnTheCallersThreadBesideThreadsMinusOneWorkers) {
   for (int threads : {1, 2, 3}) {
     auto dir = index::NewMemDirectory();
     const size_t before = ThreadCount();
-    auto w = IndexWriter::Open(dir.get(), SmallOptions(threads));
+    auto w = index::OpenIndexWriter(dir.get(), SmallOptions(threads));
     ASSERT_TRUE(w.ok()) << w.status();
     EXPECT_EQ(ThreadCount() - before, size_t(threads - 1)) << threads;
     std::mt19937 rng(5);
@@ -326,7 +348,7 @@ TEST(IndexWriter, InversionErrorFailsTheSessionOnAnyThread) {
     auto dir = index::NewFaultInjectingDirectory();
     std::mt19937 rng(11);
     Model model;
-    auto w = IndexWriter::Open(dir.get(), SmallOptions(threads));
+    auto w = index::OpenIndexWriter(dir.get(), SmallOptions(threads));
     ASSERT_TRUE(w.ok()) << w.status();
     ASSERT_NO_FATAL_FAILURE(AddRandomDocs(w->get(), rng, "kept", 200, &model));
     ASSERT_TRUE((*w)->Commit().ok());
@@ -354,9 +376,9 @@ TEST(IndexWriter, InversionErrorFailsTheSessionOnAnyThread) {
 
 TEST(IndexWriter, SecondWriterIsLockedOut) {
   auto dir = index::NewFaultInjectingDirectory();
-  auto w1 = IndexWriter::Open(dir.get(), SmallOptions(1));
+  auto w1 = index::OpenIndexWriter(dir.get(), SmallOptions(1));
   ASSERT_TRUE(w1.ok());
-  auto w2 = IndexWriter::Open(dir.get(), SmallOptions(1));
+  auto w2 = index::OpenIndexWriter(dir.get(), SmallOptions(1));
   ASSERT_FALSE(w2.ok());
   EXPECT_TRUE(absl::IsFailedPrecondition(w2.status())) << w2.status();
   EXPECT_NE(w2.status().message().find("locked"), std::string::npos);
@@ -364,7 +386,7 @@ TEST(IndexWriter, SecondWriterIsLockedOut) {
 
 TEST(IndexWriter, RejectsBadDocuments) {
   auto dir = index::NewFaultInjectingDirectory();
-  auto w = IndexWriter::Open(dir.get(), SmallOptions(1));
+  auto w = index::OpenIndexWriter(dir.get(), SmallOptions(1));
   ASSERT_TRUE(w.ok());
   EXPECT_TRUE(absl::IsInvalidArgument((*w)->AddDocument(Document{"", {{"text", "x"}}})));
   EXPECT_TRUE(absl::IsInvalidArgument((*w)->AddDocument(Document{"x", {{"_id", "x"}}})));
@@ -374,7 +396,7 @@ TEST(IndexWriter, ReaderKeepsItsSnapshotWhileWriterCommitsAndMerges) {
   auto dir = index::NewFaultInjectingDirectory();
   std::mt19937 rng(99);
   Model model;
-  auto w = IndexWriter::Open(dir.get(), SmallOptions(1));
+  auto w = index::OpenIndexWriter(dir.get(), SmallOptions(1));
   ASSERT_TRUE(w.ok());
   for (int i = 0; i < 200; ++i) {
     Document d = RandomDoc(rng, "d" + std::to_string(i));
@@ -382,7 +404,7 @@ TEST(IndexWriter, ReaderKeepsItsSnapshotWhileWriterCommitsAndMerges) {
     ASSERT_TRUE((*w)->AddDocument(d).ok());
   }
   ASSERT_TRUE((*w)->Commit().ok());
-  auto before = IndexReader::Open(dir.get(), {});
+  auto before = index::OpenIndexReader(dir.get(), {});
   ASSERT_TRUE(before.ok());
   Inverted snapshot = InvertIndex(**before);
   for (int i = 0; i < 100; ++i) ASSERT_TRUE((*w)->DeleteDocument("d" + std::to_string(i)).ok());
@@ -399,7 +421,7 @@ TEST(IndexWriter, ReaderKeepsItsSnapshotWhileWriterCommitsAndMerges) {
 TEST(IndexWriter, FailedCommitAtAnyOperationKeepsThePreviousCommit) {
   auto workload_first = [](index::Directory* dir, Model* model) {
     std::mt19937 rng(5);
-    auto w = IndexWriter::Open(dir, SmallOptions(1));
+    auto w = index::OpenIndexWriter(dir, SmallOptions(1));
     ASSERT_TRUE(w.ok());
     for (int i = 0; i < 60; ++i) {
       Document d = RandomDoc(rng, "f" + std::to_string(i));
@@ -410,7 +432,7 @@ TEST(IndexWriter, FailedCommitAtAnyOperationKeepsThePreviousCommit) {
   };
   auto workload_second = [](index::Directory* dir) -> absl::Status {
     std::mt19937 rng(6);
-    auto w = IndexWriter::Open(dir, SmallOptions(1));
+    auto w = index::OpenIndexWriter(dir, SmallOptions(1));
     if (!w.ok()) return w.status();
     for (int i = 0; i < 60; ++i) {
       absl::Status s = (*w)->AddDocument(RandomDoc(rng, "f" + std::to_string(i * 2)));
@@ -459,7 +481,7 @@ TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
   auto dir = index::NewMemDirectory();
   std::mt19937 rng(77);
   {
-    auto w = IndexWriter::Open(dir.get(), SmallOptions(1, 64));
+    auto w = index::OpenIndexWriter(dir.get(), SmallOptions(1, 64));
     ASSERT_TRUE(w.ok()) << w.status();
     for (int i = 0; i < 2000; ++i)
       ASSERT_TRUE((*w)->AddDocument(RandomDoc(rng, "doc" + std::to_string(i))).ok());

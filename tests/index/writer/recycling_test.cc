@@ -7,7 +7,9 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "index/commit/reader_impl.h"
 #include "index/directory/fault_directory.h"
+#include "index/writer/open_writer.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 
@@ -61,7 +63,7 @@ std::map<std::string, std::string> Files(index::Directory* dir) {
 constexpr int kDocs = 1500;
 
 void Build(index::Directory* dir, int threads, bool recycle) {
-  auto w = IndexWriter::Open(dir, Options(threads));
+  auto w = index::OpenIndexWriter(dir, Options(threads));
   ASSERT_TRUE(w.ok()) << w.status();
   Document doc;
   for (int i = 0; i < kDocs; ++i) {
@@ -96,7 +98,7 @@ TEST(AddDocumentRecycling, OneThreadBuildsTheSameFiles) {
 TEST(AddDocumentRecycling, TwoThreadsStoreTheSameDocuments) {
   auto dir = index::NewFaultInjectingDirectory();
   Build(dir.get(), 2, true);
-  auto r = IndexReader::Open(dir.get(), {});
+  auto r = index::OpenIndexReader(dir.get(), {});
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ((*r)->num_docs(), static_cast<uint64_t>(kDocs));
   Document want;
@@ -116,7 +118,7 @@ TEST(AddDocumentRecycling, TwoThreadsStoreTheSameDocuments) {
 
 TEST(AddDocumentRecycling, AnErrorLeavesTheDocumentAsItWas) {
   auto dir = index::NewFaultInjectingDirectory();
-  auto w = IndexWriter::Open(dir.get(), Options(2));
+  auto w = index::OpenIndexWriter(dir.get(), Options(2));
   ASSERT_TRUE(w.ok());
   Document doc{"a", {{"text", "one two"}}};
   ASSERT_TRUE((*w)->AddDocumentRecycling(&doc).ok());
@@ -132,7 +134,7 @@ TEST(AddDocumentRecycling, AnErrorLeavesTheDocumentAsItWas) {
   doc = Document{"b", {{"text", "four"}}};  // "b" was not taken by the rejected document
   ASSERT_TRUE((*w)->AddDocumentRecycling(&doc).ok());
   ASSERT_TRUE((*w)->Commit().ok());
-  auto r = IndexReader::Open(dir.get(), {});
+  auto r = index::OpenIndexReader(dir.get(), {});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)->num_docs(), 2u);
 }
