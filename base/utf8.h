@@ -40,6 +40,27 @@ size_t FindInvalidUtf8(std::string_view s);
 
 inline bool IsValidUtf8(std::string_view s) { return FindInvalidUtf8(s) == s.size(); }
 
+// The code point that starts at s[pos] (pos < s.size()), its length in bytes in *len. A byte that
+// does not start a well-formed sequence decodes as U+FFFD of length 1, so a scan over any bytes
+// moves on one byte at a time where they are ill-formed.
+inline uint32_t DecodeUtf8(std::string_view s, size_t pos, size_t* len) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + pos;
+  if (p[0] < 0x80) {
+    *len = 1;
+    return p[0];
+  }
+  const size_t n =
+      Utf8SequenceLength(p, reinterpret_cast<const unsigned char*>(s.data()) + s.size());
+  if (n == 0) {
+    *len = 1;
+    return 0xFFFD;
+  }
+  *len = n;
+  uint32_t cp = p[0] & (0x7Fu >> n);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (p[k] & 0x3Fu);
+  return cp;
+}
+
 // Appends the UTF-8 encoding of code point cp (must be <= 0x10FFFF and not a surrogate).
 inline void AppendUtf8(uint32_t cp, std::string* out) {
   char buf[4];

@@ -9,77 +9,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/string_view.h"
-#include "unicode/normalizer2.h"
+#include "base/utf8.h"
+#include "tokenizer/normalizer.h"
 #include "unicode/uchar.h"
-#include "unicode/unistr.h"
 
 namespace scour::engine {
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// UTF-8 helpers. The parser validates the whole query first, so the lexer decodes without checks.
-
-// Returns the offset of the first invalid UTF-8 sequence (strict: no overlongs, surrogates or
-// code points above U+10FFFF), or s.size() if `s` is valid.
-size_t FindInvalidUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    const uint8_t c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint8_t lo = 0x80, hi = 0xBF;  // range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-    }
-    i += len;
-  }
-  return n;
-}
-
-// Decodes the code point at `pos` of valid UTF-8; sets *len. Invalid bytes (only possible in
-// text from outside the parser) decode as U+FFFD of length 1.
-uint32_t DecodeAt(std::string_view s, size_t pos, size_t* len) {
-  const auto c = static_cast<uint8_t>(s[pos]);
-  if (c < 0x80) {
-    *len = 1;
-    return c;
-  }
-  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-  if (n == 0 || pos + n > s.size()) {
-    *len = 1;
-    return 0xFFFD;
-  }
-  uint32_t cp = c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    const auto b = static_cast<uint8_t>(s[pos + k]);
-    if ((b & 0xC0) != 0x80) {
-      *len = 1;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  *len = n;
-  return cp;
-}
+// The parser validates the whole query first (FindInvalidUtf8), so the lexer's DecodeUtf8 calls
+// see well-formed text; RenderQueryError's may not.
 
 bool IsSpace(uint32_t cp) {
   if (cp < 0x80) return cp == ' ' || (cp >= '\t' && cp <= '\r');
@@ -165,7 +103,7 @@ class Lexer {
     t->text.clear();
     t->space_before = false;
     size_t len;
-    while (pos_ < s_.size() && IsSpace(DecodeAt(s_, pos_, &len))) {
+    while (pos_ < s_.size() && IsSpace(DecodeUtf8(s_, pos_, &len))) {
       pos_ += len;
       t->space_before = true;
     }
@@ -214,7 +152,7 @@ class Lexer {
   bool AtNumberEnd(bool allow_caret) const {
     if (pos_ == s_.size()) return true;
     size_t len;
-    const uint32_t cp = DecodeAt(s_, pos_, &len);
+    const uint32_t cp = DecodeUtf8(s_, pos_, &len);
     return IsSpace(cp) || cp == ')' || (allow_caret && cp == '^');
   }
 
@@ -228,9 +166,9 @@ class Lexer {
           break;
         }
         ++pos_;
-        DecodeAt(s_, pos_, &len);
+        DecodeUtf8(s_, pos_, &len);
       } else {
-        DecodeAt(s_, pos_, &len);
+        DecodeUtf8(s_, pos_, &len);
       }
       t->text.append(s_.substr(pos_, len));
       pos_ += len;
@@ -310,7 +248,7 @@ class Lexer {
     bool star = false;
     while (pos_ < s_.size()) {
       size_t len;
-      const uint32_t cp = DecodeAt(s_, pos_, &len);
+      const uint32_t cp = DecodeUtf8(s_, pos_, &len);
       if (IsSpace(cp) || IsWordStop(cp)) break;
       if (cp == '*') {
         const size_t at = pos_++;
@@ -329,7 +267,7 @@ class Lexer {
         }
         escaped = true;
         ++pos_;
-        DecodeAt(s_, pos_, &len);
+        DecodeUtf8(s_, pos_, &len);
       }
       t->text.append(s_.substr(pos_, len));
       pos_ += len;
@@ -727,26 +665,18 @@ class Parser {
     return true;
   }
 
-  // Prefixes are case-folded like the analyser folds (NFKC_Casefold) but not stemmed.
+  // Prefixes are normalised by the analyser's own normaliser (NFKC_Casefold, U+2019 to '), so
+  // they fold exactly as indexed words do, but they are not stemmed.
   bool MakePrefix(std::string_view field, size_t at, QueryPtr* out) {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* fold = icu::Normalizer2::getNFKCCasefoldInstance(status);
-    if (U_FAILURE(status)) {
-      error_ = ErrorAt{absl::StrCat("ICU NFKC_Casefold unavailable: ", u_errorName(status)), at,
-                       absl::StatusCode::kInternal};
-      return false;
+    if (!normalizer_.has_value()) {
+      absl::StatusOr<tokenizer::TermNormalizer> n = tokenizer::TermNormalizer::Create();
+      if (!n.ok()) {
+        error_ = ErrorAt{std::string(n.status().message()), at, n.status().code()};
+        return false;
+      }
+      normalizer_.emplace(*std::move(n));
     }
-    icu::UnicodeString folded =
-        fold->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
-                            tok_.text.data(), static_cast<int32_t>(tok_.text.size()))),
-                        status);
-    if (U_FAILURE(status)) {
-      error_ = ErrorAt{absl::StrCat("case-folding failed: ", u_errorName(status)), at,
-                       absl::StatusCode::kInternal};
-      return false;
-    }
-    std::string prefix;
-    folded.toUTF8String(prefix);
+    std::string prefix(normalizer_->Normalize(tok_.text));
     if (prefix.empty()) return true;
     if (!CallAnalyze(prefix, at)) return false;
     if (terms_.size() > 1) {
@@ -768,6 +698,7 @@ class Parser {
   std::optional<ErrorAt> error_;
   uint64_t clauses_ = 0;
   std::vector<std::pair<std::string, uint32_t>> terms_;
+  std::optional<tokenizer::TermNormalizer> normalizer_;  // made at the first prefix
 };
 
 }  // namespace
@@ -823,7 +754,7 @@ void AppendEscapedWord(std::string_view s, std::string* out) {
   const bool keyword = s == "AND" || s == "OR" || s == "NOT";
   for (size_t i = 0; i < s.size();) {
     size_t len;
-    const uint32_t cp = DecodeAt(s, i, &len);
+    const uint32_t cp = DecodeUtf8(s, i, &len);
     const bool special = IsSpace(cp) || IsWordStop(cp) || cp == '*' || cp == '\\' ||
                          (i == 0 && (cp == '+' || cp == '-' || keyword));
     if (special) out->push_back('\\');
@@ -925,7 +856,7 @@ std::string RenderQueryError(std::string_view query, const QueryError& error) {
   std::vector<Cp> cps;
   for (size_t i = 0; i < query.size();) {
     size_t len;
-    const uint32_t cp = DecodeAt(query, i, &len);
+    const uint32_t cp = DecodeUtf8(query, i, &len);
     cps.push_back(Cp{cp, i, len});
     i += len;
   }

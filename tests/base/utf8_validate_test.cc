@@ -84,5 +84,57 @@ TEST(Utf8Validate, AppendRoundTripsAllScalarValues) {
   }
 }
 
+TEST(Utf8Decode, RoundTripsEveryScalarValue) {
+  std::string s;
+  for (uint32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    s.assign("x");
+    AppendUtf8(cp, &s);
+    size_t len = 0;
+    ASSERT_EQ(DecodeUtf8(s, 1, &len), cp);
+    ASSERT_EQ(len, s.size() - 1) << cp;
+  }
+}
+
+// Over any bytes, a decoding scan steps over exactly the sequences validation accepts and takes
+// every other byte alone as U+FFFD.
+TEST(Utf8Decode, IllFormedBytesDecodeAsReplacementOneByOne) {
+  for (const char* bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82", "\x80"}) {
+    size_t len = 0;
+    EXPECT_EQ(DecodeUtf8(bad, 0, &len), 0xFFFDu) << bad;  // overlong, surrogate, > U+10FFFF, ...
+    EXPECT_EQ(len, 1u);
+  }
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string s;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) {
+      if (rng() % 2) {
+        s.push_back(static_cast<char>(rng() & 0xFF));
+      } else {
+        AppendUtf8(0x80 + rng() % 0x1000, &s);
+      }
+    }
+    for (size_t i = 0; i < s.size();) {
+      size_t len = 0;
+      const uint32_t cp = DecodeUtf8(s, i, &len);
+      const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+      if (p[i] < 0x80) {
+        ASSERT_EQ(cp, p[i]);
+        ASSERT_EQ(len, 1u);
+      } else if (Utf8SequenceLength(p + i, p + s.size()) == 0) {
+        ASSERT_EQ(cp, 0xFFFDu) << "iteration " << iter << " byte " << i;
+        ASSERT_EQ(len, 1u);
+      } else {
+        ASSERT_EQ(len, Utf8SequenceLength(p + i, p + s.size()));
+        std::string again;
+        AppendUtf8(cp, &again);
+        ASSERT_EQ(again, s.substr(i, len));
+      }
+      i += len;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace scour

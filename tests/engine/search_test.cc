@@ -811,6 +811,27 @@ TEST_F(HomeCorpus, UnitedFrontIsExactlyTheParagraphsWithThePhrase) {
   EXPECT_GE(both->total_hits, want.size());
 }
 
+// The analyser folds U+2019 (the typographic apostrophe) to ', so "doesn’t" is indexed as
+// "doesn't"; a prefix written with either apostrophe must find it. (The parser used to fold
+// prefixes with ICU alone, keeping U+2019: "doesn’*" found nothing.)
+TEST_F(HomeCorpus, PrefixFoldsApostrophesAsTheAnalyser) {
+  auto reader = IndexReader::Open(*dir_);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto searcher = Searcher::Create(*reader);
+  ASSERT_TRUE(searcher.ok());
+  SearchOptions opts;
+  opts.count = true;
+  opts.load_stored = true;
+  for (const char* q : {"doesn\u2019*", "doesn'*", "DOESN\u2019T*"}) {
+    auto res = (*searcher)->Search(q, opts);
+    ASSERT_TRUE(res.ok()) << q << ": " << res.status();
+    ASSERT_EQ(res->total_hits, 1u) << q << " parsed as " << res->parsed_query;
+    const std::string* text = res->hits[0].document.Get("text");
+    ASSERT_NE(text, nullptr);
+    EXPECT_NE(text->find("doesn\u2019t"), std::string::npos) << q;
+  }
+}
+
 // ------------------------------------------------------------------ errors, notes, explain
 
 class SmallIndex : public ::testing::Test {
