@@ -161,7 +161,8 @@ void ExpectSame(const std::vector<ScoredDoc>& got, const std::vector<ScoredDoc>&
   ASSERT_EQ(got.size(), want.size()) << what;
   for (size_t i = 0; i < got.size(); ++i) {
     ASSERT_EQ(got[i].doc, want[i].doc) << what << " rank " << i;
-    ASSERT_NEAR(got[i].score, want[i].score, 1e-5) << what << " rank " << i;
+    // Bit-identical: every algorithm sums the same clause scores in the same order.
+    ASSERT_EQ(got[i].score, want[i].score) << what << " rank " << i;
   }
 }
 
