@@ -170,6 +170,18 @@ TEST(Metrics, TiesBrokenByDocidDescending) {
   EXPECT_EQ(rj2->rels, (std::vector<int32_t>{kRelNonPool, 1}));
 }
 
+TEST(Metrics, ScoresAreReadAsFloats) {
+  // 3.000000001 and 3.0 are one float: trec_eval ranks them by docid descending (b, then a),
+  // though as doubles a would come first. 2.5 and 2.50000001 likewise (d, then c).
+  Qrels q = MustQrels("1 0 a 1\n1 0 c 1\n");
+  eval::Run r =
+      MustRun("1 Q0 a 1 3.000000001 t\n1 Q0 b 2 3.0 t\n1 Q0 c 3 2.50000001 t\n1 Q0 d 4 2.5 t\n");
+  auto rj = RankQuery(q.Find("1"), r.Find("1"), 1, kAllRetrieved);
+  ASSERT_TRUE(rj.ok());
+  EXPECT_EQ(rj->rels, (std::vector<int32_t>{kRelNonPool, 1, kRelNonPool, 1}));
+  EXPECT_DOUBLE_EQ(ReciprocalRank(*rj), 0.5);
+}
+
 TEST(Metrics, DuplicateDocidsAreErrorsWithinTheCutoffOnly) {
   Qrels q = MustQrels("1 0 a 1\n");
   eval::Run r = MustRun("1 Q0 a 1 3 t\n1 Q0 b 2 2 t\n1 Q0 a 3 1 t\n");
@@ -249,6 +261,72 @@ TEST(ParseMeasureList, NamesCutoffsAndErrors) {
   EXPECT_FALSE(ParseMeasureList("P.0").ok());
   EXPECT_FALSE(ParseMeasureList("").ok());
   EXPECT_FALSE(ParseMeasureList("10").ok());
+}
+
+TEST(ParseMeasureList, TrecEvalParametersNicknamesAndNames) {
+  // A parameter overrides the set's default, as trec_eval's -m all_trec -m P.10.
+  auto m = ParseMeasureList("all_trec,P.10");
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_EQ(m->size(), AllTrecMeasureNames().size());
+  for (const MeasureRequest& r : *m) {
+    if (r.measure == Measure::kP) {
+      EXPECT_EQ(r.cutoffs, (std::vector<int64_t>{10}));
+    }
+    if (r.measure == Measure::kSuccess) {
+      EXPECT_EQ(r.cutoffs, (std::vector<int64_t>{1, 5, 10}));
+    }
+  }
+  auto names = [](const std::string& list) {
+    auto r = ParseMeasureList(list);
+    EXPECT_TRUE(r.ok()) << list << ": " << r.status();
+    std::vector<std::string> out;
+    for (const MeasureRequest& req : r.value_or(std::vector<MeasureRequest>{})) {
+      for (std::string& n : ColumnNames(req)) out.push_back(std::move(n));
+    }
+    return out;
+  };
+  EXPECT_EQ(names("set_F.0.5,ndcg.1=2,2=4,utility.1,-1,0,0"),
+            (std::vector<std::string>{"utility_1,-1,0,0", "ndcg_1=2,2=4", "set_F_0.5"}));
+  EXPECT_EQ(
+      names("iprec_at_recall_0.10,Rprec_mult.0.5,1"),
+      (std::vector<std::string>{"iprec_at_recall_0.10", "Rprec_mult_0.50", "Rprec_mult_1.00"}));
+  EXPECT_EQ(names("success,judged.3"),
+            (std::vector<std::string>{"success_1", "success_5", "success_10", "judged_3"}));
+  EXPECT_EQ(names("set_F,relstring"), (std::vector<std::string>{"relstring", "set_F"}));
+  EXPECT_EQ(names("official"), (std::vector<std::string>{"runid",
+                                                         "num_q",
+                                                         "num_ret",
+                                                         "num_rel",
+                                                         "num_rel_ret",
+                                                         "map",
+                                                         "gm_map",
+                                                         "Rprec",
+                                                         "bpref",
+                                                         "recip_rank",
+                                                         "iprec_at_recall_0.00",
+                                                         "iprec_at_recall_0.10",
+                                                         "iprec_at_recall_0.20",
+                                                         "iprec_at_recall_0.30",
+                                                         "iprec_at_recall_0.40",
+                                                         "iprec_at_recall_0.50",
+                                                         "iprec_at_recall_0.60",
+                                                         "iprec_at_recall_0.70",
+                                                         "iprec_at_recall_0.80",
+                                                         "iprec_at_recall_0.90",
+                                                         "iprec_at_recall_1.00",
+                                                         "P_5",
+                                                         "P_10",
+                                                         "P_15",
+                                                         "P_20",
+                                                         "P_30",
+                                                         "P_100",
+                                                         "P_200",
+                                                         "P_500",
+                                                         "P_1000"}));
+  for (const char* bad : {"utility.1,2", "ndcg.x=1", "ndcg.1", "set_F.a", "set_F.0.5,set_F.1", "P.",
+                          "map,,P", "judged.0", "runid.3"}) {
+    EXPECT_FALSE(ParseMeasureList(bad).ok()) << bad;
+  }
 }
 
 // ---- Random runs against a reference written straight from the definitions. ----
