@@ -141,6 +141,9 @@ def rss_kb(field):
             if line.startswith(field):
                 return int(line.split()[1])
 df = pd.read_json(corpus, lines=True, dtype=False)[["id", "title", "text"]]
+import ctypes, gc
+gc.collect()
+ctypes.CDLL("libc.so.6").malloc_trim(0)  # give back what loading freed: measure the writer's own
 before = rss_kb("VmRSS:")
 with open("/proc/self/clear_refs", "w") as f:  # resets VmHWM to the current RSS
     f.write("5")

@@ -41,7 +41,8 @@ set(_public
   "index_writer.h|index/writer"
   "searcher.h|engine"
   "evaluation.h|eval"
-  "statistics.h|base")
+  "statistics.h|base"
+  "document_source.h|ingest")
 
 if(NOT SOURCE_DIR)
   message(FATAL_ERROR "check_layering: pass -DSOURCE_DIR=<source tree>")

@@ -35,7 +35,7 @@ from ._scour import (  # noqa: F401  (re-exported)
 __all__ = [
     "Analyzer", "Comparison", "CorruptIndexError", "Error", "Hit", "IndexWriter", "LockedError",
     "QuerySyntaxError", "SearchResults", "Searcher", "Token", "compare", "evaluate", "languages",
-    "read_qrels", "read_run", "read_topics", "write_run",
+    "read_qrels", "read_run", "read_topics", "write_run", "index_files", "read_documents",
 ]
 
 # Rows of a DataFrame converted per call into the extension (bounds the lists it makes).
@@ -426,3 +426,30 @@ def write_run(run, path, tag="scour"):
                 if any(c.isspace() for c in str(x)):
                     raise ValueError(f"row {i}: the {what} {x!r} has whitespace")
             f.write(f"{q} Q0 {d} {ranks[i] if ranks else n} {s:.9g} {tag}\n")
+
+
+# ------------------------------------------------------------------ input files
+
+
+def index_files(path, files, *, format="auto", id_field="id", fields=None, store=None,
+                skip_bad=False, analyzer=None, stopwords=False, threads=0, ram_mb=256,
+                merge=True):
+    """What `scour index` does: reads documents from files (JSONL, TSV, text, paragraphs;
+    directories; "-" for stdin; docs/INGEST.md), adds them to the index at `path` (created if
+    missing; an existing id is replaced) and commits once. Every input is opened first, so a
+    missing file fails before any work. A bad record (or an id repeated within the call) raises
+    ValueError naming file:line, with nothing committed, unless skip_bad=True: then it is
+    skipped and reported. The GIL is released throughout. Returns {"documents": n, "skipped": m,
+    "errors": [messages of the skipped records]}."""
+    if isinstance(files, (str, os.PathLike)):
+        files = [files]
+    return _scour._index_files(os.fspath(path), [os.fspath(f) for f in files], format, id_field,
+                               fields, store, skip_bad, analyzer, stopwords, threads, ram_mb,
+                               merge)
+
+
+def read_documents(path, *, format="auto", id_field="id", fields=None, store=None):
+    """The documents of an input as `scour index` reads them, one dict (id_field -> id, field ->
+    text) at a time. A bad record raises ValueError naming file:line; iterating on continues with
+    the next record."""
+    return _scour._DocumentIterator(os.fspath(path), format, id_field, fields, store)

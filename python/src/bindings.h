@@ -9,6 +9,7 @@ namespace scour::python {
 void BindWriter(pybind11::module_& m);      // IndexWriter
 void BindSearcher(pybind11::module_& m);    // Searcher, Hit, SearchResults, Analyzer
 void BindEvaluation(pybind11::module_& m);  // evaluate, compare, read_qrels, read_run, ...
+void BindIngest(pybind11::module_& m);      // index_files, read_documents
 
 }  // namespace scour::python
 

@@ -22,4 +22,5 @@ PYBIND11_MODULE(_scour, m) {
   scour::python::BindWriter(m);
   scour::python::BindSearcher(m);
   scour::python::BindEvaluation(m);
+  scour::python::BindIngest(m);
 }

@@ -247,25 +247,13 @@ class PySearcher {
     SearchOptions o = MakeOptions(reader, k, ranker, k1, b, delta, fields, op, syntax, false);
     o.load_stored = false;
     BatchResults r;
-    std::vector<std::string_view> ids;
-    absl::Status id_error;
     {
       py::gil_scoped_release nogil;
       r = searcher->SearchBatch(queries, o, threads);
-      ids.reserve(r.docs.size());
-      for (uint64_t d : r.docs) {
-        absl::StatusOr<std::string_view> id = reader.ExternalId(d);
-        if (!id.ok()) {
-          id_error = id.status();
-          break;
-        }
-        ids.push_back(*id);
-      }
     }
     for (size_t i = 0; i < r.errors.size(); ++i)
       if (!r.errors[i].ok())
         Raise(r.errors[i], absl::StrCat("query ", py::str(qids[i]).cast<std::string>(), ": "));
-    Check(id_error);
 
     const size_t n = r.docs.size();
     py::array_t<int64_t> offsets(static_cast<py::ssize_t>(r.offsets.size()));
@@ -275,10 +263,13 @@ class PySearcher {
     py::array docnos(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(n)},
                      std::vector<py::ssize_t>{});
     PyObject** slot = static_cast<PyObject**>(docnos.mutable_data());
+    if (docnos_.size() != reader.max_doc()) docnos_.assign(reader.max_doc(), nullptr);
     for (size_t i = 0; i < n; ++i) {
-      PyObject* s = MakeStr(ids[i]).release().ptr();
+      PyObject*& cached = docnos_[r.docs[i]];
+      if (cached == nullptr) cached = MakeStr(Check(reader.ExternalId(r.docs[i]))).release().ptr();
+      Py_INCREF(cached);
       Py_XDECREF(slot[i]);
-      slot[i] = s;
+      slot[i] = cached;
     }
     return py::make_tuple(offsets, docnos, scores);
   }
@@ -342,7 +333,9 @@ class PySearcher {
   void Close() {
     searcher_.reset();
     analyzer_.reset();
+    ClearDocnos();
   }
+  ~PySearcher() { ClearDocnos(); }  // pybind11 destroys it with the GIL held
   bool closed() const { return searcher_ == nullptr; }
 
  private:
@@ -351,7 +344,16 @@ class PySearcher {
     return searcher_;
   }
 
+  void ClearDocnos() {
+    for (PyObject* o : docnos_) Py_XDECREF(o);
+    docnos_.clear();
+  }
+
   std::shared_ptr<Searcher> searcher_;  // holds the reader (the snapshot)
+  // The docno str of each internal doc, made on first use and then shared by every batch's
+  // column (a run repeats documents across queries): no str made per hit. Touched only with
+  // the GIL held.
+  std::vector<PyObject*> docnos_;
   std::unique_ptr<Analyzer> analyzer_;
   std::vector<std::string> fields_;
 };

@@ -10,6 +10,7 @@
 
 #include "scour/analyzer.h"
 #include "scour/document.h"
+#include "scour/document_source.h"
 #include "scour/evaluation.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
@@ -38,6 +39,8 @@ void UseLifecycle() {
   g_sink[1] = writer.ok() && reader.ok();
   absl::StatusOr<std::unique_ptr<scour::Searcher>> searcher = scour::Searcher::Create(*reader);
   g_sink[2] = searcher.ok();
+  absl::StatusOr<std::unique_ptr<scour::DocumentSource>> source = scour::DocumentSource::Open("");
+  g_sink[3] = source.ok();
 }
 
 int main() {
@@ -72,6 +75,11 @@ int main() {
   Use(&scour::ReadTopics);
   Use(&scour::Evaluate);
   Use(&scour::Compare);
+  Use(&scour::DocumentSource::Open);
+  Use(&scour::DocumentSource::Next);
+  Use(&scour::DocumentSource::origin);
+  Use(&scour::DocumentSource::bytes_read);
+  Use(&scour::DocumentSource::bytes_total);
   Use(&scour::StoredDocument::Get);
   Use(static_cast<absl::StatusOr<std::unique_ptr<IndexWriter>> (*)(
           const std::string&, const scour::IndexWriterOptions&)>(&IndexWriter::Open));
