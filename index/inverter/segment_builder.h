@@ -57,7 +57,7 @@ class SegmentBuilder {
   absl::Status Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info);
 
  private:
-  // What every token of a term touches, in half a cache line (was 52 bytes, often two lines).
+  // What every token of a term touches, in half a cache line (so never two lines).
   struct alignas(32) TermState {
     ByteSlicePool::Stream docs;        // (doc delta, freq) pairs of finished docs
     ByteSlicePool::Stream pos;         // position deltas, restarting per doc

@@ -40,9 +40,6 @@ const char* SkipBlock(const char* p, const char* end);
 // True when UnpackBlock / PrefixSum use a SIMD path on this CPU (for benchmarks and messages).
 bool BitpackSimdAvailable();
 
-// Codec for the last, partial block (n < 128 values): n LEB128 varints (n is not stored; the
-// caller knows it). UnpackTail returns the byte after the n values, or nullptr when the input
-// is truncated or a value overflows 32 bits, never reading at or past `end`.
 // The block at an explicit width b >= MaxBits(in).
 void PackBlockWidth(const uint32_t in[kBlockSize], uint32_t b, std::string* out);
 
@@ -55,6 +52,11 @@ const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockS
 // counts are out of range; the exception values themselves are checked only by decoding).
 const char* SkipBlockPFor(const char* p, const char* end);
 
+// Codec for the last, partial block (n < 128 values; n is not stored, the caller knows it):
+// n < kTailPackMin values as LEB128 varints, longer tails patched like the blocks but packed
+// at n*b bits (docs/format/block-codec.md, "Tail codec"). UnpackTail returns the byte after
+// the n values, or nullptr when the input is truncated, a value overflows 32 bits or a width
+// is out of range, never reading at or past `end`.
 inline constexpr size_t kTailPackMin = 8;  // tails this long or longer are bit-packed
 void PackTail(const uint32_t* in, size_t n, std::string* out);
 const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n);

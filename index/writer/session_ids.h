@@ -4,8 +4,7 @@
 // the id and an 8-byte state), the id's 8-byte hash, the id bytes with a varint length in
 // fixed-size arena chunks, and a hash set of 4-byte record numbers: ~43 bytes per id. Records,
 // hashes and ids sit in chunks that never move, so the table grows without the doubling copies
-// of a vector (which held old and new arrays at once: ~72 bytes per id at the peak of a
-// 285k-id session before). Not thread-safe.
+// of a vector, which hold the old and the new array at once. Not thread-safe.
 #ifndef SCOUR_INDEX_WRITER_SESSION_IDS_H_
 #define SCOUR_INDEX_WRITER_SESSION_IDS_H_
 
