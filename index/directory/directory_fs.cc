@@ -16,7 +16,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "base/status_macros.h"
 #include "index/directory/directory.h"
 
@@ -76,7 +76,7 @@ absl::Status CheckName(const std::string& name) {
 }
 
 // Lock files held by this process, by path: a second Lock in the same process conflicts.
-absl::Mutex g_locks_mu;
+Mutex g_locks_mu;
 absl::flat_hash_set<std::string>& HeldLocks() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_locks_mu) {
   static auto* held = new absl::flat_hash_set<std::string>();
   return *held;
@@ -189,7 +189,7 @@ class FsLock final : public DirectoryLock {
   ~FsLock() override {
     ::flock(fd_, LOCK_UN);
     ::close(fd_);
-    absl::MutexLock l(&g_locks_mu);
+    MutexLock l(&g_locks_mu);
     HeldLocks().erase(path_);
   }
 
@@ -301,11 +301,11 @@ class FsDirectory final : public Directory {
       return absl::FailedPreconditionError(absl::StrCat("index is locked by another writer: ", p));
     };
     {
-      absl::MutexLock l(&g_locks_mu);
+      MutexLock l(&g_locks_mu);
       if (!HeldLocks().insert(p).second) return locked();
     }
     auto unregister = [&] {
-      absl::MutexLock l(&g_locks_mu);
+      MutexLock l(&g_locks_mu);
       HeldLocks().erase(p);
     };
     int fd = RetryEintr([&] { return ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644); });

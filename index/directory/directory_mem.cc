@@ -8,14 +8,14 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "index/directory/directory.h"
 
 namespace scour::index {
 namespace {
 
 struct MemState {
-  absl::Mutex mu;
+  Mutex mu;
   std::map<std::string, std::shared_ptr<std::string>> files ABSL_GUARDED_BY(mu);
   absl::flat_hash_set<std::string> locks ABSL_GUARDED_BY(mu);
 };
@@ -48,7 +48,7 @@ class MemWritableFile final : public WritableFile {
   ~MemWritableFile() override { Close().IgnoreError(); }
   absl::Status Append(std::string_view data) override {
     if (closed_) return Closed("append to");
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     body_->append(data);
     size_ += data.size();
     return absl::OkStatus();
@@ -76,7 +76,7 @@ class MemLock final : public DirectoryLock {
   MemLock(std::shared_ptr<MemState> state, std::string name)
       : state_(std::move(state)), name_(std::move(name)) {}
   ~MemLock() override {
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     state_->locks.erase(name_);
   }
 
@@ -91,33 +91,33 @@ class MemDirectory final : public Directory {
     if (absl::Status s = CheckName(name); !s.ok()) return s;
     auto body = std::make_shared<std::string>();
     {
-      absl::MutexLock l(&state_->mu);
+      MutexLock l(&state_->mu);
       state_->files[name] = body;
     }
     return std::make_unique<MemWritableFile>(state_, std::move(body), name);
   }
 
   absl::StatusOr<std::shared_ptr<ReadableFile>> Open(const std::string& name) override {
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     auto it = state_->files.find(name);
     if (it == state_->files.end()) return NotFound("open", name);
     return NewStringReadableFile(name, *it->second);
   }
 
   absl::StatusOr<bool> Exists(const std::string& name) override {
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     return state_->files.count(name) > 0;
   }
 
   absl::Status Delete(const std::string& name) override {
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     if (state_->files.erase(name) == 0) return NotFound("delete", name);
     return absl::OkStatus();
   }
 
   absl::Status Rename(const std::string& from, const std::string& to) override {
     if (absl::Status s = CheckName(to); !s.ok()) return s;
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     auto it = state_->files.find(from);
     if (it == state_->files.end()) return NotFound("rename", from);
     if (from == to) return absl::OkStatus();
@@ -130,7 +130,7 @@ class MemDirectory final : public Directory {
   absl::Status SyncDir() override { return absl::OkStatus(); }
 
   absl::StatusOr<std::vector<std::string>> List() override {
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     std::vector<std::string> names;
     names.reserve(state_->files.size());
     for (const auto& [name, body] : state_->files) names.push_back(name);  // std::map: sorted
@@ -139,7 +139,7 @@ class MemDirectory final : public Directory {
 
   absl::StatusOr<std::unique_ptr<DirectoryLock>> Lock(const std::string& name) override {
     if (absl::Status s = CheckName(name); !s.ok()) return s;
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     if (!state_->locks.insert(name).second) {
       return absl::FailedPreconditionError(
           absl::StrCat("index is locked by another writer: mem:/", name));

@@ -8,7 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 
 namespace scour::index {
 namespace {
@@ -43,7 +43,7 @@ struct Node {
 }  // namespace
 
 struct FaultInjectingDirectory::State {
-  mutable absl::Mutex mu;
+  mutable Mutex mu;
   std::map<std::string, std::shared_ptr<Node>> live ABSL_GUARDED_BY(mu);
   std::map<std::string, std::shared_ptr<Node>> durable ABSL_GUARDED_BY(mu);
   uint64_t epoch ABSL_GUARDED_BY(mu) = 0;                                // bumped by every crash
@@ -97,7 +97,7 @@ class FaultWritableFile final : public WritableFile {
   ~FaultWritableFile() override { Close().IgnoreError(); }
 
   absl::Status Append(std::string_view data) override {
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     if (absl::Status s = Usable("append to"); !s.ok()) return s;
     if (absl::Status s = state_->Count(Op::kAppend, name_); !s.ok()) {
       if (state_->torn) node_->data.append(data.substr(0, data.size() / 2));
@@ -119,7 +119,7 @@ class FaultWritableFile final : public WritableFile {
   }
 
   absl::Status Sync() override {
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     if (absl::Status s = Usable("sync"); !s.ok()) return s;
     if (absl::Status s = state_->Count(Op::kSync, name_); !s.ok()) return s;
     node_->durable = node_->data.size();
@@ -158,7 +158,7 @@ class FaultLock final : public DirectoryLock {
   FaultLock(std::shared_ptr<State> state, std::string name, uint64_t token)
       : state_(std::move(state)), name_(std::move(name)), token_(token) {}
   ~FaultLock() override {
-    absl::MutexLock l(&state_->mu);
+    MutexLock l(&state_->mu);
     auto it = state_->locks.find(name_);
     // After a crash the name may be held by a new owner: release only our own lock.
     if (it != state_->locks.end() && it->second == token_) state_->locks.erase(it);
@@ -178,7 +178,7 @@ FaultInjectingDirectory::~FaultInjectingDirectory() = default;
 absl::StatusOr<std::unique_ptr<WritableFile>> FaultInjectingDirectory::Create(
     const std::string& name) {
   if (absl::Status s = CheckName(name); !s.ok()) return s;
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   if (absl::Status s = state_->Count(Op::kCreate, name); !s.ok()) return s;
   auto node = std::make_shared<Node>();
   state_->live[name] = node;
@@ -187,19 +187,19 @@ absl::StatusOr<std::unique_ptr<WritableFile>> FaultInjectingDirectory::Create(
 
 absl::StatusOr<std::shared_ptr<ReadableFile>> FaultInjectingDirectory::Open(
     const std::string& name) {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   auto it = state_->live.find(name);
   if (it == state_->live.end()) return NotFound("open", name);
   return NewStringReadableFile(name, it->second->data);
 }
 
 absl::StatusOr<bool> FaultInjectingDirectory::Exists(const std::string& name) {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   return state_->live.count(name) > 0;
 }
 
 absl::Status FaultInjectingDirectory::Delete(const std::string& name) {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   if (absl::Status s = state_->Count(Op::kDelete, name); !s.ok()) return s;
   if (state_->live.erase(name) == 0) return NotFound("delete", name);
   return absl::OkStatus();
@@ -207,7 +207,7 @@ absl::Status FaultInjectingDirectory::Delete(const std::string& name) {
 
 absl::Status FaultInjectingDirectory::Rename(const std::string& from, const std::string& to) {
   if (absl::Status s = CheckName(to); !s.ok()) return s;
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   if (absl::Status s = state_->Count(Op::kRename, absl::StrCat(from, " to ", to)); !s.ok()) {
     return s;
   }
@@ -221,14 +221,14 @@ absl::Status FaultInjectingDirectory::Rename(const std::string& from, const std:
 }
 
 absl::Status FaultInjectingDirectory::SyncDir() {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   if (absl::Status s = state_->Count(Op::kSyncDir, "fault:"); !s.ok()) return s;
   state_->durable = state_->live;
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::string>> FaultInjectingDirectory::List() {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   std::vector<std::string> names;
   for (const auto& [name, node] : state_->live) names.push_back(name);
   return names;
@@ -237,7 +237,7 @@ absl::StatusOr<std::vector<std::string>> FaultInjectingDirectory::List() {
 absl::StatusOr<std::unique_ptr<DirectoryLock>> FaultInjectingDirectory::Lock(
     const std::string& name) {
   if (absl::Status s = CheckName(name); !s.ok()) return s;
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   const uint64_t token = ++state_->next_lock_token;
   if (!state_->locks.emplace(name, token).second) {
     return absl::FailedPreconditionError(
@@ -249,7 +249,7 @@ absl::StatusOr<std::unique_ptr<DirectoryLock>> FaultInjectingDirectory::Lock(
 std::string FaultInjectingDirectory::Describe() const { return "fault:"; }
 
 void FaultInjectingDirectory::SimulateCrash() {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   state_->live = state_->durable;
   for (auto& [name, node] : state_->live) node->data.resize(node->durable);
   ++state_->epoch;
@@ -257,35 +257,35 @@ void FaultInjectingDirectory::SimulateCrash() {
 }
 
 void FaultInjectingDirectory::FailNth(Op op, uint64_t n) {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   const int i = static_cast<int>(op);
   state_->fail_at[i] = n == 0 ? 0 : state_->counts[i] + n;
 }
 
 void FaultInjectingDirectory::SetSpaceBudget(uint64_t bytes) {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   state_->budget = bytes;
 }
 
 void FaultInjectingDirectory::SetTornWrites(bool torn) {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   state_->torn = torn;
 }
 
 void FaultInjectingDirectory::ClearFaults() {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   state_->fail_at = {};
   state_->budget.reset();
   state_->torn = false;
 }
 
 uint64_t FaultInjectingDirectory::op_count(Op op) const {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   return state_->counts[static_cast<int>(op)];
 }
 
 uint64_t FaultInjectingDirectory::faults_injected() const {
-  absl::MutexLock l(&state_->mu);
+  MutexLock l(&state_->mu);
   return state_->injected;
 }
 

@@ -17,7 +17,7 @@ WorkerPool::WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t r
   for (Analyzer& a : analyzers)
     slots_.push_back(std::make_unique<Slot>(std::move(a), slots_.size()));
   {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     busy_.assign(slots_.size(), false);
     flushed_.resize(slots_.size());
   }
@@ -27,7 +27,7 @@ WorkerPool::WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t r
 
 WorkerPool::~WorkerPool() {
   {
-    absl::MutexLock l(&mu_);
+    MutexLock l(&mu_);
     stop_ = true;
   }
   cv_.SignalAll();
@@ -83,7 +83,7 @@ absl::Status WorkerPool::FlushAndWait() {
 }
 
 std::vector<SessionSegment> WorkerPool::TakeSegments() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   std::vector<SessionSegment> out;
   for (auto& flushed : flushed_) {
     for (auto& seg : flushed) out.push_back(std::move(seg));
@@ -93,7 +93,7 @@ std::vector<SessionSegment> WorkerPool::TakeSegments() {
 }
 
 void WorkerPool::Discard() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   queue_.clear();
   free_.clear();
   cv_.SignalAll();
@@ -107,7 +107,7 @@ void WorkerPool::Discard() {
 }
 
 bool WorkerPool::failed() {
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   return !error_.ok();
 }
 
@@ -210,7 +210,7 @@ absl::Status WorkerPool::Flush(Slot* s) {
   SegmentInfo info;
   SCOUR_RETURN_IF_ERROR(s->builder.Flush(dir_, seg.ref.number, &info));
   seg.seqs = std::exchange(s->seqs, {});
-  absl::MutexLock l(&mu_);
+  MutexLock l(&mu_);
   flushed_[s->index].push_back(std::move(seg));
   return absl::OkStatus();
 }

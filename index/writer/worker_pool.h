@@ -25,7 +25,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
+#include "base/mutex.h"
 #include "index/directory/directory.h"
 #include "index/inverter/segment_builder.h"
 #include "index/segment/segment_reader.h"
@@ -96,8 +96,8 @@ class WorkerPool {
   std::vector<std::unique_ptr<Slot>> slots_;  // fixed once constructed
   std::vector<std::thread> threads_;          // fixed once constructed
 
-  absl::Mutex mu_;
-  absl::CondVar cv_;  // signalled on every change of the state below
+  Mutex mu_;
+  CondVar cv_;  // signalled on every change of the state below
   std::deque<Batch> queue_ ABSL_GUARDED_BY(mu_);
   std::vector<Batch> free_ ABSL_GUARDED_BY(mu_);  // inverted batches, to be filled again
   absl::Status error_ ABSL_GUARDED_BY(mu_);
