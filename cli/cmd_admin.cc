@@ -32,6 +32,11 @@ int RunDelete(const std::string& index, const std::vector<std::string>& ids, boo
   }
   absl::Status s = (*w)->Commit();
   if (!s.ok()) return PrintError(s);
+  if (!(*w)->background_error().ok()) {
+    PrintError((*w)->background_error());
+    std::fprintf(stderr, "scour: the deletions are committed; `scour merge` retries the merge\n");
+    return kExitFailure;
+  }
   if (!quiet)
     std::fprintf(stderr, "deleted %zu of %zu ids (%zu not in the index)\n", found, ids.size(),
                  ids.size() - found);

@@ -194,6 +194,11 @@ int RunIndex(const IndexArgs& a, bool language_given) {
     std::fprintf(stderr, "scour: the commit failed; the index is as at its previous commit\n");
     return kExitFailure;
   }
+  if (absl::Status merge = (*writer)->background_error(); !merge.ok()) {
+    PrintError(merge);
+    std::fprintf(stderr, "scour: the documents are committed; `scour merge` retries the merge\n");
+    return kExitFailure;
+  }
   double secs = progress.elapsed();
   IndexWriterStats st = (*writer)->stats();
   writer->reset();  // releases the lock

@@ -62,7 +62,9 @@ class SCOUR_EXPORT IndexWriter {
   // Deletes the document with this id if there is one (committed or added in this session).
   absl::Status DeleteDocument(std::string_view id);
 
-  // Makes everything since the last commit durable and visible, atomically.
+  // Makes everything since the last commit durable and visible, atomically. Then, with
+  // IndexWriterOptions::auto_merge, runs the merge policy; a merge that fails leaves the commit
+  // as it is (OK is returned) and is kept as background_error().
   absl::Status Commit();
   // Discards everything since the last commit.
   absl::Status Rollback();
@@ -70,6 +72,14 @@ class SCOUR_EXPORT IndexWriter {
   absl::Status ForceMerge(size_t max_segments);
 
   IndexWriterStats stats() const;
+
+  // The error of the last automatic merge (run by Commit after its commit is durable), or OK.
+  // A failed merge changes nothing readers see; the next Commit retries it, and a merge that
+  // succeeds (or a ForceMerge that does) clears this. The first call after the failure
+  // (AddDocument, AddDocumentRecycling, DeleteDocument, Commit or ForceMerge) also returns it,
+  // once, without doing anything else, so a caller that only checks return values learns of it; the
+  // call after that works again.
+  absl::Status background_error() const;
 
  private:
   friend class InternalAccess;  // the library's own modules (not part of the API)

@@ -50,6 +50,10 @@ struct IndexWriter::Impl {
   index::SessionIds ids;
   uint64_t seq = 0;
   IndexWriterStats stats;
+  // The last automatic merge's error (leveldb's bg_error_), and whether the next call has yet
+  // to report it.
+  absl::Status background_error;
+  bool background_error_unreported = false;
 
   const Manifest& committed() const { return publisher->committed(); }
   absl::Status Init();
@@ -61,6 +65,10 @@ struct IndexWriter::Impl {
   absl::Status CommitSession();
   absl::Status Publish(Manifest m);
   absl::Status MaybeMerge(size_t max_segments, bool force);
+  // Runs the merge policy after a commit; keeps its error as the background error.
+  void AutoMerge();
+  // The background error once, if it has not been reported yet; else OK.
+  absl::Status ReportBackgroundError();
   void ResetSession();
 };
 
@@ -256,6 +264,29 @@ absl::Status IndexWriter::Impl::MaybeMerge(size_t max_segments, bool force) {
   }
 }
 
+void IndexWriter::Impl::AutoMerge() {
+  const uint64_t generation = committed().generation;
+  absl::Status s = MaybeMerge(0, false);
+  if (s.ok()) {
+    background_error = absl::OkStatus();
+    background_error_unreported = false;
+    return;
+  }
+  background_error = absl::Status(
+      s.code(),
+      absl::StrCat("the automatic merge after commit ", generation, " failed: ", s.message(),
+                   " (the commit stands; the next commit retries the merge)"));
+  background_error_unreported = true;
+}
+
+absl::Status IndexWriter::Impl::ReportBackgroundError() {
+  if (!background_error_unreported) return absl::OkStatus();
+  background_error_unreported = false;
+  return absl::Status(background_error.code(),
+                      absl::StrCat(background_error.message(),
+                                   "; reported once by this call, which did nothing else"));
+}
+
 IndexWriter::IndexWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 IndexWriter::~IndexWriter() {
@@ -283,13 +314,21 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> index::OpenIndexWriter(
 }
 
 absl::Status IndexWriter::AddDocument(const Document& doc) {
+  SCOUR_RETURN_IF_ERROR(impl_->ReportBackgroundError());
   Document copy(doc);
   return impl_->Add(&copy, false);
 }
-absl::Status IndexWriter::AddDocument(Document&& doc) { return impl_->Add(&doc, false); }
-absl::Status IndexWriter::AddDocumentRecycling(Document* doc) { return impl_->Add(doc, true); }
+absl::Status IndexWriter::AddDocument(Document&& doc) {
+  SCOUR_RETURN_IF_ERROR(impl_->ReportBackgroundError());
+  return impl_->Add(&doc, false);
+}
+absl::Status IndexWriter::AddDocumentRecycling(Document* doc) {
+  SCOUR_RETURN_IF_ERROR(impl_->ReportBackgroundError());
+  return impl_->Add(doc, true);
+}
 
 absl::Status IndexWriter::DeleteDocument(std::string_view id) {
+  SCOUR_RETURN_IF_ERROR(impl_->ReportBackgroundError());
   Impl::IdState& st = impl_->ids[id];
   st.deleted = true;
   st.dirty = true;
@@ -298,11 +337,13 @@ absl::Status IndexWriter::DeleteDocument(std::string_view id) {
 }
 
 absl::Status IndexWriter::Commit() {
+  SCOUR_RETURN_IF_ERROR(impl_->ReportBackgroundError());
   SCOUR_RETURN_IF_ERROR(impl_->CommitSession());
   // The commit is durable here. The automatic merge that follows changes no document, so its
-  // failure must not report the commit as failed (the caller would think its documents lost);
-  // the next commit retries it. ForceMerge reports merge errors.
-  if (impl_->options.auto_merge) (void)impl_->MaybeMerge(0, false);
+  // failure must not report the commit as failed (the caller would think its documents lost):
+  // it is kept and reported by background_error() and the next call; the next commit retries
+  // it. ForceMerge reports its own merge's errors.
+  if (impl_->options.auto_merge) impl_->AutoMerge();
   return absl::OkStatus();
 }
 
@@ -317,9 +358,16 @@ absl::Status IndexWriter::Rollback() {
 
 absl::Status IndexWriter::ForceMerge(size_t max_segments) {
   SCOUR_RETURN_IF_ERROR(Commit());
-  return impl_->MaybeMerge(std::max<size_t>(max_segments, 1), true);
+  absl::Status s = impl_->MaybeMerge(std::max<size_t>(max_segments, 1), true);
+  // This call reports its own merge's outcome: a failure of the automatic merge just before it
+  // is not reported again, and a forced merge that succeeds leaves nothing to retry.
+  impl_->background_error_unreported = false;
+  if (s.ok()) impl_->background_error = absl::OkStatus();
+  return s;
 }
 
 IndexWriterStats IndexWriter::stats() const { return impl_->stats; }
+
+absl::Status IndexWriter::background_error() const { return impl_->background_error; }
 
 }  // namespace scour

@@ -89,6 +89,7 @@ int main() {
   Use(&IndexWriter::AddDocumentRecycling);
   Use(&IndexWriter::DeleteDocument);
   Use(&IndexWriter::Commit);
+  Use(&IndexWriter::background_error);
   Use(&IndexWriter::Rollback);
   Use(&IndexWriter::ForceMerge);
   Use(&IndexWriter::stats);

@@ -475,6 +475,83 @@ TEST(IndexWriter, FailedCommitAtAnyOperationKeepsThePreviousCommit) {
   EXPECT_GT(failed_commits, 0);
 }
 
+// An automatic merge that fails after its commit leaves a trace (leveldb's bg_error_): Commit
+// returns OK (the commit stands), background_error() says what failed, the next call reports
+// it once and does nothing else, and the next commit retries the merge. Each I/O operation of
+// the second commit and its merge fails in turn.
+TEST(IndexWriter, FailedAutomaticMergeIsKeptAndReported) {
+  IndexWriterOptions opts = SmallOptions(1, 64);  // one segment per commit
+  opts.auto_merge = true;
+  opts.merge_factor = 2;  // two segments of 20 documents: one merge after the second commit
+  auto add = [](IndexWriter* w, const std::string& prefix, int n) {
+    for (int i = 0; i < n; ++i) {
+      const std::string id = prefix + std::to_string(i);
+      ASSERT_TRUE(w->AddDocument(Document{id, {{"text", "merge after commit " + id}}}).ok());
+    }
+  };
+  auto first_commit = [&](index::Directory* dir) {
+    auto w = index::OpenIndexWriter(dir, opts);
+    ASSERT_TRUE(w.ok());
+    add(w->get(), "a", 20);
+    ASSERT_TRUE((*w)->Commit().ok());
+  };
+  uint64_t total_ops;
+  {
+    auto dir = index::NewFaultInjectingDirectory();
+    first_commit(dir.get());
+    auto w = index::OpenIndexWriter(dir.get(), opts);
+    ASSERT_TRUE(w.ok());
+    add(w->get(), "b", 20);
+    const uint64_t before = dir->op_count(index::FaultInjectingDirectory::Op::kAny);
+    ASSERT_TRUE((*w)->Commit().ok());
+    total_ops = dir->op_count(index::FaultInjectingDirectory::Op::kAny) - before;
+    EXPECT_TRUE((*w)->background_error().ok());
+    auto m = index::ReadManifest(dir.get());
+    ASSERT_TRUE(m.ok());
+    ASSERT_EQ(m->segments.size(), 1u) << "the workload must merge";
+  }
+  int merges_failed = 0;
+  for (uint64_t k = 1; k <= total_ops; ++k) {
+    auto dir = index::NewFaultInjectingDirectory();
+    first_commit(dir.get());
+    auto w = index::OpenIndexWriter(dir.get(), opts);
+    ASSERT_TRUE(w.ok());
+    add(w->get(), "b", 20);
+    dir->FailNth(index::FaultInjectingDirectory::Op::kAny, k);
+    const absl::Status commit = (*w)->Commit();
+    dir->ClearFaults();
+    if (!commit.ok()) {  // the commit itself failed, and said so
+      EXPECT_TRUE((*w)->background_error().ok()) << k;
+      continue;
+    }
+    auto m = index::ReadManifest(dir.get());
+    ASSERT_TRUE(m.ok()) << k;
+    if (m->segments.size() == 1) continue;  // merged
+    // The commit stands (both segments live) and the merge failed: a trace is left.
+    ++merges_failed;
+    ASSERT_EQ(m->segments.size(), 2u) << k;
+    const absl::Status bg = (*w)->background_error();
+    ASSERT_FALSE(bg.ok()) << "op " << k << ": a failed merge left no trace";
+    EXPECT_NE(bg.message().find("automatic merge"), std::string_view::npos) << bg;
+    // Reported once by the next call, which does nothing else.
+    const absl::Status once = (*w)->AddDocument(Document{"c0", {{"text", "reported"}}});
+    EXPECT_EQ(once.code(), bg.code()) << once;
+    EXPECT_NE(once.message().find("reported once"), std::string_view::npos) << once;
+    EXPECT_TRUE((*w)->AddDocument(Document{"c1", {{"text", "added"}}}).ok());
+    EXPECT_FALSE((*w)->background_error().ok()) << "kept until a merge succeeds";
+    // The next commit retries the merge.
+    ASSERT_TRUE((*w)->Commit().ok());
+    EXPECT_TRUE((*w)->background_error().ok()) << k << ": " << (*w)->background_error();
+    auto r = index::OpenIndexReader(dir.get(), {});
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ((*r)->num_docs(), 41u);
+    EXPECT_TRUE(absl::IsNotFound((*r)->Find("c0").status()));
+    EXPECT_TRUE((*r)->Find("c1").ok());
+    EXPECT_TRUE((*r)->Find("b19").ok());
+  }
+  EXPECT_GT(merges_failed, 0) << "no fault fell in the merge";
+}
+
 // `scour stats` splits .post into doc ids, frequencies and skip data by walking every list: the
 // parts must add up to the file's body exactly, and every posting must be counted once.
 TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
