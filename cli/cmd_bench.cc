@@ -15,6 +15,7 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/ranking_flags.h"
+#include "engine/execute.h"
 #include "engine/plan.h"
 #include "engine/proximity.h"
 #include "engine/query_parser.h"

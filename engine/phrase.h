@@ -14,8 +14,8 @@
 #include <span>
 #include <vector>
 
+#include "engine/algorithm/clauses.h"
 #include "engine/ranker.h"
-#include "engine/retrieval.h"
 #include "engine/topk.h"
 #include "index/postings/postings_cursor.h"
 
@@ -261,12 +261,12 @@ class PhraseCursor {
         // The rarest slot alone bounds the phrase frequency: its block, then its doc, are
         // checked before any other slot moves.
         lead->ShallowAdvance(doc_);
-        if (!CanBeat(lead->BlockMaxTf(), lead->BlockMinNorm(), threshold)) {
+        if (!BoundBeats(lead->BlockMaxTf(), lead->BlockMinNorm(), threshold)) {
           const index::DocId last = lead->BlockLastDoc();
           doc_ = last == index::kNoMoreDocs ? last : lead->Advance(last + 1);
           continue;
         }
-        if (!CanBeat(lead->freq(), prune_norms_[doc_], threshold)) {
+        if (!BoundBeats(lead->freq(), prune_norms_[doc_], threshold)) {
           doc_ = lead->Next();
           continue;
         }
@@ -340,14 +340,16 @@ class PhraseCursor {
     if (prune_topk_ == nullptr || slop_ != 0) return -std::numeric_limits<float>::infinity();
     return prune_topk_->threshold();
   }
-  bool CanBeat(uint32_t tf, uint8_t norm, float threshold) const {
-    return retrieval_internal::CanBeat(prune_scorer_->MaxScore(tf, norm), 1, threshold);
+  // Whether the phrase's score bound at a frequency of at most `tf` and a norm of at least
+  // `norm` can beat `threshold`.
+  bool BoundBeats(uint32_t tf, uint8_t norm, float threshold) const {
+    return CanBeat(prune_scorer_->MaxScore(tf, norm), 1, threshold);
   }
   // Every slot is on doc_: the phrase occurs at most min(tf) times there.
   bool Competitive(float threshold) const {
     uint32_t tf = slots_[0]->freq();
     for (Cursor* c : slots_) tf = std::min<uint32_t>(tf, c->freq());
-    return CanBeat(tf, prune_norms_[doc_], threshold);
+    return BoundBeats(tf, prune_norms_[doc_], threshold);
   }
 
   std::vector<Cursor*> slots_;

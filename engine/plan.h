@@ -1,9 +1,8 @@
-// Query planning and execution: the parsed query (engine/query_ast.h) becomes a plan whose
-// leaves are bound to index fields and carry their scorers (global collection statistics), then
-// runs segment by segment. Flat single-field term queries take the pruned fast paths of
-// engine/retrieval.h (MaxScore, block-max conjunction) over the on-disk cursors; a single phrase
-// runs as a PhraseCursor; anything else runs through a tree of virtual iterators (one call per
-// node per document, none per posting).
+// Query binding: the parsed query (engine/query_ast.h) becomes a plan whose leaves are bound to
+// index fields and carry their scorers, built from the snapshot's collection statistics (a
+// term's df, a phrase's summed idf, the field's length statistics, boosts and field weights).
+// Running a plan is execute.h's; explaining a score, explain.h's. A plan is immutable once
+// built: share it between threads.
 #ifndef SCOUR_ENGINE_PLAN_H_
 #define SCOUR_ENGINE_PLAN_H_
 
@@ -15,7 +14,6 @@
 #include "absl/status/statusor.h"
 #include "engine/query_ast.h"
 #include "engine/ranker.h"
-#include "engine/topk.h"
 #include "index/commit/reader_impl.h"
 
 namespace scour::engine {
@@ -45,18 +43,6 @@ struct PlanOptions {
 absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
                                                     const index::Snapshot& index,
                                                     const PlanOptions& options);
-
-// Top-k over all segments (global doc ids), and the exact match count when `count` is set.
-struct ExecResult {
-  std::vector<ScoredDoc> top;  // doc = global id
-  uint64_t count = 0;
-};
-absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& index, size_t k,
-                                   bool count);
-
-// A per-leaf breakdown of the score of global doc `doc`.
-absl::StatusOr<std::string> Explain(const PlanNode& plan, const index::Snapshot& index,
-                                    uint64_t doc, const RankerParams& ranker);
 
 // Analysed terms, phrases and prefixes of the plan's positive leaves (for highlighting).
 void CollectHighlightTerms(const PlanNode& plan, std::vector<std::string>* terms,

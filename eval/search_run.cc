@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "engine/execute.h"
 #include "engine/plan.h"
 #include "engine/proximity.h"
 #include "engine/query_ast.h"

@@ -1,6 +1,6 @@
 // NextCommon (engine/block_intersect.h) against std::set_intersection on random sorted runs of
 // every length mix (the SSE2 four-by-four steps, the scalar tail, empty runs).
-#include "engine/block_intersect.h"
+#include "engine/algorithm/block_intersect.h"
 
 #include <algorithm>
 #include <cstdint>

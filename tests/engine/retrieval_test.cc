@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "engine/algorithm/phrase_top_k.h"
 #include "engine/phrase.h"
 #include "engine/ranker.h"
 #include "engine/topk.h"
@@ -19,7 +20,7 @@ namespace scour::engine {
 namespace {
 
 // The conjunction's block-at-a-time path runs on the test cursor too.
-static_assert(retrieval_internal::BlockCursor<VectorPostings>);
+static_assert(BlockCursor<VectorPostings>);
 
 // Docs are token sequences over a zipfian vocabulary; the last term never occurs (empty list).
 struct Collection {
@@ -492,6 +493,20 @@ TEST(PhraseTest, PhrasesScoreThroughRetrieval) {
                                              &topk, algo);
         ExpectSame(topk.Take(), want, "phrase");
       }
+      // PhraseTopK (the planner's path for a phrase query): the cursor also prunes docs by
+      // their own bound before decoding positions.
+      std::vector<VectorPostings> slots;
+      slots.reserve(terms.size());
+      std::vector<VectorPostings*> ptrs;
+      for (uint32_t t : terms) {
+        slots.emplace_back(&c.lists[t]);
+        ptrs.push_back(&slots.back());
+      }
+      PhraseCursor<VectorPostings> phrase(ptrs, offsets, terms, slop);
+      TopK topk(k);
+      PhraseTopK<VectorPostings>(&phrase, scorer, SegmentView{c.norms.data(), nullptr}, &topk)
+          .Run();
+      ExpectSame(topk.Take(), want, "PhraseTopK");
     }
   }
 }

@@ -1,11 +1,11 @@
 // NextCommon: the next value two sorted runs of doc ids share, the kernel of the block-at-a-time
-// conjunction in retrieval.h (which merges the decoded 128-doc blocks of two cursors instead of
+// conjunction (conjunction.h, which merges the decoded 128-doc blocks of two cursors instead of
 // stepping them doc by doc). Runs are strictly increasing. With SSE2 (part of x86-64 itself, so
 // no runtime dispatch) four docs of each run are compared all against all per step and the run
 // whose fourth doc is smaller moves on by four, without a branch to mispredict; the scalar loop
 // finishes the runs (and is the whole kernel elsewhere).
-#ifndef SCOUR_ENGINE_BLOCK_INTERSECT_H_
-#define SCOUR_ENGINE_BLOCK_INTERSECT_H_
+#ifndef SCOUR_ENGINE_ALGORITHM_BLOCK_INTERSECT_H_
+#define SCOUR_ENGINE_ALGORITHM_BLOCK_INTERSECT_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -73,4 +73,4 @@ inline bool NextCommon(const uint32_t* a, size_t* i, size_t ie, const uint32_t* 
 
 }  // namespace scour::engine
 
-#endif  // SCOUR_ENGINE_BLOCK_INTERSECT_H_
+#endif  // SCOUR_ENGINE_ALGORITHM_BLOCK_INTERSECT_H_

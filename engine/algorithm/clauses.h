@@ -1,0 +1,113 @@
+// What every top-k algorithm of engine/algorithm/ shares: scored clauses (a cursor following
+// index/postings/postings_cursor.h and its TermScorer), the segment's norms and deletions, the
+// filter of deleted docs and excluded clauses, and the score bounds with the test that decides
+// whether a bound can still beat the top-k threshold. Exactness: a doc's score is the float sum, in
+// clause order, of its matching clauses' TermScorer::Score, whatever the algorithm; bounds are
+// summed in double and compared through CanBeat, whose pad covers the rounding of the float sums.
+// Scores must be >= 0.
+#ifndef SCOUR_ENGINE_ALGORITHM_CLAUSES_H_
+#define SCOUR_ENGINE_ALGORITHM_CLAUSES_H_
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "engine/ranker.h"
+#include "index/postings/postings_cursor.h"
+
+namespace scour::engine {
+
+using index::DocId;
+using index::kNoMoreDocs;
+
+// What the algorithms need of the segment besides the postings.
+struct SegmentView {
+  const uint8_t* norms = nullptr;          // norms[doc]; needed only for scoring.
+  const uint64_t* deleted_bits = nullptr;  // bit (d & 63) of word d >> 6 set = doc d deleted.
+};
+
+inline bool IsDeleted(const uint64_t* bits, DocId d) {
+  return bits != nullptr && ((bits[d >> 6] >> (d & 63)) & 1) != 0;
+}
+
+// One scored clause: a cursor (mutated) and the scorer of its term or phrase in its field.
+template <typename Cursor>
+struct ScoredCursor {
+  Cursor* cursor;
+  const TermScorer* scorer;
+};
+
+// +required optional -excluded. With no required clause a doc must match an optional one.
+// Score = sum of matching clauses in the order required..., optional....
+template <typename Cursor>
+struct BooleanClauses {
+  std::span<const ScoredCursor<Cursor>> required;
+  std::span<const ScoredCursor<Cursor>> optional;
+  std::span<Cursor* const> excluded;
+};
+
+// True if a doc whose per-clause score bounds sum (exactly, in double) to `bound_sum` might still
+// enter a top-k whose threshold is `threshold`. The pad covers the rounding of a float sum of
+// n clause scores (relative error < n * 2^-24) done in another order than the bound's.
+inline bool CanBeat(double bound_sum, size_t n, float threshold) {
+  return bound_sum * (1.0 + static_cast<double>(n + 1) * 0x1p-23) > threshold;
+}
+
+template <typename Cursor>
+inline float ClauseScore(const ScoredCursor<Cursor>& c, DocId doc, const uint8_t* norms) {
+  return c.scorer->Score(static_cast<float>(c.cursor->freq()), norms[doc]);
+}
+
+// Bound of the clause's score over its whole list, and over its cursor's current shallow block.
+template <typename Cursor>
+inline float ClauseBound(const ScoredCursor<Cursor>& c) {
+  return c.scorer->MaxScore(c.cursor->MaxTf(), c.cursor->MinNorm());
+}
+template <typename Cursor>
+inline float BlockBound(const ScoredCursor<Cursor>& c) {
+  return c.scorer->MaxScore(c.cursor->BlockMaxTf(), c.cursor->BlockMinNorm());
+}
+
+// The smallest current doc of the clauses.
+template <typename Cursor>
+DocId MinDoc(std::span<const ScoredCursor<Cursor>> t) {
+  DocId d = kNoMoreDocs;
+  for (const auto& c : t) d = std::min(d, c.cursor->doc());
+  return d;
+}
+
+// Deleted docs and excluded clauses. Docs must be queried in increasing order.
+template <typename Cursor>
+class DocFilter {
+ public:
+  DocFilter(const uint64_t* deleted_bits, std::span<Cursor* const> excluded)
+      : deleted_bits_(deleted_bits), excluded_(excluded) {}
+  bool Rejects(DocId doc) const {
+    if (IsDeleted(deleted_bits_, doc)) return true;
+    for (Cursor* c : excluded_) {
+      if (c->doc() < doc) c->Advance(doc);
+      if (c->doc() == doc) return true;
+    }
+    return false;
+  }
+
+ private:
+  const uint64_t* deleted_bits_;
+  std::span<Cursor* const> excluded_;
+};
+
+// A cursor whose decoded block reads as an array (SegmentPostings::BlockDocs and the rest).
+template <typename C>
+concept BlockCursor = requires(C& c, const C& cc) {
+  { cc.BlockDocs() } -> std::convertible_to<const DocId*>;
+  { cc.BlockPos() } -> std::convertible_to<size_t>;
+  { cc.BlockEnd() } -> std::convertible_to<size_t>;
+  { cc.BlockFreqs() } -> std::convertible_to<const uint32_t*>;
+  c.SeekInBlock(cc.BlockPos());
+};
+
+}  // namespace scour::engine
+
+#endif  // SCOUR_ENGINE_ALGORITHM_CLAUSES_H_

@@ -1,0 +1,414 @@
+// BlockMaxConjunction: the top k (or the number) of the docs every required clause matches,
+// optional clauses adding score only. The rarest required clause (the lead) drives; the others
+// are moved to its docs.
+//
+// Pruning, once the top k is full: the required clauses' current blocks form a window (up to the
+// first block end); if their block bounds plus the optional clauses' global bounds cannot beat
+// the threshold, the whole window is skipped. Within a window, a lead doc whose own score cannot
+// lift the rest's block bounds over the threshold is passed over, and each clause reached
+// replaces its block bound by its actual score (Lucene's BlockMaxConjunctionScorer).
+//
+// Two ways to walk, the same docs and scores: with two or more required clauses over block
+// cursors (BlockCursor), run by run, a run being the lead's decoded block (or the window's part of
+// it) merged with the second rarest clause's decoded blocks (NextCommon); otherwise the lead
+// leapfrogs doc by doc. Returns exactly the top k of the brute force, bit for bit.
+#ifndef SCOUR_ENGINE_ALGORITHM_CONJUNCTION_H_
+#define SCOUR_ENGINE_ALGORITHM_CONJUNCTION_H_
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <span>
+#include <vector>
+
+#include "engine/algorithm/block_intersect.h"
+#include "engine/algorithm/clauses.h"
+#include "engine/topk.h"
+
+namespace scour::engine {
+
+template <typename Cursor, typename Filter>
+class BlockMaxConjunction {
+ public:
+  // topk == nullptr: count the matching docs instead (norms unused, optional clauses ignored).
+  BlockMaxConjunction(std::span<const ScoredCursor<Cursor>> required,
+                      std::span<const ScoredCursor<Cursor>> optional, const Filter& filter,
+                      const uint8_t* norms, TopK* topk)
+      : required_(required),
+        optional_(optional),
+        filter_(filter),
+        norms_(norms),
+        topk_(topk),
+        nr_(required.size()),
+        no_(optional.size()),
+        n_(nr_ + no_),
+        by_df_(nr_),
+        opt_order_(no_),
+        opt_rest_(no_ + 1, 0.0),
+        parts_(n_),
+        block_bound_(nr_),
+        block_last_(nr_) {
+    std::iota(by_df_.begin(), by_df_.end(), size_t{0});
+    std::stable_sort(by_df_.begin(), by_df_.end(), [&](size_t a, size_t b) {
+      return required_[a].cursor->df() < required_[b].cursor->df();
+    });
+    if (topk_ != nullptr) {
+      std::vector<float> opt_ub(no_);
+      for (size_t j = 0; j < no_; ++j) opt_ub[j] = ClauseBound(optional_[j]);
+      std::iota(opt_order_.begin(), opt_order_.end(), size_t{0});
+      std::stable_sort(opt_order_.begin(), opt_order_.end(),
+                       [&](size_t a, size_t b) { return opt_ub[a] > opt_ub[b]; });
+      for (size_t t = no_; t-- > 0;) opt_rest_[t] = opt_rest_[t + 1] + opt_ub[opt_order_[t]];
+    }
+    others_global_ = opt_rest_[0];
+    if (topk_ != nullptr) {
+      for (size_t r = 1; r < nr_; ++r) others_global_ += ClauseBound(Required(r));
+    }
+  }
+
+  // Fills the top k; returns the number of matching docs when counting (else 0).
+  uint64_t Run() {
+    if (nr_ == 0) return 0;
+    if constexpr (BlockCursor<Cursor>) {
+      if (nr_ >= 2) {
+        RunBlocks();
+        return count_;
+      }
+    }
+    RunLeapfrog();
+    return count_;
+  }
+
+ private:
+  // Largest run of lead docs merged at once (a decoded block holds 128).
+  static constexpr size_t kRun = 128;
+
+  // The r-th rarest required clause.
+  const ScoredCursor<Cursor>& Required(size_t r) const { return required_[by_df_[r]]; }
+  Cursor* Lead() const { return required_[by_df_[0]].cursor; }
+
+  // The window holding `doc` and, for `threshold`, whether it can compete and the least lead tf
+  // and lead score that can. Done per window and threshold, not per doc.
+  void UpdateWindow(DocId doc, float threshold) {
+    if (have_window_ && doc <= window_end_ && threshold == window_threshold_) return;
+    if (!have_window_ || doc > window_end_) {
+      // Only the clauses whose block ended before doc move on: the others' blocks still cover it.
+      window_end_ = kNoMoreDocs;
+      window_bound_ = opt_rest_[0];
+      for (size_t r = 0; r < nr_; ++r) {
+        if (!have_window_ || doc > block_last_[r]) {
+          const auto& c = Required(r);
+          c.cursor->ShallowAdvance(doc);
+          block_bound_[r] = BlockBound(c);
+          block_last_[r] = c.cursor->BlockLastDoc();
+        }
+        window_bound_ += block_bound_[r];
+        window_end_ = std::min(window_end_, block_last_[r]);
+      }
+      have_window_ = true;
+    }
+    window_threshold_ = threshold;
+    window_ok_ = CanBeat(window_bound_, n_, threshold);
+    const double rest = window_bound_ - block_bound_[0];
+    lead_min_tf_ = window_ok_ && want_min_tf_ ? LeadMinTf(rest, threshold) : 1;
+    // CanBeat(rest + s) solved for the lead score s, rounded down so that the tests below never
+    // drop a doc CanBeat would keep.
+    lead_need_ =
+        static_cast<double>(threshold) / (1.0 + static_cast<double>(n_ + 1) * 0x1p-23) - rest;
+    lead_need_ -= std::abs(lead_need_) * 0x1p-40 + 0x1p-100;
+  }
+
+  // The smallest tf at which the lead's score, at its current block's shortest doc, plus `rest`
+  // (the other clauses' bounds) can beat `threshold`; scores grow with tf, so lead docs with a
+  // smaller tf cannot. The threshold only rises, so a value computed earlier stays a safe bound.
+  uint32_t LeadMinTf(double rest, float threshold) const {
+    const ScoredCursor<Cursor>& lead = Required(0);
+    const uint8_t min_norm = lead.cursor->BlockMinNorm();
+    uint32_t lo = 1, hi = std::min<uint32_t>(lead.cursor->BlockMaxTf(), 1u << 16);
+    if (hi <= 1 || CanBeat(rest + lead.scorer->MaxScore(1, min_norm), n_, threshold)) return 1;
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (CanBeat(rest + lead.scorer->MaxScore(mid, min_norm), n_, threshold)) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  // The window cannot compete: the lead's next doc past it. The window ends where the first
+  // block of any clause does (often a short block of a frequent term); if even the other
+  // clauses' global bounds cannot lift the lead's block, the whole lead block is skipped.
+  DocId SkipWindow(float threshold) {
+    Cursor* lead = Lead();
+    DocId skip_to = window_end_;
+    if (!CanBeat(block_bound_[0] + others_global_, n_, threshold)) {
+      skip_to = std::max(skip_to, lead->BlockLastDoc());
+    }
+    return skip_to == kNoMoreDocs ? kNoMoreDocs : lead->Advance(skip_to + 1);
+  }
+
+  // Every required clause is on `doc` and the pruning kept it: the filter, the optional clauses,
+  // then the count or the top k. Returns true if the top k changed.
+  bool Collect(DocId doc, float threshold) {
+    if (filter_.Rejects(doc)) return false;
+    if (topk_ == nullptr) {
+      ++count_;
+      return false;
+    }
+    if (no_ == 0) {
+      float s = 0.0f;
+      for (size_t r = 0; r < nr_; ++r) s += ClauseScore(required_[r], doc, norms_);
+      return topk_->Insert(doc, s);
+    }
+    double partial = 0.0;
+    for (size_t r = 0; r < nr_; ++r) {
+      parts_[r] = ClauseScore(required_[r], doc, norms_);
+      partial += parts_[r];
+    }
+    std::fill(parts_.begin() + nr_, parts_.end(), 0.0f);
+    for (size_t t = 0; t < no_; ++t) {
+      if (!CanBeat(partial + opt_rest_[t], n_, threshold)) return false;
+      const size_t j = opt_order_[t];
+      Cursor* c = optional_[j].cursor;
+      if (c->doc() < doc) c->Advance(doc);
+      if (c->doc() == doc) {
+        parts_[nr_ + j] = ClauseScore(optional_[j], doc, norms_);
+        partial += parts_[nr_ + j];
+      }
+    }
+    float s = 0.0f;
+    for (size_t i = 0; i < n_; ++i) s += parts_[i];
+    return topk_->Insert(doc, s);
+  }
+
+  // The lead doc by doc: each other required clause is moved to it, the rarest first.
+  void RunLeapfrog() {
+    Cursor* lead = Lead();
+    DocId doc = lead->doc();
+    while (doc != kNoMoreDocs) {
+      float threshold = 0.0f;
+      bool pruning = false;
+      double bound = 0.0;  // window bound with the actual scores of the clauses already on doc
+      if (topk_ != nullptr && topk_->full()) {
+        threshold = topk_->threshold();
+        UpdateWindow(doc, threshold);
+        if (!window_ok_) {
+          doc = SkipWindow(threshold);
+          continue;
+        }
+        // A lead doc whose tf is too low even at the lead block's shortest length is passed over
+        // on its tf alone: no norm load (a cache miss per doc) and no division.
+        if (lead->freq() < lead_min_tf_) {
+          doc = lead->Next();
+          continue;
+        }
+        // The lead's own score replaces its block bound before any other cursor moves; each
+        // clause reached then does the same.
+        pruning = nr_ > 1;
+        const float lead_score = ClauseScore(Required(0), doc, norms_);
+        if (pruning && lead_score <= lead_need_) {
+          doc = lead->Next();
+          continue;
+        }
+        bound = window_bound_ - block_bound_[0] + lead_score;
+      } else if (topk_ != nullptr) {
+        threshold = topk_->threshold();
+      }
+      bool all = true;
+      for (size_t r = 1; r < nr_; ++r) {
+        Cursor* c = Required(r).cursor;
+        if (c->doc() < doc) c->Advance(doc);
+        if (c->doc() != doc) {
+          doc = c->doc() == kNoMoreDocs ? kNoMoreDocs : lead->Advance(c->doc());
+          all = false;
+          break;
+        }
+        if (pruning && r + 1 < nr_) {
+          bound += ClauseScore(Required(r), doc, norms_) - block_bound_[r];
+          if (!CanBeat(bound, n_, threshold)) {
+            doc = lead->Next();
+            all = false;
+            break;
+          }
+        }
+      }
+      if (!all) continue;
+      Collect(doc, threshold);
+      doc = lead->Next();
+    }
+  }
+
+  // The lead's candidates in its run [i0, ie) when pruning: the docs whose own score can still
+  // make it, which spares the second clause the decoding of blocks that hold none. Branch-free:
+  // about half the docs pass. Candidate k is lead doc cand_docs_[k] at block index cand_idx_[k].
+  size_t PruneRun(const DocId* a, size_t i0, size_t ie) {
+    const TermScorer& lead_scorer = *Required(0).scorer;
+    const uint32_t* f = Lead()->BlockFreqs();
+    const uint8_t* norms = norms_;
+    // s <= lead_need_ (a double) exactly when s <= need, the largest float <= lead_need_.
+    float need = static_cast<float>(lead_need_);
+    if (static_cast<double>(need) > lead_need_) {
+      need = std::nextafter(need, -std::numeric_limits<float>::infinity());
+    }
+    size_t m = 0;
+    for (size_t t = i0; t < ie; ++t) {
+      const DocId d = a[t];
+      const float s = lead_scorer.Score(static_cast<float>(f[t]), norms[d]);
+      cand_docs_[m] = d;
+      cand_idx_[m] = static_cast<uint32_t>(t);
+      m += s <= need ? 0 : 1;
+    }
+    return m;
+  }
+
+  // The lead and the second rarest clause are on `d`: the others are moved to it, and when
+  // pruning each one's actual score replaces its block bound. False if d does not qualify;
+  // *done once a required clause is exhausted.
+  bool MatchOthers(DocId d, bool pruning, float threshold, bool* done) {
+    double bound = 0.0;
+    if (pruning && nr_ > 2) {
+      bound = window_bound_ - block_bound_[0] + ClauseScore(Required(0), d, norms_);
+    }
+    for (size_t r = 1; r < nr_; ++r) {
+      if (r >= 2) {
+        Cursor* c = Required(r).cursor;
+        if (c->doc() < d) c->Advance(d);
+        if (c->doc() != d) {
+          *done = c->doc() == kNoMoreDocs;
+          return false;
+        }
+      }
+      if (pruning && r + 1 < nr_) {
+        bound += ClauseScore(Required(r), d, norms_) - block_bound_[r];
+        if (!CanBeat(bound, n_, threshold)) return false;
+      }
+    }
+    return true;
+  }
+
+  // Run by run: a run is the lead's docs from doc to the end of its decoded block (or of the
+  // window); its candidates are merged with the second rarest clause's decoded blocks.
+  void RunBlocks() {
+    Cursor* lead = Lead();
+    Cursor* second = Required(1).cursor;
+    want_min_tf_ = false;  // every candidate lead doc is scored here anyway
+    DocId doc = lead->doc();
+    while (doc != kNoMoreDocs) {
+      float threshold = 0.0f;
+      bool pruning = false;
+      if (topk_ != nullptr) {
+        threshold = topk_->threshold();
+        if (topk_->full()) {
+          UpdateWindow(doc, threshold);
+          if (!window_ok_) {
+            doc = SkipWindow(threshold);
+            continue;
+          }
+          pruning = true;
+        }
+      }
+      const DocId* a = lead->BlockDocs();
+      const size_t i0 = lead->BlockPos(), lead_end = lead->BlockEnd();
+      size_t ie = std::min(lead_end, i0 + kRun);
+      if (pruning && a[ie - 1] > window_end_) {
+        ie = static_cast<size_t>(std::upper_bound(a + i0, a + ie, window_end_) - a);
+        // The window ends before doc only once a required clause has no docs left: doc
+        // cannot match, but it must be passed.
+        ie = std::max(ie, i0 + 1);
+      }
+      // The candidates: every doc of the run, or when pruning those whose own score can still
+      // make it.
+      const DocId* cd = a + i0;
+      const uint32_t* ci = nullptr;  // candidate k is lead doc ci[k], or i0 + k
+      size_t m = ie - i0;
+      if (pruning) {
+        m = PruneRun(a, i0, ie);
+        cd = cand_docs_;
+        ci = cand_idx_;
+      }
+      if (m > 0 && second->doc() < cd[0]) second->Advance(cd[0]);
+      if (second->doc() == kNoMoreDocs) break;
+      const DocId* b = second->BlockDocs();
+      size_t j = second->BlockPos(), je = second->BlockEnd();
+      size_t resume = ie;  // the lead doc to go on from
+      bool done = false;
+      for (size_t k = 0; k < m;) {
+        if (!NextCommon(cd, &k, m, b, &j, je)) {
+          if (k == m) break;
+          // The second clause's block is spent: on to its block holding the next candidate.
+          if (second->Advance(std::max(b[je - 1] + 1, cd[k])) == kNoMoreDocs) {
+            done = true;
+            break;
+          }
+          b = second->BlockDocs();
+          j = second->BlockPos();
+          je = second->BlockEnd();
+          continue;
+        }
+        const DocId d = cd[k];
+        const size_t li = ci != nullptr ? ci[k] : i0 + k;
+        lead->SeekInBlock(li);
+        second->SeekInBlock(j);
+        ++k;
+        ++j;
+        const bool all = MatchOthers(d, pruning, threshold, &done);
+        if (done) break;
+        // Once the top k fills the pruning starts: recompute the run. (A threshold raised while
+        // pruning applies from the next run on: the lower one is still safe.)
+        if (all && Collect(d, threshold) && !pruning && topk_->full()) {
+          resume = li + 1;
+          break;
+        }
+      }
+      if (done) break;
+      // b[..j) is spent (all of the block once j == je, and then below the last candidate): the
+      // lead goes on from the run's end, or past its block and up to b[j].
+      if (j < je) second->SeekInBlock(j);
+      if (resume < lead_end) {
+        lead->SeekInBlock(resume);
+        doc = a[resume];
+      } else {
+        lead->SeekInBlock(lead_end - 1);
+        doc = lead->Advance(std::max(a[lead_end - 1] + 1, j < je ? b[j] : b[je - 1] + 1));
+      }
+    }
+  }
+
+  const std::span<const ScoredCursor<Cursor>> required_;
+  const std::span<const ScoredCursor<Cursor>> optional_;
+  const Filter& filter_;
+  const uint8_t* const norms_;
+  TopK* const topk_;
+  const size_t nr_, no_, n_;
+  std::vector<size_t> by_df_;      // required clause indexes, rarest first
+  std::vector<size_t> opt_order_;  // optional clause indexes by decreasing bound
+  std::vector<double> opt_rest_;   // opt_rest_[t] = bound sum of opt_order_[t..]
+  std::vector<float> parts_;       // the scored doc's clause scores: required..., optional...
+  double others_global_ = 0.0;     // global bounds of every clause but the lead
+  uint64_t count_ = 0;
+
+  // The window (UpdateWindow).
+  bool have_window_ = false;
+  DocId window_end_ = 0;
+  double window_bound_ = 0.0;
+  std::vector<double> block_bound_;  // per required clause (by_df_ order), in the window
+  std::vector<DocId> block_last_;    // the last doc of the block block_bound_[r] is of
+  float window_threshold_ = 0.0f;
+  bool window_ok_ = true;
+  bool want_min_tf_ = true;
+  uint32_t lead_min_tf_ = 1;
+  double lead_need_ = 0.0;
+
+  // A pruned run's candidates (PruneRun).
+  DocId cand_docs_[kRun];
+  uint32_t cand_idx_[kRun];
+};
+
+}  // namespace scour::engine
+
+#endif  // SCOUR_ENGINE_ALGORITHM_CONJUNCTION_H_

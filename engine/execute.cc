@@ -1,0 +1,165 @@
+#include "engine/execute.h"
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "base/status_macros.h"
+#include "engine/algorithm/phrase_top_k.h"
+#include "engine/iterators.h"
+#include "engine/leaf_cursors.h"
+#include "engine/retrieval.h"
+
+namespace scour::engine {
+namespace {
+
+using index::SegmentPostings;
+using index::SegmentReader;
+
+// Conjunctions merge decoded blocks (conjunction.h) only through SegmentPostings' block access:
+// without it they would quietly fall back to stepping doc by doc.
+static_assert(BlockCursor<SegmentPostings>);
+
+// A query of single-field term leaves: `(+a b -c)` or one term.
+struct FlatQuery {
+  uint32_t field = 0;
+  std::vector<const PlanNode*> required, optional, excluded;
+};
+
+bool AsFlat(const PlanNode& root, FlatQuery* flat) {
+  auto add = [&](Occur occur, const PlanNode* leaf) {
+    if (leaf->kind != PlanKind::kTerm) return false;
+    if (flat->required.empty() && flat->optional.empty() && flat->excluded.empty())
+      flat->field = leaf->field;
+    if (leaf->field != flat->field) return false;
+    (occur == Occur::kMust     ? flat->required
+     : occur == Occur::kShould ? flat->optional
+                               : flat->excluded)
+        .push_back(leaf);
+    return true;
+  };
+  if (root.kind == PlanKind::kTerm) return add(Occur::kMust, &root);
+  if (root.kind != PlanKind::kBool) return false;
+  for (const auto& [occur, child] : root.clauses) {
+    if (child->kind == PlanKind::kBool && occur == Occur::kShould) {
+      // A SHOULD group of SHOULD terms (an unqualified term over fields, or `(a b)`) adds
+      // scores exactly like its terms listed flat.
+      for (const auto& [o2, c2] : child->clauses)
+        if (o2 != Occur::kShould || !add(Occur::kShould, c2.get())) return false;
+      continue;
+    }
+    if (!add(occur, child.get())) return false;
+  }
+  return !(flat->required.empty() && flat->optional.empty());
+}
+
+void Merge(TopK& seg_top, uint64_t base, TopK* global) {
+  for (const ScoredDoc& d : seg_top.Take())
+    global->Insert(static_cast<DocId>(base + d.doc), d.score);
+}
+
+absl::Status RunFlat(const FlatQuery& q, const SegmentReader& seg, uint64_t base, size_t k,
+                     bool count, TopK* global, uint64_t* matches) {
+  const uint8_t* norms = seg.norms(q.field);
+  if (norms == nullptr) return absl::OkStatus();
+  std::vector<SegmentPostings> cursors;
+  cursors.reserve(q.required.size() + q.optional.size() + q.excluded.size());
+  std::vector<ScoredCursor<SegmentPostings>> req, opt;
+  std::vector<SegmentPostings*> excl;
+  auto open = [&](const PlanNode* leaf) -> absl::StatusOr<SegmentPostings*> {
+    SCOUR_ASSIGN_OR_RETURN(std::optional<SegmentPostings> p, OpenTerm(*leaf, seg));
+    if (!p) return nullptr;
+    cursors.push_back(*std::move(p));
+    return &cursors.back();
+  };
+  for (const PlanNode* l : q.required) {
+    SCOUR_ASSIGN_OR_RETURN(SegmentPostings * c, open(l));
+    if (c == nullptr) return absl::OkStatus();  // a required term absent: nothing matches here
+    req.push_back({c, &l->scorer});
+  }
+  for (const PlanNode* l : q.optional) {
+    SCOUR_ASSIGN_OR_RETURN(SegmentPostings * c, open(l));
+    if (c) opt.push_back({c, &l->scorer});
+  }
+  for (const PlanNode* l : q.excluded) {
+    SCOUR_ASSIGN_OR_RETURN(SegmentPostings * c, open(l));
+    if (c) excl.push_back(c);
+  }
+  if (req.empty() && opt.empty()) return absl::OkStatus();
+  const SegmentView view{norms, seg.deleted_bits()};
+  BooleanClauses<SegmentPostings> clauses{req, opt, excl};
+  if (count) {
+    *matches += BooleanCount(clauses, seg.deleted_bits());
+    for (auto& c : cursors) SCOUR_RETURN_IF_ERROR(c.status());
+    cursors.clear();
+    req.clear();
+    opt.clear();
+    excl.clear();
+    // Counting consumed the cursors: open them again for scoring.
+    return RunFlat(q, seg, base, k, false, global, nullptr);
+  }
+  TopK top(k);
+  BooleanTopK(clauses, view, &top);
+  for (auto& c : cursors) SCOUR_RETURN_IF_ERROR(c.status());
+  Merge(top, base, global);
+  return absl::OkStatus();
+}
+
+// The plan is one phrase (and nothing is counted).
+absl::Status RunPhrase(const PlanNode& plan, const SegmentReader& seg, uint64_t base, size_t k,
+                       TopK* global) {
+  SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<SegmentPhrase> phrase, SegmentPhrase::Open(plan, seg));
+  if (phrase == nullptr) return absl::OkStatus();
+  SCOUR_RETURN_IF_ERROR(phrase->status());
+  if (phrase->cursor().doc() == kNoMoreDocs) return absl::OkStatus();
+  TopK top(k);
+  PhraseTopK<SegmentPostings>(&phrase->cursor(), plan.scorer,
+                              SegmentView{seg.norms(plan.field), seg.deleted_bits()}, &top)
+      .Run();
+  SCOUR_RETURN_IF_ERROR(phrase->status());
+  Merge(top, base, global);
+  return absl::OkStatus();
+}
+
+// Anything else: the iterator tree, every matching doc scored.
+absl::Status RunTree(const PlanNode& plan, const SegmentReader& seg, uint64_t base, size_t k,
+                     bool count, TopK* global, uint64_t* matches) {
+  SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<DocIterator> it, MakeIterator(plan, seg));
+  TopK top(k);
+  const uint64_t* del = seg.deleted_bits();
+  for (DocId d = it->doc(); d != kNoMoreDocs; d = it->Next()) {
+    if (IsDeleted(del, d)) continue;
+    if (count) ++*matches;
+    const float score = it->Score();
+    if (k > 0 && (!top.full() || score > top.threshold())) top.Insert(d, score);
+  }
+  SCOUR_RETURN_IF_ERROR(it->status());
+  Merge(top, base, global);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& index, size_t k,
+                                   bool count) {
+  ExecResult result;
+  TopK global(k);
+  FlatQuery flat;
+  const bool is_flat = AsFlat(plan, &flat);
+  const bool is_phrase = plan.kind == PlanKind::kPhrase && !count;
+  for (size_t s = 0; s < index.segments.size(); ++s) {
+    const SegmentReader& seg = *index.segments[s];
+    const uint64_t base = index.bases[s];
+    if (is_flat) {
+      SCOUR_RETURN_IF_ERROR(RunFlat(flat, seg, base, k, count, &global, &result.count));
+    } else if (is_phrase) {
+      SCOUR_RETURN_IF_ERROR(RunPhrase(plan, seg, base, k, &global));
+    } else {
+      SCOUR_RETURN_IF_ERROR(RunTree(plan, seg, base, k, count, &global, &result.count));
+    }
+  }
+  result.top = global.Take();
+  return result;
+}
+
+}  // namespace scour::engine

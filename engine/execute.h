@@ -1,0 +1,31 @@
+// Runs a bound plan (plan.h) over every segment of a snapshot and merges the segments' top k.
+// Dispatch, per segment: a flat query of single-field term leaves (`+a b -c`, one term, OR or
+// AND of terms) takes the pruned algorithms of retrieval.h (MaxScore, block-max conjunction)
+// over the on-disk cursors; a plan that is one phrase takes PhraseTopK; anything else runs
+// through the iterator tree (iterators.h). Every path scores a doc the same way.
+// Reentrant: the plan and the snapshot are only read.
+#ifndef SCOUR_ENGINE_EXECUTE_H_
+#define SCOUR_ENGINE_EXECUTE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/plan.h"
+#include "engine/topk.h"
+#include "index/commit/reader_impl.h"
+
+namespace scour::engine {
+
+// Top-k over all segments (global doc ids), and the exact match count when `count` is set.
+struct ExecResult {
+  std::vector<ScoredDoc> top;  // doc = global id
+  uint64_t count = 0;
+};
+absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& index, size_t k,
+                                   bool count);
+
+}  // namespace scour::engine
+
+#endif  // SCOUR_ENGINE_EXECUTE_H_

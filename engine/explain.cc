@@ -1,0 +1,137 @@
+#include "engine/explain.h"
+
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_format.h"
+#include "base/status_macros.h"
+#include "engine/leaf_cursors.h"
+#include "index/segment/norms.h"
+
+namespace scour::engine {
+namespace {
+
+using index::DocId;
+using index::SegmentPostings;
+using index::SegmentReader;
+
+struct Explained {
+  bool matched = false;
+  float score = 0;
+};
+
+// Whether `doc` holds leaf `n` and its frequency there (a term's tf, a phrase's frequency).
+struct LeafMatch {
+  bool matched = false;
+  float freq = 0;
+};
+
+absl::StatusOr<LeafMatch> MatchTerm(const PlanNode& n, const SegmentReader& seg, DocId doc) {
+  SCOUR_ASSIGN_OR_RETURN(std::optional<SegmentPostings> p, OpenTerm(n, seg));
+  if (!p) return LeafMatch{};
+  if (p->doc() < doc) p->Advance(doc);
+  SCOUR_RETURN_IF_ERROR(p->status());
+  if (p->doc() != doc) return LeafMatch{};
+  return LeafMatch{true, static_cast<float>(p->freq())};
+}
+
+absl::StatusOr<LeafMatch> MatchPhrase(const PlanNode& n, const SegmentReader& seg, DocId doc) {
+  SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<SegmentPhrase> phrase, SegmentPhrase::Open(n, seg));
+  if (phrase == nullptr) return LeafMatch{};
+  PhraseCursor<SegmentPostings>& c = phrase->cursor();
+  if (c.doc() < doc) c.Advance(doc);
+  SCOUR_RETURN_IF_ERROR(phrase->status());
+  if (c.doc() != doc) return LeafMatch{};
+  return LeafMatch{true, c.freq()};
+}
+
+absl::StatusOr<bool> MatchPrefix(const PlanNode& n, const SegmentReader& seg, DocId doc) {
+  SCOUR_ASSIGN_OR_RETURN(std::vector<SegmentPostings> lists, OpenPrefix(seg, n.field, n.term));
+  bool matched = false;
+  for (SegmentPostings& l : lists) {
+    if (l.doc() < doc) l.Advance(doc);
+    SCOUR_RETURN_IF_ERROR(l.status());
+    matched |= l.doc() == doc;
+  }
+  return matched;
+}
+
+absl::StatusOr<Explained> ExplainNode(const PlanNode& n, const SegmentReader& seg, DocId doc,
+                                      const index::Snapshot& index, const RankerParams& rp,
+                                      int depth, std::string* out) {
+  const std::string indent(2 * depth, ' ');
+  Explained r;
+  switch (n.kind) {
+    case PlanKind::kNone:
+      return r;
+    case PlanKind::kBool: {
+      std::string sub;
+      bool req_ok = true, any_opt = false, has_req = false, excluded = false;
+      for (const auto& [occur, child] : n.clauses) {
+        SCOUR_ASSIGN_OR_RETURN(Explained c,
+                               ExplainNode(*child, seg, doc, index, rp, depth + 1, &sub));
+        if (occur == Occur::kMust) {
+          has_req = true;
+          req_ok &= c.matched;
+          r.score += c.score;
+        } else if (occur == Occur::kShould) {
+          any_opt |= c.matched;
+          r.score += c.score;
+        } else {
+          excluded |= c.matched;
+        }
+      }
+      r.matched = (has_req ? req_ok : any_opt) && !excluded;
+      if (!r.matched) r.score = 0;
+      absl::StrAppendFormat(out, "%s%.6f sum of:\n%s", indent, r.score, sub);
+      return r;
+    }
+    case PlanKind::kPrefix: {
+      SCOUR_ASSIGN_OR_RETURN(r.matched, MatchPrefix(n, seg, doc));
+      if (!r.matched) return r;
+      r.score = n.boost;  // constant score
+      absl::StrAppendFormat(out, "%s%.6f %s (constant score = boost %.3f)\n", indent, r.score,
+                            n.label, n.boost);
+      return r;
+    }
+    case PlanKind::kTerm:
+    case PlanKind::kPhrase: {
+      const uint8_t* norms = seg.norms(n.field);
+      if (norms == nullptr) return r;
+      LeafMatch m;
+      if (n.kind == PlanKind::kTerm) {
+        SCOUR_ASSIGN_OR_RETURN(m, MatchTerm(n, seg, doc));
+      } else {
+        SCOUR_ASSIGN_OR_RETURN(m, MatchPhrase(n, seg, doc));
+      }
+      if (!m.matched) return r;
+      r.matched = true;
+      const uint8_t norm = norms[doc];
+      r.score = n.scorer.Score(m.freq, norm);
+      absl::StrAppendFormat(out,
+                            "%s%.6f %s: idf=%.4f %s=%g dl=%u (norm byte %u) avgdl=%.2f k1=%g b=%g "
+                            "boost=%g\n",
+                            indent, r.score, n.label, n.scorer.idf(),
+                            n.kind == PlanKind::kPhrase ? "phrase_freq" : "tf", m.freq,
+                            index::NormToLength(norm), norm,
+                            index.FieldStats(n.field).average_length(), rp.k1, rp.b, n.boost);
+      return r;
+    }
+  }
+  return absl::InternalError("bad plan node");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Explain(const PlanNode& plan, const index::Snapshot& index,
+                                    uint64_t doc, const RankerParams& ranker) {
+  auto [s, local] = index.Locate(doc);
+  std::string out;
+  SCOUR_RETURN_IF_ERROR(
+      ExplainNode(plan, *index.segments[s], local, index, ranker, 0, &out).status());
+  return out;
+}
+
+}  // namespace scour::engine

@@ -1,0 +1,24 @@
+// Explain: how a plan (plan.h) scored one document, leaf by leaf, as text: each matching term's
+// or phrase's score with the statistics it was computed from (idf, tf or phrase frequency, field
+// length and its norm byte, avgdl, k1, b, boost), each prefix's constant score, and the sums of
+// the Boolean nodes. Reads the snapshot only; opens its own cursors.
+#ifndef SCOUR_ENGINE_EXPLAIN_H_
+#define SCOUR_ENGINE_EXPLAIN_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/plan.h"
+#include "engine/ranker.h"
+#include "index/commit/reader_impl.h"
+
+namespace scour::engine {
+
+// A per-leaf breakdown of the score of global doc `doc`.
+absl::StatusOr<std::string> Explain(const PlanNode& plan, const index::Snapshot& index,
+                                    uint64_t doc, const RankerParams& ranker);
+
+}  // namespace scour::engine
+
+#endif  // SCOUR_ENGINE_EXPLAIN_H_

@@ -1,0 +1,236 @@
+#include "engine/iterators.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "base/status_macros.h"
+#include "engine/leaf_cursors.h"
+
+namespace scour::engine {
+namespace {
+
+using index::DocId;
+using index::kNoMoreDocs;
+using index::SegmentPostings;
+using index::SegmentReader;
+
+class TermIterator final : public DocIterator {
+ public:
+  TermIterator(SegmentPostings p, const TermScorer* s, const uint8_t* norms)
+      : p_(std::move(p)), scorer_(s), norms_(norms) {
+    doc_ = p_.doc();
+  }
+  DocId Next() override { return doc_ = p_.Next(); }
+  DocId Advance(DocId t) override { return doc_ = p_.Advance(t); }
+  float Score() override { return scorer_->Score(static_cast<float>(p_.freq()), norms_[doc_]); }
+  uint64_t cost() const override { return p_.df(); }
+  absl::Status status() const override { return p_.status(); }
+
+ private:
+  SegmentPostings p_;
+  const TermScorer* scorer_;
+  const uint8_t* norms_;
+};
+
+class PhraseIterator final : public DocIterator {
+ public:
+  PhraseIterator(std::unique_ptr<SegmentPhrase> phrase, const TermScorer* s, const uint8_t* norms)
+      : phrase_(std::move(phrase)), cursor_(&phrase_->cursor()), scorer_(s), norms_(norms) {
+    doc_ = cursor_->doc();
+  }
+  DocId Next() override { return doc_ = cursor_->Next(); }
+  DocId Advance(DocId t) override { return doc_ = cursor_->Advance(t); }
+  float Score() override { return scorer_->Score(cursor_->freq(), norms_[doc_]); }
+  uint64_t cost() const override { return cursor_->df(); }
+  absl::Status status() const override { return phrase_->status(); }
+
+ private:
+  std::unique_ptr<SegmentPhrase> phrase_;
+  PhraseCursor<SegmentPostings>* cursor_;
+  const TermScorer* scorer_;
+  const uint8_t* norms_;
+};
+
+// Union of several postings (prefix expansion), constant score.
+class UnionIterator final : public DocIterator {
+ public:
+  UnionIterator(std::vector<SegmentPostings> lists, float score)
+      : lists_(std::move(lists)), score_(score) {
+    for (const auto& l : lists_) cost_ += l.df();
+    Settle();
+  }
+  DocId Next() override {
+    for (auto& l : lists_)
+      if (l.doc() == doc_) l.Next();
+    return Settle();
+  }
+  DocId Advance(DocId t) override {
+    for (auto& l : lists_)
+      if (l.doc() < t) l.Advance(t);
+    return Settle();
+  }
+  float Score() override { return score_; }
+  uint64_t cost() const override { return cost_; }
+  absl::Status status() const override {
+    for (const auto& l : lists_)
+      if (!l.ok()) return l.status();
+    return absl::OkStatus();
+  }
+
+ private:
+  DocId Settle() {
+    doc_ = kNoMoreDocs;
+    for (const auto& l : lists_) doc_ = std::min(doc_, l.doc());
+    return doc_;
+  }
+  std::vector<SegmentPostings> lists_;
+  float score_;
+  uint64_t cost_ = 0;
+};
+
+// +required optional -excluded; with no required clause, at least one optional must match.
+class BooleanIterator final : public DocIterator {
+ public:
+  BooleanIterator(std::vector<std::unique_ptr<DocIterator>> req,
+                  std::vector<std::unique_ptr<DocIterator>> opt,
+                  std::vector<std::unique_ptr<DocIterator>> excl)
+      : req_(std::move(req)), opt_(std::move(opt)), excl_(std::move(excl)) {
+    std::sort(req_.begin(), req_.end(),
+              [](const auto& a, const auto& b) { return a->cost() < b->cost(); });
+    for (const auto& r : req_) cost_ = std::min(cost_, r->cost());
+    if (req_.empty()) {
+      cost_ = 0;
+      for (const auto& o : opt_) cost_ += o->cost();
+    }
+    doc_ = req_.empty() ? MinOpt() : req_[0]->doc();
+    Settle();
+  }
+  DocId Next() override {
+    if (doc_ == kNoMoreDocs) return doc_;
+    StepPast();
+    return Settle();
+  }
+  DocId Advance(DocId t) override {
+    if (req_.empty()) {
+      for (auto& o : opt_)
+        if (o->doc() < t) o->Advance(t);
+      doc_ = MinOpt();
+    } else {
+      doc_ = req_[0]->Advance(t);
+    }
+    return Settle();
+  }
+  float Score() override {
+    float s = 0;
+    for (auto& r : req_) s += r->Score();
+    for (auto& o : opt_) {
+      if (o->doc() < doc_) o->Advance(doc_);
+      if (o->doc() == doc_) s += o->Score();
+    }
+    return s;
+  }
+  uint64_t cost() const override { return cost_; }
+  absl::Status status() const override {
+    for (const auto* v : {&req_, &opt_, &excl_})
+      for (const auto& i : *v) SCOUR_RETURN_IF_ERROR(i->status());
+    return absl::OkStatus();
+  }
+
+ private:
+  // Moves the driving cursors past doc_: the first required one, or every optional one on it.
+  void StepPast() {
+    if (req_.empty()) {
+      for (auto& o : opt_)
+        if (o->doc() == doc_) o->Next();
+      doc_ = MinOpt();
+    } else {
+      doc_ = req_[0]->Next();
+    }
+  }
+  DocId MinOpt() const {
+    DocId d = kNoMoreDocs;
+    for (const auto& o : opt_) d = std::min(d, o->doc());
+    return d;
+  }
+  // From doc_, the first doc on which every required clause agrees and no excluded one matches.
+  DocId Settle() {
+    while (doc_ != kNoMoreDocs) {
+      bool agreed = true;
+      for (size_t i = 1; i < req_.size(); ++i) {
+        if (req_[i]->doc() < doc_) req_[i]->Advance(doc_);
+        if (req_[i]->doc() != doc_) {
+          doc_ = req_[i]->doc() == kNoMoreDocs ? kNoMoreDocs : req_[0]->Advance(req_[i]->doc());
+          agreed = false;
+          break;
+        }
+      }
+      if (!agreed) continue;
+      bool excluded = false;
+      for (auto& e : excl_) {
+        if (e->doc() < doc_) e->Advance(doc_);
+        if (e->doc() == doc_) excluded = true;
+      }
+      if (!excluded) return doc_;
+      StepPast();
+    }
+    return doc_;
+  }
+  std::vector<std::unique_ptr<DocIterator>> req_, opt_, excl_;
+  uint64_t cost_ = UINT64_MAX;
+};
+
+class EmptyIterator final : public DocIterator {
+ public:
+  DocId Next() override { return doc_; }
+  DocId Advance(DocId) override { return doc_; }
+  float Score() override { return 0; }
+  uint64_t cost() const override { return 0; }
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<DocIterator>> MakeIterator(const PlanNode& n,
+                                                          const SegmentReader& seg) {
+  switch (n.kind) {
+    case PlanKind::kNone:
+      return std::make_unique<EmptyIterator>();
+    case PlanKind::kTerm: {
+      SCOUR_ASSIGN_OR_RETURN(std::optional<SegmentPostings> p, OpenTerm(n, seg));
+      const uint8_t* norms = seg.norms(n.field);
+      if (!p || norms == nullptr) return std::make_unique<EmptyIterator>();
+      return std::make_unique<TermIterator>(*std::move(p), &n.scorer, norms);
+    }
+    case PlanKind::kPhrase: {
+      SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<SegmentPhrase> phrase, SegmentPhrase::Open(n, seg));
+      if (phrase == nullptr) return std::make_unique<EmptyIterator>();
+      return std::make_unique<PhraseIterator>(std::move(phrase), &n.scorer, seg.norms(n.field));
+    }
+    case PlanKind::kPrefix: {
+      SCOUR_ASSIGN_OR_RETURN(auto lists, OpenPrefix(seg, n.field, n.term));
+      if (lists.empty()) return std::make_unique<EmptyIterator>();
+      return std::make_unique<UnionIterator>(std::move(lists), n.boost);
+    }
+    case PlanKind::kBool: {
+      std::vector<std::unique_ptr<DocIterator>> req, opt, excl;
+      bool required_empty = false;
+      for (const auto& [occur, child] : n.clauses) {
+        SCOUR_ASSIGN_OR_RETURN(auto it, MakeIterator(*child, seg));
+        bool empty = it->doc() == kNoMoreDocs;
+        if (occur == Occur::kMust) {
+          required_empty |= empty;
+          req.push_back(std::move(it));
+        } else if (occur == Occur::kShould) {
+          if (!empty) opt.push_back(std::move(it));
+        } else if (!empty) {
+          excl.push_back(std::move(it));
+        }
+      }
+      if (required_empty || (req.empty() && opt.empty())) return std::make_unique<EmptyIterator>();
+      return std::make_unique<BooleanIterator>(std::move(req), std::move(opt), std::move(excl));
+    }
+  }
+  return absl::InternalError("bad plan node");
+}
+
+}  // namespace scour::engine

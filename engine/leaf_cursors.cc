@@ -1,0 +1,69 @@
+#include "engine/leaf_cursors.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "index/segment/segment_format.h"
+
+namespace scour::engine {
+
+using index::SegmentPostings;
+using index::SegmentReader;
+
+absl::StatusOr<std::optional<SegmentPostings>> OpenTerm(const PlanNode& n,
+                                                        const SegmentReader& seg) {
+  SCOUR_ASSIGN_OR_RETURN(auto info, seg.Lookup(n.field, n.term));
+  if (!info) return std::nullopt;
+  return seg.Postings(n.field, *info);
+}
+
+absl::StatusOr<std::vector<SegmentPostings>> OpenPrefix(const SegmentReader& seg, uint32_t field,
+                                                        const std::string& prefix) {
+  std::string key;
+  index::AppendTermKey(field, prefix, &key);
+  std::vector<SegmentPostings> lists;
+  auto it = seg.dict().Seek(key);
+  for (; it.Valid() && it.key().substr(0, key.size()) == key; it.Next()) {
+    if (lists.size() >= kMaxPrefixTerms)
+      return absl::InvalidArgumentError(absl::StrCat("prefix \"", prefix, "*\" matches more than ",
+                                                     kMaxPrefixTerms, " terms: make it longer"));
+    lists.push_back(seg.Postings(field, it.info()));
+  }
+  SCOUR_RETURN_IF_ERROR(it.status());
+  return lists;
+}
+
+absl::StatusOr<std::unique_ptr<SegmentPhrase>> SegmentPhrase::Open(const PlanNode& n,
+                                                                   const SegmentReader& seg) {
+  if (seg.norms(n.field) == nullptr) return nullptr;
+  std::vector<SegmentPostings> slots;
+  for (const PhraseTerm& t : n.phrase) {
+    SCOUR_ASSIGN_OR_RETURN(auto info, seg.Lookup(n.field, t.term));
+    if (!info) return nullptr;
+    slots.push_back(seg.Postings(n.field, *info));
+  }
+  return std::unique_ptr<SegmentPhrase>(new SegmentPhrase(std::move(slots), n.phrase, n.slop));
+}
+
+SegmentPhrase::SegmentPhrase(std::vector<SegmentPostings> slots,
+                             const std::vector<PhraseTerm>& phrase, uint32_t slop)
+    : slots_(std::move(slots)) {
+  for (auto& c : slots_) ptrs_.push_back(&c);
+  for (size_t i = 0; i < phrase.size(); ++i) {
+    offsets_.push_back(phrase[i].position);
+    uint32_t id = static_cast<uint32_t>(i);
+    for (size_t j = 0; j < i; ++j)
+      if (phrase[j].term == phrase[i].term) id = term_ids_[j];
+    term_ids_.push_back(id);
+  }
+  cursor_ = std::make_unique<PhraseCursor<SegmentPostings>>(ptrs_, offsets_, term_ids_, slop);
+}
+
+absl::Status SegmentPhrase::status() const {
+  for (const auto& s : slots_)
+    if (!s.ok()) return s.status();
+  return cursor_->ok() ? absl::OkStatus() : absl::DataLossError("corrupt positions");
+}
+
+}  // namespace scour::engine

@@ -1,0 +1,61 @@
+// The cursors of a plan's leaves in one segment, typed: a term's postings, a phrase's slots and
+// PhraseCursor, a prefix's expansion. What the fast paths (execute.cc), the iterator tree
+// (iterators.cc) and Explain (explain.cc) open. Not thread-safe (cursors are per query).
+#ifndef SCOUR_ENGINE_LEAF_CURSORS_H_
+#define SCOUR_ENGINE_LEAF_CURSORS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/phrase.h"
+#include "engine/plan.h"
+#include "index/postings/segment_postings.h"
+#include "index/segment/segment_reader.h"
+
+namespace scour::engine {
+
+// A prefix expanding to more terms than this in a segment is an error (make it longer).
+inline constexpr size_t kMaxPrefixTerms = 4096;
+
+// The postings of kTerm leaf `n` in `seg`, or nullopt when the segment lacks the term.
+absl::StatusOr<std::optional<index::SegmentPostings>> OpenTerm(const PlanNode& n,
+                                                               const index::SegmentReader& seg);
+
+// The postings of every term of `field` in `seg` that starts with `prefix` (analysed, unstemmed).
+// InvalidArgument beyond kMaxPrefixTerms.
+absl::StatusOr<std::vector<index::SegmentPostings>> OpenPrefix(const index::SegmentReader& seg,
+                                                               uint32_t field,
+                                                               const std::string& prefix);
+
+// One phrase in one segment: a postings cursor per slot and the PhraseCursor over them (which
+// points into this object: it does not move).
+class SegmentPhrase {
+ public:
+  // nullptr when the segment cannot hold the phrase (a term absent, or no norms for the field).
+  static absl::StatusOr<std::unique_ptr<SegmentPhrase>> Open(const PlanNode& n,
+                                                             const index::SegmentReader& seg);
+  SegmentPhrase(const SegmentPhrase&) = delete;
+  SegmentPhrase& operator=(const SegmentPhrase&) = delete;
+
+  PhraseCursor<index::SegmentPostings>& cursor() { return *cursor_; }
+  // A slot's decoding error, or DataLoss for corrupt positions.
+  absl::Status status() const;
+
+ private:
+  SegmentPhrase(std::vector<index::SegmentPostings> slots, const std::vector<PhraseTerm>& phrase,
+                uint32_t slop);
+  std::vector<index::SegmentPostings> slots_;
+  std::vector<index::SegmentPostings*> ptrs_;
+  std::vector<uint32_t> offsets_, term_ids_;
+  std::unique_ptr<PhraseCursor<index::SegmentPostings>> cursor_;
+};
+
+}  // namespace scour::engine
+
+#endif  // SCOUR_ENGINE_LEAF_CURSORS_H_
