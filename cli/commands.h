@@ -28,6 +28,7 @@ void RegisterCheck(CLI::App& app, CommandResult& result);
 void RegisterSearch(CLI::App& app, CommandResult& result);
 void RegisterBench(CLI::App& app, CommandResult& result);
 void RegisterCompare(CLI::App& app, CommandResult& result);
+void RegisterFuse(CLI::App& app, CommandResult& result);
 
 }  // namespace scour::cli
 

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
            &scour::cli::RegisterSearch,
            &scour::cli::RegisterBench,
            &scour::cli::RegisterCompare,
+           &scour::cli::RegisterFuse,
        }) {
     reg(app, result);
   }

@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "eval/compare.h"
 #include "eval/compare_format.h"
+#include "eval/fusion.h"
 #include "eval/measures.h"
 #include "eval/metrics.h"
 #include "eval/trec_io.h"
@@ -163,6 +164,27 @@ absl::StatusOr<ComparisonReport> Compare(const std::vector<NamedRunRows>& runs,
   out.json = eval::FormatJson(report);
   out.text = eval::FormatText(report);
   out.markdown = eval::FormatMarkdown(report);
+  return out;
+}
+
+absl::StatusOr<std::vector<RunRow>> Fuse(const std::vector<NamedRunRows>& runs,
+                                         const FusionOptions& options) {
+  eval::FusionOptions o;
+  SCOUR_ASSIGN_OR_RETURN(o.method, eval::ParseFusionMethod(options.method));
+  if (!options.norm.empty()) {
+    SCOUR_ASSIGN_OR_RETURN(o.norm, eval::ParseFusionNorm(options.norm));
+  }
+  o.rrf_k = options.k;
+  o.weights = options.weights;
+  o.input_depth = options.input_depth;
+  o.depth = options.depth;
+  std::vector<eval::Run> in;
+  in.reserve(runs.size());
+  for (const NamedRunRows& r : runs) in.push_back(ToRun(r.run, r.name, r.name));
+  SCOUR_ASSIGN_OR_RETURN(eval::Run fused, eval::FuseRuns(in, o));
+  std::vector<RunRow> out;
+  for (eval::RunQuery& q : fused.queries)
+    for (eval::RunEntry& e : q.entries) out.push_back(RunRow{q.qid, std::move(e.docid), e.score});
   return out;
 }
 

@@ -107,6 +107,24 @@ SCOUR_EXPORT absl::StatusOr<ComparisonReport> Compare(const std::vector<NamedRun
                                                       const std::vector<Judgment>& qrels,
                                                       const ComparisonOptions& options = {});
 
+// Fusion of runs (`scour fuse`, docs/FUSION.md). Each run is read in trec_eval's order (score
+// as a float descending, ties by docid descending); a document missing from a run contributes
+// 0 to it; the result is in qid order, then trec_eval's order, scores stored as floats.
+struct FusionOptions {
+  std::string method = "rrf";   // rrf, combsum, combmnz or linear
+  double k = 60;                // rrf: weight / (k + rank), k >= 0
+  std::string norm;             // minmax, sum, zscore or none; "" = none for rrf, else minmax
+  std::vector<double> weights;  // one per run, >= 0; empty = 1 each (linear requires them)
+  int64_t input_depth = 0;      // documents read per run and query; 0 = all
+  int64_t depth = 1000;         // documents kept per query; 0 = all
+};
+
+// Errors (InvalidArgument): fewer than two runs, an unknown method or norm, a norm with rrf, a
+// weight count other than the run count, a negative or non-finite weight or k, a docid twice in
+// one query of a run (naming the run and the rows, 1-based).
+SCOUR_EXPORT absl::StatusOr<std::vector<RunRow>> Fuse(const std::vector<NamedRunRows>& runs,
+                                                      const FusionOptions& options = {});
+
 }  // namespace scour
 
 #endif  // SCOUR_EVALUATION_H_

@@ -34,7 +34,8 @@ from ._scour import (  # noqa: F401  (re-exported)
 
 __all__ = [
     "Analyzer", "Comparison", "CorruptIndexError", "Error", "Hit", "IndexWriter", "LockedError",
-    "QuerySyntaxError", "SearchResults", "Searcher", "Token", "compare", "evaluate", "languages",
+    "QuerySyntaxError", "SearchResults", "Searcher", "Token", "compare", "evaluate", "fuse",
+    "languages",
     "read_qrels", "read_run", "read_topics", "write_run", "index_files", "read_documents",
 ]
 
@@ -380,6 +381,30 @@ def compare(runs, qrels, measures="map,ndcg_cut.10,P.10,recall.1000", *, cutoffs
         named, _table(qrels, "qrels", _LABEL_COLUMNS), measures, list(cutoffs or []),
         relevance_level, max_retrieved, all_pairs, tests or "", correction or "", alpha, judged_k)
     return Comparison(json_text, text, markdown)
+
+
+def fuse(runs, method="rrf", *, k=60, norm=None, weights=None, input_depth=0, depth=1000):
+    """Fuses runs as `scour fuse` does (docs/FUSION.md): method rrf (weight / (k + rank)),
+    combsum, combmnz or linear (weights required); norm minmax (the default for the score
+    methods), sum, zscore or none; each run read in trec_eval's order, a document missing from a
+    run adds 0. runs: a dict {name: run} or a list of runs (or (name, run) pairs), each in any
+    form evaluate() takes. Returns a DataFrame qid, docno, score, rank (from 0), in qid order,
+    then trec_eval's order; at most `depth` rows per qid (0 = all)."""
+    if isinstance(runs, Mapping):
+        runs = list(runs.items())
+    named = []
+    for i, item in enumerate(runs):
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            name, run = item
+        else:
+            name, run = f"run {i + 1}", item
+        named.append((name, _table(run, name, _SCORE_COLUMNS)))
+    qids, docs, scores = _scour._fuse(named, method, float(k), norm or "",
+                                      [float(w) for w in (weights or [])], input_depth, depth)
+    pd = _pandas()
+    df = pd.DataFrame({"qid": qids, "docno": docs, "score": scores})
+    df["rank"] = df.groupby("qid", sort=False).cumcount()
+    return df
 
 
 def read_qrels(path):

@@ -226,6 +226,39 @@ py::tuple Compare(const py::list& runs, const py::object& qrels, const py::objec
   return py::make_tuple(MakeStr(report.json), MakeStr(report.text), MakeStr(report.markdown));
 }
 
+// scour::Fuse over (name, run) pairs; the fused rows go back as three columns.
+py::tuple Fuse(const py::list& runs, const std::string& method, double k, const std::string& norm,
+               const std::vector<double>& weights, int64_t input_depth, int64_t depth) {
+  FusionOptions o;
+  o.method = method;
+  o.k = k;
+  o.norm = norm;
+  o.weights = weights;
+  o.input_depth = input_depth;
+  o.depth = depth;
+  std::vector<NamedRunRows> named;
+  for (py::handle item : runs) {
+    py::tuple pair = py::reinterpret_borrow<py::tuple>(item);
+    std::string name;
+    if (!PyTuple_Check(item.ptr()) || pair.size() != 2 || !AppendUtf8(pair[0].ptr(), &name))
+      RaiseType(PyExc_TypeError, "runs: (name, run) pairs with str names");
+    named.push_back({std::move(name), RunRows(pair[1])});
+  }
+  absl::StatusOr<std::vector<RunRow>> r;
+  {
+    py::gil_scoped_release nogil;
+    r = scour::Fuse(named, o);
+  }
+  std::vector<RunRow> rows = Check(std::move(r));
+  py::list qids(rows.size()), docs(rows.size()), scores(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    qids[i] = MakeStr(rows[i].qid);
+    docs[i] = MakeStr(rows[i].docid);
+    scores[i] = rows[i].score;
+  }
+  return py::make_tuple(qids, docs, scores);
+}
+
 template <typename T, typename Value>
 py::tuple Columns(const std::vector<T>& rows, Value&& value) {
   py::list qids(rows.size()), docs(rows.size()), values(rows.size());
@@ -247,6 +280,8 @@ void BindEvaluation(py::module_& m) {
         py::arg("cutoffs"), py::arg("relevance_level"), py::arg("max_retrieved"),
         py::arg("all_pairs"), py::arg("tests"), py::arg("correction"), py::arg("alpha"),
         py::arg("judged_k"));
+  m.def("_fuse", &Fuse, py::arg("runs"), py::arg("method"), py::arg("k"), py::arg("norm"),
+        py::arg("weights"), py::arg("input_depth"), py::arg("depth"));
   m.def("_read_qrels", [](const std::string& path) {
     return Columns(QrelsRows(py::str(path)), [](const Judgment& j) { return j.relevance; });
   });
