@@ -16,6 +16,8 @@ See docs/PYTHON.md.
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 from collections.abc import Iterable, Mapping
 
@@ -239,11 +241,19 @@ def _column(df, names, what):
                      f"(it has {list(df.columns)})")
 
 
+def _input_file(path):
+    """os.fspath(path), refusing a directory (a reader would see it as an empty file)."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, "a directory, not a file", path)
+    return path
+
+
 def _table(obj, what, value_columns):
     """A run or qrels for the extension: a path (str), a dict {qid: {docid: value}}, or the
     three columns of a DataFrame as lists."""
     if isinstance(obj, (str, os.PathLike)):
-        return os.fspath(obj)
+        return _input_file(obj)
     if isinstance(obj, Mapping):
         return obj if isinstance(obj, dict) else dict(obj)
     if _is_frame(obj):
@@ -410,7 +420,7 @@ def fuse(runs, method="rrf", *, k=60, norm=None, weights=None, input_depth=0, de
 def read_qrels(path):
     """A qrels file as a DataFrame: qid, docno, label (rows in file order)."""
     pd = _pandas()
-    qids, docs, labels = _scour._read_qrels(os.fspath(path))
+    qids, docs, labels = _scour._read_qrels(_input_file(path))
     return pd.DataFrame({"qid": qids, "docno": docs, "label": labels})
 
 
@@ -418,7 +428,7 @@ def read_run(path):
     """A TREC run file as a DataFrame: qid, docno, score, rank (from 0, by score within each
     qid, as trec_eval ranks: ties by docno descending)."""
     pd = _pandas()
-    qids, docs, scores = _scour._read_run(os.fspath(path))
+    qids, docs, scores = _scour._read_run(_input_file(path))
     df = pd.DataFrame({"qid": qids, "docno": docs, "score": scores})
     df = df.sort_values(["qid", "score", "docno"], ascending=[True, False, False], kind="stable")
     df["rank"] = df.groupby("qid", sort=False).cumcount()
@@ -429,7 +439,7 @@ def read_topics(path):
     """A topics file (qid<TAB>query lines, or TREC <top> blocks: their titles) as a DataFrame:
     qid, query, in file order; ready for Searcher.batch_search."""
     pd = _pandas()
-    qids, queries = _scour._read_topics(os.fspath(path))
+    qids, queries = _scour._read_topics(_input_file(path))
     return pd.DataFrame({"qid": qids, "query": queries})
 
 
@@ -442,15 +452,22 @@ def write_run(run, path, tag="scour"):
     qids, docs, scores = (_column(run, _QID_COLUMNS, "run"), _column(run, _DOC_COLUMNS, "run"),
                           _column(run, _SCORE_COLUMNS, "run"))
     ranks = (run["rank"] + 1).tolist() if "rank" in run.columns else None
-    with open(path, "w", encoding="utf-8") as f:
-        last, n = None, 0
-        for i, (q, d, s) in enumerate(zip(qids, docs, scores)):
-            n = n + 1 if q == last else 1
-            last = q
-            for x, what in ((q, "qid"), (d, "docno")):
-                if any(c.isspace() for c in str(x)):
-                    raise ValueError(f"row {i}: the {what} {x!r} has whitespace")
-            f.write(f"{q} Q0 {d} {ranks[i] if ranks else n} {s:.9g} {tag}\n")
+    lines, last, n = [], None, 0
+    for i, (q, d, s) in enumerate(zip(qids, docs, scores)):
+        n = n + 1 if q == last else 1
+        last = q
+        for x, what in ((q, "qid"), (d, "docno")):
+            if isinstance(x, bool) or not isinstance(x, (str, int)):
+                raise TypeError(f"row {i}: a {what} is a str or an int, not {type(x).__name__}")
+            if str(x) == "" or any(c.isspace() for c in str(x)):
+                raise ValueError(f"row {i}: the {what} {x!r} is empty or has whitespace")
+        if isinstance(s, bool) or not isinstance(s, (int, float)):
+            raise TypeError(f"row {i}: a score is a number, not {type(s).__name__}")
+        if not math.isfinite(s):
+            raise ValueError(f"row {i}: the score {s!r} is not finite")
+        lines.append(f"{q} Q0 {d} {ranks[i] if ranks else n} {s:.9g} {tag}\n")
+    with open(path, "w", encoding="utf-8") as f:  # checked first: no half-written file
+        f.writelines(lines)
 
 
 # ------------------------------------------------------------------ input files

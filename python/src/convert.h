@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace scour::python {
@@ -52,10 +53,38 @@ T Check(absl::StatusOr<T> v, std::string_view context = {}) {
 // not each keep a cached UTF-8 copy, as PyUnicode_AsUTF8 would). Returns false if `o` is not a
 // str; a str with lone surrogates raises UnicodeEncodeError (a ValueError).
 bool Utf8Of(PyObject* o, std::string_view* out, py::object* keep);
+// The same, but a str that is not valid Unicode raises ValueError, its message prefixed by
+// context() (e.g. "row 7: field 'title': "), so the user learns which value it was.
+template <typename Context>
+bool Utf8Of(PyObject* o, std::string_view* out, py::object* keep, Context&& context) {
+  try {
+    return Utf8Of(o, out, keep);
+  } catch (py::error_already_set& e) {
+    if (!e.matches(PyExc_UnicodeError)) throw;
+    RaiseType(PyExc_ValueError, context() + e.what());
+  }
+}
 // The same, appending to *out.
 bool AppendUtf8(PyObject* o, std::string* out);
 // A str from UTF-8 bytes (invalid bytes become lone surrogates instead of failing).
 py::str MakeStr(std::string_view utf8);
+
+// The most threads a call takes: a mistyped count must not try to start a million threads.
+inline constexpr int64_t kMaxThreads = 1024;
+
+// threads in [0, kMaxThreads] (0 = one per core), else ValueError.
+inline void CheckThreads(int64_t threads) {
+  if (threads < 0 || threads > kMaxThreads)
+    RaiseType(PyExc_ValueError, absl::StrCat("threads must be from 0 (one per core) to ",
+                                             kMaxThreads, ", got ", threads));
+}
+// The writer's threads and RAM budget (MB, 1 to 2^20), else ValueError.
+inline void CheckWriterLimits(int64_t threads, int64_t ram_mb) {
+  CheckThreads(threads);
+  if (ram_mb < 1 || ram_mb > (int64_t{1} << 20))
+    RaiseType(PyExc_ValueError,
+              absl::StrCat("ram_mb must be from 1 to ", int64_t{1} << 20, ", got ", ram_mb));
+}
 
 // `o` is None, a float NaN or pandas.NA / NaT: a missing value.
 bool IsMissing(PyObject* o);

@@ -23,8 +23,11 @@ namespace {
 
 // A qid or docid: a str, or an int written in decimal.
 std::string Key(PyObject* o, const char* what, size_t row) {
+  std::string_view text;
+  py::object keep;
+  if (Utf8Of(o, &text, &keep, [&] { return absl::StrCat("row ", row, ": a ", what, ": "); }))
+    return std::string(text);
   std::string out;
-  if (AppendUtf8(o, &out)) return out;
   if (!PyBool_Check(o) && PyIndex_Check(o)) {
     py::object s = py::reinterpret_steal<py::object>(PyObject_Str(o));
     if (!s) throw py::error_already_set();
@@ -48,10 +51,15 @@ double Score(PyObject* o, size_t row) {
 
 int32_t Relevance(PyObject* o, size_t row) {
   if (!PyBool_Check(o) && PyIndex_Check(o)) {
-    const long long v = PyLong_AsLongLong(o);
+    py::object i = py::reinterpret_steal<py::object>(PyNumber_Index(o));  // numpy ints too
+    if (!i) throw py::error_already_set();
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
     if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-    if (v < INT32_MIN || v > INT32_MAX)
-      RaiseType(PyExc_ValueError, absl::StrCat("row ", row, ": relevance ", v, " out of range"));
+    if (overflow != 0 || v < INT32_MIN || v > INT32_MAX)
+      RaiseType(PyExc_ValueError,
+                absl::StrCat("row ", row, ": relevance ", py::repr(o).cast<std::string>(),
+                             " is out of range"));
     return static_cast<int32_t>(v);
   }
   if (PyFloat_Check(o)) {  // a float column (e.g. after a merge with missing values)

@@ -46,11 +46,10 @@ py::dict ToDict(const Document& d, const std::string& id_field) {
 py::dict IndexFiles(const std::string& path, const std::vector<std::string>& inputs,
                     const std::string& format, const std::string& id_field,
                     const py::object& fields, const py::object& store, bool skip_bad,
-                    const py::object& analyzer, bool stopwords, int threads, size_t ram_mb,
+                    const py::object& analyzer, bool stopwords, int64_t threads, int64_t ram_mb,
                     bool merge) {
   if (inputs.empty()) RaiseType(PyExc_ValueError, "index_files: no input files");
-  if (threads < 0) RaiseType(PyExc_ValueError, "threads must be >= 0 (0 = one per core)");
-  if (ram_mb == 0) RaiseType(PyExc_ValueError, "ram_mb must be at least 1");
+  CheckWriterLimits(threads, ram_mb);
   DocumentSourceOptions so = SourceOptions(format, id_field, fields, store);
   IndexWriterOptions wo;
   if (!analyzer.is_none()) {
@@ -61,8 +60,8 @@ py::dict IndexFiles(const std::string& path, const std::vector<std::string>& inp
   }
   wo.analyzer.stopwords = stopwords;
   if (stopwords) wo.analyzer_explicit = true;
-  wo.threads = threads;
-  wo.ram_budget_mb = ram_mb;
+  wo.threads = static_cast<int>(threads);
+  wo.ram_budget_mb = static_cast<size_t>(ram_mb);
   wo.auto_merge = merge;
   wo.reject_duplicate_ids = true;
   uint64_t docs = 0;

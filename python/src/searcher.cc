@@ -10,6 +10,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 #include <utility>
@@ -98,9 +99,9 @@ SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const std::strin
                     absl::StrCat("fields: the weight of '", name, "' must be a number, got ",
                                  TypeName(value.ptr())));
         const double w = value.cast<double>();
-        if (!(w >= 0))
-          RaiseType(PyExc_ValueError,
-                    absl::StrCat("fields: the weight of '", name, "' must be >= 0"));
+        if (!(w >= 0) || !std::isfinite(w))
+          RaiseType(PyExc_ValueError, absl::StrCat("fields: the weight of '", name,
+                                                   "' must be finite and >= 0, got ", w));
         o.default_fields.push_back(name);
         o.ranking.field_weights.emplace_back(std::move(name), static_cast<float>(w));
       }
@@ -161,7 +162,7 @@ class PySearcher {
                    float b, const py::object& delta, const py::object& fields,
                    const std::string& op, bool syntax, bool count, bool explain,
                    const py::object& snippets, const py::object& stored,
-                   const std::pair<std::string, std::string>& highlight, size_t snippet_bytes) {
+                   const std::pair<std::string, std::string>& highlight, int64_t snippet_bytes) {
     std::shared_ptr<Searcher> searcher = Get();
     const IndexReader& reader = searcher->reader();
     SearchOptions o = MakeOptions(reader, k, ranker, k1, b, delta, fields, op, syntax, count);
@@ -194,7 +195,10 @@ class PySearcher {
     } else if (snippets.ptr() != Py_False && !snippets.is_none()) {
       RaiseType(PyExc_TypeError, "snippets must be True, False or a field name");
     }
-    o.snippet_bytes = snippet_bytes;
+    if (snippet_bytes < 1)
+      RaiseType(PyExc_ValueError,
+                absl::StrCat("snippet_bytes must be at least 1, got ", snippet_bytes));
+    o.snippet_bytes = static_cast<size_t>(snippet_bytes);
     o.highlight_open = highlight.first;
     o.highlight_close = highlight.second;
     const bool want_stored = o.load_stored;
@@ -238,18 +242,18 @@ class PySearcher {
   // for the first query (in input order) that failed, naming its qid.
   py::tuple Batch(const py::list& qids, const std::vector<std::string>& queries, int64_t k,
                   const std::string& ranker, float k1, float b, const py::object& delta,
-                  const py::object& fields, const std::string& op, bool syntax, int threads) {
+                  const py::object& fields, const std::string& op, bool syntax, int64_t threads) {
     std::shared_ptr<Searcher> searcher = Get();
     const IndexReader& reader = searcher->reader();
     if (static_cast<size_t>(qids.size()) != queries.size())
       RaiseType(PyExc_ValueError, "one qid per query");
-    if (threads < 0) RaiseType(PyExc_ValueError, "threads must be >= 0 (0 = one per core)");
+    CheckThreads(threads);
     SearchOptions o = MakeOptions(reader, k, ranker, k1, b, delta, fields, op, syntax, false);
     o.load_stored = false;
     BatchResults r;
     {
       py::gil_scoped_release nogil;
-      r = searcher->SearchBatch(queries, o, threads);
+      r = searcher->SearchBatch(queries, o, static_cast<int>(threads));
     }
     for (size_t i = 0; i < r.errors.size(); ++i)
       if (!r.errors[i].ok())

@@ -65,7 +65,12 @@ struct Where {
 // The id value: a str, or an int (written in decimal), as DataFrames often hold them.
 void SetId(PyObject* v, Document* doc, const Where& where) {
   doc->id.clear();
-  if (AppendUtf8(v, &doc->id)) return;
+  std::string_view id;
+  py::object keep;
+  if (Utf8Of(v, &id, &keep, [&] { return absl::StrCat(where.str(), ": the id: "); })) {
+    doc->id.assign(id);
+    return;
+  }
   if (!PyBool_Check(v) && PyIndex_Check(v)) {
     py::object s = py::reinterpret_steal<py::object>(PyObject_Str(v));
     if (!s) throw py::error_already_set();
@@ -74,7 +79,10 @@ void SetId(PyObject* v, Document* doc, const Where& where) {
   }
   if (IsMissing(v)) RaiseType(PyExc_ValueError, absl::StrCat(where.str(), ": the id is missing"));
   RaiseType(PyExc_TypeError,
-            absl::StrCat(where.str(), ": the id must be a str or an int, not ", TypeName(v)));
+            absl::StrCat(where.str(), ": the id must be a str or an int, not ", TypeName(v),
+                         PyFloat_Check(v) ? " (an int column with missing values becomes float: "
+                                            "drop them or use astype('Int64') or astype(str))"
+                                          : ""));
 }
 
 // Appends field `name` = `value` to *doc (its n-th field, reusing buffers), per `rules`.
@@ -84,7 +92,8 @@ void AddField(const DocumentRules& rules, std::string_view name, PyObject* value
   const bool indexed = rules.Indexed(name);
   std::string_view text;
   py::object keep;
-  if (!Utf8Of(value, &text, &keep)) {
+  if (!Utf8Of(value, &text, &keep,
+              [&] { return absl::StrCat(where.str(), ": field '", Av(name), "': "); })) {
     if (!indexed) return;  // fields= given and not naming it: ignored, as the CLI does
     RaiseType(PyExc_TypeError,
               absl::StrCat(where.str(), ": field '", Av(name), "' is ", TypeName(value),
@@ -109,7 +118,7 @@ void FillFromMapping(const DocumentRules& rules, py::handle mapping, Document* d
   auto one = [&](PyObject* key, PyObject* value) {
     std::string_view name;
     py::object keep;
-    if (!Utf8Of(key, &name, &keep))
+    if (!Utf8Of(key, &name, &keep, [&] { return absl::StrCat(where.str(), ": a field name: "); }))
       RaiseType(PyExc_TypeError,
                 absl::StrCat(where.str(), ": field names must be str, got ", TypeName(key)));
     if (name == rules.id_field) {
@@ -150,12 +159,11 @@ void FillFromMapping(const DocumentRules& rules, py::handle mapping, Document* d
 
 class PyIndexWriter {
  public:
-  PyIndexWriter(const std::string& path, const py::object& analyzer, bool stopwords, int threads,
-                size_t ram_mb, bool merge, size_t merge_factor, const std::string& id_field,
-                const py::object& fields, const py::object& store) {
+  PyIndexWriter(const std::string& path, const py::object& analyzer, bool stopwords,
+                int64_t threads, int64_t ram_mb, bool merge, int64_t merge_factor,
+                const std::string& id_field, const py::object& fields, const py::object& store) {
     if (id_field.empty()) RaiseType(PyExc_ValueError, "id_field must not be empty");
-    if (ram_mb == 0) RaiseType(PyExc_ValueError, "ram_mb must be at least 1");
-    if (threads < 0) RaiseType(PyExc_ValueError, "threads must be >= 0 (0 = one per core)");
+    CheckWriterLimits(threads, ram_mb);
     if (merge_factor < 2) RaiseType(PyExc_ValueError, "merge_factor must be at least 2");
     rules_.id_field = id_field;
     rules_.fields = NameSet(fields, "fields");
@@ -169,10 +177,10 @@ class PyIndexWriter {
     }
     o.analyzer.stopwords = stopwords;
     if (stopwords) o.analyzer_explicit = true;
-    o.ram_budget_mb = ram_mb;
-    o.threads = threads;
+    o.ram_budget_mb = static_cast<size_t>(ram_mb);
+    o.threads = static_cast<int>(threads);
     o.auto_merge = merge;
-    o.merge_factor = merge_factor;
+    o.merge_factor = static_cast<size_t>(merge_factor);
     absl::StatusOr<std::unique_ptr<IndexWriter>> w;
     {
       py::gil_scoped_release nogil;
@@ -262,10 +270,10 @@ class PyIndexWriter {
     IndexWriter* w = Writer();
     Locked([&] { return w->Rollback(); }, "");
   }
-  void Merge(size_t max_segments) {
-    if (max_segments == 0) RaiseType(PyExc_ValueError, "max_segments must be at least 1");
+  void Merge(int64_t max_segments) {
+    if (max_segments < 1) RaiseType(PyExc_ValueError, "max_segments must be at least 1");
     IndexWriter* w = Writer();
-    Locked([&] { return w->ForceMerge(max_segments); }, "");
+    Locked([&] { return w->ForceMerge(static_cast<size_t>(max_segments)); }, "");
   }
 
   // Discards what was not committed and releases the index (its lock).
@@ -356,7 +364,7 @@ One writer per index at a time (scour.LockedError otherwise). Nothing is visible
 before commit(); close() (or garbage collection) discards what was not committed. As a context
 manager it commits on a normal exit and rolls back on an exception. The GIL is released while
 documents are inverted and written.)doc")
-      .def(py::init<const std::string&, const py::object&, bool, int, size_t, bool, size_t,
+      .def(py::init<const std::string&, const py::object&, bool, int64_t, int64_t, bool, int64_t,
                     const std::string&, const py::object&, const py::object&>(),
            py::arg("path"), py::kw_only(), py::arg("analyzer") = py::none(),
            py::arg("stopwords") = false, py::arg("threads") = 0, py::arg("ram_mb") = 256,

@@ -1,7 +1,12 @@
 """Bad Python inputs raise (TypeError / ValueError / KeyError), never crash the interpreter:
-random values of many types fed to every entry point, with a fixed seed."""
+random values of many types fed to every entry point, with a fixed seed. The Python inputs are
+converted by pybind11 code walking Python objects (no byte-level parser, so no libFuzzer
+target): this randomized test is their fuzzer. DataFrames get random column names, dtypes
+(object, int64, float64 with NaN, uint64, nullable Int64, string, category, bool, datetime)
+and values; runs and qrels go to evaluate() and compare() as DataFrames and dicts."""
 
 import math
+import os
 import random
 
 import numpy as np
@@ -42,6 +47,71 @@ def call(fn, *args, **kwargs):
         fn(*args, **kwargs)
     except EXPECTED:
         pass
+
+
+def call_io(fn, *args, **kwargs):
+    """call(), where a str may be taken as a file name (FileNotFoundError is right)."""
+    try:
+        fn(*args, **kwargs)
+    except EXPECTED + (OSError,):
+        pass
+
+
+def random_column(rng, n):
+    """A DataFrame column of n rows: a random dtype, values mostly of it, some odd ones."""
+    kind = rng.choice(["str", "int", "float", "uint", "Int64", "string", "category", "bool",
+                       "datetime", "object", "bytes"])
+    if kind == "str":
+        return [rng.choice(["red fox", "", "a b", "é ü", "x" * 500, "q1"]) for _ in range(n)]
+    if kind == "int":
+        return np.array([rng.choice([0, -1, 7, 2**62, -2**63]) for _ in range(n)], dtype=np.int64)
+    if kind == "float":
+        return np.array([rng.choice([1.0, 2.5, float("nan"), float("inf"), -0.0])
+                         for _ in range(n)])
+    if kind == "uint":
+        return np.array([rng.choice([0, 2**64 - 1, 5]) for _ in range(n)], dtype=np.uint64)
+    if kind == "Int64":
+        return pd.array([rng.choice([1, None, -5, 2**40]) for _ in range(n)], dtype="Int64")
+    if kind == "string":
+        return pd.array([rng.choice(["a", None, "b c", "\x00"]) for _ in range(n)],
+                        dtype="string")
+    if kind == "category":
+        return pd.Categorical([rng.choice(["x", "y", None]) for _ in range(n)])
+    if kind == "bool":
+        return [rng.random() < 0.5 for _ in range(n)]
+    if kind == "datetime":
+        return pd.to_datetime([rng.choice(["2020-01-01", None]) for _ in range(n)])
+    if kind == "bytes":
+        return [b"abc" for _ in range(n)]
+    return [values(rng) for _ in range(n)]
+
+
+def random_frame(rng, names):
+    n = rng.randrange(5)
+    cols = {}
+    for _ in range(rng.randrange(1, 5)):
+        cols[rng.choice(names)] = random_column(rng, n)
+    return pd.DataFrame(cols)
+
+
+def random_table(rng, kind):
+    """A run or qrels in some form evaluate() takes, often broken."""
+    r = rng.random()
+    if r < 0.5:
+        names = ["qid", "docno", "score", "label", "query_id", "doc_id", "relevance", "x"]
+        return random_frame(rng, names)
+    if r < 0.8:
+        def key(choices):
+            k = values(rng) if rng.random() < 0.3 else rng.choice(choices)
+            return k if getattr(k, "__hash__", None) else "q"
+
+        table = {}
+        for _ in range(rng.randrange(3)):
+            docs = {key(["d", 4, ""]): values(rng) if rng.random() < 0.5
+                    else rng.choice([1, 0.5, 2, -1]) for _ in range(rng.randrange(3))}
+            table[key(["D1", "q", 3])] = docs if rng.random() < 0.8 else values(rng)
+        return table
+    return values(rng)
 
 
 @pytest.mark.parametrize("seed", range(2 if UNDER_ASAN else 4))
@@ -86,6 +156,45 @@ def test_random_inputs_raise_cleanly(tmp_path, seed):
     # Still working, and nothing bad was committed beyond what add() accepted.
     assert s.search("red", k=1)[0].id is not None
     s.close()
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_random_frames_raise_cleanly(tmp_path, seed):
+    rng = random.Random(100 + seed)
+    rounds = 50 if UNDER_ASAN else 150
+    path = tmp_path / "idx"
+    with scour.IndexWriter(path, analyzer="none") as w:
+        w.add({"id": "seed", "text": "zebra"})
+        w.commit()
+        for _ in range(rounds):
+            call(w.add_many, random_frame(rng, ["id", "text", "title", "_id", "id"]))
+            w.rollback()  # keep only what was committed: the index stays small
+        for _ in range(rounds // 4):  # some frames are accepted: they must be searchable
+            df = random_frame(rng, ["id", "text"])
+            try:
+                w.add_many(df)
+                w.commit()
+            except EXPECTED:
+                w.rollback()
+    with scour.Searcher(path) as s:
+        assert [h.id for h in s.search("zebra")] == ["seed"]
+        for _ in range(rounds):
+            call(s.batch_search, random_frame(rng, ["qid", "query", "x"]), k=3)
+            call(s.batch_search, random_frame(rng, ["qid", "query"]), k=3, format="dict")
+    qrels = pd.DataFrame({"qid": ["D1", "D1"], "docno": ["d", "e"], "label": [1, 0]})
+    run = pd.DataFrame({"qid": ["D1", "D1"], "docno": ["d", "e"], "score": [2.0, 1.0]})
+    out = tmp_path / "run"
+    for _ in range(rounds):
+        call_io(scour.evaluate, random_table(rng, "run"), qrels, "map,P.5")
+        call_io(scour.evaluate, run, random_table(rng, "qrels"), "map")
+        call_io(scour.evaluate, random_table(rng, "run"), random_table(rng, "qrels"),
+             rng.choice(["map", values(rng), ["P.5", values(rng)]]))
+        call_io(scour.compare, {"a": run, "b": random_table(rng, "run")}, qrels, "map",
+             tests="t")
+        call_io(scour.compare, [(values(rng), run), ("b", run)], qrels, "map", tests="t")
+        call(scour.write_run, random_frame(rng, ["qid", "docno", "score", "rank"]), out)
+    # The good inputs still give the right answer.
+    assert scour.evaluate(run, qrels, "map").loc["all", "map"] == 1.0
 
 
 def test_huge_k_and_many_threads(tmp_path):
