@@ -102,3 +102,42 @@ def test_closed_searcher(small):
     s.close()
     with pytest.raises(ValueError, match="closed"):
         s.search("red")
+
+
+def test_bad_values_name_what_was_wrong(small, tmp_path):
+    import math
+
+    import pandas as pd
+
+    with scour.IndexWriter(small) as w:
+        with pytest.raises(ValueError, match=r"row 1: field 'text': UnicodeEncodeError"):
+            w.add_many(pd.DataFrame({"id": ["x", "y"], "text": ["ok", "\ud800"]}))
+        with pytest.raises(ValueError, match=r"row 0: the id: UnicodeEncodeError"):
+            w.add_many(pd.DataFrame({"id": ["\udcff"], "text": ["ok"]}))
+        with pytest.raises(TypeError, match=r"row 0: the id .* not float \(an int column with"):
+            w.add_many(pd.DataFrame({"id": [1, None], "text": ["a", "b"]}))
+        with pytest.raises(ValueError, match="max_segments"):
+            w.merge(-1)
+        w.rollback()
+    for kwargs in ({"threads": 10**6}, {"threads": -1}, {"ram_mb": 0}, {"ram_mb": 2**40}):
+        with pytest.raises(ValueError, match=next(iter(kwargs))):
+            scour.IndexWriter(tmp_path / "w", **kwargs)
+    with scour.Searcher(small) as s:
+        with pytest.raises(ValueError, match="finite"):
+            s.search("red", fields={"text": math.inf})
+        with pytest.raises(ValueError, match="snippet_bytes"):
+            s.search("red", snippets=True, snippet_bytes=0)
+        with pytest.raises(ValueError, match="threads"):
+            s.batch_search({"1": "red"}, threads=10**6)
+    run = pd.DataFrame({"qid": ["1"], "docno": ["a"], "score": [1.0]})
+    with pytest.raises(ValueError, match="row 0: relevance 1180591620717411303424 is out"):
+        scour.evaluate(run, pd.DataFrame({"qid": ["1"], "docno": ["a"], "label": [2**70]}))
+    with pytest.raises(IsADirectoryError):
+        scour.evaluate(str(tmp_path), run.rename(columns={"score": "label"}))
+    with pytest.raises(IsADirectoryError):
+        scour.read_topics(tmp_path)
+    out = tmp_path / "out.run"
+    with pytest.raises(ValueError, match="row 1: the score nan is not finite"):
+        scour.write_run(pd.DataFrame({"qid": ["1", "1"], "docno": ["a", "b"],
+                                      "score": [1.0, math.nan]}), out)
+    assert not out.exists()  # checked before anything is written
