@@ -3,7 +3,8 @@
 by hand, under the benchmark lock, with the module of a Release build on PYTHONPATH:
 
     PY="env PYTHONPATH=build/release/python /usr/bin/python3"
-    flock /work/wt/.bench.lock $PY bench/python_bench.py threads  --index IDX --queries or.tsv
+    flock /work/wt/.bench.lock $PY bench/python_bench.py threads  --index IDX --queries or.tsv \\
+        --cli build/release/cli/scour
     flock /work/wt/.bench.lock $PY bench/python_bench.py overhead --index IDX --queries or.tsv \\
         --cli build/release/cli/scour
     flock /work/wt/.bench.lock $PY bench/python_bench.py memory --corpus real.jsonl \\
@@ -11,7 +12,10 @@ by hand, under the benchmark lock, with the module of a Release build on PYTHONP
 
 threads:  batch_search of the query log (bag of words, OR: what `scour bench --mode or` runs)
           with threads=1 and threads=2, rounds alternated; queries per second, the median of the
-          per-round ratios, and the CPU seconds of the process.
+          per-round ratios, and the CPU seconds of the process. With --cli, each round also
+          runs the CLI's own comparison on the same machine at the same time: one
+          `scour bench` process against two at once (the CLI has no threaded search; two
+          single-threaded processes are what 2 cores give it), queries per second summed.
 overhead: per-query time of batch_search(threads=1) against `scour bench --mode or` (which
           times only the execution: no parsing, planning, ids or result columns), rounds
           alternated; wall time (medians of the rounds' means), and CPU time, which a busy
@@ -43,6 +47,15 @@ def load_topics(path):
     return scour.read_topics(path)
 
 
+def cli_qps(a, k, procs):
+    """Queries per second of `procs` concurrent `scour bench` processes, summed (each reports
+    the QPS of its own timed passes, after a warm-up)."""
+    cmd = [a.cli, "bench", "--index", a.index, "--queries", a.queries, "--mode", "or", "-k",
+           str(k), "--repeat", "2", "--warmup-secs", "0.5", "--json"]
+    ps = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(procs)]
+    return sum(json.loads(p.communicate()[0])["qps"] for p in ps)
+
+
 def cmd_threads(a):
     import scour
 
@@ -54,6 +67,7 @@ def cmd_threads(a):
         s.batch_search(topics, k=k, threads=2, syntax=False)  # warm: pages, id table
         qps = {1: [], 2: []}
         cpu = {1: [], 2: []}
+        cli = {1: [], 2: []}
         for r in range(a.rounds):
             for threads in (1, 2) if r % 2 == 0 else (2, 1):
                 c0, t0 = time.process_time(), time.perf_counter()
@@ -61,7 +75,12 @@ def cmd_threads(a):
                 t1, c1 = time.perf_counter(), time.process_time()
                 qps[threads].append(n / (t1 - t0))
                 cpu[threads].append(c1 - c0)
-            log(f"k={k} round {r}: 1 thread {qps[1][-1]:.0f} qps, 2 threads {qps[2][-1]:.0f} qps")
+                if a.cli:
+                    cli[threads].append(cli_qps(a, k, threads))
+            log(f"k={k} round {r}: 1 thread {qps[1][-1]:.0f} qps, 2 threads {qps[2][-1]:.0f} "
+                f"qps; cpu s {cpu[1][-1]:.2f} / {cpu[2][-1]:.2f}"
+                + (f"; CLI 1 process {cli[1][-1]:.0f} qps, 2 processes {cli[2][-1]:.0f} qps"
+                   if a.cli else ""))
         ratios = [b / a_ for a_, b in zip(qps[1], qps[2])]
         out["k"][k] = {
             "qps_1": statistics.median(qps[1]), "qps_2": statistics.median(qps[2]),
@@ -69,6 +88,15 @@ def cmd_threads(a):
             "ratio_max": max(ratios), "ratios": ratios,
             "cpu_s_1": statistics.median(cpu[1]), "cpu_s_2": statistics.median(cpu[2]),
         }
+        if a.cli:
+            cli_ratios = [b / a_ for a_, b in zip(cli[1], cli[2])]
+            out["k"][k].update({
+                "cli_qps_1": statistics.median(cli[1]), "cli_qps_2": statistics.median(cli[2]),
+                "cli_ratio_median": statistics.median(cli_ratios), "cli_ratios": cli_ratios})
+        try:
+            out["loadavg"] = os.getloadavg()
+        except OSError:
+            pass
     print(json.dumps(out, indent=1))
 
 
@@ -194,6 +222,7 @@ def main():
     t.add_argument("--queries", required=True)
     t.add_argument("--k", type=ints, default=[10, 1000])
     t.add_argument("--rounds", type=int, default=6)
+    t.add_argument("--cli", default=None, help="also time 1 vs 2 `scour bench` processes")
     o = sub.add_parser("overhead")
     o.add_argument("--index", required=True)
     o.add_argument("--queries", required=True)

@@ -191,7 +191,11 @@ class Searcher(_scour.Searcher):
         counts = np.diff(offsets)
         qid_col = np.repeat(np.array(qids, dtype=object), counts)
         rank = np.arange(len(docnos), dtype=np.int64) - np.repeat(offsets[:-1], counts)
-        return pd.DataFrame({"qid": qid_col, "docno": docnos, "score": scores, "rank": rank})
+        # copy=False: the columns are fresh arrays, so pandas may keep them as they are
+        # instead of consolidating them into 2-D blocks (a copy of every column: ~20 us a
+        # query at k=1000).
+        return pd.DataFrame({"qid": qid_col, "docno": docnos, "score": scores, "rank": rank},
+                            copy=False)
 
     def __enter__(self):
         return self
