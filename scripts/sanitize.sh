@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sanitizer runs (docs/RELIABILITY.md): the whole test suite under ASan+UBSan (build/asan), then
-# the `concurrency`-labelled tests under TSan (build/tsan). Usage: scripts/sanitize.sh [asan|tsan]
-# (default both). Extra ctest arguments can be passed in CTEST_ARGS, e.g. CTEST_ARGS="-L reliability".
+# the `concurrency`-labelled tests under TSan (build/tsan). Usage:
+# scripts/sanitize.sh [asan|tsan|python] (default asan and tsan). `python` builds the Python module
+# under ASan + UBSan in build/asan and runs its pytest suite there (not in CI: ~160 s). Extra ctest arguments can be passed in CTEST_ARGS, e.g. CTEST_ARGS="-L reliability".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JOBS="${JOBS:-2}"
@@ -14,6 +15,12 @@ if [ "$which" = all ] || [ "$which" = asan ]; then
   cmake --build --preset asan -j"$JOBS"
   # shellcheck disable=SC2086
   ctest --preset asan -j"$JOBS" ${CTEST_ARGS:-}
+fi
+if [ "$which" = python ]; then
+  cmake --preset asan -DSCOUR_BUILD_PYTHON=ON
+  cmake --build --preset asan -j"$JOBS" --target scour_python scour_cli
+  ctest --preset asan -L python
+  cmake --preset asan >/dev/null # back to the preset's own settings
 fi
 if [ "$which" = all ] || [ "$which" = tsan ]; then
   cmake --preset tsan
