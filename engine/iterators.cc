@@ -96,6 +96,10 @@ class BooleanIterator final : public DocIterator {
                   std::vector<std::unique_ptr<DocIterator>> opt,
                   std::vector<std::unique_ptr<DocIterator>> excl)
       : req_(std::move(req)), opt_(std::move(opt)), excl_(std::move(excl)) {
+    // Scores add up in clause order; the cheapest required clause leads. Sorting the sum by
+    // cost would make a document's score bits depend on its segment's document frequencies
+    // (and differ between one index and the shards of a set holding the same documents).
+    for (const auto& r : req_) req_in_clause_order_.push_back(r.get());
     std::sort(req_.begin(), req_.end(),
               [](const auto& a, const auto& b) { return a->cost() < b->cost(); });
     for (const auto& r : req_) cost_ = std::min(cost_, r->cost());
@@ -123,7 +127,7 @@ class BooleanIterator final : public DocIterator {
   }
   float Score() override {
     float s = 0;
-    for (auto& r : req_) s += r->Score();
+    for (DocIterator* r : req_in_clause_order_) s += r->Score();
     for (auto& o : opt_) {
       if (o->doc() < doc_) o->Advance(doc_);
       if (o->doc() == doc_) s += o->Score();
@@ -177,6 +181,7 @@ class BooleanIterator final : public DocIterator {
     return doc_;
   }
   std::vector<std::unique_ptr<DocIterator>> req_, opt_, excl_;
+  std::vector<DocIterator*> req_in_clause_order_;
   uint64_t cost_ = UINT64_MAX;
 };
 
