@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
+#include "shards/set_writer.h"
 
 namespace scour::cli {
 namespace {
@@ -18,7 +19,33 @@ IndexWriterOptions ExistingIndex() {
   return o;
 }
 
+// An index set: each id deleted in the shard it routes to.
+int RunDeleteInSet(const std::string& index, const std::vector<std::string>& ids, bool quiet) {
+  auto m = shards::ReadIndexSet(index);
+  if (!m.ok()) return PrintError(m.status());
+  const std::vector<std::string> paths = shards::ShardPaths(index, *m);
+  size_t found = 0;
+  for (const auto& id : ids) {
+    auto reader = IndexReader::Open(paths[shards::ShardOf(id, uint32_t(paths.size()))]);
+    if (!reader.ok()) return PrintError(reader.status());
+    found += (*reader)->Find(id).ok();
+  }
+  auto w = shards::IndexSetWriter::Open(index, 0, ExistingIndex());
+  if (!w.ok()) return PrintError(w.status());
+  for (const auto& id : ids) {
+    absl::Status s = (*w)->DeleteDocument(id);
+    if (!s.ok()) return PrintError(s);
+  }
+  absl::Status s = (*w)->Commit();
+  if (!s.ok()) return PrintError(s);
+  if (!quiet)
+    std::fprintf(stderr, "deleted %zu of %zu ids (%zu not in the index set)\n", found, ids.size(),
+                 ids.size() - found);
+  return kExitOk;
+}
+
 int RunDelete(const std::string& index, const std::vector<std::string>& ids, bool quiet) {
+  if (shards::IsIndexSet(index)) return RunDeleteInSet(index, ids, quiet);
   auto reader = IndexReader::Open(index);
   if (!reader.ok()) return PrintError(reader.status());
   size_t found = 0;

@@ -16,6 +16,7 @@
 #include "ingest/document_reader.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
+#include "shards/set_writer.h"
 
 namespace scour::cli {
 namespace {
@@ -30,6 +31,7 @@ struct IndexArgs {
   bool stopwords = false;
   size_t ram_mb = 256;
   int threads = 0;
+  uint32_t shards = 0;  // > 0: an index set of this many shards
   bool skip_bad = false, quiet = false, no_merge = false;
 };
 
@@ -120,8 +122,18 @@ int RunIndex(const IndexArgs& a, bool language_given) {
     auto check = Analyzer::Create(wopts.analyzer);
     if (!check.ok()) return PrintError(check.status(), kExitUsage);
   }
-  auto writer = IndexWriter::Open(a.index, wopts);
-  if (!writer.ok()) return PrintError(writer.status());
+  // An index set (--shards N, or an existing set): a writer per shard, documents routed by id.
+  std::unique_ptr<IndexWriter> single;
+  std::unique_ptr<shards::IndexSetWriter> set;
+  if (a.shards > 0 || shards::IsIndexSet(a.index)) {
+    auto w = shards::IndexSetWriter::Open(a.index, a.shards, wopts);
+    if (!w.ok()) return PrintError(w.status());
+    set = *std::move(w);
+  } else {
+    auto w = IndexWriter::Open(a.index, wopts);
+    if (!w.ok()) return PrintError(w.status());
+    single = *std::move(w);
+  }
 
   // Open every input first: a missing path fails before any work.
   std::vector<std::unique_ptr<ingest::DocumentReader>> readers;
@@ -156,7 +168,7 @@ int RunIndex(const IndexArgs& a, bool language_given) {
       }
       if (bad.ok() && *more) {
         // Takes the document and hands back an earlier one's buffers for the reader to fill.
-        absl::Status s = (*writer)->AddDocumentRecycling(&doc);
+        absl::Status s = set ? set->AddDocumentRecycling(&doc) : single->AddDocumentRecycling(&doc);
         if (absl::IsAlreadyExists(s)) {
           ingest::RecordOrigin o = reader->origin();
           bad = absl::InvalidArgumentError(
@@ -188,20 +200,23 @@ int RunIndex(const IndexArgs& a, bool language_given) {
     done_bytes += reader->bytes_read();
   }
   progress.Finish();
-  absl::Status s = (*writer)->Commit();
+  absl::Status s = set ? set->Commit() : single->Commit();
   if (!s.ok()) {
     PrintError(s);
     std::fprintf(stderr, "scour: the commit failed; the index is as at its previous commit\n");
     return kExitFailure;
   }
-  if (absl::Status merge = (*writer)->background_error(); !merge.ok()) {
+  if (absl::Status merge = set ? set->background_error() : single->background_error();
+      !merge.ok()) {
     PrintError(merge);
     std::fprintf(stderr, "scour: the documents are committed; `scour merge` retries the merge\n");
     return kExitFailure;
   }
   double secs = progress.elapsed();
-  IndexWriterStats st = (*writer)->stats();
-  writer->reset();  // releases the lock
+  IndexWriterStats st = set ? set->stats() : single->stats();
+  const size_t num_shards = set ? set->num_shards() : 0;
+  single.reset();  // releases the locks
+  set.reset();
   if (!a.quiet) {
     std::fprintf(stderr,
                  "indexed %llu documents (%.1f MB of text) in %.2f s: %.0f docs/s, %.1f MB/s\n",
@@ -209,6 +224,10 @@ int RunIndex(const IndexArgs& a, bool language_given) {
                  secs > 0 ? docs / secs : 0.0, secs > 0 ? st.bytes_indexed / 1e6 / secs : 0.0);
     if (skipped)
       std::fprintf(stderr, "skipped %llu bad records\n", static_cast<unsigned long long>(skipped));
+    if (num_shards > 0) {
+      std::fprintf(stderr, "index set %s: %zu shards\n", a.index.c_str(), num_shards);
+      return skipped > 0 && docs == 0 ? kExitFailure : kExitOk;
+    }
     auto reader = IndexReader::Open(a.index);
     if (reader.ok())
       std::fprintf(stderr, "index %s: %llu documents in %zu segments\n", a.index.c_str(),
@@ -243,6 +262,9 @@ void RegisterIndex(CLI::App& app, CommandResult& result) {
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "Indexing threads (0 = all cores)")
       ->capture_default_str();
+  cmd->add_option("--shards", args->shards,
+                  "Create an index set of N shards (documents routed by a hash of the id); an "
+                  "existing set is found without it");
   cmd->add_flag("--skip-bad", args->skip_bad, "Skip and report bad records instead of failing");
   cmd->add_flag("--no-merge", args->no_merge, "Do not run the merge policy after committing");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");

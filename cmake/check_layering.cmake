@@ -27,9 +27,10 @@ set(_layers
   "index/writer|base tokenizer index/directory index/format index/postings index/segment index/inverter index/commit"
   "index/inspect|base tokenizer index/directory index/format index/postings index/segment index/commit"
   "engine|base tokenizer ingest index"
-  "eval|base tokenizer ingest index engine"
-  "cli|base tokenizer ingest index engine eval"
-  "python|base tokenizer ingest index engine eval")
+  "shards|base tokenizer ingest index engine"
+  "eval|base tokenizer ingest index engine shards"
+  "cli|base tokenizer ingest index engine shards eval"
+  "python|base tokenizer ingest index engine shards eval")
 
 # The installed headers (include/scour/) each belong to the module that implements them; using
 # one counts as using that module, and a header may itself use only what its module may.

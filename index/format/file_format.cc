@@ -39,6 +39,8 @@ const char* FileKindName(FileKind kind) {
       return "deletes";
     case FileKind::kSegmentInfo:
       return "segment info";
+    case FileKind::kIndexSet:
+      return "index set";
   }
   return "unknown";
 }

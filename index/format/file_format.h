@@ -27,6 +27,7 @@ enum class FileKind : uint32_t {
   kStored = 6,
   kDeletes = 7,
   kSegmentInfo = 8,
+  kIndexSet = 9,  // an index set's INDEXSET (docs/format/index-set.md), not inside an index
 };
 const char* FileKindName(FileKind kind);
 

@@ -47,6 +47,7 @@ const char* SegmentFileExtension(FileKind kind) {
       return "info";
     case FileKind::kManifest:
     case FileKind::kDeletes:
+    case FileKind::kIndexSet:
       break;
   }
   return nullptr;
