@@ -1,12 +1,11 @@
 #include "scour/searcher.h"
 
 #include <algorithm>
-#include <atomic>
 #include <mutex>
-#include <system_error>
-#include <thread>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "base/parallel.h"
 #include "base/status_macros.h"
 #include "engine/execute.h"
 #include "engine/explain.h"
@@ -239,38 +238,24 @@ BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
     absl::Status status;
   };
   std::vector<One> out(n);
-  std::atomic<size_t> next{0};
-  // Each thread takes the next query until none is left: queries differ a lot in cost, so no
-  // static split.
-  auto work = [&] {
-    Impl::Pooled pooled(impl_.get());
-    const absl::StatusOr<Analyzer*> analyzer = pooled.get();
-    for (size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;) {
-      if (!analyzer.ok()) {
-        out[i].status = analyzer.status();
-        continue;
-      }
-      absl::StatusOr<Ranked> r = Rank(*impl_->reader, *analyzer, queries[i], options);
-      if (!r.ok()) {
-        out[i].status = r.status();
-        continue;
-      }
-      out[i].total = options.count ? r->exec.count : r->exec.top.size();
-      out[i].top = std::move(r->exec.top);
+  // One pooled Analyzer per worker, taken on its first query.
+  std::vector<std::optional<Impl::Pooled>> analyzers(ParallelWorkers(n, threads));
+  ParallelFor(n, threads, [&](int worker, size_t i) {
+    std::optional<Impl::Pooled>& pooled = analyzers[worker];
+    if (!pooled) pooled.emplace(impl_.get());
+    const absl::StatusOr<Analyzer*> analyzer = pooled->get();
+    if (!analyzer.ok()) {
+      out[i].status = analyzer.status();
+      return;
     }
-  };
-  size_t want = threads > 0 ? size_t(threads) : std::max(1u, std::thread::hardware_concurrency());
-  want = std::min(want, std::max<size_t>(n, 1));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < want; ++t) {
-    try {
-      pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;  // no more threads to be had: the ones running (and this one) do the rest
+    absl::StatusOr<Ranked> r = Rank(*impl_->reader, *analyzer, queries[i], options);
+    if (!r.ok()) {
+      out[i].status = r.status();
+      return;
     }
-  }
-  work();
-  for (std::thread& t : pool) t.join();
+    out[i].total = options.count ? r->exec.count : r->exec.top.size();
+    out[i].top = std::move(r->exec.top);
+  });
 
   BatchResults r;
   size_t hits = 0;
