@@ -3,9 +3,9 @@
 // `or` and `and` take the analysed, de-duplicated terms; `phrase` keeps every term in order
 // (slop 0); a one-term query is a term query; a query with no terms is skipped. --syntax reads
 // them in the query language instead (`and`: juxtaposition means AND). Only execution is timed
-// (the parse and plan happen before, as the peers time only IndexSearcher.search).
+// (the parse and plan happen before, as the peers time only IndexSearcher.search), on --threads
+// threads sharing the snapshot and the plans (eval/timed_queries.h says what latency means then).
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -20,6 +20,7 @@
 #include "engine/proximity.h"
 #include "engine/query_parser.h"
 #include "engine/searcher_internal.h"
+#include "eval/timed_queries.h"
 #include "eval/trec_io.h"
 #include "index/commit/reader_impl.h"
 #include "nlohmann/json.hpp"
@@ -28,13 +29,12 @@
 namespace scour::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 struct BenchArgs {
   std::string index, queries, mode = "or", run_out, per_query_out;
   size_t k = 10;
   int reps = 5;
   double warmup_secs = 2.0;
+  int threads = 0;
   bool json = false;
   bool query_syntax = false;
   RankingFlags ranking;
@@ -120,43 +120,24 @@ int RunBench(const BenchArgs& a) {
   }
   if (queries.empty()) return PrintError("no runnable queries", kExitUsage);
 
-  std::vector<engine::ExecResult> last(queries.size());
-  auto pass = [&](std::vector<double>* lat) -> absl::Status {
-    for (size_t i = 0; i < queries.size(); ++i) {
-      auto t0 = Clock::now();
-      // bm25tp: BM25 top-N, then the proximity re-ranking, both timed.
-      const size_t depth = ranker->proximity ? engine::RerankDepth(a.k) : a.k;
-      auto r = engine::Execute(*queries[i].plan, index, depth, false);
-      if (r.ok() && ranker->proximity) {
-        auto info = engine::ProximityRerank(*queries[i].plan, index, *ranker, a.k, depth, &r->top);
-        if (!info.ok()) return info.status();
-      }
-      auto t1 = Clock::now();
-      if (!r.ok()) return r.status();
-      if (lat) lat->push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-      last[i] = *std::move(r);
-    }
-    return absl::OkStatus();
-  };
-  // Warm-up: at least one pass, then whole passes until warmup_secs have passed.
-  auto w0 = Clock::now();
-  int warm_passes = 0;
-  do {
-    if (absl::Status s = pass(nullptr); !s.ok()) return PrintError(s);
-    ++warm_passes;
-  } while (std::chrono::duration<double>(Clock::now() - w0).count() < a.warmup_secs);
-
-  std::vector<double> lat;
+  std::vector<const engine::PlanNode*> plans;
+  for (const Prepared& q : queries) plans.push_back(q.plan.get());
+  eval::TimingOptions topts;
+  topts.k = a.k;
+  topts.reps = a.reps;
+  topts.warmup_secs = a.warmup_secs;
+  topts.threads = a.threads;
+  auto timed = eval::TimeQueries(index, plans, *ranker, topts);
+  if (!timed.ok()) return PrintError(timed.status());
+  const std::vector<double>& lat = timed->us;
+  const std::vector<engine::ExecResult>& last = timed->last;
+  const double wall = timed->wall_secs;
   std::vector<double> rep_means;
-  auto t0 = Clock::now();
   for (int r = 0; r < a.reps; ++r) {
-    size_t before = lat.size();
-    if (absl::Status s = pass(&lat); !s.ok()) return PrintError(s);
     double sum = 0;
-    for (size_t i = before; i < lat.size(); ++i) sum += lat[i];
-    rep_means.push_back(sum / (lat.size() - before));
+    for (size_t i = 0; i < queries.size(); ++i) sum += lat[r * queries.size() + i];
+    rep_means.push_back(sum / queries.size());
   }
-  double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   if (!a.per_query_out.empty()) {
     // Mean latency of each query over the timed passes: finds the slow ones to profile.
     FILE* f = std::fopen(a.per_query_out.c_str(), "w");
@@ -210,16 +191,22 @@ int RunBench(const BenchArgs& a) {
                         {"qps", qps},
                         {"zero_hit_queries", zero_hits},
                         {"mean_returned", returned / queries.size()},
-                        {"warmup_passes", warm_passes},
-                        {"rep_mean_us", rep_means}};
+                        {"warmup_passes", timed->warmup_passes},
+                        {"rep_mean_us", rep_means},
+                        {"threads", timed->threads},
+                        {"wall_s", wall},
+                        {"cpu_s", timed->cpu_secs}};
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("mode %s: %zu queries (%zu skipped) x %d reps, k=%zu\n", a.mode.c_str(),
                 queries.size(), skipped, a.reps, a.k);
     std::printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  mean %.1f  max %.1f\n", pct(50), pct(90),
                 pct(99), mean, sorted.back());
-    std::printf("qps %.0f (one thread); zero-hit queries %zu; warm-up passes %d\n", qps, zero_hits,
-                warm_passes);
+    std::printf(
+        "qps %.0f (%d thread%s, %.3f s wall, %.3f s CPU); zero-hit queries %zu; "
+        "warm-up passes %d\n",
+        qps, timed->threads, timed->threads == 1 ? "" : "s", wall, timed->cpu_secs, zero_hits,
+        timed->warmup_passes);
   }
   return kExitOk;
 }
@@ -240,6 +227,7 @@ void RegisterBench(CLI::App& app, CommandResult& result) {
   cmd->add_option("--per-query", a->per_query_out, "Write qid<TAB>mean us<TAB>hits per query");
   cmd->add_flag("--json", a->json, "JSON output");
   AddSyntaxFlag(cmd, &a->query_syntax);
+  AddThreadsFlag(cmd, &a->threads);
   AddRankingFlags(cmd, &a->ranking);
   cmd->callback([a, &result] { result.exit_code = RunBench(*a); });
 }

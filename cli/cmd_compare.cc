@@ -44,6 +44,7 @@ struct CompareArgs {
   uint64_t seed = eval::kDefaultRandomizationSeed;
   int64_t permutations = 10000, bootstrap = 10000, judged_k = 10;
   int latency_passes = 3, warmup_passes = 1;
+  int threads = 0;
   int folds = 0;
   std::string train_topics, test_topics;
 };
@@ -308,6 +309,7 @@ int RunCompare(const CompareArgs& a) {
         return Fail(absl::StrCat(s.name, ": ", st.message()), 2);
       ropts.depth = static_cast<size_t>(a.depth);
       ropts.query_syntax = a.query_syntax;
+      ropts.threads = a.threads;
       ropts.tag = s.name;
       auto run = (*searcher)->Search(*topics, ropts);
       if (!run.ok())
@@ -322,6 +324,7 @@ int RunCompare(const CompareArgs& a) {
         return Fail(std::string(st.message()), 2);
       ropts.depth = static_cast<size_t>(a.depth);
       ropts.query_syntax = a.query_syntax;
+      ropts.threads = a.threads;
       ropts.tag = "default";
       auto run = (*searcher)->Search(*topics, ropts);
       if (!run.ok()) return Fail(absl::StrCat("default: ", run.status().message()), 1);
@@ -344,8 +347,8 @@ int RunCompare(const CompareArgs& a) {
           absl::StrCat(a.latency_passes, a.latency_passes == 1 ? " timed pass" : " timed passes",
                        " per system after ", a.warmup_passes,
                        a.warmup_passes == 1 ? " warm-up pass" : " warm-up passes",
-                       " (and the evaluation pass), systems interleaved; one thread; "
-                       "nearest-rank percentiles"));
+                       " (and the evaluation pass), systems interleaved; ",
+                       eval::LatencyThreadsText(latency), "; nearest-rank percentiles"));
     }
   }
   run_params.emplace_back("qrels", a.qrels);
@@ -475,6 +478,7 @@ void RegisterCompare(CLI::App& app, CommandResult& result) {
   cmd->add_option("-l,--level", a->level, "Minimum relevance that counts as relevant")
       ->capture_default_str();
   AddSyntaxFlag(cmd, &a->query_syntax);
+  AddThreadsFlag(cmd, &a->threads);
   cmd->add_flag("--all-pairs", a->all_pairs,
                 "Test every pair of systems, not each against the first");
   cmd->add_option("--tests", a->tests,

@@ -40,6 +40,7 @@ struct EvalArgs {
   std::string index_dir, topics_path, run_out, tag = "scour";
   int64_t depth = 1000;  // hits per topic
   bool query_syntax = false;
+  int threads = 0;
   RankingFlags ranking;
 };
 
@@ -125,6 +126,7 @@ int RunEval(EvalArgs args) {
     ropts.depth = static_cast<size_t>(args.depth);
     ropts.query_syntax = args.query_syntax;
     ropts.tag = args.tag;
+    ropts.threads = args.threads;
     auto topics = eval::ReadTopicsFile(args.topics_path);
     if (!topics.ok()) {
       std::cerr << "scour eval: " << topics.status().message() << "\n";
@@ -239,6 +241,7 @@ void RegisterEval(CLI::App& app, CommandResult& result) {
   cmd->add_option("--run-out", args->run_out, "With --index: also write the run to this file");
   cmd->add_option("--tag", args->tag, "With --index: run tag")->capture_default_str();
   AddSyntaxFlag(cmd, &args->query_syntax);
+  AddThreadsFlag(cmd, &args->threads);
   AddRankingFlags(cmd, &args->ranking);
   cmd->callback([args, &result] { result.exit_code = RunEval(*args); });
 }

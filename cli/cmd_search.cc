@@ -2,6 +2,7 @@
 // text (ranked hits with highlighted snippets), JSON lines, or a TREC run.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "base/parallel.h"
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/ranking_flags.h"
@@ -34,6 +36,7 @@ struct SearchArgs {
   std::string snippet_field;
   std::string tag = "scour";
   std::string color = "auto";
+  int threads = 0;
   RankingFlags ranking;
 };
 
@@ -56,31 +59,31 @@ std::string PickSnippetField(const IndexReader& reader, const std::string& wante
   return best;
 }
 
-void PrintText(const SearchResults& r, const SearchArgs& a, const std::vector<std::string>& show,
-               bool color) {
-  if (!r.note.empty()) std::printf("note: %s\n", r.note.c_str());
-  if (r.total_is_exact)
-    std::printf("%llu matching documents\n", static_cast<unsigned long long>(r.total_hits));
+void AppendText(const SearchResults& r, const std::vector<std::string>& show, bool color,
+                std::string* out) {
+  if (!r.note.empty()) absl::StrAppend(out, "note: ", r.note, "\n");
+  if (r.total_is_exact) absl::StrAppend(out, r.total_hits, " matching documents\n");
   for (size_t i = 0; i < r.hits.size(); ++i) {
     const Hit& h = r.hits[i];
     if (color)
-      std::printf("\x1b[1m%zu. %s\x1b[0m  \x1b[2m%.4f\x1b[0m\n", i + 1, h.id.c_str(), h.score);
+      absl::StrAppendFormat(out, "\x1b[1m%d. %s\x1b[0m  \x1b[2m%.4f\x1b[0m\n", i + 1, h.id,
+                            h.score);
     else
-      std::printf("%zu. %s  %.4f\n", i + 1, h.id.c_str(), h.score);
+      absl::StrAppendFormat(out, "%d. %s  %.4f\n", i + 1, h.id, h.score);
     for (const auto& name : show)
       if (const std::string* v = h.document.Get(name))
-        std::printf("   %s: %s\n", name.c_str(), v->c_str());
-    if (!h.snippet.empty()) std::printf("   %s\n", h.snippet.c_str());
+        absl::StrAppend(out, "   ", name, ": ", *v, "\n");
+    if (!h.snippet.empty()) absl::StrAppend(out, "   ", h.snippet, "\n");
     if (!h.explanation.empty()) {
       for (absl::string_view line : absl::StrSplit(h.explanation, '\n', absl::SkipEmpty()))
-        std::printf("   | %s\n", std::string(line).c_str());
+        absl::StrAppend(out, "   | ", line, "\n");
     }
   }
-  if (r.hits.empty() && r.note.empty()) std::printf("no matching documents\n");
+  if (r.hits.empty() && r.note.empty()) absl::StrAppend(out, "no matching documents\n");
 }
 
-void PrintJson(const SearchResults& r, const std::string& qid,
-               const std::vector<std::string>& show) {
+void AppendJson(const SearchResults& r, const std::string& qid,
+                const std::vector<std::string>& show, std::string* out) {
   for (size_t i = 0; i < r.hits.size(); ++i) {
     const Hit& h = r.hits[i];
     nlohmann::json j;
@@ -98,15 +101,22 @@ void PrintJson(const SearchResults& r, const std::string& qid,
       j["highlights"] = h.highlights;
     }
     if (!h.explanation.empty()) j["explanation"] = h.explanation;
-    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    absl::StrAppend(out, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "\n");
   }
 }
 
-void PrintTrec(const SearchResults& r, const std::string& qid, const std::string& tag) {
+void AppendTrec(const SearchResults& r, const std::string& qid, const std::string& tag,
+                std::string* out) {
   for (size_t i = 0; i < r.hits.size(); ++i)
-    std::printf("%s Q0 %s %zu %.6f %s\n", qid.c_str(), TrecId(r.hits[i].id).c_str(), i + 1,
-                r.hits[i].score, tag.c_str());
+    absl::StrAppendFormat(out, "%s Q0 %s %d %.6f %s\n", qid, TrecId(r.hits[i].id), i + 1,
+                          r.hits[i].score, tag);
 }
+
+// What one query prints, made on the thread that ran it and written in query order.
+struct QueryOutput {
+  std::string out, err;
+  int rc = kExitOk;
+};
 
 int RunSearch(const SearchArgs& a) {
   if (a.format != "text" && a.format != "json" && a.format != "trec")
@@ -148,41 +158,66 @@ int RunSearch(const SearchArgs& a) {
     opts.load_stored = false;
   }
 
-  std::vector<eval::Topic> topics;
-  if (!a.queries_file.empty()) {
-    auto t = eval::ReadTopicsFile(a.queries_file);
-    if (!t.ok()) return PrintError(t.status());
-    topics = *std::move(t);
-  } else {
-    topics.push_back(eval::Topic{"1", a.query, "", ""});
-  }
-  int rc = kExitOk;
   // Topic files are plain text unless --syntax; a QUERY argument is the query language.
   opts.query_syntax = a.queries_file.empty() || a.query_syntax;
-  for (const eval::Topic& t : topics) {
-    auto r = (*searcher)->Search(t.title, opts);
+  if (a.queries_file.empty()) {
+    auto r = (*searcher)->Search(a.query, opts);
     if (!r.ok()) {
-      if (!a.queries_file.empty())
-        std::fprintf(stderr, "scour: %s:%u: query %s: %s\n", a.queries_file.c_str(), t.line,
-                     t.qid.c_str(), std::string(r.status().message()).c_str());
-      else
-        std::fprintf(stderr, "scour: %s", std::string(r.status().message()).c_str());
-      if (a.queries_file.empty()) {
-        std::fprintf(stderr, "\n");
-        return absl::IsInvalidArgument(r.status()) ? kExitUsage : kExitFailure;
-      }
-      rc = absl::IsInvalidArgument(r.status()) ? kExitUsage : kExitFailure;
-      continue;
+      std::fprintf(stderr, "scour: %s\n", std::string(r.status().message()).c_str());
+      return absl::IsInvalidArgument(r.status()) ? kExitUsage : kExitFailure;
     }
     if (!r->note.empty() && a.format != "text")
-      std::fprintf(stderr, "scour: query %s: note: %s\n", t.qid.c_str(), r->note.c_str());
+      std::fprintf(stderr, "scour: query 1: note: %s\n", r->note.c_str());
+    std::string out;
     if (a.format == "text") {
-      if (topics.size() > 1) std::printf("== %s: %s\n", t.qid.c_str(), t.title.c_str());
-      PrintText(*r, a, show, color);
+      AppendText(*r, show, color, &out);
     } else if (a.format == "json") {
-      PrintJson(*r, a.queries_file.empty() ? "" : t.qid, show);
+      AppendJson(*r, "", show, &out);
     } else {
-      PrintTrec(*r, t.qid, a.tag);
+      AppendTrec(*r, "1", a.tag, &out);
+    }
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return kExitOk;
+  }
+
+  auto read = eval::ReadTopicsFile(a.queries_file);
+  if (!read.ok()) return PrintError(read.status());
+  const std::vector<eval::Topic>& topics = *read;
+  auto run_one = [&](const eval::Topic& t, QueryOutput* o) {
+    auto r = (*searcher)->Search(t.title, opts);
+    if (!r.ok()) {
+      o->err = absl::StrCat("scour: ", a.queries_file, ":", t.line, ": query ", t.qid, ": ",
+                            r.status().message(), "\n");
+      o->rc = absl::IsInvalidArgument(r.status()) ? kExitUsage : kExitFailure;
+      return;
+    }
+    if (!r->note.empty() && a.format != "text")
+      o->err = absl::StrCat("scour: query ", t.qid, ": note: ", r->note, "\n");
+    if (a.format == "text") {
+      if (topics.size() > 1) absl::StrAppend(&o->out, "== ", t.qid, ": ", t.title, "\n");
+      AppendText(*r, show, color, &o->out);
+    } else if (a.format == "json") {
+      AppendJson(*r, t.qid, show, &o->out);
+    } else {
+      AppendTrec(*r, t.qid, a.tag, &o->out);
+    }
+  };
+  // Chunks of queries run on the threads, then are written in file order: the output is the
+  // same for any --threads, and memory stays bounded by a chunk's output.
+  int rc = kExitOk;
+  const size_t chunk = 64 * static_cast<size_t>(ParallelWorkers(topics.size(), a.threads));
+  std::vector<QueryOutput> outputs;
+  for (size_t begin = 0; begin < topics.size(); begin += chunk) {
+    const size_t n = std::min(chunk, topics.size() - begin);
+    outputs.assign(n, QueryOutput{});
+    ParallelFor(n, a.threads, [&](int, size_t i) { run_one(topics[begin + i], &outputs[i]); });
+    for (const QueryOutput& o : outputs) {
+      if (!o.err.empty()) {
+        std::fflush(stdout);
+        std::fwrite(o.err.data(), 1, o.err.size(), stderr);
+      }
+      std::fwrite(o.out.data(), 1, o.out.size(), stdout);
+      if (o.rc != kExitOk) rc = o.rc;
     }
   }
   return rc;
@@ -213,6 +248,7 @@ void RegisterSearch(CLI::App& app, CommandResult& result) {
   cmd->add_option("--tag", a->tag, "Run tag for --format trec")->capture_default_str();
   cmd->add_option("--color", a->color, "auto, always or never")->capture_default_str();
   cmd->add_flag("--verify", a->verify, "Verify every checksum while opening the index");
+  AddThreadsFlag(cmd, &a->threads);
   AddRankingFlags(cmd, &a->ranking);
   cmd->callback([a, &result] { result.exit_code = RunSearch(*a); });
 }

@@ -25,6 +25,14 @@ void AddSyntaxFlag(CLI::App* cmd, bool* query_syntax) {
                 "OR-ed, as Anserini and Terrier read topic files)");
 }
 
+void AddThreadsFlag(CLI::App* cmd, int* threads) {
+  cmd->add_option("--threads", *threads,
+                  "Queries searched at once, over one snapshot (0 = one per core); the results "
+                  "do not depend on it")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+}
+
 absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
   out->ranker = f.ranker;
   out->k1 = f.k1;

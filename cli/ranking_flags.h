@@ -1,4 +1,5 @@
-// The ranking flags shared by search, bench and eval: --ranker --k1 --b --delta --weights.
+// The flags shared by search, bench, eval and compare: --ranker --k1 --b --delta --weights,
+// --syntax and --threads.
 #ifndef SCOUR_CLI_RANKING_FLAGS_H_
 #define SCOUR_CLI_RANKING_FLAGS_H_
 
@@ -22,6 +23,9 @@ void AddRankingFlags(CLI::App* cmd, RankingFlags* f);
 // analysed terms OR-ed, as Anserini and Terrier read them) unless it is given, then the query
 // language (docs/QUERY.md).
 void AddSyntaxFlag(CLI::App* cmd, bool* query_syntax);
+// --threads N, shared by search, eval, compare and bench: queries spread over N threads (0, the
+// default, = one per core) sharing one snapshot; the results do not depend on N.
+void AddThreadsFlag(CLI::App* cmd, int* threads);
 // Fills `out`; InvalidArgument for a malformed --weights.
 absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out);
 

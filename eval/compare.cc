@@ -91,6 +91,14 @@ LatencySummary SummarizeLatency(std::vector<double> us, double wall_seconds, int
   return l;
 }
 
+std::string LatencyThreadsText(std::span<const LatencySummary> latency) {
+  int threads = 1;
+  for (const LatencySummary& l : latency)
+    if (l.measured) threads = std::max(threads, l.threads);
+  if (threads == 1) return "one thread";
+  return absl::StrCat(threads, " threads (each query timed on the thread that ran it)");
+}
+
 const PairedStats* Comparison::Pair(size_t system, size_t baseline, size_t column) const {
   for (const PairedStats& p : pairs)
     if (p.system == system && p.baseline == baseline && p.column == column) return &p;

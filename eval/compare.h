@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -79,14 +80,18 @@ struct PairedStats {
 struct LatencySummary {
   bool measured = false;
   double mean_us = 0, p50_us = 0, p99_us = 0;
-  double qps = 0;       // queries / wall time of the timed passes, one thread
+  double qps = 0;       // queries / wall time of the timed passes (all threads together)
   int64_t samples = 0;  // timed query executions
   int64_t passes = 0;   // timed passes over the topics
   int64_t warmup_passes = 0;
+  int threads = 1;  // topics searched at once; each latency is measured on its own thread
 };
 // Nearest-rank percentiles (as `scour bench` and the peers' harnesses) of `us` (unsorted).
 LatencySummary SummarizeLatency(std::vector<double> us, double wall_seconds, int64_t passes,
                                 int64_t warmup_passes);
+// How the latencies were taken, for the reports' legends: "one thread", or "N threads (each
+// query timed on the thread that ran it)".
+std::string LatencyThreadsText(std::span<const LatencySummary> latency);
 
 struct Comparison {
   std::vector<std::string> systems;

@@ -300,9 +300,9 @@ std::string FormatText(const CompareReport& r) {
   if (!c.pairs.empty()) absl::StrAppend(&out, "; ", SignificanceLegend(c, true));
   absl::StrAppend(&out, "\n");
   if (HasLatency(c))
-    absl::StrAppend(&out,
-                    "latency: microseconds per query from topic text to ranked ids, after warm-up, "
-                    "one thread; qps = queries / timed wall time\n");
+    absl::StrAppend(
+        &out, "latency: microseconds per query from topic text to ranked ids, after warm-up, ",
+        LatencyThreadsText(c.latency), "; qps = queries / timed wall time\n");
   if (r.grid.has_value()) {
     const size_t best = r.BestInSample();
     absl::StrAppend(&out, "best ", c.columns[r.column].name, " (in-sample): ", c.systems[best],
@@ -379,7 +379,8 @@ std::string FormatJson(const CompareReport& r) {
                         {"qps", l.qps},
                         {"samples", l.samples},
                         {"passes", l.passes},
-                        {"warmup_passes", l.warmup_passes}};
+                        {"warmup_passes", l.warmup_passes},
+                        {"threads", l.threads}};
     } else {
       sys["latency"] = nullptr;
     }
@@ -436,7 +437,8 @@ std::string FormatMarkdown(const CompareReport& r) {
   absl::StrAppend(&out, c.qids.size(), " queries.");
   if (!c.pairs.empty()) absl::StrAppend(&out, " ", SignificanceLegend(c, false), ".");
   if (HasLatency(c))
-    absl::StrAppend(&out, " Latency in microseconds per query after warm-up, one thread.");
+    absl::StrAppend(&out, " Latency in microseconds per query after warm-up, ",
+                    LatencyThreadsText(c.latency), ".");
   absl::StrAppend(&out, "\n");
   if (r.grid.has_value()) {
     const size_t best = r.BestInSample();
@@ -502,7 +504,8 @@ std::string FormatLatex(const CompareReport& r) {
         c.pairs.size(), " comparisons, $\\alpha = ", absl::StrFormat("%g", o.alpha), "$). ");
   }
   if (HasLatency(c))
-    absl::StrAppend(&caption, "Latency in $\\mu$s per query after warm-up, one thread. ");
+    absl::StrAppend(&caption, "Latency in $\\mu$s per query after warm-up, ",
+                    LatencyThreadsText(c.latency), ". ");
   absl::StrAppend(&out, "\\bottomrule\n\\end{tabular}\n\\caption{", caption,
                   "Best value per measure in bold.}\n\\end{table}\n");
   if (!c.pairs.empty()) {

@@ -657,8 +657,8 @@ std::string ComparisonHtml(const CompareReport& r) {
                     c.options.judged_k, " that is judged.");
   if (lat)
     absl::StrAppend(&legend,
-                    " Latency: \u00b5s per query from topic text to ranked ids, after warm-up, "
-                    "one thread.");
+                    " Latency: \u00b5s per query from topic text to ranked ids, after warm-up, ",
+                    LatencyThreadsText(c.latency), ".");
   if (!sweep) {
     absl::StrAppend(&h, "<section id=\"summary\"><h2>Summary</h2>\n", SummaryTable(r),
                     "<p class=\"note\">", legend, "</p></section>\n");

@@ -1,19 +1,15 @@
 #include "eval/search_run.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/parallel.h"
 #include "base/status_macros.h"
-#include "engine/execute.h"
-#include "engine/plan.h"
-#include "engine/proximity.h"
-#include "engine/query_ast.h"
-#include "engine/query_parser.h"
 #include "engine/searcher_internal.h"
-#include "index/commit/reader_impl.h"
 
 namespace scour::eval {
 namespace {
@@ -29,100 +25,70 @@ std::string TopicName(const Topic& t) {
 absl::StatusOr<std::unique_ptr<TopicSearcher>> TopicSearcher::Open(const std::string& index_dir) {
   SCOUR_ASSIGN_OR_RETURN(std::shared_ptr<IndexReader> reader, IndexReader::Open(index_dir));
   auto ts = std::make_unique<TopicSearcher>(std::move(reader));
-  SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(ts->reader_->analyzer_options()));
-  ts->analyzer_ = std::make_unique<Analyzer>(std::move(a));
+  SCOUR_ASSIGN_OR_RETURN(ts->searcher_, Searcher::Create(ts->reader_));
   return ts;
 }
 
 TopicSearcher::TopicSearcher(std::shared_ptr<const IndexReader> reader)
     : reader_(std::move(reader)) {}
 
-absl::StatusOr<const std::string*> TopicSearcher::ExternalId(uint64_t doc) {
-  if (ids_.empty()) {
-    ids_.resize(reader_->max_doc());
-    have_id_.assign(reader_->max_doc(), false);
-  }
-  if (doc >= ids_.size()) return absl::InternalError("hit outside the snapshot");
-  if (!have_id_[doc]) {
-    SCOUR_ASSIGN_OR_RETURN(StoredDocument d, reader_->Document(doc));
-    ids_[doc] = std::move(d.id);
-    have_id_[doc] = true;
-  }
-  return &ids_[doc];
-}
-
 absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
                                           const SearchRunOptions& options) {
-  if (analyzer_ == nullptr) {
-    SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(reader_->analyzer_options()));
-    analyzer_ = std::make_unique<Analyzer>(std::move(a));
-  }
-  const index::Snapshot& index = index::SnapshotOf(*reader_);
-  SCOUR_ASSIGN_OR_RETURN(engine::RankerParams ranker, engine::ParseRanking(options.ranking));
-  engine::PlanOptions popts;
-  popts.ranker = ranker;
-  popts.field_weights = options.ranking.field_weights;
-  for (const auto& [name, w] : options.ranking.field_weights)
-    if (index.manifest.FieldId(name) <= 0)
-      return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
-  for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
-    if (index.FieldStats(f).sum_total_term_freq > 0) popts.default_fields.push_back(f);
-  if (options.query_syntax && searcher_ == nullptr) {
+  if (searcher_ == nullptr) {
     SCOUR_ASSIGN_OR_RETURN(searcher_, Searcher::Create(reader_));
+  }
+  // Bad options fail before any topic runs (and name no topic).
+  SCOUR_RETURN_IF_ERROR(engine::ParseRanking(options.ranking).status());
+  const std::vector<std::string> fields = reader_->field_names();
+  for (const auto& [name, w] : options.ranking.field_weights) {
+    if (std::find(fields.begin(), fields.end(), name) == fields.end())
+      return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
+  }
+  SearchOptions so;
+  so.k = options.depth;
+  so.query_syntax = options.query_syntax;
+  so.ranking = options.ranking;
+  so.load_stored = false;
+
+  const size_t n = topics.size();
+  std::vector<RunQuery> out(n);
+  latency_us_.assign(n, 0.0);
+  // Topics after the first failure (in topic order) are skipped: their run is not wanted.
+  std::atomic<size_t> first_failed{n};
+  std::vector<absl::Status> errors(n);
+  ParallelFor(n, options.threads, [&](int, size_t i) {
+    if (i > first_failed.load(std::memory_order_relaxed)) return;
+    const auto t0 = std::chrono::steady_clock::now();
+    absl::StatusOr<SearchResults> res = searcher_->Search(topics[i].title, so);
+    if (res.ok()) {
+      out[i].entries.reserve(res->hits.size());
+      for (Hit& h : res->hits) out[i].entries.push_back({std::move(h.id), h.score, 0});
+    }
+    latency_us_[i] =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    if (!res.ok()) {
+      errors[i] = res.status();
+      size_t f = first_failed.load(std::memory_order_relaxed);
+      while (i < f && !first_failed.compare_exchange_weak(f, i, std::memory_order_relaxed)) {
+      }
+    }
+  });
+  if (const size_t f = first_failed.load(); f < n) {
+    return absl::Status(errors[f].code(),
+                        absl::StrCat(TopicName(topics[f]), ": ", errors[f].message()));
   }
 
   Run run;
   run.source = "scour";
   run.tag = options.tag;
   empty_topics_ = 0;
-  latency_us_.clear();
-  latency_us_.reserve(topics.size());
-  const size_t depth = ranker.proximity ? engine::RerankDepth(options.depth) : options.depth;
-  for (const Topic& t : topics) {
-    const auto t0 = std::chrono::steady_clock::now();
-    RunQuery rq;
-    rq.qid = t.qid;
-    if (options.query_syntax) {
-      SearchOptions so;
-      so.k = options.depth;
-      so.ranking = options.ranking;
-      so.load_stored = false;
-      absl::StatusOr<SearchResults> res = searcher_->Search(t.title, so);
-      if (!res.ok()) {
-        return absl::Status(res.status().code(),
-                            absl::StrCat(TopicName(t), ": ", res.status().message()));
-      }
-      for (const Hit& h : res->hits) rq.entries.push_back({h.id, h.score, 0});
-    } else {
-      engine::ParseResult parsed =
-          engine::PlainTextQuery(t.title, engine::AnalyzeWith(analyzer_.get()));
-      if (!parsed.ok()) {
-        return absl::Status(parsed.error->code,
-                            absl::StrCat(TopicName(t), ": ", parsed.error->message));
-      }
-      if (parsed.query->kind != engine::QueryKind::kMatchNone) {
-        SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<engine::PlanNode> plan,
-                               engine::BuildPlan(*parsed.query, index, popts));
-        SCOUR_ASSIGN_OR_RETURN(engine::ExecResult exec,
-                               engine::Execute(*plan, index, depth, false));
-        if (ranker.proximity) {
-          SCOUR_RETURN_IF_ERROR(
-              engine::ProximityRerank(*plan, index, ranker, options.depth, depth, &exec.top)
-                  .status());
-        }
-        for (const engine::ScoredDoc& d : exec.top) {
-          SCOUR_ASSIGN_OR_RETURN(const std::string* id, ExternalId(d.doc));
-          rq.entries.push_back({*id, d.score, 0});
-        }
-      }
-    }
-    latency_us_.push_back(
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
-    if (rq.entries.empty()) {
+  for (size_t i = 0; i < n; ++i) {
+    if (out[i].entries.empty()) {
       ++empty_topics_;
       continue;
     }
-    run.queries.push_back(std::move(rq));
+    out[i].qid = topics[i].qid;
+    run.queries.push_back(std::move(out[i]));
   }
   std::sort(run.queries.begin(), run.queries.end(),
             [](const RunQuery& a, const RunQuery& b) { return a.qid < b.qid; });
@@ -151,8 +117,10 @@ absl::StatusOr<std::vector<LatencySummary>> MeasureLatency(
     }
   }
   std::vector<LatencySummary> out;
-  for (size_t s = 0; s < n; ++s)
+  for (size_t s = 0; s < n; ++s) {
     out.push_back(SummarizeLatency(std::move(us[s]), wall[s], passes, warmup_passes));
+    out.back().threads = ParallelWorkers(topics.size(), systems[s].threads);
+  }
   return out;
 }
 

@@ -1,8 +1,9 @@
 // Runs evaluation topics against an index and returns a TREC run, for `scour eval --index` and
 // `scour compare`. By default a topic is a bag of words, as the peers' harnesses treat it: the
 // analysed terms, de-duplicated, OR-ed over the default fields (no query syntax, so "?", "-" or
-// ":" in a topic mean nothing). Not thread-safe (it owns an Analyzer and a doc-id cache): one
-// TopicSearcher per thread.
+// ":" in a topic mean nothing). Topics are spread over `SearchRunOptions::threads` threads
+// sharing one Searcher; the run does not depend on the number of threads. One call at a time
+// per TopicSearcher (it keeps the last call's per-topic figures).
 #ifndef SCOUR_EVAL_SEARCH_RUN_H_
 #define SCOUR_EVAL_SEARCH_RUN_H_
 
@@ -15,7 +16,6 @@
 #include "absl/status/statusor.h"
 #include "eval/compare.h"
 #include "eval/trec_io.h"
-#include "scour/analyzer.h"
 #include "scour/index_reader.h"
 #include "scour/searcher.h"
 
@@ -26,6 +26,7 @@ struct SearchRunOptions {
   RankingOptions ranking;     // any ranker of ParseRanking, "bm25tp" included
   bool query_syntax = false;  // parse the topic text as the query language (docs/QUERY.md)
   std::string tag = "scour";  // run tag
+  int threads = 0;            // topics searched at once (0 = one thread per core)
 };
 
 class TopicSearcher {
@@ -35,32 +36,29 @@ class TopicSearcher {
 
   // One RunQuery per topic that has at least one hit (trec_eval then skips the others, as it
   // does for the peers' runs). Entries are in rank order with their final scores.
-  // Errors: a bad ranking option or query (InvalidArgument), a corrupt index.
+  // Errors: a bad ranking option or query (InvalidArgument), a corrupt index; the first failing
+  // topic in topic order names the error, whatever the number of threads.
   absl::StatusOr<Run> Search(std::span<const Topic> topics, const SearchRunOptions& options);
 
   // Topics of the last Search that analysed to no term (bag-of-words mode) or had no hit.
   size_t empty_topics() const { return empty_topics_; }
-  // Wall time of each topic of the last Search, topic order, in microseconds: analysis,
-  // planning, execution, re-ranking and the external ids (cached after the first use).
+  // Wall time of each topic of the last Search, topic order, in microseconds, measured on the
+  // thread that ran it: analysis, planning, execution, re-ranking and the external ids.
   const std::vector<double>& topic_latency_us() const { return latency_us_; }
   const IndexReader& reader() const { return *reader_; }
 
  private:
-  absl::StatusOr<const std::string*> ExternalId(uint64_t doc);
-
   std::shared_ptr<const IndexReader> reader_;
-  std::unique_ptr<Analyzer> analyzer_;
-  std::unique_ptr<Searcher> searcher_;  // query_syntax mode only, created on first use
-  std::vector<std::string> ids_;        // external id by internal id, filled lazily
-  std::vector<bool> have_id_;
+  std::unique_ptr<Searcher> searcher_;  // created on first use
   size_t empty_topics_ = 0;
   std::vector<double> latency_us_;
 };
 
-// Times systems over the same topics on one thread: `warmup_passes` untimed rounds, then
-// `passes` timed rounds; each round runs every system's topics once, the order of the systems
-// rotated by one per round (so drift and cache effects do not always favour the same one).
-// Summaries per system, from every timed topic execution.
+// Times systems over the same topics: `warmup_passes` untimed rounds, then `passes` timed
+// rounds; each round runs every system's topics once (on the system's `threads`), the order of
+// the systems rotated by one per round (so drift and cache effects do not always favour the
+// same one). Summaries per system, from every timed topic execution: the latency of each topic
+// as its thread measured it, and queries per second of wall time.
 absl::StatusOr<std::vector<LatencySummary>> MeasureLatency(
     TopicSearcher& searcher, std::span<const Topic> topics,
     std::span<const SearchRunOptions> systems, int passes, int warmup_passes);

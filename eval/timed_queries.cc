@@ -1,0 +1,87 @@
+#include "eval/timed_queries.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <utility>
+
+#include "base/parallel.h"
+#include "engine/proximity.h"
+
+namespace scour::eval {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+}  // namespace
+
+absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,
+                                    std::span<const engine::PlanNode* const> plans,
+                                    const engine::RankerParams& ranker,
+                                    const TimingOptions& options) {
+  if (options.reps < 1) return absl::InvalidArgumentError("--repeat must be at least 1");
+  const size_t n = plans.size();
+  // bm25tp: BM25 top-N, then the proximity re-ranking, both timed.
+  const size_t depth = ranker.proximity ? engine::RerankDepth(options.k) : options.k;
+  auto execute = [&](size_t i) -> absl::StatusOr<engine::ExecResult> {
+    absl::StatusOr<engine::ExecResult> r = engine::Execute(*plans[i], index, depth, false);
+    if (r.ok() && ranker.proximity) {
+      auto info = engine::ProximityRerank(*plans[i], index, ranker, options.k, depth, &r->top);
+      if (!info.ok()) return info.status();
+    }
+    return r;
+  };
+  // Item j of a run of passes is query j % n; its status goes to errors[j % n] (one pass at a
+  // time writes a slot, and every pass runs the same executions).
+  std::vector<absl::Status> errors(n);
+  auto first_error = [&]() -> absl::Status {
+    for (const absl::Status& s : errors)
+      if (!s.ok()) return s;
+    return absl::OkStatus();
+  };
+
+  Timings t;
+  const auto w0 = Clock::now();
+  do {  // whole passes until warmup_secs have passed, at least one
+    ParallelFor(n, options.threads, [&](int, size_t i) {
+      absl::StatusOr<engine::ExecResult> r = execute(i);
+      if (!r.ok()) errors[i] = r.status();
+    });
+    if (absl::Status s = first_error(); !s.ok()) return s;
+    ++t.warmup_passes;
+  } while (std::chrono::duration<double>(Clock::now() - w0).count() < options.warmup_secs);
+
+  // The timed passes run as one stream of reps x n executions, so the threads never wait for
+  // each other at the end of a pass.
+  const size_t total = n * static_cast<size_t>(options.reps);
+  const size_t last_pass = total - n;
+  t.us.assign(total, 0.0);
+  t.last.resize(n);
+  t.threads = ParallelWorkers(total, options.threads);
+  const double cpu0 = CpuSeconds();
+  const auto t0 = Clock::now();
+  ParallelFor(total, options.threads, [&](int, size_t j) {
+    const size_t i = j % n;
+    const auto s = Clock::now();
+    absl::StatusOr<engine::ExecResult> r = execute(i);
+    t.us[j] = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
+    if (!r.ok()) {
+      if (j >= last_pass) errors[i] = r.status();
+      return;
+    }
+    if (j >= last_pass) t.last[i] = *std::move(r);
+  });
+  t.wall_secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  t.cpu_secs = CpuSeconds() - cpu0;
+  if (absl::Status s = first_error(); !s.ok()) return s;
+  return t;
+}
+
+}  // namespace scour::eval
