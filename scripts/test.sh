@@ -4,8 +4,9 @@
 # (-O1, preset `asan`) and run the C++ suite under the sanitizers: all but the package-install
 # test (it checks an uninstrumented install), the headless-browser test (it checks rendered HTML)
 # and the Python module (not built by preset `asan`: 160 s under ASan in CI;
-# `scripts/sanitize.sh python` runs it). SCOUR_SKIP_SANITIZERS=1 stops after the first stage.
-# TSan runs are scripts/sanitize.sh tsan (docs/RELIABILITY.md).
+# `scripts/sanitize.sh python` runs it); then builds only the multi-threaded tests (ctest label
+# `concurrency`, target `concurrency_tests`) with TSan (preset `tsan`) and runs them.
+# SCOUR_SKIP_SANITIZERS=1 stops after the first stage (docs/RELIABILITY.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -19,4 +20,9 @@ if [ "${SCOUR_SKIP_SANITIZERS:-0}" = "0" ]; then
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j"$(nproc)"
   ctest --preset asan -j"$(nproc)" --label-exclude "package|browser"
+  # TSan: not a third build of the suite, only the targets of the `concurrency` tests.
+  export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}"
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan -j"$(nproc)" --target concurrency_tests
+  ctest --preset tsan -j"$(nproc)"
 fi
