@@ -9,6 +9,9 @@ by hand, under the benchmark lock, with the module of a Release build on PYTHONP
         --cli build/release/cli/scour
     flock /work/wt/.bench.lock $PY bench/python_bench.py memory --corpus real.jsonl \\
         --cli build/release/cli/scour
+    head -200 or.tsv > or200.tsv   # valgrind is ~50x slower
+    $PY bench/python_bench.py instructions --index IDX --queries or200.tsv \\
+        --cli build/release/cli/scour
 
 threads:  batch_search of the query log (bag of words, OR: what `scour bench --mode or` runs)
           with threads=1 and threads=2, rounds alternated; queries per second, the median of the
@@ -21,6 +24,10 @@ overhead: per-query time of batch_search(threads=1) against `scour bench --mode 
           alternated; wall time (medians of the rounds' means), and CPU time, which a busy
           machine disturbs less: for scour bench the CPU of a run with R timed passes minus a
           run with none (both start, open and plan alike), for Python the thread's CPU time.
+instructions: the same comparison as `overhead`, in instructions and simulated cache misses
+          (valgrind --tool=callgrind --cache-sim=yes), which a busy machine does not disturb:
+          per query, the difference of a run with 2 passes (batches) and one with 1, divided by
+          the queries; "cycles" is callgrind's estimate Ir + 10 (L1 misses) + 100 (LL misses).
 memory:   peak RSS while a DataFrame of the corpus (id, title, text) is indexed (add_many, then
           commit), over the RSS just before (the DataFrame loaded), against the CLI's peak RSS
           indexing the same file with the same budget and threads. Each in a fresh process.
@@ -158,6 +165,58 @@ def cmd_overhead(a):
     print(json.dumps(out, indent=1))
 
 
+PY_BATCHES = r"""
+import sys, scour
+index, queries, k, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+topics = scour.read_topics(queries)
+s = scour.Searcher(index)
+for _ in range(n):
+    s.batch_search(topics, k=k, threads=1, syntax=False)
+"""
+
+
+def callgrind(cmd, tmp):
+    """{event: count} of one run of cmd under callgrind with the cache simulator."""
+    out = os.path.join(tmp, "callgrind.out")
+    subprocess.run(["valgrind", "--tool=callgrind", "--cache-sim=yes",
+                    f"--callgrind-out-file={out}", *cmd], check=True, capture_output=True)
+    events, totals = None, None
+    with open(out) as f:
+        for line in f:
+            if line.startswith("events:"):
+                events = line.split()[1:]
+            elif line.startswith(("totals:", "summary:")):
+                totals = [int(x) for x in line.split()[1:]]
+    return dict(zip(events, totals))
+
+
+def cmd_instructions(a):
+    import scour
+
+    n = len(scour.read_topics(a.queries))
+    out = {"queries": n, "index": a.index, "k": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in a.k:
+            per = {}
+            for name, make in (
+                ("bench", lambda r: [a.cli, "bench", "--index", a.index, "--queries", a.queries,
+                                     "--mode", "or", "-k", str(k), "--repeat", str(r),
+                                     "--warmup-secs", "0"]),
+                ("python", lambda r: [sys.executable, "-c", PY_BATCHES, a.index, a.queries,
+                                      str(k), str(r)])):
+                one, two = callgrind(make(1), tmp), callgrind(make(2), tmp)
+                per[name] = {e: (two[e] - one[e]) / n for e in one}
+                m = per[name]
+                m["cycles"] = (m["Ir"] + 10 * (m["I1mr"] + m["D1mr"] + m["D1mw"])
+                               + 100 * (m["ILmr"] + m["DLmr"] + m["DLmw"]))
+            out["k"][k] = {"per_query": per,
+                           "instructions_ratio": per["python"]["Ir"] / per["bench"]["Ir"],
+                           "cycles_ratio": per["python"]["cycles"] / per["bench"]["cycles"]}
+            log(f"k={k}: instructions x{out['k'][k]['instructions_ratio']:.3f}, "
+                f"estimated cycles x{out['k'][k]['cycles_ratio']:.3f}")
+    print(json.dumps(out, indent=1))
+
+
 MEMORY_CHILD = r"""
 import json, os, sys, threading, time
 import pandas as pd
@@ -230,6 +289,11 @@ def main():
     o.add_argument("--k", type=ints, default=[10, 1000])
     o.add_argument("--rounds", type=int, default=5)
     o.add_argument("--passes", type=int, default=3)  # timed passes per round (>= 2)
+    i = sub.add_parser("instructions")
+    i.add_argument("--index", required=True)
+    i.add_argument("--queries", required=True)
+    i.add_argument("--cli", required=True)
+    i.add_argument("--k", type=ints, default=[10, 1000])
     m = sub.add_parser("memory")
     m.add_argument("--corpus", required=True)
     m.add_argument("--cli", required=True)
@@ -237,7 +301,8 @@ def main():
     m.add_argument("--threads", type=ints, default=[1, 2])
     m.add_argument("--tmp", default=None)
     a = ap.parse_args()
-    {"threads": cmd_threads, "overhead": cmd_overhead, "memory": cmd_memory}[a.cmd](a)
+    {"threads": cmd_threads, "overhead": cmd_overhead, "instructions": cmd_instructions,
+     "memory": cmd_memory}[a.cmd](a)
 
 
 if __name__ == "__main__":
