@@ -17,20 +17,21 @@ cmake_minimum_required(VERSION 3.22)
 set(_layers
   "base|"
   "tokenizer|base"
+  "synonyms|base tokenizer"
   "ingest|base"
   "index/directory|base"
   "index/format|base index/directory"
   "index/postings|base index/directory index/format"
   "index/segment|base index/directory index/format index/postings"
   "index/inverter|base tokenizer index/directory index/format index/postings index/segment"
-  "index/commit|base tokenizer index/directory index/format index/postings index/segment"
-  "index/writer|base tokenizer index/directory index/format index/postings index/segment index/inverter index/commit"
-  "index/inspect|base tokenizer index/directory index/format index/postings index/segment index/commit"
-  "engine|base tokenizer ingest index"
-  "shards|base tokenizer ingest index engine"
-  "eval|base tokenizer ingest index engine shards"
-  "cli|base tokenizer ingest index engine shards eval"
-  "python|base tokenizer ingest index engine shards eval")
+  "index/commit|base tokenizer synonyms index/directory index/format index/postings index/segment"
+  "index/writer|base tokenizer synonyms index/directory index/format index/postings index/segment index/inverter index/commit"
+  "index/inspect|base tokenizer synonyms index/directory index/format index/postings index/segment index/commit"
+  "engine|base tokenizer synonyms ingest index"
+  "shards|base tokenizer synonyms ingest index engine"
+  "eval|base tokenizer synonyms ingest index engine shards"
+  "cli|base tokenizer synonyms ingest index engine shards eval"
+  "python|base tokenizer synonyms ingest index engine shards eval")
 
 # The installed headers (include/scour/) each belong to the module that implements them; using
 # one counts as using that module, and a header may itself use only what its module may.
@@ -38,6 +39,7 @@ set(_public
   "export.h|base"
   "document.h|base"
   "analyzer.h|tokenizer"
+  "synonyms.h|synonyms"
   "index_reader.h|index/commit"
   "index_writer.h|index/writer"
   "searcher.h|engine"
