@@ -11,7 +11,7 @@ TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(query_parser_fuzzer jsonl_reader_fuzzer tsv_reader_fuzzer segment_reader_fuzzer
            analyzer_fuzzer topic_ids_fuzzer trec_io_fuzzer
-           file_name_fuzzer fusion_fuzzer index_set_fuzzer)
+           file_name_fuzzer fusion_fuzzer index_set_fuzzer synonyms_fuzzer)
 fi
 BUILD=build/fuzz
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \

@@ -319,11 +319,10 @@ std::vector<MinedAcronym> AcronymMiner::Results() const {
       a.definitions += n;
     }
     a.short_form = mined(g.short_form, a.definitions);
-    std::stable_sort(a.long_forms.begin(), a.long_forms.end(),
-                     [](const MinedForm& x, const MinedForm& y) {
-                       return std::tie(y.definitions, y.occurrences) <
-                              std::tie(x.definitions, x.occurrences);
-                     });
+    std::stable_sort(
+        a.long_forms.begin(), a.long_forms.end(), [](const MinedForm& x, const MinedForm& y) {
+          return std::tie(y.definitions, y.occurrences) < std::tie(x.definitions, x.occurrences);
+        });
     out.push_back(std::move(a));
   }
   std::stable_sort(out.begin(), out.end(), [](const MinedAcronym& x, const MinedAcronym& y) {
@@ -341,8 +340,8 @@ std::string AcronymMiner::FormatSynonymsFile(const std::vector<MinedAcronym>& ac
   uint64_t definitions = 0;
   for (const auto& a : acronyms) definitions += a.definitions;
   std::string out = absl::StrCat(
-      "# Acronyms defined in ", Av(source), " (", Times(texts, "text", "texts"), "): ",
-      Times(acronyms.size(), "acronym", "acronyms"), ", ",
+      "# Acronyms defined in ", Av(source), " (", Times(texts, "text", "texts"),
+      "): ", Times(acronyms.size(), "acronym", "acronyms"), ", ",
       Times(definitions, "definition", "definitions"), ".\n",
       "# Mined by `scour synonyms extract` (Schwartz & Hearst 2003; docs/SYNONYMS.md).\n",
       "# Review before installing: delete wrong pairs; other long forms found for an acronym\n",
@@ -353,16 +352,14 @@ std::string AcronymMiner::FormatSynonymsFile(const std::vector<MinedAcronym>& ac
     absl::StrAppend(&out, "\n# ", s.text, ": ", Times(a.definitions, "definition", "definitions"),
                     "; \"", s.text, "\" ", Times(s.occurrences, "time", "times"), " in ",
                     Times(s.texts, "text", "texts"), ", \"", l.text, "\" ",
-                    Times(l.occurrences, "time", "times"), " in ",
-                    Times(l.texts, "text", "texts"), "\n", Escape(s.text), ", ", Escape(l.text),
-                    "\n");
+                    Times(l.occurrences, "time", "times"), " in ", Times(l.texts, "text", "texts"),
+                    "\n", Escape(s.text), ", ", Escape(l.text), "\n");
     for (size_t i = 1; i < a.long_forms.size(); ++i) {
       const MinedForm& o = a.long_forms[i];
-      absl::StrAppend(&out, "#   also \"", o.text, "\": ",
-                      Times(o.definitions, "definition", "definitions"), "; ",
-                      Times(o.occurrences, "time", "times"), " in ",
-                      Times(o.texts, "text", "texts"), "\n#", Escape(s.text), ", ",
-                      Escape(o.text), "\n");
+      absl::StrAppend(
+          &out, "#   also \"", o.text, "\": ", Times(o.definitions, "definition", "definitions"),
+          "; ", Times(o.occurrences, "time", "times"), " in ", Times(o.texts, "text", "texts"),
+          "\n#", Escape(s.text), ", ", Escape(o.text), "\n");
     }
   }
   return out;

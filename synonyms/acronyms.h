@@ -31,8 +31,8 @@ struct AcronymDefinition {
 std::vector<AcronymDefinition> FindAcronymDefinitions(std::string_view text);
 
 struct MinedForm {
-  std::string text;         // the most frequent spelling seen in the definitions
-  SynonymEntry terms;       // analysed
+  std::string text;    // the most frequent spelling seen in the definitions
+  SynonymEntry terms;  // analysed
   uint64_t definitions = 0;
   uint64_t occurrences = 0;  // of the analysed terms, in the counted texts
   uint64_t texts = 0;        // texts holding it at least once
@@ -70,16 +70,16 @@ class AcronymMiner {
     uint64_t definitions = 0;
     uint64_t occurrences = 0, texts = 0, last_text = 0;
   };
-  struct Group {  // one short form
-    size_t short_form;                          // index in forms_
-    std::map<std::string, size_t> long_forms;   // analysed key -> index in forms_
+  struct Group {                               // one short form
+    size_t short_form;                         // index in forms_
+    std::map<std::string, size_t> long_forms;  // analysed key -> index in forms_
   };
   size_t FormIndex(const SynonymEntry& terms);
 
   Analyzer analyzer_;
   std::vector<Form> forms_;
-  std::map<std::string, size_t> form_by_key_;    // SynonymEntryText -> index in forms_
-  std::map<std::string, Group> groups_;          // short form key -> its long forms
+  std::map<std::string, size_t> form_by_key_;  // SynonymEntryText -> index in forms_
+  std::map<std::string, Group> groups_;        // short form key -> its long forms
   absl::flat_hash_map<std::string, std::vector<size_t>> by_first_;  // first term -> forms
   std::map<std::pair<size_t, size_t>, uint64_t> pair_definitions_;  // (short, long) -> count
   uint64_t counted_texts_ = 0;

@@ -144,14 +144,14 @@ class Parser {
                                 analyzer_->options().stopwords ? " (stopwords are on)" : ""));
     }
     if (tokens_.size() > kMaxSynonymTerms) {
-      return Error(absl::StrCat("entry ", Quoted(text), " has ", tokens_.size(),
-                                " terms (at most ", kMaxSynonymTerms, ")"));
+      return Error(absl::StrCat("entry ", Quoted(text), " has ", tokens_.size(), " terms (at most ",
+                                kMaxSynonymTerms, ")"));
     }
     const uint32_t first = tokens_[0].position;
     if (tokens_.back().position - first >= kMaxSpan) {
       return Error(absl::StrCat("entry ", Quoted(text), " spans ",
-                                tokens_.back().position - first + 1, " words (at most ",
-                                kMaxSpan, ")"));
+                                tokens_.back().position - first + 1, " words (at most ", kMaxSpan,
+                                ")"));
     }
     SynonymEntry entry;
     entry.reserve(tokens_.size());

@@ -47,7 +47,8 @@ namespace {
 
 absl::Status CheckEntry(const SynonymEntry& e, size_t rule, const char* what) {
   auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("synonym rule ", rule, ": ", what, " ", Av(why)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("synonym rule ", rule, ": ", what, " ", Av(why)));
   };
   if (e.empty() || e.size() > kMaxSynonymTerms) return bad("has no term or too many");
   if (e[0].position != 0) return bad("does not start at position 0");
@@ -81,9 +82,8 @@ absl::StatusOr<std::shared_ptr<const SynonymSet>> SynonymSet::FromRules(
     for (size_t o = 0; o < rule.outputs.size(); ++o) {
       s = CheckEntry(rule.outputs[o], r, "output");
       if (!s.ok()) return s;
-      if (rule.outputs[o] == rule.input ||
-          std::find(rule.outputs.begin(), rule.outputs.begin() + o, rule.outputs[o]) !=
-              rule.outputs.begin() + o) {
+      if (rule.outputs[o] == rule.input || std::find(rule.outputs.begin(), rule.outputs.begin() + o,
+                                                     rule.outputs[o]) != rule.outputs.begin() + o) {
         return absl::InvalidArgumentError(
             absl::StrCat("synonym rule ", r, ": an output repeats or equals the input"));
       }

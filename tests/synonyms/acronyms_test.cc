@@ -13,7 +13,8 @@ namespace {
 
 std::vector<std::string> Pairs(std::string_view text) {
   std::vector<std::string> out;
-  for (const auto& d : FindAcronymDefinitions(text)) out.push_back(d.short_form + "|" + d.long_form);
+  for (const auto& d : FindAcronymDefinitions(text))
+    out.push_back(d.short_form + "|" + d.long_form);
   return out;
 }
 
@@ -36,7 +37,7 @@ TEST(Acronyms, LongFormThenAbbreviation) {
   // Several in one paragraph; the candidate stops at ", " and ". ".
   EXPECT_EQ(Pairs("In 2019, the Heat Shock Factor (HSF) and the National University of Defense "
                   "Technology (NUDT) met. Then x (y)."),
-              (V{"HSF|Heat Shock Factor", "NUDT|National University of Defense Technology"}));
+            (V{"HSF|Heat Shock Factor", "NUDT|National University of Defense Technology"}));
   EXPECT_EQ(Pairs("state-owned enterprises (SOEs) grew"), V{"SOEs|state-owned enterprises"});
   EXPECT_EQ(Pairs("Global Tone Communication Technology (GTCOM) is"),
             V{"GTCOM|Global Tone Communication Technology"});

@@ -57,13 +57,25 @@ TEST(SynonymsCodec, BytesAsDocumented) {
   none.language = "none";
   auto set = SynonymSet::Parse("a => b c\n", none, "f");
   ASSERT_TRUE(set.ok());
-  const std::string expected = "\x01" "f"s  // source name
-                               "\x09" "a => b c\n"  // source text
-                               "\x04" "none" "\x02"  // language, flags: expand
-                               "\x01"  // one rule
-                               "\x00" "\x01" "\x00\x01" "a"  // flags, input: 1 term, gap 0, "a"
-                               "\x01"  // one output
-                               "\x02" "\x00\x01" "b" "\x00\x01" "c";
+  const std::string expected =
+      "\x01"
+      "f"s  // source name
+      "\x09"
+      "a => b c\n"  // source text
+      "\x04"
+      "none"
+      "\x02"  // language, flags: expand
+      "\x01"  // one rule
+      "\x00"
+      "\x01"
+      "\x00\x01"
+      "a"     // flags, input: 1 term, gap 0, "a"
+      "\x01"  // one output
+      "\x02"
+      "\x00\x01"
+      "b"
+      "\x00\x01"
+      "c";
   EXPECT_EQ(EncodeSynonymSet(**set), expected);
   // A gap (stopwords on: "of" dropped) is stored before its term.
   AnalyzerOptions en;
@@ -71,7 +83,9 @@ TEST(SynonymsCodec, BytesAsDocumented) {
   set = SynonymSet::Parse("x => state of art\n", en, "f");
   ASSERT_TRUE(set.ok());
   const std::string body = EncodeSynonymSet(**set);
-  EXPECT_NE(body.find("\x02\x00\x05state\x01\x03" "art"s), std::string::npos);
+  EXPECT_NE(body.find("\x02\x00\x05state\x01\x03"
+                      "art"s),
+            std::string::npos);
 }
 
 TEST(SynonymsCodec, EveryTruncationIsDataLoss) {
@@ -111,7 +125,9 @@ TEST(SynonymsCodec, CorruptionNeverCrashesAndDecodesOnlyValidSets) {
 TEST(SynonymsCodec, SpecificCorruptions) {
   const std::string body = EncodeSynonymSet(*Parse("a1, b1\n"));
   // Rules: "a1 => + b1", "b1 => + a1". The first input made "c1": unsorted.
-  const size_t first = body.find("\x02" "a1");  // its length byte
+  const size_t first = body.find(
+      "\x02"
+      "a1");  // its length byte
   ASSERT_NE(first, std::string::npos);
   std::string unsorted = body;
   unsorted[first + 1] = 'c';

@@ -59,8 +59,7 @@ TEST(SolrSynonyms, EquivalenceMapsEveryEntryToEveryOtherAndKeepsTheOriginal) {
 TEST(SolrSynonyms, ExplicitMappingReplacesTheOriginal) {
   auto set = MustParse("Ant Financial, Alipay => Ant Group\nfoo => foo, bar\n");
   EXPECT_EQ(Show(*set), (std::vector<std::string>{
-                            "alipay => ant group",
-                            "ant financi => ant group",
+                            "alipay => ant group", "ant financi => ant group",
                             "foo => + bar",  // an output equal to the input keeps it
                         }));
 }
@@ -83,8 +82,8 @@ TEST(SolrSynonyms, CommentsBlankLinesLineEndsAndByteOrderMark) {
   auto set = MustParse(
       "\xEF\xBB\xBF# a comment, with => arrows\n\n   \t\n  # indented comment\r\nx1, y1\r\n"
       "x2, y2");  // no final newline
-  EXPECT_EQ(Show(*set), (std::vector<std::string>{"x1 => + y1", "x2 => + y2", "y1 => + x1",
-                                                  "y2 => + x2"}));
+  EXPECT_EQ(Show(*set),
+            (std::vector<std::string>{"x1 => + y1", "x2 => + y2", "y1 => + x1", "y2 => + x2"}));
 }
 
 TEST(SolrSynonyms, EscapesAndEmptyEntries) {
@@ -123,7 +122,8 @@ TEST(SolrSynonyms, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(ParseError("ok, fine\n\nx, ?!\n"), "syn.txt:3: entry \"?!\" analyses to no term");
   EXPECT_EQ(ParseError("cat, the\n", English(true)),
             "syn.txt:1: entry \"the\" analyses to no term (stopwords are on)");
-  EXPECT_EQ(ParseError("a, b\nc, d\xff\n"), "syn.txt:2: invalid UTF-8 at byte offset 9 of the file");
+  EXPECT_EQ(ParseError("a, b\nc, d\xff\n"),
+            "syn.txt:2: invalid UTF-8 at byte offset 9 of the file");
   EXPECT_EQ(ParseError(std::string("a, b\0c\n", 7)), "syn.txt:1: NUL byte");
   std::string long_entry = "x, ";
   for (int i = 0; i < 65; ++i) long_entry += "w" + std::to_string(i) + " ";
@@ -197,13 +197,13 @@ TEST(SynonymSet, FromRulesChecksWhatItIsGiven) {
   auto make = [&](std::vector<SynonymRule> rules) {
     return SynonymSet::FromRules(std::move(rules), "n", "t", English(), true).status();
   };
-  EXPECT_TRUE(make({{entry({"a"}), false, {entry({"b"})}}, {entry({"b"}), true, {entry({"a"})}}})
-                  .ok());
+  EXPECT_TRUE(
+      make({{entry({"a"}), false, {entry({"b"})}}, {entry({"b"}), true, {entry({"a"})}}}).ok());
   EXPECT_FALSE(make({{entry({"b"}), false, {entry({"a"})}}, {entry({"a"}), true, {entry({"b"})}}})
                    .ok());  // unsorted
   EXPECT_FALSE(make({{entry({"a"}), false, {entry({"b"})}}, {entry({"a"}), true, {entry({"c"})}}})
-                   .ok());                                          // repeated input
-  EXPECT_FALSE(make({{entry({"a"}), false, {}}}).ok());             // no output
+                   .ok());                                           // repeated input
+  EXPECT_FALSE(make({{entry({"a"}), false, {}}}).ok());              // no output
   EXPECT_FALSE(make({{entry({"a"}), false, {entry({"a"})}}}).ok());  // output = input
   EXPECT_FALSE(make({{entry({"a"}), false, {entry({"b"}), entry({"b"})}}}).ok());
   EXPECT_FALSE(make({{entry({""}), false, {entry({"b"})}}}).ok());
