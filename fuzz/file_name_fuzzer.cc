@@ -30,6 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case FileType::kDeletes:
       made = DeletesFileName(p->segment, p->generation);
       break;
+    case FileType::kSynonyms:
+      made = SynonymsFileName(p->generation);
+      break;
   }
   if (made != name) std::abort();
   return 0;

@@ -16,6 +16,7 @@
 #include "scour/analyzer.h"
 #include "scour/export.h"
 #include "scour/statistics.h"
+#include "scour/synonyms.h"
 
 namespace scour {
 
@@ -52,6 +53,9 @@ class SCOUR_EXPORT IndexReader {
   absl::StatusOr<TermStatistics> term_statistics(std::string_view field,
                                                  std::string_view term) const;
   AnalyzerOptions analyzer_options() const;
+  // The synonyms stored with the index (IndexWriter::SetSynonyms; docs/SYNONYMS.md), which the
+  // Searcher applies to queries; nullptr when it has none.
+  std::shared_ptr<const SynonymSet> synonyms() const;
 
   // Stored fields of the document with internal id `doc` (0 <= doc < max_doc()).
   absl::StatusOr<StoredDocument> Document(uint64_t doc) const;

@@ -18,6 +18,7 @@
 #include "scour/analyzer.h"
 #include "scour/document.h"
 #include "scour/export.h"
+#include "scour/synonyms.h"
 
 namespace scour {
 
@@ -61,6 +62,10 @@ class SCOUR_EXPORT IndexWriter {
   absl::Status AddDocumentRecycling(Document* doc);
   // Deletes the document with this id if there is one (committed or added in this session).
   absl::Status DeleteDocument(std::string_view id);
+  // Makes `synonyms` the index's synonyms at the next Commit (nullptr: none), replacing the
+  // current set atomically with the rest of the commit (docs/SYNONYMS.md). InvalidArgument if
+  // the set was analysed with another analyser than the index's.
+  absl::Status SetSynonyms(std::shared_ptr<const SynonymSet> synonyms);
 
   // Makes everything since the last commit durable and visible, atomically. Then, with
   // IndexWriterOptions::auto_merge, runs the merge policy; a merge that fails leaves the commit

@@ -7,6 +7,7 @@
 #include "base/status_macros.h"
 #include "base/string_view.h"
 #include "index/commit/reader_impl.h"
+#include "index/commit/synonyms_file.h"
 
 namespace scour {
 
@@ -79,6 +80,14 @@ absl::Status OpenSnapshot(index::Snapshot* impl, const IndexReaderOptions& optio
       impl->deleted += ref.deleted;
       impl->segments.push_back(*std::move(seg));
     }
+    if (last.ok()) {
+      auto synonyms = index::ReadSynonymsFile(impl->dir, impl->manifest);
+      if (synonyms.ok()) {
+        impl->synonyms = *std::move(synonyms);
+      } else {
+        last = synonyms.status();
+      }
+    }
     if (last.ok() || !absl::IsNotFound(last)) return last;
   }
   return last;
@@ -134,6 +143,8 @@ absl::StatusOr<TermStatistics> IndexReader::term_statistics(std::string_view fie
   }
   return impl_->TermStats(static_cast<uint32_t>(id), term);
 }
+
+std::shared_ptr<const SynonymSet> IndexReader::synonyms() const { return impl_->synonyms; }
 
 AnalyzerOptions IndexReader::analyzer_options() const {
   AnalyzerOptions a;

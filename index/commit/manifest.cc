@@ -21,6 +21,7 @@ std::vector<std::string> Manifest::FileNames() const {
     for (auto& n : SegmentWriter::FileNames(s.number)) names.push_back(n);
     if (s.del_gen) names.push_back(DeletesFileName(s.number, s.del_gen));
   }
+  if (synonyms != 0) names.push_back(SynonymsFileName(synonyms));
   return names;
 }
 
@@ -56,6 +57,12 @@ absl::StatusOr<Manifest> ReadManifest(Directory* dir) {
       return absl::DataLossError(absl::StrCat(name, ": inconsistent segment entry ", i));
     m.segments.push_back(s);
   }
+  if (FrameVersion(file->data()) >= 3) {  // format 3 added the synonyms (docs/format)
+    m.synonyms = r.U64();
+    if (m.synonyms > m.generation)
+      return absl::DataLossError(absl::StrCat(name, ": synonyms generation ", m.synonyms,
+                                              " after the commit's ", m.generation));
+  }
   if (!r.ok() || r.remaining() != 0 || m.fields[0] != "_id")
     return absl::DataLossError(absl::StrCat(name, ": corrupt manifest body"));
   return m;
@@ -82,6 +89,7 @@ absl::Status WriteManifest(Directory* dir, const Manifest& m) {
     PutFixed32(&body, s.deleted);
     PutFixed64(&body, s.del_gen);
   }
+  PutFixed64(&body, m.synonyms);
   SCOUR_RETURN_IF_ERROR(w.Append(body));
   SCOUR_RETURN_IF_ERROR(w.Finish());
   SCOUR_RETURN_IF_ERROR(dir->Rename(tmp, kManifestFileName));

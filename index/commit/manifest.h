@@ -1,5 +1,6 @@
 // The MANIFEST: the one file a commit replaces atomically (docs/format/README.md). It names the
-// live segments and their deletion generations, the global field table and the analyzer.
+// live segments and their deletion generations, the global field table, the analyzer and the
+// synonyms file.
 #ifndef SCOUR_INDEX_COMMIT_MANIFEST_H_
 #define SCOUR_INDEX_COMMIT_MANIFEST_H_
 
@@ -21,6 +22,8 @@ struct Manifest {
   bool stopwords = false;
   std::vector<std::string> fields = {"_id"};  // id = index
   std::vector<SegmentRef> segments;
+  // Generation of the commit that installed the index's synonyms (synonyms_<gen>.syn); 0 = none.
+  uint64_t synonyms = 0;
 
   int FieldId(std::string_view name) const;    // -1 if unknown
   std::vector<std::string> FileNames() const;  // every file this commit refers to

@@ -1,5 +1,6 @@
 // The snapshot behind an IndexReader, for the engine, the tools and the tests in this repository
-// (not installed): the manifest it was opened from and its open segments with their doc-id bases.
+// (not installed): the manifest it was opened from, its open segments with their doc-id bases, and
+// its synonyms.
 // Immutable once opened: share it between threads.
 #ifndef SCOUR_INDEX_COMMIT_READER_IMPL_H_
 #define SCOUR_INDEX_COMMIT_READER_IMPL_H_
@@ -16,6 +17,7 @@
 #include "index/segment/segment_reader.h"
 #include "scour/index_reader.h"
 #include "scour/statistics.h"
+#include "scour/synonyms.h"
 
 namespace scour::index {
 
@@ -26,6 +28,7 @@ struct Snapshot {
   std::vector<std::shared_ptr<SegmentReader>> segments;
   std::vector<uint64_t> bases;  // global doc id of each segment's doc 0
   uint64_t max_doc = 0, deleted = 0;
+  std::shared_ptr<const SynonymSet> synonyms;  // the manifest's; nullptr when none
 
   // Statistics of field id `field` (1 <= field < manifest.fields.size()) summed over the
   // segments, deleted docs included (as Lucene's).

@@ -41,6 +41,8 @@ const char* FileKindName(FileKind kind) {
       return "segment info";
     case FileKind::kIndexSet:
       return "index set";
+    case FileKind::kSynonyms:
+      return "synonyms";
   }
   return "unknown";
 }

@@ -28,12 +28,14 @@ enum class FileKind : uint32_t {
   kDeletes = 7,
   kSegmentInfo = 8,
   kIndexSet = 9,  // an index set's INDEXSET (docs/format/index-set.md), not inside an index
+  kSynonyms = 10,
 };
 const char* FileKindName(FileKind kind);
 
-// Version 2 changed only the term dictionary's entry layout (docs/format/README.md); every
-// other file kind is identical in both, and readers accept both.
-inline constexpr uint32_t kFormatVersion = 2;
+// Version 2 changed only the term dictionary's entry layout, version 3 added the synonyms file
+// and its generation at the end of the MANIFEST (docs/format/README.md, "Versions"); every
+// other file kind is identical in all three, and readers accept all three.
+inline constexpr uint32_t kFormatVersion = 3;
 inline constexpr uint32_t kMinFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 12;
 inline constexpr size_t kFooterSize = 16;

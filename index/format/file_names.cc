@@ -48,6 +48,7 @@ const char* SegmentFileExtension(FileKind kind) {
     case FileKind::kManifest:
     case FileKind::kDeletes:
     case FileKind::kIndexSet:
+    case FileKind::kSynonyms:
       break;
   }
   return nullptr;
@@ -63,6 +64,10 @@ std::string DeletesFileName(uint64_t segment, uint64_t generation) {
   return absl::StrFormat("s%08x_%x.del", segment, generation);
 }
 
+std::string SynonymsFileName(uint64_t generation) {
+  return absl::StrFormat("synonyms_%x.syn", generation);
+}
+
 std::optional<ParsedFileName> ParseFileName(std::string_view name) {
   ParsedFileName p;
   if (name == kManifestFileName) {
@@ -75,6 +80,17 @@ std::optional<ParsedFileName> ParseFileName(std::string_view name) {
   }
   if (name == kWriteLockFileName) {
     p.type = FileType::kWriteLock;
+    return p;
+  }
+  constexpr std::string_view kSynPrefix = "synonyms_", kSynSuffix = ".syn";
+  if (name.size() > kSynPrefix.size() + kSynSuffix.size() && name.starts_with(kSynPrefix) &&
+      name.ends_with(kSynSuffix)) {
+    auto generation = ParseHex(
+        name.substr(kSynPrefix.size(), name.size() - kSynPrefix.size() - kSynSuffix.size()), 1);
+    if (!generation) return std::nullopt;
+    p.type = FileType::kSynonyms;
+    p.kind = FileKind::kSynonyms;
+    p.generation = *generation;
     return p;
   }
   if (name.size() < 2 || name[0] != 's') return std::nullopt;

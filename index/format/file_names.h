@@ -8,6 +8,7 @@
 //   write.lock              the writer's lock
 //   s<n>.<ext>              part <ext> of segment n: tdict post pos norms store info
 //   s<n>_<g>.del            generation g of segment n's deletion bitmap
+//   synonyms_<g>.syn        the synonyms the commit of generation g installed
 //
 // <n> is lowercase hex, zero-padded to 8 digits (more for n >= 2^32); <g> is lowercase hex
 // without leading zeros. Pure functions, thread-safe.
@@ -39,14 +40,15 @@ const char* SegmentFileExtension(FileKind kind);
 // REQUIRES: `kind` is one of kSegmentFileKinds.
 std::string SegmentFileName(uint64_t segment, FileKind kind);
 std::string DeletesFileName(uint64_t segment, uint64_t generation);
+std::string SynonymsFileName(uint64_t generation);
 
-enum class FileType { kManifest, kManifestTemp, kWriteLock, kSegment, kDeletes };
+enum class FileType { kManifest, kManifestTemp, kWriteLock, kSegment, kDeletes, kSynonyms };
 
 struct ParsedFileName {
   FileType type = FileType::kManifest;
   uint64_t segment = 0;                 // kSegment, kDeletes
   FileKind kind = FileKind::kManifest;  // what the file holds (kSegment: which part)
-  uint64_t generation = 0;              // kDeletes
+  uint64_t generation = 0;              // kDeletes, kSynonyms
 };
 
 // What `name` (a file name, no directory) is, or nullopt when no function above makes it.

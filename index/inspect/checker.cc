@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
 #include "index/commit/manifest.h"
+#include "index/commit/synonyms_file.h"
 #include "index/format/file_format.h"
 #include "index/format/file_names.h"
 #include "index/segment/norms.h"
@@ -178,6 +179,12 @@ CheckReport CheckIndex(Directory* dir) {
   }
   for (const SegmentRef& ref : m->segments) CheckSegment(dir, *m, ref, &rep);
   // Deletion files are verified by SegmentReader::Open (checksum, counts).
+  auto synonyms = ReadSynonymsFile(dir, *m);  // CRC, every field, the analyser
+  if (!synonyms.ok()) {
+    rep.problems.push_back(std::string(synonyms.status().message()));
+  } else if (*synonyms) {
+    rep.synonym_rules = (*synonyms)->rules().size();
+  }
   return rep;
 }
 

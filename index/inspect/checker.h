@@ -14,6 +14,7 @@ namespace scour::index {
 struct CheckReport {
   std::vector<std::string> problems;  // one line each; empty = sound
   uint64_t segments = 0, documents = 0, terms = 0, postings = 0, positions = 0;
+  uint64_t synonym_rules = 0;  // of the synonyms file, if the index has one
   bool ok() const { return problems.empty(); }
 };
 

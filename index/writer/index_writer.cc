@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "base/internal_access.h"
 #include "base/status_macros.h"
 #include "index/commit/manifest.h"
+#include "index/commit/synonyms_file.h"
 #include "index/directory/directory.h"
 #include "index/format/file_names.h"
 #include "index/writer/batch.h"
@@ -54,6 +56,8 @@ struct IndexWriter::Impl {
   // to report it.
   absl::Status background_error;
   bool background_error_unreported = false;
+  // Set by SetSynonyms for the next commit: the new set, or nullptr to remove it.
+  std::optional<std::shared_ptr<const SynonymSet>> pending_synonyms;
 
   const Manifest& committed() const { return publisher->committed(); }
   absl::Status Init();
@@ -192,6 +196,13 @@ absl::Status IndexWriter::Impl::CommitSession() {
   next.fields = fields;
   next.next_segment = next_segment.load();
   next.segments.clear();
+  if (pending_synonyms) {
+    next.synonyms = 0;
+    if (*pending_synonyms) {
+      next.synonyms = committed().generation + 1;  // the generation Publish gives `next`
+      SCOUR_RETURN_IF_ERROR(index::WriteSynonymsFile(dir, next.synonyms, **pending_synonyms));
+    }
+  }
 
   // Deletions in committed segments: every id added or deleted in this session.
   for (size_t i = 0; i < committed().segments.size(); ++i) {
@@ -222,6 +233,7 @@ absl::Status IndexWriter::Impl::Publish(Manifest m) {
 }
 
 void IndexWriter::Impl::ResetSession() {
+  pending_synonyms.reset();
   ids.clear();
   workers->SetReserved(0);
   fields = committed().fields;
@@ -333,6 +345,20 @@ absl::Status IndexWriter::DeleteDocument(std::string_view id) {
   st.deleted = true;
   st.dirty = true;
   impl_->stats.deletes_requested++;
+  return absl::OkStatus();
+}
+
+absl::Status IndexWriter::SetSynonyms(std::shared_ptr<const SynonymSet> synonyms) {
+  const Manifest& m = impl_->committed();
+  if (synonyms && (synonyms->analyzer_options().language != m.language ||
+                   synonyms->analyzer_options().stopwords != m.stopwords)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "synonyms ", synonyms->source_name(), " were analysed with --language ",
+        synonyms->analyzer_options().language,
+        synonyms->analyzer_options().stopwords ? " --stopwords" : "",
+        "; the index uses --language ", m.language, m.stopwords ? " --stopwords" : ""));
+  }
+  impl_->pending_synonyms = std::move(synonyms);
   return absl::OkStatus();
 }
 

@@ -1,7 +1,7 @@
 // Old indexes keep opening: tests/data/golden-vN/ is an index written by format version N and
-// checked in (N = 1, 2). Each must open, pass CheckIndex and answer exactly as when it was
-// written; the current writer must reproduce the current version's files byte for byte.
-// Write a new golden-vN folder (only when the format version changes) with
+// checked in (N = 1, 2, 3; 3 has a synonyms file). Each must open, pass CheckIndex and answer
+// exactly as when it was written; the current writer must reproduce the current version's files
+// byte for byte. Write a new golden-vN folder (only when the format version changes) with
 //   SCOUR_WRITE_GOLDEN=<dir> build/.../index_test --gtest_filter=Golden.*
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +16,7 @@
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
+#include "scour/synonyms.h"
 
 namespace scour {
 namespace {
@@ -45,6 +46,9 @@ std::vector<Document> GoldenDocs(int batch) {
   };
 }
 
+constexpr std::string_view kGoldenSynonyms =
+    "# golden\nUFWD, United Front Work Department\nsubsidy => grant, subsidy\n";
+
 void WriteGolden(const std::string& dir) {
   std::filesystem::remove_all(dir);
   IndexWriterOptions o;
@@ -57,6 +61,9 @@ void WriteGolden(const std::string& dir) {
     ASSERT_TRUE((*w)->Commit().ok());
   }
   ASSERT_TRUE((*w)->DeleteDocument("c").ok());
+  auto synonyms = SynonymSet::Parse(kGoldenSynonyms, AnalyzerOptions{}, "golden.txt");
+  ASSERT_TRUE(synonyms.ok()) << synonyms.status();
+  ASSERT_TRUE((*w)->SetSynonyms(*synonyms).ok());
   ASSERT_TRUE((*w)->Commit().ok());
 }
 
@@ -102,9 +109,20 @@ TEST_P(Golden, IndexOpensChecksAndAnswers) {
   EXPECT_EQ(ids("subsidy"), std::vector<std::string>{"d"});
   EXPECT_EQ(ids("+party +committee +2008"), std::vector<std::string>{"b"});
   EXPECT_TRUE(ids("天眼系统").empty());  // only in the deleted document
+  // Versions 1 and 2 have no synonyms; version 3's golden index has the set WriteGolden gave it.
+  auto synonyms = (*reader)->synonyms();
+  if (GetParam() < 3) {
+    EXPECT_EQ(synonyms, nullptr);
+  } else {
+    ASSERT_NE(synonyms, nullptr);
+    EXPECT_EQ(synonyms->source_text(), kGoldenSynonyms);
+    EXPECT_EQ(synonyms->source_name(), "golden.txt");
+    EXPECT_EQ(synonyms->rules().size(), 3u);  // subsidi; ufwd; unit front work depart
+    EXPECT_EQ(rep.synonym_rules, 3u);
+  }
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u));
+INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u, 3u));
 
 // An old index takes new segments (a mixed-version index), deletes and replaces across them,
 // and a merge rewrites everything in the current version.

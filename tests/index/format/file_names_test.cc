@@ -22,6 +22,9 @@ TEST(FileNames, MadeNamesAreTheDocumentedOnes) {
   EXPECT_EQ(SegmentFileName(uint64_t{1} << 32, FileKind::kPostings), "s100000000.post");
   EXPECT_EQ(DeletesFileName(1, 2), "s00000001_2.del");
   EXPECT_EQ(DeletesFileName(0xabc, 0x1f), "s00000abc_1f.del");
+  EXPECT_EQ(SynonymsFileName(1), "synonyms_1.syn");
+  EXPECT_EQ(SynonymsFileName(0x2a), "synonyms_2a.syn");
+  EXPECT_EQ(SegmentFileExtension(FileKind::kSynonyms), nullptr);
   EXPECT_EQ(SegmentFileExtension(FileKind::kManifest), nullptr);
   EXPECT_EQ(SegmentFileExtension(FileKind::kDeletes), nullptr);
 }
@@ -44,6 +47,12 @@ TEST(FileNames, EveryMadeNameParsesBack) {
     EXPECT_EQ(p->type, FileType::kDeletes);
     EXPECT_EQ(p->kind, FileKind::kDeletes);
     EXPECT_EQ(p->segment, n);
+    EXPECT_EQ(p->generation, g);
+    const std::string syn = SynonymsFileName(g);
+    p = ParseFileName(syn);
+    ASSERT_TRUE(p.has_value()) << syn;
+    EXPECT_EQ(p->type, FileType::kSynonyms);
+    EXPECT_EQ(p->kind, FileKind::kSynonyms);
     EXPECT_EQ(p->generation, g);
   }
   EXPECT_EQ(ParseFileName(kManifestFileName)->type, FileType::kManifest);
@@ -81,12 +90,23 @@ TEST(FileNames, NearMissesAndForeignFilesParseToNothing) {
                            "notes.txt",
                            "scour.log",
                            "s-user.txt",
-                           ".s00000001.post"}) {
+                           ".s00000001.post",
+                           "synonyms_.syn",
+                           "synonyms_01.syn",
+                           "synonyms_A.syn",
+                           "synonyms_1.syn.bak",
+                           "synonyms_1.txt",
+                           "synonyms.syn",
+                           "synonyms_1_2.syn",
+                           "synonyms_10000000000000000.syn",
+                           "Synonyms_1.syn"}) {
     EXPECT_FALSE(ParseFileName(name).has_value()) << name;
   }
   // A name of a kind and a number, spelled as made, is exactly one file.
   EXPECT_TRUE(ParseFileName("s00000000.post").has_value());
   EXPECT_TRUE(ParseFileName("sffffffffffffffff_ffffffffffffffff.del").has_value());
+  EXPECT_TRUE(ParseFileName("synonyms_0.syn").has_value());
+  EXPECT_TRUE(ParseFileName("synonyms_ffffffffffffffff.syn").has_value());
 }
 
 }  // namespace
