@@ -18,6 +18,7 @@
 #include "nlohmann/json.hpp"
 #include "scour/index_reader.h"
 #include "scour/searcher.h"
+#include "scour/synonyms.h"
 
 namespace scour::cli {
 namespace {
@@ -37,6 +38,8 @@ struct SearchArgs {
   std::string tag = "scour";
   std::string color = "auto";
   int threads = 0;
+  bool no_synonyms = false;
+  std::string synonyms_file;  // --synonyms FILE: used instead of the index's set
   RankingFlags ranking;
 };
 
@@ -60,8 +63,14 @@ std::string PickSnippetField(const IndexReader& reader, const std::string& wante
 }
 
 void AppendText(const SearchResults& r, const std::vector<std::string>& show, bool color,
-                std::string* out) {
+                bool explain, std::string* out) {
   if (!r.note.empty()) absl::StrAppend(out, "note: ", r.note, "\n");
+  if (explain) {
+    absl::StrAppend(out, "query: ", r.parsed_query);
+    if (r.synonym_spans > 0)
+      absl::StrAppend(out, "  (", r.synonym_spans, " synonym spans expanded)");
+    absl::StrAppend(out, "\n");
+  }
   if (r.total_is_exact) absl::StrAppend(out, r.total_hits, " matching documents\n");
   for (size_t i = 0; i < r.hits.size(); ++i) {
     const Hit& h = r.hits[i];
@@ -91,6 +100,8 @@ void AppendJson(const SearchResults& r, const std::string& qid,
     j["rank"] = i + 1;
     j["id"] = h.id;
     j["score"] = h.score;
+    j["parsed_query"] = r.parsed_query;
+    j["synonyms"] = r.synonym_spans;
     nlohmann::json fields = nlohmann::json::object();
     for (const auto& [name, value] : h.document.fields)
       if (show.empty() || std::find(show.begin(), show.end(), name) != show.end())
@@ -144,6 +155,13 @@ int RunSearch(const SearchArgs& a) {
   }
   auto searcher = Searcher::Create(*reader);
   if (!searcher.ok()) return PrintError(searcher.status());
+  opts.use_synonyms = !a.no_synonyms;
+  if (!a.synonyms_file.empty()) {
+    if (a.no_synonyms) return PrintError("--synonyms and --no-synonyms conflict", kExitUsage);
+    auto set = SynonymSet::ReadFile(a.synonyms_file, (*reader)->analyzer_options());
+    if (!set.ok()) return PrintError(set.status());
+    opts.synonyms = *std::move(set);
+  }
 
   const bool tty = isatty(STDOUT_FILENO) != 0;
   const bool color = a.color == "always" || (a.color == "auto" && tty);
@@ -170,7 +188,7 @@ int RunSearch(const SearchArgs& a) {
       std::fprintf(stderr, "scour: query 1: note: %s\n", r->note.c_str());
     std::string out;
     if (a.format == "text") {
-      AppendText(*r, show, color, &out);
+      AppendText(*r, show, color, a.explain, &out);
     } else if (a.format == "json") {
       AppendJson(*r, "", show, &out);
     } else {
@@ -195,7 +213,7 @@ int RunSearch(const SearchArgs& a) {
       o->err = absl::StrCat("scour: query ", t.qid, ": note: ", r->note, "\n");
     if (a.format == "text") {
       if (topics.size() > 1) absl::StrAppend(&o->out, "== ", t.qid, ": ", t.title, "\n");
-      AppendText(*r, show, color, &o->out);
+      AppendText(*r, show, color, a.explain, &o->out);
     } else if (a.format == "json") {
       AppendJson(*r, t.qid, show, &o->out);
     } else {
@@ -249,6 +267,9 @@ void RegisterSearch(CLI::App& app, CommandResult& result) {
   cmd->add_option("--color", a->color, "auto, always or never")->capture_default_str();
   cmd->add_flag("--verify", a->verify, "Verify every checksum while opening the index");
   AddThreadsFlag(cmd, &a->threads);
+  cmd->add_flag("--no-synonyms", a->no_synonyms, "Ignore the index's synonyms (docs/SYNONYMS.md)");
+  cmd->add_option("--synonyms", a->synonyms_file,
+                  "Expand queries with this synonyms file (Solr's format) instead of the index's");
   AddRankingFlags(cmd, &a->ranking);
   cmd->callback([a, &result] { result.exit_code = RunSearch(*a); });
 }

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
 #include "engine/leaf_cursors.h"
@@ -94,6 +95,34 @@ absl::StatusOr<Explained> ExplainNode(const PlanNode& n, const SegmentReader& se
       r.score = n.boost;  // constant score
       absl::StrAppendFormat(out, "%s%.6f %s (constant score = boost %.3f)\n", indent, r.score,
                             n.label, n.boost);
+      return r;
+    }
+    case PlanKind::kSynonym: {
+      const uint8_t* norms = seg.norms(n.field);
+      if (norms == nullptr) return r;
+      SCOUR_ASSIGN_OR_RETURN(auto alternatives, OpenSynonym(n, seg));
+      uint64_t freq = 0;
+      std::string parts;  // each alternative's frequency in the document
+      for (size_t i = 0; i < alternatives.size(); ++i) {
+        uint32_t f = 0;
+        if (auto& p = alternatives[i]) {
+          if (p->doc() < doc) p->Advance(doc);
+          SCOUR_RETURN_IF_ERROR(p->status());
+          if (p->doc() == doc) f = p->freq();
+        }
+        freq += f;
+        absl::StrAppend(&parts, i ? " + " : "", n.synonyms[i], "=", f);
+      }
+      if (freq == 0) return r;
+      r.matched = true;
+      const uint8_t norm = norms[doc];
+      r.score = n.scorer.Score(static_cast<float>(freq), norm);
+      absl::StrAppendFormat(out,
+                            "%s%.6f %s: idf=%.4f (pseudo-term df=%d ttf=%d) tf=%d (%s) dl=%u "
+                            "(norm byte %u) avgdl=%.2f k1=%g b=%g boost=%g\n",
+                            indent, r.score, n.label, n.scorer.idf(), n.df, n.ttf, freq, parts,
+                            index::NormToLength(norm), norm,
+                            index.FieldStats(n.field).average_length(), rp.k1, rp.b, n.boost);
       return r;
     }
     case PlanKind::kTerm:

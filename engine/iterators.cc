@@ -52,6 +52,50 @@ class PhraseIterator final : public DocIterator {
   const uint8_t* norms_;
 };
 
+// A synonym leaf: the union of its alternatives' postings, scored as one term whose frequency
+// in a document is the sum of theirs (Lucene's SynonymQuery).
+class SynonymIterator final : public DocIterator {
+ public:
+  SynonymIterator(std::vector<SegmentPostings> lists, const TermScorer* s, const uint8_t* norms)
+      : lists_(std::move(lists)), scorer_(s), norms_(norms) {
+    for (const auto& l : lists_) cost_ += l.df();
+    Settle();
+  }
+  DocId Next() override {
+    for (auto& l : lists_)
+      if (l.doc() == doc_) l.Next();
+    return Settle();
+  }
+  DocId Advance(DocId t) override {
+    for (auto& l : lists_)
+      if (l.doc() < t) l.Advance(t);
+    return Settle();
+  }
+  float Score() override {
+    uint64_t f = 0;
+    for (const auto& l : lists_)
+      if (l.doc() == doc_) f += l.freq();
+    return scorer_->Score(static_cast<float>(f), norms_[doc_]);
+  }
+  uint64_t cost() const override { return cost_; }
+  absl::Status status() const override {
+    for (const auto& l : lists_)
+      if (!l.ok()) return l.status();
+    return absl::OkStatus();
+  }
+
+ private:
+  DocId Settle() {
+    doc_ = kNoMoreDocs;
+    for (const auto& l : lists_) doc_ = std::min(doc_, l.doc());
+    return doc_;
+  }
+  std::vector<SegmentPostings> lists_;
+  const TermScorer* scorer_;
+  const uint8_t* norms_;
+  uint64_t cost_ = 0;
+};
+
 // Union of several postings (prefix expansion), constant score.
 class UnionIterator final : public DocIterator {
  public:
@@ -210,6 +254,15 @@ absl::StatusOr<std::unique_ptr<DocIterator>> MakeIterator(const PlanNode& n,
       SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<SegmentPhrase> phrase, SegmentPhrase::Open(n, seg));
       if (phrase == nullptr) return std::make_unique<EmptyIterator>();
       return std::make_unique<PhraseIterator>(std::move(phrase), &n.scorer, seg.norms(n.field));
+    }
+    case PlanKind::kSynonym: {
+      SCOUR_ASSIGN_OR_RETURN(auto alternatives, OpenSynonym(n, seg));
+      const uint8_t* norms = seg.norms(n.field);
+      std::vector<SegmentPostings> lists;
+      for (auto& p : alternatives)
+        if (p) lists.push_back(*std::move(p));
+      if (lists.empty() || norms == nullptr) return std::make_unique<EmptyIterator>();
+      return std::make_unique<SynonymIterator>(std::move(lists), &n.scorer, norms);
     }
     case PlanKind::kPrefix: {
       SCOUR_ASSIGN_OR_RETURN(auto lists, OpenPrefix(seg, n.field, n.term));

@@ -1,6 +1,6 @@
 // The general execution of a plan in one segment: a tree of iterators mirroring the plan (term,
-// phrase, prefix union, +required optional -excluded, empty), one virtual call per node per
-// document and none per posting. What runs when no fast path (execute.cc) applies: several
+// phrase, prefix union, synonym union, +required optional -excluded, empty), one virtual call per
+// node per document and none per posting. What runs when no fast path (execute.cc) applies: several
 // fields, prefixes, nested Booleans, phrases inside Booleans.
 #ifndef SCOUR_ENGINE_ITERATORS_H_
 #define SCOUR_ENGINE_ITERATORS_H_

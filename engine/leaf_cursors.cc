@@ -18,6 +18,20 @@ absl::StatusOr<std::optional<SegmentPostings>> OpenTerm(const PlanNode& n,
   return seg.Postings(n.field, *info);
 }
 
+absl::StatusOr<std::vector<std::optional<SegmentPostings>>> OpenSynonym(const PlanNode& n,
+                                                                        const SegmentReader& seg) {
+  std::vector<std::optional<SegmentPostings>> lists;
+  for (const std::string& t : n.synonyms) {
+    SCOUR_ASSIGN_OR_RETURN(auto info, seg.Lookup(n.field, t));
+    if (info) {
+      lists.emplace_back(seg.Postings(n.field, *info));
+    } else {
+      lists.emplace_back(std::nullopt);
+    }
+  }
+  return lists;
+}
+
 absl::StatusOr<std::vector<SegmentPostings>> OpenPrefix(const SegmentReader& seg, uint32_t field,
                                                         const std::string& prefix) {
   std::string key;

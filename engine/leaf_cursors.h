@@ -1,6 +1,7 @@
 // The cursors of a plan's leaves in one segment, typed: a term's postings, a phrase's slots and
-// PhraseCursor, a prefix's expansion. What the fast paths (execute.cc), the iterator tree
-// (iterators.cc) and Explain (explain.cc) open. Not thread-safe (cursors are per query).
+// PhraseCursor, a prefix's expansion, a synonym leaf's alternatives. What the fast paths
+// (execute.cc), the iterator tree (iterators.cc) and Explain (explain.cc) open. Not thread-safe
+// (cursors are per query).
 #ifndef SCOUR_ENGINE_LEAF_CURSORS_H_
 #define SCOUR_ENGINE_LEAF_CURSORS_H_
 
@@ -26,6 +27,11 @@ inline constexpr size_t kMaxPrefixTerms = 4096;
 // The postings of kTerm leaf `n` in `seg`, or nullopt when the segment lacks the term.
 absl::StatusOr<std::optional<index::SegmentPostings>> OpenTerm(const PlanNode& n,
                                                                const index::SegmentReader& seg);
+
+// The postings of each alternative of kSynonym leaf `n` in `seg`, in the leaf's order (nullopt
+// for one the segment lacks).
+absl::StatusOr<std::vector<std::optional<index::SegmentPostings>>> OpenSynonym(
+    const PlanNode& n, const index::SegmentReader& seg);
 
 // The postings of every term of `field` in `seg` that starts with `prefix` (analysed, unstemmed).
 // InvalidArgument beyond kMaxPrefixTerms.

@@ -1,5 +1,6 @@
 #include "engine/plan.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -65,6 +66,24 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
       n->label = absl::StrCat(fname, ":\"", words, "\"", q.slop ? absl::StrCat("~", q.slop) : "");
       break;
     }
+    case QueryKind::kSynonym: {
+      n->kind = PlanKind::kSynonym;
+      n->synonyms = q.synonyms;
+      std::vector<TermStatistics> alternatives;
+      for (const std::string& t : q.synonyms) {
+        SCOUR_ASSIGN_OR_RETURN(TermStatistics ts, index.TermStats(field, t));
+        alternatives.push_back(std::move(ts));
+      }
+      const TermStatistics pseudo = SynonymPseudoTerm(alternatives);
+      n->df = pseudo.doc_freq;
+      n->ttf = pseudo.total_term_freq;
+      n->scorer = TermScorer::ForTerm(o.ranker, stats, n->df, n->boost);
+      std::string label = "Synonym(";
+      for (size_t i = 0; i < q.synonyms.size(); ++i)
+        absl::StrAppend(&label, i ? " " : "", fname, ":", q.synonyms[i]);
+      n->label = label + ")";
+      break;
+    }
     case QueryKind::kPrefix:
       n->kind = PlanKind::kPrefix;
       n->term = q.text;
@@ -118,6 +137,9 @@ void Collect(const PlanNode& n, bool negated, std::vector<std::string>* terms,
     case PlanKind::kPrefix:
       prefixes->push_back(n.term);
       break;
+    case PlanKind::kSynonym:
+      for (const std::string& t : n.synonyms) terms->push_back(t);
+      break;
     case PlanKind::kBool:
       for (const auto& [o, c] : n.clauses)
         Collect(*c, o == Occur::kMustNot, terms, phrases, prefixes);
@@ -128,6 +150,15 @@ void Collect(const PlanNode& n, bool negated, std::vector<std::string>* terms,
 }
 
 }  // namespace
+
+TermStatistics SynonymPseudoTerm(const std::vector<TermStatistics>& alternatives) {
+  TermStatistics pseudo;
+  for (const TermStatistics& t : alternatives) {
+    pseudo.doc_freq = std::max(pseudo.doc_freq, t.doc_freq);
+    pseudo.total_term_freq += t.total_term_freq;
+  }
+  return pseudo;
+}
 
 absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
                                                     const index::Snapshot& index,

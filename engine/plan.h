@@ -18,7 +18,7 @@
 
 namespace scour::engine {
 
-enum class PlanKind : uint8_t { kTerm, kPhrase, kPrefix, kBool, kNone };
+enum class PlanKind : uint8_t { kTerm, kPhrase, kPrefix, kBool, kNone, kSynonym };
 
 struct PlanNode {
   PlanKind kind = PlanKind::kNone;
@@ -27,11 +27,18 @@ struct PlanNode {
   std::vector<PhraseTerm> phrase;  // kPhrase
   uint32_t slop = 0;
   float boost = 1.0f;  // leaves: product of the query boosts and the field weight
-  TermScorer scorer;   // kTerm, kPhrase
-  uint64_t df = 0;     // kTerm: global document frequency
+  TermScorer scorer;   // kTerm, kPhrase, kSynonym
+  uint64_t df = 0;     // kTerm: global document frequency; kSynonym: the pseudo-term's
+  uint64_t ttf = 0;    // kSynonym: the pseudo-term's total term frequency
+  std::vector<std::string> synonyms;  // kSynonym: the alternatives, scored as one term
   std::vector<std::pair<Occur, std::unique_ptr<PlanNode>>> clauses;  // kBool
   std::string label;  // "field:term" for explanations
 };
+
+// The statistics a synonym leaf is scored with (Lucene 8.8's SynonymQuery.SynonymWeight): a
+// pseudo-term whose document frequency is the largest of the alternatives' (a lower bound of
+// the union's) and whose total term frequency is their sum. The one place they are combined.
+TermStatistics SynonymPseudoTerm(const std::vector<TermStatistics>& alternatives);
 
 struct PlanOptions {
   RankerParams ranker;
@@ -44,7 +51,8 @@ absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
                                                     const index::Snapshot& index,
                                                     const PlanOptions& options);
 
-// Analysed terms, phrases and prefixes of the plan's positive leaves (for highlighting).
+// Analysed terms (a synonym leaf's alternatives included), phrases and prefixes of the plan's
+// positive leaves (for highlighting).
 void CollectHighlightTerms(const PlanNode& plan, std::vector<std::string>* terms,
                            std::vector<std::vector<std::string>>* phrases,
                            std::vector<std::string>* prefixes);

@@ -763,7 +763,40 @@ void AppendEscapedWord(std::string_view s, std::string* out) {
   }
 }
 
+QueryPtr QueryNode::Synonym(std::string field, std::vector<std::string> terms, float boost) {
+  auto n = std::make_unique<QueryNode>();
+  n->kind = QueryKind::kSynonym;
+  n->field = std::move(field);
+  n->synonyms = std::move(terms);
+  n->boost = boost;
+  return n;
+}
+
+QueryPtr QueryNode::Clone() const {
+  auto n = std::make_unique<QueryNode>();
+  n->kind = kind;
+  n->field = field;
+  n->text = text;
+  n->phrase = phrase;
+  n->slop = slop;
+  n->synonyms = synonyms;
+  n->boost = boost;
+  for (const BooleanClause& c : clauses) n->clauses.push_back({c.occur, c.node->Clone()});
+  return n;
+}
+
 void QueryNode::AppendTo(std::string* out) const {
+  if (kind == QueryKind::kSynonym) {
+    out->append("Synonym(");
+    for (size_t i = 0; i < synonyms.size(); ++i) {
+      if (i > 0) out->push_back(' ');
+      if (!field.empty()) absl::StrAppend(out, field, ":");
+      AppendEscapedWord(synonyms[i], out);
+    }
+    out->push_back(')');
+    AppendBoost(boost, out);
+    return;
+  }
   if (!field.empty() && kind != QueryKind::kBoolean && kind != QueryKind::kMatchNone) {
     absl::StrAppend(out, field, ":");
   }
@@ -807,6 +840,8 @@ void QueryNode::AppendTo(std::string* out) const {
     case QueryKind::kMatchNone:
       out->append("()");
       return;
+    case QueryKind::kSynonym:
+      break;  // printed above
   }
   AppendBoost(boost, out);
 }
@@ -821,7 +856,8 @@ bool QueryNode::Equals(const QueryNode& o) const {
   if (kind != o.kind) return false;
   if (kind == QueryKind::kMatchNone) return true;
   if (boost != o.boost || field != o.field || text != o.text || slop != o.slop ||
-      phrase.size() != o.phrase.size() || clauses.size() != o.clauses.size()) {
+      synonyms != o.synonyms || phrase.size() != o.phrase.size() ||
+      clauses.size() != o.clauses.size()) {
     return false;
   }
   for (size_t i = 0; i < phrase.size(); ++i) {

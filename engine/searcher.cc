@@ -14,6 +14,7 @@
 #include "engine/query_parser.h"
 #include "engine/searcher_internal.h"
 #include "engine/snippet.h"
+#include "engine/synonym_expand.h"
 #include "index/commit/reader_impl.h"
 
 namespace scour {
@@ -108,6 +109,30 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
     return absl::Status(parsed.error->code, absl::StrCat("query: ", parsed.error->ToString(), "\n",
                                                          RenderQueryError(query, *parsed.error)));
   }
+  const SynonymSet* synonyms = nullptr;
+  if (options.use_synonyms) {
+    synonyms = options.synonyms ? options.synonyms.get() : reader.synonyms().get();
+    const AnalyzerOptions a = reader.analyzer_options();
+    if (options.synonyms && (options.synonyms->analyzer_options().language != a.language ||
+                             options.synonyms->analyzer_options().stopwords != a.stopwords)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "synonyms ", options.synonyms->source_name(), " were analysed with language ",
+          options.synonyms->analyzer_options().language, ", not the index's analyser"));
+    }
+  }
+  if (synonyms != nullptr && parsed.query->kind != QueryKind::kMatchNone) {
+    Expanded expanded;
+    if (options.query_syntax) {
+      SCOUR_ASSIGN_OR_RETURN(expanded, ExpandSynonyms(*parsed.query, *synonyms));
+    } else {
+      std::vector<std::pair<std::string, uint32_t>> analysed;
+      SCOUR_RETURN_IF_ERROR(AnalyzeWith(analyzer)(query, &analysed));
+      expanded = PlainTextWithSynonyms(analysed, *synonyms, options.default_and);
+    }
+    // Without a match the query stays as parsed, so a set that matches nothing changes nothing.
+    if (expanded.spans > 0) parsed.query = std::move(expanded.query);
+    pq.synonym_spans = expanded.spans;
+  }
   pq.parsed = parsed.query->ToString();
   pq.note = parsed.note;
   PlanOptions plan_opts;
@@ -185,6 +210,7 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
   const engine::ExecResult& exec = ranked.exec;
   SearchResults results;
   results.parsed_query = pq.parsed;
+  results.synonym_spans = pq.synonym_spans;
   results.note = pq.note;
   results.total_hits = options.count ? exec.count : exec.top.size();
   results.total_is_exact = options.count;

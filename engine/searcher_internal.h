@@ -19,6 +19,7 @@ struct PreparedQuery {
   RankerParams ranker;
   std::string parsed;  // canonical query text
   std::string note;
+  uint32_t synonym_spans = 0;  // query spans a synonym rule expanded
 };
 
 absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& options);

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "scour/export.h"
 #include "scour/index_reader.h"
+#include "scour/synonyms.h"
 
 namespace scour {
 
@@ -39,9 +40,14 @@ struct SearchOptions {
   bool query_syntax = true;
   RankingOptions ranking;
   std::vector<std::string> default_fields;  // fields searched by unqualified terms; empty = all
-  bool count = false;                       // compute the exact number of matching documents
-  bool explain = false;                     // fill Hit::explanation
-  bool load_stored = true;                  // fill Hit::document
+  // Synonyms (docs/SYNONYMS.md): `synonyms` when set (it must have been analysed with the
+  // index's analyser), else the index's own (IndexReader::synonyms); none when use_synonyms is
+  // false.
+  bool use_synonyms = true;
+  std::shared_ptr<const SynonymSet> synonyms;
+  bool count = false;       // compute the exact number of matching documents
+  bool explain = false;     // fill Hit::explanation
+  bool load_stored = true;  // fill Hit::document
   // Snippets from this stored field ("" = none).
   std::string snippet_field;
   size_t snippet_bytes = 220;
@@ -62,8 +68,9 @@ struct SearchResults {
   std::vector<Hit> hits;    // best first; ties broken by smaller internal id
   uint64_t total_hits = 0;  // exact when SearchOptions::count, else hits.size()
   bool total_is_exact = false;
-  std::string parsed_query;  // canonical form of the parsed query
-  std::string note;          // e.g. why nothing was searched (query analysed to nothing)
+  std::string parsed_query;    // canonical form of the parsed query, synonyms expanded
+  uint32_t synonym_spans = 0;  // query spans a synonym rule expanded
+  std::string note;            // e.g. why nothing was searched (query analysed to nothing)
 };
 
 // Searcher::SearchBatch's answer, as columns: the hits of query i are rows

@@ -15,6 +15,7 @@
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
+#include "scour/synonyms.h"
 
 // Volatile accesses cannot be optimised away, nor the references whose bytes they read.
 volatile unsigned char g_sink[64];
@@ -93,5 +94,19 @@ int main() {
   Use(&IndexWriter::Rollback);
   Use(&IndexWriter::ForceMerge);
   Use(&IndexWriter::stats);
+  Use(&IndexWriter::SetSynonyms);
+  Use(&IndexReader::synonyms);
+  Use(&scour::SynonymSet::Parse);
+  Use(&scour::SynonymSet::ReadFile);
+  Use(&scour::SynonymSet::FromRules);
+  Use(&scour::SynonymSet::source_name);
+  Use(&scour::SynonymSet::source_text);
+  Use(&scour::SynonymSet::analyzer_options);
+  Use(&scour::SynonymSet::expand);
+  Use(&scour::SynonymSet::rules);
+  Use(&scour::SynonymSet::LongestMatch);
+  Use(&scour::SynonymSet::max_input_terms);
+  Use(&scour::SynonymEntryLess);
+  Use(&scour::SynonymEntryText);
   return g_sink[0];
 }
