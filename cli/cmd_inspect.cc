@@ -80,6 +80,14 @@ int RunStats(const std::string& path, bool json) {
                            {"list_postings", parts.list_postings},
                            {"inline_postings", parts.inline_postings}};
     j["analyzer"] = {{"language", impl.manifest.language}, {"stopwords", impl.manifest.stopwords}};
+    if (impl.synonyms) {
+      j["synonyms"] = {{"file", index::SynonymsFileName(impl.manifest.synonyms)},
+                       {"source", impl.synonyms->source_name()},
+                       {"rules", impl.synonyms->rules().size()},
+                       {"expand", impl.synonyms->expand()}};
+    } else {
+      j["synonyms"] = nullptr;
+    }
     for (const auto& f : fields)
       j["fields"][f.name] = {{"docs", f.docs_with_field},
                              {"tokens", f.sum_total_term_freq},
@@ -96,6 +104,14 @@ int RunStats(const std::string& path, bool json) {
   std::printf("segments     %zu\n", (*reader)->num_segments());
   std::printf("analyzer     language=%s stopwords=%s\n", impl.manifest.language.c_str(),
               impl.manifest.stopwords ? "on" : "off");
+  if (impl.synonyms) {
+    std::printf("synonyms     %s: %zu rules from %s%s\n",
+                index::SynonymsFileName(impl.manifest.synonyms).c_str(),
+                impl.synonyms->rules().size(), impl.synonyms->source_name().c_str(),
+                impl.synonyms->expand() ? "" : " (--no-expand)");
+  } else {
+    std::printf("synonyms     none\n");
+  }
   std::printf("terms        %llu (summed over segments)\n", static_cast<unsigned long long>(terms));
   std::printf("postings     %llu\n", static_cast<unsigned long long>(postings));
   std::printf("positions    %llu\n", static_cast<unsigned long long>(tokens));
@@ -131,10 +147,12 @@ int RunCheck(const std::string& path) {
     return kExitFailure;
   }
   std::printf(
-      "ok: %llu segments, %llu live documents, %llu terms, %llu postings, %llu positions\n",
+      "ok: %llu segments, %llu live documents, %llu terms, %llu postings, %llu positions, "
+      "%llu synonym rules\n",
       static_cast<unsigned long long>(rep.segments), static_cast<unsigned long long>(rep.documents),
       static_cast<unsigned long long>(rep.terms), static_cast<unsigned long long>(rep.postings),
-      static_cast<unsigned long long>(rep.positions));
+      static_cast<unsigned long long>(rep.positions),
+      static_cast<unsigned long long>(rep.synonym_rules));
   return kExitOk;
 }
 

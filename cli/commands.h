@@ -29,6 +29,7 @@ void RegisterSearch(CLI::App& app, CommandResult& result);
 void RegisterBench(CLI::App& app, CommandResult& result);
 void RegisterCompare(CLI::App& app, CommandResult& result);
 void RegisterFuse(CLI::App& app, CommandResult& result);
+void RegisterSynonyms(CLI::App& app, CommandResult& result);
 
 }  // namespace scour::cli
 

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
            &scour::cli::RegisterBench,
            &scour::cli::RegisterCompare,
            &scour::cli::RegisterFuse,
+           &scour::cli::RegisterSynonyms,
        }) {
     reg(app, result);
   }

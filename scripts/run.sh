@@ -14,6 +14,8 @@ SCOUR=build/release/cli/scour
 INDEX=build/release/home-index
 rm -rf "$INDEX"
 "$SCOUR" index --index "$INDEX" corpus/party_state.jsonl
+# The home corpus's synonyms, mined and reviewed (docs/SYNONYMS.md): every query uses them.
+"$SCOUR" synonyms set --index "$INDEX" corpus/synonyms.txt
 "$SCOUR" stats --index "$INDEX"
 for q in '"united front"' 'party committee 2008'; do
   echo

@@ -1,0 +1,100 @@
+// End-to-end: `scour synonyms set / show / clear / extract` as the built binary (SCOUR_CLI_PATH).
+// A bad file fails with file:line and leaves the index's set as it was; stats and check show
+// the set; extract mines the definitions of input files.
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/cli/cli_runner.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using scour::testing_cli::CliRun;
+
+class SynonymsCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    stem_ = scour::testing_cli::TestStem("synonyms_cli");
+    fs::remove_all(stem_);
+    fs::create_directories(stem_);
+    index_ = stem_ + "/idx";
+    const std::string docs = Write(
+        "docs.jsonl",
+        R"({"id": "d1", "text": "The Ministry of State Security (MSS) recruits."})"
+        "\n"
+        R"({"id": "d2", "text": "Officers of the MSS met the Chinese Communist Party (CCP)."})"
+        "\n");
+    CliRun r = Run("index -q --threads 1 --index '" + index_ + "' '" + docs + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::string Write(const std::string& name, const std::string& content) {
+    const std::string path = stem_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  CliRun Run(const std::string& args) { return scour::testing_cli::RunScourCli(args, stem_); }
+  CliRun Syn(const std::string& args) { return Run("synonyms " + args); }
+
+  std::string stem_, index_;
+};
+
+TEST_F(SynonymsCli, SetShowClearAndStats) {
+  const std::string text = "# home\nMSS, Ministry of State Security\n";
+  const std::string file = Write("syn.txt", text);
+  CliRun r = Syn("set -q --index '" + index_ + "' '" + file + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Syn("show --index '" + index_ + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, text);
+  r = Syn("show --rules --index '" + index_ + "'");
+  EXPECT_EQ(r.out,
+            "ministri of state secur => +ministri of state secur, mss\n"
+            "mss => +mss, ministri of state secur\n");
+  r = Run("stats --json --index '" + index_ + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["synonyms"]["rules"], 2);
+  EXPECT_EQ(j["synonyms"]["source"], file);
+  r = Run("check --index '" + index_ + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(", 2 synonym rules"), std::string::npos) << r.out;
+
+  r = Syn("clear -q --index '" + index_ + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Run("stats --json --index '" + index_ + "'");
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["synonyms"].is_null());
+}
+
+TEST_F(SynonymsCli, BadFileFailsWithItsLineAndChangesNothing) {
+  const std::string good = Write("good.txt", "MSS, Ministry of State Security\n");
+  ASSERT_EQ(Syn("set -q --index '" + index_ + "' '" + good + "'").exit_code, 0);
+  const std::string bad = Write("bad.txt", "# ok\nCCP, CPC\nx => y => z\n");
+  CliRun r = Syn("set --index '" + index_ + "' '" + bad + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(bad + ":3: more than one \"=>\""), std::string::npos) << r.err;
+  EXPECT_EQ(Syn("show --index '" + index_ + "'").out, "MSS, Ministry of State Security\n");
+  r = Syn("set --index '" + index_ + "' '" + stem_ + "/missing.txt'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("missing.txt"), std::string::npos) << r.err;
+  EXPECT_EQ(Syn("show --index '" + index_ + "'").out, "MSS, Ministry of State Security\n");
+  r = Syn("set --index '" + stem_ + "/no-index' '" + good + "'");
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST_F(SynonymsCli, ExtractMinesTheIndexAndInputFiles) {
+  for (const std::string& from : {"--index '" + index_ + "'", "'" + stem_ + "/docs.jsonl'"}) {
+    CliRun r = Syn("extract " + from);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("\nMSS, Ministry of State Security\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nCCP, Chinese Communist Party\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("# MSS: 1 definition; \"MSS\" 2 times in 2 texts"), std::string::npos)
+        << r.out;
+  }
+  EXPECT_EQ(Syn("extract").exit_code, 2);  // neither an index nor inputs
+}
+
+}  // namespace
