@@ -16,9 +16,8 @@ by hand, under the benchmark lock, with the module of a Release build on PYTHONP
 threads:  batch_search of the query log (bag of words, OR: what `scour bench --mode or` runs)
           with threads=1 and threads=2, rounds alternated; queries per second, the median of the
           per-round ratios, and the CPU seconds of the process. With --cli, each round also
-          runs the CLI's own comparison on the same machine at the same time: one
-          `scour bench` process against two at once (the CLI has no threaded search; two
-          single-threaded processes are what 2 cores give it), queries per second summed.
+          runs the CLI's own comparison on the same machine at the same time:
+          `scour bench --threads 1` against `--threads 2`.
 overhead: per-query time of batch_search(threads=1) against `scour bench --mode or` (which
           times only the execution: no parsing, planning, ids or result columns), rounds
           alternated; wall time (medians of the rounds' means), and CPU time, which a busy
@@ -54,13 +53,13 @@ def load_topics(path):
     return scour.read_topics(path)
 
 
-def cli_qps(a, k, procs):
-    """Queries per second of `procs` concurrent `scour bench` processes, summed (each reports
-    the QPS of its own timed passes, after a warm-up)."""
+def cli_qps(a, k, threads):
+    """Queries per second of `scour bench --threads T` (its timed passes, after a warm-up)."""
     cmd = [a.cli, "bench", "--index", a.index, "--queries", a.queries, "--mode", "or", "-k",
-           str(k), "--repeat", "2", "--warmup-secs", "0.5", "--json"]
-    ps = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(procs)]
-    return sum(json.loads(p.communicate()[0])["qps"] for p in ps)
+           str(k), "--repeat", "2", "--warmup-secs", "0.5", "--threads", str(threads),
+           "--json"]
+    p = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(p.stdout)["qps"]
 
 
 def cmd_threads(a):
@@ -116,7 +115,7 @@ def run_bench(a, k, reps, warmup):
     c0 = child_cpu()
     p = subprocess.run([a.cli, "bench", "--index", a.index, "--queries", a.queries, "--mode",
                         "or", "-k", str(k), "--repeat", str(reps), "--warmup-secs", str(warmup),
-                        "--json"], capture_output=True, text=True, check=True)
+                        "--threads", "1", "--json"], capture_output=True, text=True, check=True)
     return json.loads(p.stdout), child_cpu() - c0
 
 
@@ -201,7 +200,7 @@ def cmd_instructions(a):
             for name, make in (
                 ("bench", lambda r: [a.cli, "bench", "--index", a.index, "--queries", a.queries,
                                      "--mode", "or", "-k", str(k), "--repeat", str(r),
-                                     "--warmup-secs", "0"]),
+                                     "--warmup-secs", "0", "--threads", "1"]),
                 ("python", lambda r: [sys.executable, "-c", PY_BATCHES, a.index, a.queries,
                                       str(k), str(r)])):
                 one, two = callgrind(make(1), tmp), callgrind(make(2), tmp)
@@ -281,7 +280,7 @@ def main():
     t.add_argument("--queries", required=True)
     t.add_argument("--k", type=ints, default=[10, 1000])
     t.add_argument("--rounds", type=int, default=6)
-    t.add_argument("--cli", default=None, help="also time 1 vs 2 `scour bench` processes")
+    t.add_argument("--cli", default=None, help="also time `scour bench --threads 1` vs 2")
     o = sub.add_parser("overhead")
     o.add_argument("--index", required=True)
     o.add_argument("--queries", required=True)
