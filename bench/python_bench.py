@@ -85,7 +85,7 @@ def cmd_threads(a):
                     cli[threads].append(cli_qps(a, k, threads))
             log(f"k={k} round {r}: 1 thread {qps[1][-1]:.0f} qps, 2 threads {qps[2][-1]:.0f} "
                 f"qps; cpu s {cpu[1][-1]:.2f} / {cpu[2][-1]:.2f}"
-                + (f"; CLI 1 process {cli[1][-1]:.0f} qps, 2 processes {cli[2][-1]:.0f} qps"
+                + (f"; CLI 1 thread {cli[1][-1]:.0f} qps, 2 threads {cli[2][-1]:.0f} qps"
                    if a.cli else ""))
         ratios = [b / a_ for a_, b in zip(qps[1], qps[2])]
         out["k"][k] = {
