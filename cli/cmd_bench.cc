@@ -66,7 +66,8 @@ int RunBench(const BenchArgs& a) {
   auto ranker = engine::ParseRanking(ropts);
   if (!ranker.ok()) return PrintError(ranker.status(), kExitUsage);
   engine::PlanOptions popts;
-  popts.ranker = *ranker;
+  if (absl::Status s = engine::SetModel(ropts, *ranker, &popts); !s.ok())
+    return PrintError(s, kExitUsage);
   popts.field_weights = ropts.field_weights;
   for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
     if (index.FieldStats(f).sum_total_term_freq > 0) popts.default_fields.push_back(f);

@@ -40,6 +40,7 @@ struct EvalArgs {
   std::string index_dir, topics_path, run_out, tag = "scour";
   int64_t depth = 1000;  // hits per topic
   bool query_syntax = false;
+  bool verify_pruning = false;
   int threads = 0;
   RankingFlags ranking;
 };
@@ -127,6 +128,7 @@ int RunEval(EvalArgs args) {
     ropts.query_syntax = args.query_syntax;
     ropts.tag = args.tag;
     ropts.threads = args.threads;
+    ropts.verify_pruning = args.verify_pruning;
     auto topics = eval::ReadTopicsFile(args.topics_path);
     if (!topics.ok()) {
       std::cerr << "scour eval: " << topics.status().message() << "\n";
@@ -141,6 +143,13 @@ int RunEval(EvalArgs args) {
     if (!run.ok()) {
       std::cerr << "scour eval: " << args.topics_path << ": " << run.status().message() << "\n";
       return run.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    if (args.verify_pruning) {
+      for (const std::string& d : (*searcher)->pruning_differences())
+        std::cerr << "scour eval: pruned and exhaustive results differ: " << d;
+      std::cerr << "scour eval: verify-pruning: " << topics->size() << " topics, "
+                << (*searcher)->pruning_differences().size() << " differ\n";
+      if (!(*searcher)->pruning_differences().empty()) return 1;
     }
     if (!args.run_out.empty()) {
       std::string text = eval::FormatRun(*run);
@@ -240,6 +249,9 @@ void RegisterEval(CLI::App& app, CommandResult& result) {
   cmd->add_option("--depth", args->depth, "With --index: hits per topic")->capture_default_str();
   cmd->add_option("--run-out", args->run_out, "With --index: also write the run to this file");
   cmd->add_option("--tag", args->tag, "With --index: run tag")->capture_default_str();
+  cmd->add_flag("--verify-pruning", args->verify_pruning,
+                "With --index: also evaluate every topic with nothing pruned; report and fail on "
+                "any difference in ids or scores");
   AddSyntaxFlag(cmd, &args->query_syntax);
   AddThreadsFlag(cmd, &args->threads);
   AddRankingFlags(cmd, &args->ranking);

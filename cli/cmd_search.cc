@@ -31,7 +31,7 @@ struct SearchArgs {
   bool and_mode = false;
   bool query_syntax = false;  // --queries topics in the query language (default: plain text)
   std::string format = "text";
-  bool explain = false, count = false, verify = false;
+  bool explain = false, count = false, verify = false, verify_pruning = false;
   std::string fields;         // stored fields to show
   std::string search_fields;  // default fields for unqualified terms
   std::string snippet_field;
@@ -127,6 +127,7 @@ void AppendTrec(const SearchResults& r, const std::string& qid, const std::strin
 struct QueryOutput {
   std::string out, err;
   int rc = kExitOk;
+  bool verified = false, differs = false;  // --verify-pruning
 };
 
 int RunSearch(const SearchArgs& a) {
@@ -139,6 +140,7 @@ int RunSearch(const SearchArgs& a) {
   opts.default_and = a.and_mode;
   opts.explain = a.explain;
   opts.count = a.count;
+  opts.verify_pruning = a.verify_pruning;
   if (absl::Status s = ToRankingOptions(a.ranking, &opts.ranking); !s.ok())
     return PrintError(s, kExitUsage);
   for (absl::string_view f : absl::StrSplit(a.search_fields, ',', absl::SkipEmpty()))
@@ -186,6 +188,14 @@ int RunSearch(const SearchArgs& a) {
     }
     if (!r->note.empty() && a.format != "text")
       std::fprintf(stderr, "scour: query 1: note: %s\n", r->note.c_str());
+    if (a.verify_pruning) {
+      if (!r->pruning_differences.empty()) {
+        std::fprintf(stderr, "scour: query 1: pruned and exhaustive results differ:\n%s",
+                     r->pruning_differences.c_str());
+      }
+      std::fprintf(stderr, "scour: verify-pruning: 1 queries, %d differ\n",
+                   r->pruning_differences.empty() ? 0 : 1);
+    }
     std::string out;
     if (a.format == "text") {
       AppendText(*r, show, color, a.explain, &out);
@@ -195,7 +205,7 @@ int RunSearch(const SearchArgs& a) {
       AppendTrec(*r, "1", a.tag, &out);
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
-    return kExitOk;
+    return a.verify_pruning && !r->pruning_differences.empty() ? kExitFailure : kExitOk;
   }
 
   auto read = eval::ReadTopicsFile(a.queries_file);
@@ -211,6 +221,14 @@ int RunSearch(const SearchArgs& a) {
     }
     if (!r->note.empty() && a.format != "text")
       o->err = absl::StrCat("scour: query ", t.qid, ": note: ", r->note, "\n");
+    if (a.verify_pruning) {
+      o->verified = true;
+      if (!r->pruning_differences.empty()) {
+        o->differs = true;
+        absl::StrAppend(&o->err, "scour: query ", t.qid,
+                        ": pruned and exhaustive results differ:\n", r->pruning_differences);
+      }
+    }
     if (a.format == "text") {
       if (topics.size() > 1) absl::StrAppend(&o->out, "== ", t.qid, ": ", t.title, "\n");
       AppendText(*r, show, color, a.explain, &o->out);
@@ -223,6 +241,7 @@ int RunSearch(const SearchArgs& a) {
   // Chunks of queries run on the threads, then are written in file order: the output is the
   // same for any --threads, and memory stays bounded by a chunk's output.
   int rc = kExitOk;
+  size_t verified = 0, differ = 0;
   const size_t chunk = 64 * static_cast<size_t>(ParallelWorkers(topics.size(), a.threads));
   std::vector<QueryOutput> outputs;
   for (size_t begin = 0; begin < topics.size(); begin += chunk) {
@@ -236,7 +255,13 @@ int RunSearch(const SearchArgs& a) {
       }
       std::fwrite(o.out.data(), 1, o.out.size(), stdout);
       if (o.rc != kExitOk) rc = o.rc;
+      verified += o.verified;
+      differ += o.differs;
     }
+  }
+  if (a.verify_pruning) {
+    std::fprintf(stderr, "scour: verify-pruning: %zu queries, %zu differ\n", verified, differ);
+    if (differ > 0 && rc == kExitOk) rc = kExitFailure;
   }
   return rc;
 }
@@ -266,6 +291,9 @@ void RegisterSearch(CLI::App& app, CommandResult& result) {
   cmd->add_option("--tag", a->tag, "Run tag for --format trec")->capture_default_str();
   cmd->add_option("--color", a->color, "auto, always or never")->capture_default_str();
   cmd->add_flag("--verify", a->verify, "Verify every checksum while opening the index");
+  cmd->add_flag("--verify-pruning", a->verify_pruning,
+                "Also evaluate every query with nothing pruned; report (stderr) and fail on any "
+                "difference in ids, scores or count");
   AddThreadsFlag(cmd, &a->threads);
   cmd->add_flag("--no-synonyms", a->no_synonyms, "Ignore the index's synonyms (docs/SYNONYMS.md)");
   cmd->add_option("--synonyms", a->synonyms_file,

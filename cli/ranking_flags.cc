@@ -11,11 +11,14 @@ namespace scour::cli {
 void AddRankingFlags(CLI::App* cmd, RankingFlags* f) {
   cmd->add_option(
          "--ranker", f->ranker,
-         "bm25 (Lucene's), bm25-robertson, bm25+, bm25l, bm25tp (bm25 + proximity re-ranking)")
+         "bm25 (Lucene's), bm25-robertson, bm25+, bm25l, bm25tp (bm25 + proximity re-ranking), "
+         "qld (Dirichlet LM), dfr-inb2, dfr-inexpb2, dfr-inl2 (Lucene 8's DFR models)")
       ->capture_default_str();
   cmd->add_option("--k1", f->k1, "BM25 k1")->capture_default_str();
   cmd->add_option("--b", f->b, "BM25 b")->capture_default_str();
   cmd->add_option("--delta", f->delta, "BM25+/BM25L delta (default: 1.0 / 0.5)");
+  cmd->add_option("--mu", f->mu, "qld: Dirichlet smoothing mu")->capture_default_str();
+  cmd->add_option("--c", f->c, "dfr-*: NormalizationH2's c")->capture_default_str();
   cmd->add_option("--weights", f->weights, "Per-field weights, e.g. title=2,text=1");
 }
 
@@ -38,6 +41,8 @@ absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
   out->k1 = f.k1;
   out->b = f.b;
   out->delta = f.delta;
+  out->mu = f.mu;
+  out->c = f.c;
   out->field_weights.clear();
   for (absl::string_view part : absl::StrSplit(f.weights, ',', absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> kv =

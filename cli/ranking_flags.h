@@ -1,5 +1,5 @@
-// The flags shared by search, bench, eval and compare: --ranker --k1 --b --delta --weights,
-// --syntax and --threads.
+// The flags shared by search, bench, eval and compare: --ranker --k1 --b --delta --mu --c
+// --weights, --syntax and --threads.
 #ifndef SCOUR_CLI_RANKING_FLAGS_H_
 #define SCOUR_CLI_RANKING_FLAGS_H_
 

@@ -43,6 +43,7 @@ set(_public
   "index_reader.h|index/commit"
   "index_writer.h|index/writer"
   "searcher.h|engine"
+  "similarity.h|engine"
   "evaluation.h|eval"
   "statistics.h|base"
   "document_source.h|ingest")

@@ -1,9 +1,12 @@
 #include "engine/execute.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/status_macros.h"
 #include "engine/algorithm/phrase_top_k.h"
 #include "engine/iterators.h"
@@ -160,6 +163,34 @@ absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& 
   }
   result.top = global.Take();
   return result;
+}
+
+absl::StatusOr<std::string> VerifyPruning(const PlanNode& plan, const index::Snapshot& index,
+                                          size_t k, bool count, const ExecResult& pruned) {
+  SCOUR_ASSIGN_OR_RETURN(ExecResult all,
+                         Execute(plan, index, std::max<uint64_t>(index.max_doc, 1), count));
+  if (all.top.size() > k) all.top.resize(k);
+  std::string out;
+  int shown = 0;
+  auto note = [&](const std::string& line) {
+    if (shown++ < 5) absl::StrAppend(&out, line, "\n");
+  };
+  if (count && all.count != pruned.count) {
+    note(absl::StrFormat("count: pruned %u, exhaustive %u", pruned.count, all.count));
+  }
+  if (all.top.size() != pruned.top.size()) {
+    note(absl::StrFormat("hits: pruned %u, exhaustive %u", pruned.top.size(), all.top.size()));
+  }
+  for (size_t i = 0; i < std::min(all.top.size(), pruned.top.size()); ++i) {
+    const ScoredDoc& a = pruned.top[i];
+    const ScoredDoc& b = all.top[i];
+    if (a.doc != b.doc || a.score != b.score) {
+      note(absl::StrFormat("rank %u: pruned doc %u score %.9g, exhaustive doc %u score %.9g", i + 1,
+                           a.doc, a.score, b.doc, b.score));
+    }
+  }
+  if (shown > 5) absl::StrAppend(&out, "(", shown - 5, " more)\n");
+  return out;
 }
 
 }  // namespace scour::engine

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,14 @@ struct ExecResult {
 };
 absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& index, size_t k,
                                    bool count);
+
+// `--verify-pruning`: runs the plan again with nothing pruned (a top-k as large as the snapshot
+// never fills, so its threshold stays -infinity and no bound ever skips a document; same
+// algorithms, same summation order), keeps its first k and compares them with `pruned` (what
+// Execute gave for k): "" when the ids, scores (bit for bit) and count agree, else the first
+// differences, one per line.
+absl::StatusOr<std::string> VerifyPruning(const PlanNode& plan, const index::Snapshot& index,
+                                          size_t k, bool count, const ExecResult& pruned);
 
 }  // namespace scour::engine
 

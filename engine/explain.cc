@@ -60,8 +60,7 @@ absl::StatusOr<bool> MatchPrefix(const PlanNode& n, const SegmentReader& seg, Do
 }
 
 absl::StatusOr<Explained> ExplainNode(const PlanNode& n, const SegmentReader& seg, DocId doc,
-                                      const index::Snapshot& index, const RankerParams& rp,
-                                      int depth, std::string* out) {
+                                      const index::Snapshot& index, int depth, std::string* out) {
   const std::string indent(2 * depth, ' ');
   Explained r;
   switch (n.kind) {
@@ -71,8 +70,7 @@ absl::StatusOr<Explained> ExplainNode(const PlanNode& n, const SegmentReader& se
       std::string sub;
       bool req_ok = true, any_opt = false, has_req = false, excluded = false;
       for (const auto& [occur, child] : n.clauses) {
-        SCOUR_ASSIGN_OR_RETURN(Explained c,
-                               ExplainNode(*child, seg, doc, index, rp, depth + 1, &sub));
+        SCOUR_ASSIGN_OR_RETURN(Explained c, ExplainNode(*child, seg, doc, index, depth + 1, &sub));
         if (occur == Occur::kMust) {
           has_req = true;
           req_ok &= c.matched;
@@ -118,11 +116,11 @@ absl::StatusOr<Explained> ExplainNode(const PlanNode& n, const SegmentReader& se
       const uint8_t norm = norms[doc];
       r.score = n.scorer.Score(static_cast<float>(freq), norm);
       absl::StrAppendFormat(out,
-                            "%s%.6f %s: idf=%.4f (pseudo-term df=%d ttf=%d) tf=%d (%s) dl=%u "
-                            "(norm byte %u) avgdl=%.2f k1=%g b=%g boost=%g\n",
-                            indent, r.score, n.label, n.scorer.idf(), n.df, n.ttf, freq, parts,
-                            index::NormToLength(norm), norm,
-                            index.FieldStats(n.field).average_length(), rp.k1, rp.b, n.boost);
+                            "%s%.6f %s: %s (pseudo-term df=%d ttf=%d) tf=%d (%s) dl=%u "
+                            "(norm byte %u)\n",
+                            indent, r.score, n.label,
+                            n.scorer.sim()->Explain(static_cast<float>(freq), NormLength(norm)),
+                            n.df, n.ttf, freq, parts, index::NormToLength(norm), norm);
       return r;
     }
     case PlanKind::kTerm:
@@ -139,13 +137,11 @@ absl::StatusOr<Explained> ExplainNode(const PlanNode& n, const SegmentReader& se
       r.matched = true;
       const uint8_t norm = norms[doc];
       r.score = n.scorer.Score(m.freq, norm);
-      absl::StrAppendFormat(out,
-                            "%s%.6f %s: idf=%.4f %s=%g dl=%u (norm byte %u) avgdl=%.2f k1=%g b=%g "
-                            "boost=%g\n",
-                            indent, r.score, n.label, n.scorer.idf(),
-                            n.kind == PlanKind::kPhrase ? "phrase_freq" : "tf", m.freq,
+      const float length = NormLength(norm);
+      absl::StrAppendFormat(out, "%s%.6f %s: %s=%g dl=%u (norm byte %u) %s\n", indent, r.score,
+                            n.label, n.kind == PlanKind::kPhrase ? "phrase_freq" : "tf", m.freq,
                             index::NormToLength(norm), norm,
-                            index.FieldStats(n.field).average_length(), rp.k1, rp.b, n.boost);
+                            n.scorer.sim()->Explain(m.freq, length));
       return r;
     }
   }
@@ -155,11 +151,10 @@ absl::StatusOr<Explained> ExplainNode(const PlanNode& n, const SegmentReader& se
 }  // namespace
 
 absl::StatusOr<std::string> Explain(const PlanNode& plan, const index::Snapshot& index,
-                                    uint64_t doc, const RankerParams& ranker) {
+                                    uint64_t doc) {
   auto [s, local] = index.Locate(doc);
   std::string out;
-  SCOUR_RETURN_IF_ERROR(
-      ExplainNode(plan, *index.segments[s], local, index, ranker, 0, &out).status());
+  SCOUR_RETURN_IF_ERROR(ExplainNode(plan, *index.segments[s], local, index, 0, &out).status());
   return out;
 }
 

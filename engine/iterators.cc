@@ -23,7 +23,7 @@ class TermIterator final : public DocIterator {
   }
   DocId Next() override { return doc_ = p_.Next(); }
   DocId Advance(DocId t) override { return doc_ = p_.Advance(t); }
-  float Score() override { return scorer_->Score(static_cast<float>(p_.freq()), norms_[doc_]); }
+  float Score() override { return scorer_->ScoreTf(p_.freq(), norms_[doc_]); }
   uint64_t cost() const override { return p_.df(); }
   absl::Status status() const override { return p_.status(); }
 

@@ -1,7 +1,9 @@
 #include "engine/plan.h"
 
 #include <algorithm>
+#include <span>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -9,10 +11,36 @@
 namespace scour::engine {
 namespace {
 
-absl::StatusOr<uint64_t> GlobalDf(const index::Snapshot& index, uint32_t field,
-                                  std::string_view term) {
-  SCOUR_ASSIGN_OR_RETURN(TermStatistics stats, index.TermStats(field, term));
-  return stats.doc_freq;
+// The one place bind reads collection statistics: the snapshot's own, replaced by
+// PlanOptions::statistics when a search supplies them (global statistics over shards).
+class BindStatistics {
+ public:
+  BindStatistics(const index::Snapshot& index, const StatisticsSource* source)
+      : index_(index), source_(source) {}
+  absl::StatusOr<FieldStatistics> Field(uint32_t field) const {
+    FieldStatistics local = index_.FieldStats(field);
+    if (source_ == nullptr) return local;
+    return source_->Field(local);
+  }
+  absl::StatusOr<TermStatistics> Term(uint32_t field, std::string_view term) const {
+    SCOUR_ASSIGN_OR_RETURN(TermStatistics local, index_.TermStats(field, term));
+    if (source_ == nullptr) return local;
+    return source_->Term(local);
+  }
+
+ private:
+  const index::Snapshot& index_;
+  const StatisticsSource* source_;
+};
+
+absl::StatusOr<TermScorer> Prepare(const PlanOptions& o, const FieldStatistics& field,
+                                   std::span<const TermStatistics> terms, float boost) {
+  std::unique_ptr<SimScorer> s = o.similarity->Prepare(field, terms, boost);
+  if (s == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("scoring model \"", o.similarity->Name(),
+                                                   "\" prepared no scorer for field ", field.name));
+  }
+  return TermScorer(std::move(s));
 }
 
 float FieldWeight(const PlanOptions& o, const std::string& name) {
@@ -41,13 +69,19 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
   n->field = field;
   const std::string& fname = index.manifest.fields[field];
   n->boost = boost * q.boost * FieldWeight(o, fname);
-  const FieldStatistics stats = index.FieldStats(field);
+  const BindStatistics bind(index, o.statistics);
   switch (q.kind) {
     case QueryKind::kTerm: {
       n->kind = PlanKind::kTerm;
       n->term = q.text;
-      SCOUR_ASSIGN_OR_RETURN(n->df, GlobalDf(index, field, q.text));
-      n->scorer = TermScorer::ForTerm(o.ranker, stats, n->df, n->boost);
+      SCOUR_ASSIGN_OR_RETURN(const FieldStatistics stats, bind.Field(field));
+      SCOUR_ASSIGN_OR_RETURN(const TermStatistics ts, bind.Term(field, q.text));
+      n->df = ts.doc_freq;
+      SCOUR_ASSIGN_OR_RETURN(n->scorer, Prepare(o, stats, std::span(&ts, 1), n->boost));
+      if (o.proximity) {
+        n->bm25_weight =
+            n->boost * Idf(RankerKind::kLuceneBm25, ts.doc_freq, stats.docs_with_field);
+      }
       n->label = absl::StrCat(fname, ":", q.text);
       break;
     }
@@ -55,29 +89,31 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
       n->kind = PlanKind::kPhrase;
       n->phrase = q.phrase;
       n->slop = q.slop;
-      float idf = 0;  // Lucene: a phrase's idf is the sum of its terms' idfs
+      SCOUR_ASSIGN_OR_RETURN(const FieldStatistics stats, bind.Field(field));
+      std::vector<TermStatistics> terms;
       std::string words;
       for (const PhraseTerm& t : q.phrase) {
-        SCOUR_ASSIGN_OR_RETURN(uint64_t df, GlobalDf(index, field, t.term));
-        idf += Idf(o.ranker.kind, df, stats.docs_with_field);
+        SCOUR_ASSIGN_OR_RETURN(TermStatistics ts, bind.Term(field, t.term));
+        terms.push_back(std::move(ts));
         absl::StrAppend(&words, words.empty() ? "" : " ", t.term);
       }
-      n->scorer = TermScorer::Create(o.ranker, stats, idf, n->boost);
+      SCOUR_ASSIGN_OR_RETURN(n->scorer, Prepare(o, stats, terms, n->boost));
       n->label = absl::StrCat(fname, ":\"", words, "\"", q.slop ? absl::StrCat("~", q.slop) : "");
       break;
     }
     case QueryKind::kSynonym: {
       n->kind = PlanKind::kSynonym;
       n->synonyms = q.synonyms;
+      SCOUR_ASSIGN_OR_RETURN(const FieldStatistics stats, bind.Field(field));
       std::vector<TermStatistics> alternatives;
       for (const std::string& t : q.synonyms) {
-        SCOUR_ASSIGN_OR_RETURN(TermStatistics ts, index.TermStats(field, t));
+        SCOUR_ASSIGN_OR_RETURN(TermStatistics ts, bind.Term(field, t));
         alternatives.push_back(std::move(ts));
       }
       const TermStatistics pseudo = SynonymPseudoTerm(alternatives);
       n->df = pseudo.doc_freq;
       n->ttf = pseudo.total_term_freq;
-      n->scorer = TermScorer::ForTerm(o.ranker, stats, n->df, n->boost);
+      SCOUR_ASSIGN_OR_RETURN(n->scorer, Prepare(o, stats, std::span(&pseudo, 1), n->boost));
       std::string label = "Synonym(";
       for (size_t i = 0; i < q.synonyms.size(); ++i)
         absl::StrAppend(&label, i ? " " : "", fname, ":", q.synonyms[i]);
@@ -164,6 +200,14 @@ absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
                                                     const index::Snapshot& index,
                                                     const PlanOptions& options) {
   return Build(query, 1.0f, index, options);
+}
+
+void ResetScoreTables(const PlanNode& plan) {
+  if (plan.kind == PlanKind::kTerm || plan.kind == PlanKind::kPhrase ||
+      plan.kind == PlanKind::kSynonym) {
+    plan.scorer.ResetTable();
+  }
+  for (const auto& [occur, child] : plan.clauses) ResetScoreTables(*child);
 }
 
 void CollectHighlightTerms(const PlanNode& plan, std::vector<std::string>* terms,

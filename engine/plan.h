@@ -1,6 +1,6 @@
 // Query binding: the parsed query (engine/query_ast.h) becomes a plan whose leaves are bound to
 // index fields and carry their scorers, built from the snapshot's collection statistics (a
-// term's df, a phrase's summed idf, the field's length statistics, boosts and field weights).
+// term's statistics, the field's, boosts and field weights) through the Similarity in use.
 // Running a plan is execute.h's; explaining a score, explain.h's. A plan is immutable once
 // built: share it between threads.
 #ifndef SCOUR_ENGINE_PLAN_H_
@@ -15,6 +15,7 @@
 #include "engine/query_ast.h"
 #include "engine/ranker.h"
 #include "index/commit/reader_impl.h"
+#include "scour/similarity.h"
 
 namespace scour::engine {
 
@@ -26,10 +27,11 @@ struct PlanNode {
   std::string term;                // kTerm; kPrefix: the prefix
   std::vector<PhraseTerm> phrase;  // kPhrase
   uint32_t slop = 0;
-  float boost = 1.0f;  // leaves: product of the query boosts and the field weight
-  TermScorer scorer;   // kTerm, kPhrase, kSynonym
-  uint64_t df = 0;     // kTerm: global document frequency; kSynonym: the pseudo-term's
-  uint64_t ttf = 0;    // kSynonym: the pseudo-term's total term frequency
+  float boost = 1.0f;     // leaves: product of the query boosts and the field weight
+  TermScorer scorer;      // kTerm, kPhrase, kSynonym
+  float bm25_weight = 0;  // kTerm with PlanOptions::proximity: Lucene BM25's boost x idf
+  uint64_t df = 0;        // kTerm: global document frequency; kSynonym: the pseudo-term's
+  uint64_t ttf = 0;       // kSynonym: the pseudo-term's total term frequency
   std::vector<std::string> synonyms;  // kSynonym: the alternatives, scored as one term
   std::vector<std::pair<Occur, std::unique_ptr<PlanNode>>> clauses;  // kBool
   std::string label;  // "field:term" for explanations
@@ -41,7 +43,12 @@ struct PlanNode {
 TermStatistics SynonymPseudoTerm(const std::vector<TermStatistics>& alternatives);
 
 struct PlanOptions {
-  RankerParams ranker;
+  std::shared_ptr<const Similarity> similarity;  // the scoring model (checked by the caller)
+  // Collection statistics to score with instead of the snapshot's own (issue 18: global
+  // statistics over shards); nullptr = the snapshot's. Every statistic bind uses comes through
+  // it (BindStatistics in plan.cc).
+  const StatisticsSource* statistics = nullptr;
+  bool proximity = false;  // fill PlanNode::bm25_weight (bm25tp)
   std::vector<std::pair<std::string, float>> field_weights;
   std::vector<uint32_t> default_fields;  // resolved field ids
 };
@@ -50,6 +57,9 @@ struct PlanOptions {
 absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
                                                     const index::Snapshot& index,
                                                     const PlanOptions& options);
+
+// TermScorer::ResetTable on every leaf (benchmarks time each run with cold score tables).
+void ResetScoreTables(const PlanNode& plan);
 
 // Analysed terms (a synonym leaf's alternatives included), phrases and prefixes of the plan's
 // positive leaves (for highlighting).

@@ -63,7 +63,7 @@ void CollectLeaves(const PlanNode& n, std::vector<Leaf>* out) {
   if (n.kind == PlanKind::kTerm) {
     for (const Leaf& l : *out)
       if (l.field == n.field && *l.term == n.term) return;  // a repeated term pairs with nothing
-    out->push_back({n.field, &n.term, n.scorer.weight()});
+    out->push_back({n.field, &n.term, n.bm25_weight});
     return;
   }
   if (n.kind != PlanKind::kBool) return;

@@ -34,7 +34,7 @@ double PairTpi(std::span<const uint32_t> a, std::span<const uint32_t> b,
 
 struct ProximityTerm {
   std::span<const uint32_t> positions;  // ascending; empty when the term is not in the doc
-  float weight = 0;                     // the term's BM25 weight (TermScorer::weight())
+  float weight = 0;                     // the term's BM25 weight (PlanNode::bm25_weight)
 };
 
 // Bonus of one doc in one field: sum over pairs i < j of

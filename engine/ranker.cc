@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
 
+#include "absl/strings/str_format.h"
 #include "index/segment/norms.h"
 
 namespace scour::engine {
@@ -33,45 +36,117 @@ float Idf(RankerKind kind, uint64_t doc_freq, uint64_t doc_count) {
   return static_cast<float>(idf);
 }
 
+namespace {
+
+// score = weight - weight / (c0 + freq * inv(length)) + add, inv(length) = 1 / (k1 ((1 - b) +
+// b length / avgdl)), every operation in float as Lucene 8's BM25Scorer (whose norm cache holds
+// exactly inv(LENGTH_TABLE[norm])).
+class Bm25FamilyScorer final : public SimScorer {
+ public:
+  Bm25FamilyScorer(const RankerParams& p, const FieldStatistics& stats, float idf, float boost)
+      : k1_(p.k1), b_(p.b), idf_(idf), boost_(boost) {
+    // Lucene: avgFieldLength = (float) (sumTotalTermFreq / (double) docCount). An empty field
+    // would give 0/0; any positive value works there since no document can match.
+    if (stats.docs_with_field > 0 && stats.sum_total_term_freq > 0) {
+      avgdl_ = static_cast<float>(stats.average_length());
+    }
+    switch (p.kind) {
+      case RankerKind::kLuceneBm25:
+        weight_ = boost * idf;
+        break;
+      case RankerKind::kBm25:
+        weight_ = boost * idf * (k1_ + 1.0f);
+        break;
+      case RankerKind::kBm25Plus: {
+        const float delta = p.delta < 0.0f ? 1.0f : p.delta;
+        weight_ = boost * idf * (k1_ + 1.0f);
+        add_ = boost * idf * delta;
+        break;
+      }
+      case RankerKind::kBm25L: {
+        // idf (k1+1)(c+d)/(k1+c+d), c = tf/Nd  ==  W - W / ((1 + d/k1) + tf/(k1 Nd)).
+        const float delta = p.delta < 0.0f ? 0.5f : p.delta;
+        weight_ = boost * idf * (k1_ + 1.0f);
+        c0_ = 1.0f + delta / k1_;
+        break;
+      }
+    }
+  }
+
+  float Score(float freq, float length) const override {
+    const float inv = 1.0f / (k1_ * ((1.0f - b_) + b_ * length / avgdl_));
+    return weight_ - weight_ / (c0_ + freq * inv) + add_;
+  }
+  std::string Explain(float, float) const override {
+    return absl::StrFormat("idf=%.4f avgdl=%.2f k1=%g b=%g boost=%g", idf_, avgdl_, k1_, b_,
+                           boost_);
+  }
+
+ private:
+  float k1_, b_, idf_, boost_;
+  float avgdl_ = 1.0f;
+  float weight_ = 0.0f;
+  float c0_ = 1.0f;
+  float add_ = 0.0f;
+};
+
+class Bm25FamilySimilarity final : public Similarity {
+ public:
+  explicit Bm25FamilySimilarity(const RankerParams& p) : p_(p) {}
+  std::string Name() const override {
+    static constexpr const char* kNames[] = {"bm25", "bm25-robertson", "bm25+", "bm25l"};
+    return absl::StrFormat("%s(k1=%g,b=%g)", kNames[static_cast<int>(p_.kind)], p_.k1, p_.b);
+  }
+  std::unique_ptr<SimScorer> Prepare(const FieldStatistics& field,
+                                     std::span<const TermStatistics> terms,
+                                     float boost) const override {
+    float idf = 0;  // Lucene: a phrase's idf is the sum of its terms' idfs
+    for (const TermStatistics& t : terms) idf += Idf(p_.kind, t.doc_freq, field.docs_with_field);
+    return std::make_unique<Bm25FamilyScorer>(p_, field, idf, boost);
+  }
+
+ private:
+  RankerParams p_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Similarity> Bm25Similarity(const RankerParams& params) {
+  return std::make_shared<Bm25FamilySimilarity>(params);
+}
+
+std::unique_ptr<SimScorer> Bm25Scorer(const RankerParams& params, const FieldStatistics& stats,
+                                      float idf, float boost) {
+  return std::make_unique<Bm25FamilyScorer>(params, stats, idf, boost);
+}
+
+TermScorer::TermScorer(std::shared_ptr<const SimScorer> sim)
+    : sim_(std::move(sim)),
+      table_owner_(new std::atomic<float>[kTableFreqs * 256]),
+      table_(table_owner_.get()) {
+  ResetTable();
+}
+
+void TermScorer::ResetTable() const {
+  for (uint32_t i = 0; i < kTableFreqs * 256; ++i) {
+    table_[i].store(-1.0f, std::memory_order_relaxed);
+  }
+}
+
 TermScorer TermScorer::Create(const RankerParams& params, const FieldStatistics& stats, float idf,
                               float boost) {
-  TermScorer s;
-  const float k1 = params.k1;
-  const float b = params.b;
-  // Lucene: avgFieldLength = (float) (sumTotalTermFreq / (double) docCount). An empty field
-  // would give 0/0; any positive value works there since no document can match.
-  float avgdl = 1.0f;
-  if (stats.docs_with_field > 0 && stats.sum_total_term_freq > 0) {
-    avgdl = static_cast<float>(stats.average_length());
+  return TermScorer(Bm25Scorer(params, stats, idf, boost));
+}
+
+float TermScorer::Compute(float freq, uint8_t norm) const {
+  float v = sim_->Score(freq, static_cast<float>(index::NormToLength(norm)));
+  if (!(v >= 0.0f)) v = 0.0f;  // NaN or negative
+  if (v > FLT_MAX) v = FLT_MAX;
+  if (freq < static_cast<float>(kTableFreqs)) {
+    const uint32_t tf = static_cast<uint32_t>(freq);
+    if (static_cast<float>(tf) == freq) table_[tf * 256 + norm].store(v, std::memory_order_relaxed);
   }
-  // Lucene: cache[i] = 1f / (k1 * ((1 - b) + b * LENGTH_TABLE[i] / avgdl)), all in float.
-  for (int i = 0; i < 256; ++i) {
-    const float length = static_cast<float>(index::NormToLength(static_cast<uint8_t>(i)));
-    s.inv_[i] = 1.0f / (k1 * ((1.0f - b) + b * length / avgdl));
-  }
-  s.idf_ = idf;
-  switch (params.kind) {
-    case RankerKind::kLuceneBm25:
-      s.weight_ = boost * idf;
-      break;
-    case RankerKind::kBm25:
-      s.weight_ = boost * idf * (k1 + 1.0f);
-      break;
-    case RankerKind::kBm25Plus: {
-      const float delta = params.delta < 0.0f ? 1.0f : params.delta;
-      s.weight_ = boost * idf * (k1 + 1.0f);
-      s.add_ = boost * idf * delta;
-      break;
-    }
-    case RankerKind::kBm25L: {
-      // idf (k1+1)(c+d)/(k1+c+d), c = tf/Nd  ==  W - W / ((1 + d/k1) + tf/(k1 Nd)).
-      const float delta = params.delta < 0.0f ? 0.5f : params.delta;
-      s.weight_ = boost * idf * (k1 + 1.0f);
-      s.c0_ = 1.0f + delta / k1;
-      break;
-    }
-  }
-  return s;
+  return v;
 }
 
 }  // namespace scour::engine

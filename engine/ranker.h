@@ -1,14 +1,24 @@
-// Rankers (Lucene 8 BM25, classic Robertson BM25, BM25+, BM25L): a TermScorer is built once per
-// query term and field and scores a posting from (freq, norm byte) with a 256-entry table and no
-// branches or logs. Immutable after construction: safe to share across threads.
-// Formulas and the float-arithmetic details are in docs/SCORING.md.
+// TermScorer: how the engine scores one query term (or phrase) in one field. It wraps the
+// SimScorer a Similarity prepared (include/scour/similarity.h: the built-in rankers and user
+// models alike) and tabulates it lazily over (tf < kTableFreqs) x (256 norm bytes), so a posting
+// costs a table load, not a virtual call; other frequencies call the model. Block and list bounds
+// are the model evaluated at the block's max tf and min norm (exact under the contract: scores
+// non-decreasing in tf, non-increasing in length). Safe to share across threads: a table entry is
+// written (relaxed, always with the same value) the first time it is needed.
+//
+// Also here: the built-in BM25 family (Lucene 8 BM25, classic Robertson BM25, BM25+, BM25L) as
+// Similarity models; formulas and float details in docs/SCORING.md.
 #ifndef SCOUR_ENGINE_RANKER_H_
 #define SCOUR_ENGINE_RANKER_H_
 
-#include <array>
+#include <atomic>
+#include <cfloat>
 #include <cstdint>
+#include <memory>
 
+#include "absl/status/status.h"
 #include "index/postings/postings_cursor.h"
+#include "scour/similarity.h"
 #include "scour/statistics.h"
 
 namespace scour::engine {
@@ -34,16 +44,23 @@ struct RankerParams {
 // idf of one term under the given ranker (>= 0 for every kind; see docs/SCORING.md).
 float Idf(RankerKind kind, uint64_t doc_freq, uint64_t doc_count);
 
-// Scores one query term (or one phrase, whose idf is the sum of its terms' idfs) in one field.
-// score(freq, norm) = weight - weight / (c0 + freq * inv[norm]) + add, which is each ranker's
-// formula rearranged (Lucene's own rewrite for kLuceneBm25, with c0 = 1 and add = 0, so the
-// result is bitwise Lucene's). Monotone in float: non-decreasing in freq, non-increasing in norm.
+// The built-in BM25 family as a Similarity (a phrase's idf is the float sum of its terms').
+std::shared_ptr<const Similarity> Bm25Similarity(const RankerParams& params);
+// Its scorer for a given idf (tests and benchmarks build scorers without an index).
+std::unique_ptr<SimScorer> Bm25Scorer(const RankerParams& params, const FieldStatistics& stats,
+                                      float idf, float boost);
+
+// CheckSimilarity, run once per Similarity object (the result is cached while it lives).
+absl::Status CheckSimilarityOnce(const std::shared_ptr<const Similarity>& similarity);
+
 class TermScorer {
  public:
+  static constexpr uint32_t kTableFreqs = 16;
+
   TermScorer() = default;
-  // `stats` is the field's over the collection searched (docs_with_field is N, and
-  // average_length() avgdl). `boost` (>= 0) is the per-field weight times the query boost; it
-  // multiplies the score.
+  explicit TermScorer(std::shared_ptr<const SimScorer> sim);
+  // A built-in BM25-family scorer (tests, benchmarks): `stats` is the field's, `idf` the term's
+  // (or the phrase's summed idf), `boost` multiplies the score.
   static TermScorer Create(const RankerParams& params, const FieldStatistics& stats, float idf,
                            float boost = 1.0f);
   static TermScorer ForTerm(const RankerParams& params, const FieldStatistics& stats,
@@ -51,26 +68,44 @@ class TermScorer {
     return Create(params, stats, Idf(params.kind, doc_freq, stats.docs_with_field), boost);
   }
 
+  // The score of a posting with integer frequency `tf` (>= 1) in a doc whose norm byte is `norm`.
+  float ScoreTf(uint32_t tf, uint8_t norm) const {
+    if (tf < kTableFreqs) {
+      const float v = table_[tf * 256 + norm].load(std::memory_order_relaxed);
+      if (v >= 0.0f) return v;  // not yet computed: -1
+    }
+    return Compute(static_cast<float>(tf), norm);
+  }
+  // Any frequency > 0 (sloppy phrases are fractional).
   float Score(float freq, uint8_t norm) const {
-    return weight_ - weight_ / (c0_ + freq * inv_[norm]) + add_;
+    if (freq < static_cast<float>(kTableFreqs)) {
+      const uint32_t tf = static_cast<uint32_t>(freq);
+      if (static_cast<float>(tf) == freq) return ScoreTf(tf, norm);
+    }
+    return Compute(freq, norm);
   }
-  // Upper bound of Score(f, n) over f <= max_tf, n >= min_norm; kTfSaturated means f unbounded.
+  // Upper bound of Score(f, n) over f <= max_tf, n >= min_norm; kTfSaturated means f unbounded
+  // (the model at FLT_MAX, as Lucene bounds an unknown frequency).
   float MaxScore(uint32_t max_tf, uint8_t min_norm) const {
-    if (max_tf >= index::kTfSaturated) return weight_ + add_;  // the freq -> infinity limit
-    return Score(static_cast<float>(max_tf), min_norm);
+    if (max_tf >= index::kTfSaturated) return Compute(FLT_MAX, min_norm);
+    return ScoreTf(max_tf, min_norm);
   }
-  // The freq -> infinity limit, an upper bound of every score of this term.
-  float Limit() const { return weight_ + add_; }
+  // An upper bound of every score of this term.
+  float Limit() const { return Compute(FLT_MAX, 0); }
 
-  float weight() const { return weight_; }
-  float idf() const { return idf_; }
+  const SimScorer* sim() const { return sim_.get(); }
+  // Forgets the tabulated scores (benchmarks: each timed run pays its own tabulation, as a fresh
+  // query does). Not concurrently with scoring.
+  void ResetTable() const;
 
  private:
-  float weight_ = 0.0f;
-  float c0_ = 1.0f;
-  float add_ = 0.0f;
-  float idf_ = 0.0f;
-  std::array<float, 256> inv_{};
+  // The model's score, made finite and >= 0 (a model that breaks the contract at search time
+  // cannot make pruning read garbage); stored in the table when tabulated.
+  float Compute(float freq, uint8_t norm) const;
+
+  std::shared_ptr<const SimScorer> sim_;
+  std::shared_ptr<std::atomic<float>[]> table_owner_;
+  std::atomic<float>* table_ = nullptr;
 };
 
 }  // namespace scour::engine

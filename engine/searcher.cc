@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
@@ -68,27 +69,48 @@ namespace engine {
 
 absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& o) {
   RankerParams p;
-  if (o.ranker == "bm25" || o.ranker == "lucene" || o.ranker == "bm25-lucene") {
-    p.kind = RankerKind::kLuceneBm25;
-  } else if (o.ranker == "bm25-robertson" || o.ranker == "robertson") {
-    p.kind = RankerKind::kBm25;
-  } else if (o.ranker == "bm25+" || o.ranker == "bm25plus") {
-    p.kind = RankerKind::kBm25Plus;
-  } else if (o.ranker == "bm25l") {
-    p.kind = RankerKind::kBm25L;
-  } else if (o.ranker == "bm25tp") {
-    p.kind = RankerKind::kLuceneBm25;
+  BuiltinModelOptions m{o.ranker, o.k1, o.b, o.delta, o.mu, o.c};
+  if (o.ranker == "bm25tp") {
+    m.name = "bm25";
     p.proximity = true;
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown ranker \"", o.ranker, "\" (rankers: bm25, bm25-robertson, bm25+, bm25l, bm25tp)"));
   }
-  if (!(o.k1 >= 0) || !(o.b >= 0 && o.b <= 1))
-    return absl::InvalidArgumentError("ranking: need k1 >= 0 and 0 <= b <= 1");
+  // Validates the name and the parameters (the BM25 family's kind is read back below).
+  if (absl::Status s = BuiltinSimilarity(m).status(); !s.ok()) {
+    if (absl::StrContains(s.message(), "unknown ranker")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown ranker \"", o.ranker,
+                       "\" (rankers: bm25, bm25-robertson, bm25+, bm25l, bm25tp, qld, dfr-inb2, "
+                       "dfr-inexpb2, dfr-inl2)"));
+    }
+    return s;
+  }
+  if (m.name == "bm25-robertson" || m.name == "robertson") {
+    p.kind = RankerKind::kBm25;
+  } else if (m.name == "bm25+" || m.name == "bm25plus") {
+    p.kind = RankerKind::kBm25Plus;
+  } else if (m.name == "bm25l") {
+    p.kind = RankerKind::kBm25L;
+  }
   p.k1 = o.k1;
   p.b = o.b;
   p.delta = o.delta;
   return p;
+}
+
+absl::Status SetModel(const RankingOptions& options, const RankerParams& ranker,
+                      PlanOptions* plan) {
+  if (options.similarity != nullptr) {
+    SCOUR_RETURN_IF_ERROR(CheckSimilarityOnce(options.similarity));
+    plan->similarity = options.similarity;
+  } else if (ranker.proximity) {
+    plan->similarity = Bm25Similarity(ranker);
+  } else {
+    SCOUR_ASSIGN_OR_RETURN(plan->similarity,
+                           BuiltinSimilarity({options.ranker, options.k1, options.b, options.delta,
+                                              options.mu, options.c}));
+  }
+  plan->proximity = ranker.proximity;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
@@ -136,7 +158,8 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
   pq.parsed = parsed.query->ToString();
   pq.note = parsed.note;
   PlanOptions plan_opts;
-  plan_opts.ranker = pq.ranker;
+  SCOUR_RETURN_IF_ERROR(SetModel(options.ranking, pq.ranker, &plan_opts));
+  plan_opts.statistics = options.statistics.get();
   plan_opts.field_weights = options.ranking.field_weights;
   for (const auto& [name, w] : options.ranking.field_weights)
     if (index.manifest.FieldId(name) <= 0)
@@ -178,6 +201,7 @@ namespace {
 struct Ranked {
   engine::PreparedQuery pq;
   engine::ExecResult exec;
+  std::string pruning_differences;
 };
 
 // Parse, plan, execute (and re-rank for bm25tp): what Search and SearchBatch share.
@@ -190,6 +214,11 @@ absl::StatusOr<Ranked> Rank(const IndexReader& reader, Analyzer* analyzer, std::
   const size_t depth = r.pq.ranker.proximity ? engine::RerankDepth(k) : k;
   SCOUR_ASSIGN_OR_RETURN(
       r.exec, engine::Execute(*r.pq.plan, index::SnapshotOf(reader), depth, options.count));
+  if (options.verify_pruning) {
+    SCOUR_ASSIGN_OR_RETURN(
+        r.pruning_differences,
+        engine::VerifyPruning(*r.pq.plan, index::SnapshotOf(reader), depth, options.count, r.exec));
+  }
   if (r.pq.ranker.proximity) {
     SCOUR_RETURN_IF_ERROR(engine::ProximityRerank(*r.pq.plan, index::SnapshotOf(reader),
                                                   r.pq.ranker, k, depth, &r.exec.top)
@@ -212,6 +241,7 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
   results.parsed_query = pq.parsed;
   results.synonym_spans = pq.synonym_spans;
   results.note = pq.note;
+  results.pruning_differences = ranked.pruning_differences;
   results.total_hits = options.count ? exec.count : exec.top.size();
   results.total_is_exact = options.count;
 
@@ -247,8 +277,8 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
       if (options.load_stored) hit.document = std::move(doc);
     }
     if (options.explain) {
-      SCOUR_ASSIGN_OR_RETURN(
-          hit.explanation, engine::Explain(*pq.plan, index::SnapshotOf(reader), d.doc, pq.ranker));
+      SCOUR_ASSIGN_OR_RETURN(hit.explanation,
+                             engine::Explain(*pq.plan, index::SnapshotOf(reader), d.doc));
     }
     results.hits.push_back(std::move(hit));
   }

@@ -23,6 +23,9 @@ struct PreparedQuery {
 };
 
 absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& options);
+// Sets plan->similarity (RankingOptions::similarity, checked, or the built-in `ranker` names)
+// and plan->proximity.
+absl::Status SetModel(const RankingOptions& options, const RankerParams& ranker, PlanOptions* plan);
 absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
                                       std::string_view query, const SearchOptions& options);
 

@@ -49,8 +49,10 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
   so.query_syntax = options.query_syntax;
   so.ranking = options.ranking;
   so.load_stored = false;
+  so.verify_pruning = options.verify_pruning;
 
   const size_t n = topics.size();
+  std::vector<std::string> differences(n);
   std::vector<RunQuery> out(n);
   latency_us_.assign(n, 0.0);
   // Topics after the first failure (in topic order) are skipped: their run is not wanted.
@@ -63,6 +65,9 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
     if (res.ok()) {
       out[i].entries.reserve(res->hits.size());
       for (Hit& h : res->hits) out[i].entries.push_back({std::move(h.id), h.score, 0});
+      if (!res->pruning_differences.empty()) {
+        differences[i] = absl::StrCat(TopicName(topics[i]), ":\n", res->pruning_differences);
+      }
     }
     latency_us_[i] =
         std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
@@ -82,6 +87,9 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
   run.source = "scour";
   run.tag = options.tag;
   empty_topics_ = 0;
+  pruning_differences_.clear();
+  for (std::string& d : differences)
+    if (!d.empty()) pruning_differences_.push_back(std::move(d));
   for (size_t i = 0; i < n; ++i) {
     if (out[i].entries.empty()) {
       ++empty_topics_;

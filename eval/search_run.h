@@ -27,6 +27,9 @@ struct SearchRunOptions {
   bool query_syntax = false;  // parse the topic text as the query language (docs/QUERY.md)
   std::string tag = "scour";  // run tag
   int threads = 0;            // topics searched at once (0 = one thread per core)
+  // Also evaluate every topic with nothing pruned (engine/execute.h VerifyPruning); differences
+  // are kept in TopicSearcher::pruning_differences().
+  bool verify_pruning = false;
 };
 
 class TopicSearcher {
@@ -46,12 +49,16 @@ class TopicSearcher {
   // thread that ran it: analysis, planning, execution, re-ranking and the external ids.
   const std::vector<double>& topic_latency_us() const { return latency_us_; }
   const IndexReader& reader() const { return *reader_; }
+  // With SearchRunOptions::verify_pruning: "topic: differences" for each topic of the last Search
+  // whose pruned and exhaustive results differ (none: empty).
+  const std::vector<std::string>& pruning_differences() const { return pruning_differences_; }
 
  private:
   std::shared_ptr<const IndexReader> reader_;
   std::unique_ptr<Searcher> searcher_;  // created on first use
   size_t empty_topics_ = 0;
   std::vector<double> latency_us_;
+  std::vector<std::string> pruning_differences_;
 };
 
 // Times systems over the same topics: `warmup_passes` untimed rounds, then `passes` timed

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include "engine/ranker.h"
 #include "index/postings/postings_cursor.h"
@@ -57,7 +58,11 @@ inline bool CanBeat(double bound_sum, size_t n, float threshold) {
 
 template <typename Cursor>
 inline float ClauseScore(const ScoredCursor<Cursor>& c, DocId doc, const uint8_t* norms) {
-  return c.scorer->Score(static_cast<float>(c.cursor->freq()), norms[doc]);
+  if constexpr (std::is_integral_v<decltype(c.cursor->freq())>) {
+    return c.scorer->ScoreTf(c.cursor->freq(), norms[doc]);
+  } else {
+    return c.scorer->Score(static_cast<float>(c.cursor->freq()), norms[doc]);
+  }
 }
 
 // Bound of the clause's score over its whole list, and over its cursor's current shallow block.

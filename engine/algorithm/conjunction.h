@@ -258,7 +258,7 @@ class BlockMaxConjunction {
     size_t m = 0;
     for (size_t t = i0; t < ie; ++t) {
       const DocId d = a[t];
-      const float s = lead_scorer.Score(static_cast<float>(f[t]), norms[d]);
+      const float s = lead_scorer.ScoreTf(f[t], norms[d]);
       cand_docs_[m] = d;
       cand_idx_[m] = static_cast<uint32_t>(t);
       m += s <= need ? 0 : 1;

@@ -1,6 +1,7 @@
 // Searcher: runs queries in the query language (docs/QUERY.md) against an IndexReader snapshot
-// and returns ranked hits (BM25 and variants, docs/SCORING.md) with stored fields, snippets and
-// optional score explanations. Thread-safe: one Searcher may serve many threads.
+// and returns ranked hits (BM25 and variants, or any scour/similarity.h model; docs/SCORING.md)
+// with stored fields, snippets and optional score explanations. Thread-safe: one Searcher may
+// serve many threads.
 #ifndef SCOUR_SEARCHER_H_
 #define SCOUR_SEARCHER_H_
 
@@ -15,19 +16,27 @@
 #include "absl/status/statusor.h"
 #include "scour/export.h"
 #include "scour/index_reader.h"
+#include "scour/similarity.h"
 #include "scour/synonyms.h"
 
 namespace scour {
 
 struct RankingOptions {
-  // "bm25" (Lucene 8's BM25, the default), "bm25-robertson", "bm25+", "bm25l", or "bm25tp"
-  // (Lucene's BM25 with its top hits re-ranked by a term-proximity bonus); docs/SCORING.md.
+  // "bm25" (Lucene 8's BM25, the default), "bm25-robertson", "bm25+", "bm25l", "bm25tp"
+  // (Lucene's BM25 with its top hits re-ranked by a term-proximity bonus), "qld" (Dirichlet
+  // query likelihood), "dfr-inb2", "dfr-inexpb2", "dfr-inl2" (divergence from randomness, as
+  // Lucene 8's); docs/SCORING.md.
   std::string ranker = "bm25";
   float k1 = 0.9f;
   float b = 0.4f;
   float delta = -1.0f;  // BM25+/BM25L; negative = the ranker's default
+  float mu = 1000.0f;   // qld
+  float c = 1.0f;       // dfr-*: NormalizationH2's c
   // Per-field weights (multiply that field's term scores); fields not listed weigh 1.
   std::vector<std::pair<std::string, float>> field_weights;
+  // A scoring model (scour/similarity.h) used instead of `ranker` and its parameters. Checked
+  // against the contract the first time it is used (InvalidArgument if it breaks it).
+  std::shared_ptr<const Similarity> similarity;
 };
 
 struct SearchOptions {
@@ -39,13 +48,19 @@ struct SearchOptions {
   // cannot fail to parse (docs/QUERY.md, "Plain text").
   bool query_syntax = true;
   RankingOptions ranking;
+  // Collection statistics to score with instead of the reader's own (e.g. global statistics
+  // of a sharded collection); nullptr = the reader's. scour/similarity.h.
+  std::shared_ptr<const StatisticsSource> statistics;
   std::vector<std::string> default_fields;  // fields searched by unqualified terms; empty = all
   // Synonyms (docs/SYNONYMS.md): `synonyms` when set (it must have been analysed with the
   // index's analyser), else the index's own (IndexReader::synonyms); none when use_synonyms is
   // false.
   bool use_synonyms = true;
   std::shared_ptr<const SynonymSet> synonyms;
-  bool count = false;       // compute the exact number of matching documents
+  bool count = false;  // compute the exact number of matching documents
+  // Also evaluate the query with nothing pruned and compare (SearchResults::pruning_differences):
+  // checks that a scoring model's bounds are exact. Costs a full evaluation of every match.
+  bool verify_pruning = false;
   bool explain = false;     // fill Hit::explanation
   bool load_stored = true;  // fill Hit::document
   // Snippets from this stored field ("" = none).
@@ -71,6 +86,9 @@ struct SearchResults {
   std::string parsed_query;    // canonical form of the parsed query, synonyms expanded
   uint32_t synonym_spans = 0;  // query spans a synonym rule expanded
   std::string note;            // e.g. why nothing was searched (query analysed to nothing)
+  // With SearchOptions::verify_pruning: "" when the pruned and the exhaustive evaluation gave the
+  // same ids, scores (bit for bit) and count; else the first differences, one per line.
+  std::string pruning_differences;
 };
 
 // Searcher::SearchBatch's answer, as columns: the hits of query i are rows

@@ -180,6 +180,34 @@ TEST_F(SearchCli, TrecSixColumnsAndBatchQueries) {
   EXPECT_NE(text.out.find("== q3: zebra"), std::string::npos) << text.out;
 }
 
+// The models by name, with --verify-pruning: each ranks by its own scores, the check finds no
+// difference and says so; bad parameters and names exit 2.
+TEST_F(SearchCli, ModelsByNameAndVerifyPruning) {
+  const std::string q = Write("models.tsv", "q1\tred fox\nq2\tlazy dog\nq3\tzebra\n");
+  std::set<std::string> tops;
+  for (const char* m : {"bm25", "qld --mu 10", "dfr-inb2", "dfr-inexpb2", "dfr-inl2 --c 2"}) {
+    CliRun r = Search(std::string("--format trec -k 2 --verify-pruning --ranker ") + m +
+                      " --queries '" + q + "'");
+    ASSERT_EQ(r.exit_code, 0) << m << ": " << r.err;
+    EXPECT_NE(r.err.find("verify-pruning: 3 queries, 0 differ"), std::string::npos) << r.err;
+    std::vector<std::string> lines = Lines(r.out);
+    ASSERT_GE(lines.size(), 2u) << m << ": " << r.out;
+    for (size_t i = 1; i < lines.size(); ++i) {
+      auto a = Words(lines[i - 1]), b = Words(lines[i]);
+      if (a[0] == b[0]) {
+        EXPECT_GE(std::stod(a[4]), std::stod(b[4])) << m;
+      }
+    }
+    tops.insert(Words(lines[0])[4]);
+  }
+  EXPECT_GE(tops.size(), 4u);  // different models, different scores
+  EXPECT_EQ(Search("--ranker qld --mu 0 red").exit_code, 2);
+  EXPECT_EQ(Search("--ranker dfr-inl2 --c=-1 red").exit_code, 2);
+  CliRun bad = Search("--ranker dfr-xyz red");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("dfr-inl2"), std::string::npos) << bad.err;
+}
+
 TEST_F(SearchCli, SyntaxErrorExitsTwoWithACaretLine) {
   CliRun r = Search("'title:(red fox'");
   EXPECT_EQ(r.exit_code, 2);

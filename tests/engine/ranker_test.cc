@@ -92,7 +92,7 @@ TEST(RankerTest, LuceneFloatArithmetic) {
     const float avgdl = static_cast<float>(stats.sum_total_term_freq / static_cast<double>(n));
     const float weight = 1.0f * idf;
     const TermScorer s = TermScorer::ForTerm(p, stats, df);
-    EXPECT_EQ(s.idf(), idf);
+    EXPECT_EQ(Idf(RankerKind::kLuceneBm25, df, n), idf);
     for (int norm = 0; norm < 256; ++norm) {
       const float len = static_cast<float>(index::NormToLength(static_cast<uint8_t>(norm)));
       const float cache = 1.0f / (0.9f * ((1 - 0.4f) + 0.4f * len / avgdl));

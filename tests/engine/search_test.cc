@@ -3,6 +3,7 @@
 // equal an independent exhaustive BM25 scorer over the re-analysed stored text, counts must be
 // exact, and phrase hits must equal a naive scan. Plus the home corpus and the error paths.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -24,6 +25,7 @@
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
+#include "scour/similarity.h"
 
 namespace scour {
 namespace {
@@ -43,6 +45,7 @@ struct FieldRef {
   uint64_t n = 0;       // docs with >= 1 token in the field (deleted included)
   uint64_t sum_tf = 0;  // tokens (deleted included)
   std::map<std::string, uint64_t> df;
+  std::map<std::string, uint64_t> ttf;
 };
 
 struct Collection {
@@ -50,6 +53,29 @@ struct Collection {
   std::map<std::string, FieldRef> fields;
   std::vector<std::string> default_fields;  // fields with tokens
   std::map<std::string, double> field_weights;
+  // The model the engine scores with; nullptr: Lucene BM25 as Bm25 below (an independent
+  // transcription). Otherwise the reference asks the model itself, with the statistics re-counted
+  // here and the length decoded from the norm the length would get.
+  std::shared_ptr<const Similarity> model;
+
+  double ModelScore(const std::string& f, size_t d, const std::vector<std::string>& words,
+                    double tf, double boost) const {
+    const FieldRef& fr = fields.at(f);
+    FieldStatistics fs;
+    fs.name = f;
+    fs.docs_with_field = fr.n;
+    fs.sum_total_term_freq = fr.sum_tf;
+    std::vector<TermStatistics> ts;
+    for (const std::string& w : words) {
+      auto df = fr.df.find(w);
+      auto ttf = fr.ttf.find(w);
+      ts.push_back(
+          {f, w, df == fr.df.end() ? 0 : df->second, ttf == fr.ttf.end() ? 0 : ttf->second});
+    }
+    const uint32_t len = static_cast<uint32_t>(docs[d].tokens.at(f).size());
+    return model->Prepare(fs, ts, static_cast<float>(boost))
+        ->Score(static_cast<float>(tf), NormLength(index::LengthToNorm(len)));
+  }
 
   double Idf(const std::string& f, const std::string& term) const {
     const FieldRef& fr = fields.at(f);
@@ -100,6 +126,7 @@ Collection LoadCollection(const IndexReader& reader) {
       fr.sum_tf += seq.size();
       std::set<std::string> distinct(seq.begin(), seq.end());
       for (const auto& t : distinct) fr.df[t]++;
+      for (const auto& t : seq) fr.ttf[t]++;
     }
     c.docs.push_back(std::move(doc));
   }
@@ -199,14 +226,17 @@ struct Eval {
   double score = 0;
 };
 
-Eval Evaluate(const Collection& c, const Q& q, size_t d, bool default_and) {
+// `outer`: the product of the enclosing queries' boosts (a model receives the leaf's whole boost;
+// BM25 is linear in it, so the BM25 reference multiplies sums instead).
+Eval Evaluate(const Collection& c, const Q& q, size_t d, bool default_and, double outer = 1) {
   Eval r;
+  const bool by_model = c.model != nullptr;
   if (q.kind == Kind::kBool) {
     bool has_req = false, req_ok = true, any_opt = false, excluded = false;
     double sum = 0;
     for (const auto& [occ0, child] : q.clauses) {
       const Occ occ = default_and && occ0 == Occ::kShould ? Occ::kMust : occ0;
-      Eval e = Evaluate(c, child, d, default_and);
+      Eval e = Evaluate(c, child, d, default_and, outer * q.boost);
       if (occ == Occ::kMust) {
         has_req = true;
         req_ok &= e.matched;
@@ -218,7 +248,7 @@ Eval Evaluate(const Collection& c, const Q& q, size_t d, bool default_and) {
       if (occ != Occ::kMustNot && e.matched) sum += e.score;
     }
     r.matched = (has_req ? req_ok : any_opt) && !excluded;
-    r.score = r.matched ? q.boost * sum : 0;
+    r.score = r.matched ? (by_model ? sum : q.boost * sum) : 0;
     return r;
   }
   std::vector<std::string> fields = q.field.empty() ? c.default_fields : std::vector{q.field};
@@ -226,12 +256,13 @@ Eval Evaluate(const Collection& c, const Q& q, size_t d, bool default_and) {
     auto it = c.docs[d].tokens.find(f);
     if (it == c.docs[d].tokens.end() || it->second.empty()) continue;
     const auto& seq = it->second;
-    const double boost = q.boost * c.Weight(f);
+    const double boost = (by_model ? outer : 1.0) * q.boost * c.Weight(f);
     if (q.kind == Kind::kTerm) {
       const double tf = double(std::count(seq.begin(), seq.end(), q.words[0]));
       if (tf == 0) continue;
       r.matched = true;
-      r.score += c.Bm25(f, d, tf, c.Idf(f, q.words[0]), boost);
+      r.score += by_model ? c.ModelScore(f, d, q.words, tf, boost)
+                          : c.Bm25(f, d, tf, c.Idf(f, q.words[0]), boost);
     } else if (q.kind == Kind::kPrefix) {
       const std::string& p = q.words[0];
       if (std::none_of(seq.begin(), seq.end(),
@@ -245,7 +276,7 @@ Eval Evaluate(const Collection& c, const Q& q, size_t d, bool default_and) {
       double idf = 0;
       for (const auto& w : q.words) idf += c.Idf(f, w);
       r.matched = true;
-      r.score += c.Bm25(f, d, tf, idf, boost);
+      r.score += by_model ? c.ModelScore(f, d, q.words, tf, boost) : c.Bm25(f, d, tf, idf, boost);
     } else if (SloppyMatch(seq, q.words, q.slop)) {
       r.matched = true;  // score not modelled: hit sets only
     }
@@ -583,6 +614,158 @@ TEST_P(SearchProperty, SloppyPhraseHitSets) {
     EXPECT_EQ(res->total_hits, want.size()) << text;
   }
   EXPECT_GT(nonempty, 40);
+}
+
+// A random model that honours the contract: boost x a per-term weight x a non-decreasing step
+// function of the frequency x a non-increasing function of the norm, both random tables.
+class RandomTableModel : public Similarity {
+ public:
+  explicit RandomTableModel(uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(0.0f, 1.0f);
+    float acc = 0.1f;
+    for (float& v : tf_) v = acc += u(rng);
+    acc = 0.05f;
+    for (int i = 255; i >= 0; --i) len_[i] = acc += rng() % 3 == 0 ? u(rng) : 0.0f;
+  }
+  std::string Name() const override { return "random-table"; }
+  std::unique_ptr<SimScorer> Prepare(const FieldStatistics&, std::span<const TermStatistics> terms,
+                                     float boost) const override {
+    float w = 0;
+    for (const TermStatistics& t : terms) w += 1.0f / (1.0f + static_cast<float>(t.doc_freq));
+    return std::make_unique<S>(this, boost * w);
+  }
+
+ private:
+  class S : public SimScorer {
+   public:
+    S(const RandomTableModel* m, float w) : m_(m), w_(w) {}
+    float Score(float freq, float length) const override {
+      const int bucket = std::clamp(static_cast<int>(std::log2(freq * 4.0f)), 0, 11);
+      const uint8_t norm = index::LengthToNorm(static_cast<uint32_t>(length));
+      return w_ * m_->tf_[bucket] * m_->len_[norm];
+    }
+
+   private:
+    const RandomTableModel* m_;
+    float w_;
+  };
+  std::array<float, 12> tf_;
+  std::array<float, 256> len_;
+};
+
+// tf-idf (the custom_scorer example's kind of model): sqrt(tf) x idf / sqrt(length).
+class TfIdfModel : public Similarity {
+ public:
+  std::string Name() const override { return "tfidf"; }
+  std::unique_ptr<SimScorer> Prepare(const FieldStatistics& f,
+                                     std::span<const TermStatistics> terms,
+                                     float boost) const override {
+    float idf = 0;
+    for (const TermStatistics& t : terms)
+      idf += 1.0f + static_cast<float>(std::log((f.docs_with_field + 1.0) / (t.doc_freq + 1.0)));
+    return std::make_unique<S>(boost * idf);
+  }
+
+ private:
+  class S : public SimScorer {
+   public:
+    explicit S(float w) : w_(w) {}
+    float Score(float freq, float length) const override {
+      return w_ * std::sqrt(freq) / std::sqrt(std::max(length, 1.0f));
+    }
+
+   private:
+    float w_;
+  };
+};
+
+// Every built-in model and two user models through the Searcher: pruned top-k and counts equal
+// the model's brute-force scores for every query kind, and --verify-pruning finds nothing.
+TEST_P(SearchProperty, ModelsTopKAndCountEqualBruteForce) {
+  const Config cfg = GetParam();
+  auto dir = index::NewMemDirectory();
+  std::shared_ptr<IndexReader> reader;
+  Collection c = BuildRandomIndex(cfg, dir.get(), &reader);
+  ASSERT_NE(reader, nullptr);
+  auto searcher = Searcher::Create(reader);
+  ASSERT_TRUE(searcher.ok());
+  std::vector<std::shared_ptr<const Similarity>> models;
+  for (const char* name :
+       {"bm25", "bm25-robertson", "bm25+", "bm25l", "qld", "dfr-inb2", "dfr-inexpb2", "dfr-inl2"}) {
+    BuiltinModelOptions o;
+    o.name = name;
+    if (std::string(name) == "qld") o.mu = 50;  // short documents: a mu that lets scores exceed 0
+    auto m = BuiltinSimilarity(o);
+    ASSERT_TRUE(m.ok()) << m.status();
+    models.push_back(*m);
+  }
+  models.push_back(std::make_shared<RandomTableModel>(cfg.seed));
+  models.push_back(std::make_shared<TfIdfModel>());
+  std::mt19937 rng(cfg.seed * 13 + 5);
+  for (const auto& model : models) {
+    c.model = model;
+    int nonempty = 0;
+    for (int i = 0; i < 45; ++i) {
+      auto [q, default_and] = RandomQuery(rng, c, i);
+      const std::string text = Render(q, /*root=*/true);
+      SearchOptions opts;
+      opts.default_and = default_and;
+      opts.load_stored = false;
+      opts.ranking.similarity = model;
+      opts.verify_pruning = true;
+      c.field_weights.clear();
+      if (c.default_fields.size() == 2 && i % 5 == 0) {
+        opts.ranking.field_weights = {{"title", 2.5f}};
+        c.field_weights["title"] = 2.5f;
+      }
+      const std::vector<RefHit> ref = Reference(c, q, default_and);
+      nonempty += !ref.empty();
+      std::map<uint64_t, double> ref_score;
+      for (const RefHit& h : ref) ref_score[h.doc] = h.score;
+      for (size_t k : {1, 10, 1000}) {
+        opts.k = k;
+        opts.count = k != 10;
+        auto res = (*searcher)->Search(text, opts);
+        ASSERT_TRUE(res.ok()) << text << ": " << res.status();
+        const std::string ctx = model->Name() + ": query " + text + (default_and ? " (and)" : "") +
+                                " k=" + std::to_string(k);
+        EXPECT_EQ(res->pruning_differences, "") << ctx;
+        if (opts.count) {
+          EXPECT_EQ(res->total_hits, ref.size()) << ctx;
+        }
+        ASSERT_EQ(res->hits.size(), std::min(k, ref.size())) << ctx;
+        for (size_t j = 0; j < res->hits.size(); ++j) {
+          const Hit& h = res->hits[j];
+          ASSERT_TRUE(ref_score.count(h.doc)) << ctx << ": doc " << h.doc << " should not match";
+          if (q.kind == Kind::kPhrase && q.slop > 0) continue;  // sloppy scores not modelled
+          EXPECT_TRUE(Close(h.score, ref_score[h.doc]))
+              << ctx << ": doc " << h.id << " score " << h.score << " want " << ref_score[h.doc];
+          if (h.doc != ref[j].doc) {
+            EXPECT_TRUE(Close(ref_score[h.doc], ref[j].score))
+                << ctx << ": rank " << j << " got " << h.id << " (" << h.score << ") want "
+                << c.docs[ref[j].doc].id << " (" << ref[j].score << ")";
+          }
+        }
+      }
+    }
+    EXPECT_GT(nonempty, 20) << model->Name();
+    // Sloppy phrases (unbounded frequency: bounded by the model at FLT_MAX): pruned == exhaustive.
+    for (int i = 0; i < 12; ++i) {
+      Q q;
+      q.kind = Kind::kPhrase;
+      q.words = RandomPhraseWords(rng, c);
+      q.slop = 1 + rng() % 4;
+      SearchOptions opts;
+      opts.load_stored = false;
+      opts.ranking.similarity = model;
+      opts.verify_pruning = true;
+      opts.k = 1 + rng() % 3;
+      auto res = (*searcher)->Search(Render(q, true), opts);
+      ASSERT_TRUE(res.ok()) << res.status();
+      EXPECT_EQ(res->pruning_differences, "") << model->Name() << ": " << Render(q, true);
+    }
+  }
 }
 
 // IndexReader::ExternalId (the id table made from the _id terms) against the stored id, for

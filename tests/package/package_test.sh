@@ -108,6 +108,22 @@ if [[ -x $work/cmake-example/search_example ]]; then
   cat "$work/cmake-example.out"
   check_output "$work/cmake-example.out" "CMake example"
 fi
+if [[ -x $work/cmake-example/custom_scorer ]]; then
+  "$work/cmake-example/custom_scorer" >"$work/custom_scorer.out" ||
+    fail "examples/custom_scorer failed: $(cat "$work/custom_scorer.out")"
+  cat "$work/custom_scorer.out"
+  # Its tf-idf by hand: 4 documents, "fox" in 2 (idf 1 + ln(5/3), squared); fox-2 holds it twice
+  # in 14 tokens, fox-1 once in 13; "thirsty" stems to a term no document has.
+  awk 'BEGIN { w = (1 + log(5 / 3)) ^ 2
+               printf "1 Q0 fox-2 1 %.5f tfidf\n1 Q0 fox-1 2 %.5f tfidf\n2 Q0 crow 1 tfidf\n",
+                      w * sqrt(2) / sqrt(14), w / sqrt(13) }' >"$work/custom_scorer.want"
+  awk 'NF == 6 { if ($1 == 2) print $1, $2, $3, $4, $6; else printf "%s %s %s %s %.5f %s\n", $1, $2, $3, $4, $5, $6 }' \
+    "$work/custom_scorer.out" >"$work/custom_scorer.got"
+  cmp -s "$work/custom_scorer.got" "$work/custom_scorer.want" ||
+    fail "examples/custom_scorer's run is not its model's: $(diff "$work/custom_scorer.want" "$work/custom_scorer.got")"
+else
+  fail "examples/custom_scorer was not built"
+fi
 
 step "pkg-config + examples/search_example.cc and the API link check"
 export PKG_CONFIG_PATH=$lib/pkgconfig
