@@ -16,6 +16,7 @@
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
 #include "scour/synonyms.h"
+#include "scour/similarity.h"
 
 // Volatile accesses cannot be optimised away, nor the references whose bytes they read.
 volatile unsigned char g_sink[64];
@@ -71,6 +72,10 @@ int main() {
   Use(&scour::Searcher::Search);
   Use(&scour::Searcher::SearchBatch);
   Use(&scour::Searcher::reader);
+  Use(&scour::NormLength);
+  Use(&scour::CheckSimilarity);
+  Use(&scour::BuiltinSimilarity);
+  Use(&scour::SimScorer::Explain);
   Use(&scour::ReadQrels);
   Use(&scour::ReadRun);
   Use(&scour::ReadTopics);
