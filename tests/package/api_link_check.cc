@@ -15,8 +15,8 @@
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
-#include "scour/synonyms.h"
 #include "scour/similarity.h"
+#include "scour/synonyms.h"
 
 // Volatile accesses cannot be optimised away, nor the references whose bytes they read.
 volatile unsigned char g_sink[64];
