@@ -14,6 +14,8 @@ namespace scour::cli {
 struct RankingFlags {
   std::string ranker = "bm25";
   float k1 = 0.9f, b = 0.4f, delta = -1.0f;
+  float mu = 1000.0f;   // qld
+  float c = 1.0f;       // dfr-*: NormalizationH2's c
   std::string weights;  // "title=2,text=1"
 };
 

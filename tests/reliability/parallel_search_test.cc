@@ -214,7 +214,7 @@ TEST_F(ParallelSearch, TimedExecutionsOnManyThreadsGiveTheSerialResults) {
     auto ranker = engine::ParseRanking(ro);
     ASSERT_TRUE(ranker.ok());
     engine::PlanOptions popts;
-    popts.ranker = *ranker;
+    ASSERT_TRUE(engine::SetModel(ro, *ranker, &popts).ok());
     for (uint32_t f = 1; f < index.manifest.fields.size(); ++f) popts.default_fields.push_back(f);
     std::vector<std::unique_ptr<engine::PlanNode>> plans;
     std::vector<const engine::PlanNode*> ptrs;
