@@ -33,7 +33,7 @@ echo "STATS engine=scour op=index secs=$secs index_bytes=$bytes" > "$work/scour_
 for mode in or and phrase; do
   q="$qdir/$mode.tsv"
   echo "STATS engine=scour op=search mode=$mode $("$scour" bench --index "$work/scour_index" --queries "$q" \
-     --mode "$mode" -k "$k" --repeat "$reps" --warmup-secs "$warm" --run "$work/scour.$mode.run" --json)" \
+     --mode "$mode" -k "$k" --threads 1 --repeat "$reps" --warmup-secs "$warm" --run "$work/scour.$mode.run" --json)" \
      >> "$work/scour_stats.txt"
 done
 cat "$work/peers_stats.txt" "$work/scour_stats.txt"
