@@ -25,11 +25,11 @@ FieldStatistics Snapshot::FieldStats(uint32_t field) const {
   FieldStatistics g;
   if (field < manifest.fields.size()) g.name = manifest.fields[field];
   for (const auto& s : segments)
-    if (const index::FieldStats* f = s->info().Find(field)) {
+    if (const FieldInfo* f = s->info().Find(field)) {
       g.docs_with_field += f->docs_with_field;
-      g.sum_total_term_freq += f->sum_total_tf;
-      g.sum_doc_freq += f->sum_df;
-      g.terms += f->num_terms;
+      g.sum_total_term_freq += f->sum_total_term_freq;
+      g.sum_doc_freq += f->sum_doc_freq;
+      g.terms += f->terms;
     }
   return g;
 }

@@ -146,13 +146,13 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
       problem(absl::StrCat("doc ", d, " has ", id_count[d], " ids (expected 1)"));
       break;
     }
-  for (const FieldStats& f : r.info().fields) {
+  for (const FieldInfo& f : r.info().fields) {
     if (f.field >= sums.size()) {
       problem(absl::StrCat("statistics for unknown field ", f.field));
       continue;
     }
-    if (f.sum_df != sums[f.field].sum_df || f.num_terms != sums[f.field].terms ||
-        (f.field != kIdField && f.sum_total_tf != sums[f.field].sum_tf))
+    if (f.sum_doc_freq != sums[f.field].sum_df || f.terms != sums[f.field].terms ||
+        (f.field != kIdField && f.sum_total_term_freq != sums[f.field].sum_tf))
       problem(
           absl::StrCat("statistics of field ", m.fields[f.field], " disagree with its postings"));
   }

@@ -14,20 +14,22 @@ inline constexpr uint32_t kIdField = 0;  // the reserved "_id" field
 inline constexpr const char* kIdFieldName = "_id";
 inline constexpr uint32_t kTermsPerDictBlock = 32;
 
-// Per-field statistics of one segment (.info).
-struct FieldStats {
+// What a segment's .info records about one field: its statistics in this segment, named as in
+// scour::FieldStatistics (index::Snapshot sums them over the segments into one), and where its
+// norms are.
+struct FieldInfo {
   uint32_t field = 0;
   uint32_t docs_with_field = 0;
-  uint64_t sum_total_tf = 0;
-  uint64_t sum_df = 0;
-  uint64_t num_terms = 0;
+  uint64_t sum_total_term_freq = 0;
+  uint64_t sum_doc_freq = 0;
+  uint64_t terms = 0;
   uint64_t norms_offset = 0;
 };
 
 struct SegmentInfo {
   uint32_t doc_count = 0;
-  std::vector<FieldStats> fields;  // sorted by field id
-  const FieldStats* Find(uint32_t field) const {
+  std::vector<FieldInfo> fields;  // sorted by field id
+  const FieldInfo* Find(uint32_t field) const {
     for (const auto& f : fields)
       if (f.field == field) return &f;
     return nullptr;

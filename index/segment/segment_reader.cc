@@ -27,12 +27,12 @@ absl::StatusOr<SegmentInfo> ParseInfo(std::string_view body, const std::string& 
   uint64_t n = r.Varint64();
   if (!r.ok() || n > 1u << 20) return absl::DataLossError(absl::StrCat(name, ": corrupt header"));
   for (uint64_t i = 0; i < n; ++i) {
-    FieldStats s;
+    FieldInfo s;
     s.field = r.Varint32();
     s.docs_with_field = r.U32();
-    s.sum_total_tf = r.U64();
-    s.sum_df = r.U64();
-    s.num_terms = r.U64();
+    s.sum_total_term_freq = r.U64();
+    s.sum_doc_freq = r.U64();
+    s.terms = r.U64();
     s.norms_offset = r.U64();
     info.fields.push_back(s);
   }
@@ -76,7 +76,7 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
   // Norms: each field's D bytes must lie inside the file's body.
   std::string_view nf = s->norms_->data();
   const uint64_t body_end = nf.size() - kFooterSize;
-  for (const FieldStats& f : s->info_.fields) {
+  for (const FieldInfo& f : s->info_.fields) {
     if (f.field == kIdField) continue;
     if (f.norms_offset < kHeaderSize || f.norms_offset > body_end ||
         body_end - f.norms_offset < s->info_.doc_count)

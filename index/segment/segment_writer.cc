@@ -72,9 +72,9 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
   const uint8_t* norms = fd.norms.empty() ? nullptr : fd.norms.data();
   uint64_t cf = 0;
   for (size_t i = 0; i < df; ++i) cf += freqs[i];
-  fd.stats.sum_df += df;
-  if (field != kIdField) fd.stats.sum_total_tf += cf;
-  fd.stats.num_terms++;
+  fd.stats.sum_doc_freq += df;
+  if (field != kIdField) fd.stats.sum_total_term_freq += cf;
+  fd.stats.terms++;
   if (field == kIdField) fd.present = true, fd.stats.field = kIdField;
 
   // Positions: convert to per-doc deltas group by group and encode.
@@ -222,12 +222,12 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
   std::string body;
   PutFixed32(&body, doc_count_);
   PutVarint64(&body, info->fields.size());
-  for (const FieldStats& s : info->fields) {
+  for (const FieldInfo& s : info->fields) {
     PutVarint64(&body, s.field);
     PutFixed32(&body, s.docs_with_field);
-    PutFixed64(&body, s.sum_total_tf);
-    PutFixed64(&body, s.sum_df);
-    PutFixed64(&body, s.num_terms);
+    PutFixed64(&body, s.sum_total_term_freq);
+    PutFixed64(&body, s.sum_doc_freq);
+    PutFixed64(&body, s.terms);
     PutFixed64(&body, s.norms_offset);
   }
   SCOUR_RETURN_IF_ERROR(inf.Append(body));

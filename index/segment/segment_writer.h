@@ -56,7 +56,7 @@ class SegmentWriter {
   struct FieldData {
     bool present = false;
     std::vector<uint8_t> norms;
-    FieldStats stats;
+    FieldInfo stats;
   };
   std::vector<FieldData> fields_;
   // Current dictionary block.
