@@ -49,7 +49,7 @@ absl::StatusOr<LeafMatch> MatchPhrase(const PlanNode& n, const SegmentReader& se
 }
 
 absl::StatusOr<bool> MatchPrefix(const PlanNode& n, const SegmentReader& seg, DocId doc) {
-  SCOUR_ASSIGN_OR_RETURN(std::vector<SegmentPostings> lists, OpenPrefix(seg, n.field, n.term));
+  SCOUR_ASSIGN_OR_RETURN(std::vector<SegmentPostings> lists, OpenPrefix(n, seg));
   bool matched = false;
   for (SegmentPostings& l : lists) {
     if (l.doc() < doc) l.Advance(doc);

@@ -265,7 +265,7 @@ absl::StatusOr<std::unique_ptr<DocIterator>> MakeIterator(const PlanNode& n,
       return std::make_unique<SynonymIterator>(std::move(lists), &n.scorer, norms);
     }
     case PlanKind::kPrefix: {
-      SCOUR_ASSIGN_OR_RETURN(auto lists, OpenPrefix(seg, n.field, n.term));
+      SCOUR_ASSIGN_OR_RETURN(auto lists, OpenPrefix(n, seg));
       if (lists.empty()) return std::make_unique<EmptyIterator>();
       return std::make_unique<UnionIterator>(std::move(lists), n.boost);
     }

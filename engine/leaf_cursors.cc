@@ -1,5 +1,6 @@
 #include "engine/leaf_cursors.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -32,19 +33,62 @@ absl::StatusOr<std::vector<std::optional<SegmentPostings>>> OpenSynonym(const Pl
   return lists;
 }
 
-absl::StatusOr<std::vector<SegmentPostings>> OpenPrefix(const SegmentReader& seg, uint32_t field,
-                                                        const std::string& prefix) {
+namespace {
+
+absl::Status TooManyPrefixTerms(const std::string& prefix) {
+  return absl::InvalidArgumentError(absl::StrCat("prefix \"", prefix, "*\" matches more than ",
+                                                 kMaxPrefixTerms, " terms: make it longer"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> ExpandSurfaceForms(const index::Snapshot& index,
+                                                            uint32_t field,
+                                                            const std::string& prefix) {
   std::string key;
   index::AppendTermKey(field, prefix, &key);
+  std::vector<std::string> terms;
+  for (const auto& seg : index.segments) {
+    const index::SurfaceDictReader* surfaces = seg->surfaces();
+    if (surfaces == nullptr) continue;  // written before surface forms
+    auto s = surfaces->Seek(key);
+    for (; s.Valid() && s.key().substr(0, key.size()) == key; s.Next()) {
+      if (s.term().substr(0, prefix.size()) == prefix) continue;  // the term scan finds it
+      terms.emplace_back(s.term());
+      if (terms.size() > 4 * kMaxPrefixTerms) {  // bound the memory before deduplicating
+        std::sort(terms.begin(), terms.end());
+        terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+        if (terms.size() > kMaxPrefixTerms) return TooManyPrefixTerms(prefix);
+      }
+    }
+    SCOUR_RETURN_IF_ERROR(s.status());
+  }
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  if (terms.size() > kMaxPrefixTerms) return TooManyPrefixTerms(prefix);
+  return terms;
+}
+
+absl::StatusOr<std::vector<SegmentPostings>> OpenPrefix(const PlanNode& n,
+                                                        const SegmentReader& seg) {
+  std::string key;
+  index::AppendTermKey(n.field, n.term, &key);
   std::vector<SegmentPostings> lists;
+  // The terms that start with the prefix...
   auto it = seg.dict().Seek(key);
   for (; it.Valid() && it.key().substr(0, key.size()) == key; it.Next()) {
-    if (lists.size() >= kMaxPrefixTerms)
-      return absl::InvalidArgumentError(absl::StrCat("prefix \"", prefix, "*\" matches more than ",
-                                                     kMaxPrefixTerms, " terms: make it longer"));
-    lists.push_back(seg.Postings(field, it.info()));
+    if (lists.size() >= kMaxPrefixTerms) return TooManyPrefixTerms(n.term);
+    lists.push_back(seg.Postings(n.field, it.info()));
   }
   SCOUR_RETURN_IF_ERROR(it.status());
+  // ... and the terms of the words as written that start with it ("committee*": "committees"
+  // -> "committe"), found in any segment.
+  for (const std::string& t : n.expansion) {
+    SCOUR_ASSIGN_OR_RETURN(std::optional<index::TermInfo> info, seg.Lookup(n.field, t));
+    if (!info) continue;
+    if (lists.size() >= kMaxPrefixTerms) return TooManyPrefixTerms(n.term);
+    lists.push_back(seg.Postings(n.field, *info));
+  }
   return lists;
 }
 

@@ -33,11 +33,18 @@ absl::StatusOr<std::optional<index::SegmentPostings>> OpenTerm(const PlanNode& n
 absl::StatusOr<std::vector<std::optional<index::SegmentPostings>>> OpenSynonym(
     const PlanNode& n, const index::SegmentReader& seg);
 
-// The postings of every term of `field` in `seg` that starts with `prefix` (analysed, unstemmed).
-// InvalidArgument beyond kMaxPrefixTerms.
-absl::StatusOr<std::vector<index::SegmentPostings>> OpenPrefix(const index::SegmentReader& seg,
-                                                               uint32_t field,
-                                                               const std::string& prefix);
+// The terms of the words as written in `field` that start with `prefix` (normalised, not
+// stemmed), over every segment's surface forms, minus those that start with `prefix`
+// themselves: sorted, unique. InvalidArgument beyond kMaxPrefixTerms.
+absl::StatusOr<std::vector<std::string>> ExpandSurfaceForms(const index::Snapshot& index,
+                                                            uint32_t field,
+                                                            const std::string& prefix);
+
+// The postings of kPrefix leaf `n` in `seg`: every term of the segment that starts with the
+// prefix, and every term of n.expansion the segment has, each once. InvalidArgument beyond
+// kMaxPrefixTerms.
+absl::StatusOr<std::vector<index::SegmentPostings>> OpenPrefix(const PlanNode& n,
+                                                               const index::SegmentReader& seg);
 
 // One phrase in one segment: a postings cursor per slot and the PhraseCursor over them (which
 // points into this object: it does not move).

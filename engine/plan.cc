@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "engine/leaf_cursors.h"
 
 namespace scour::engine {
 namespace {
@@ -120,11 +121,13 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
       n->label = label + ")";
       break;
     }
-    case QueryKind::kPrefix:
+    case QueryKind::kPrefix: {
       n->kind = PlanKind::kPrefix;
       n->term = q.text;
+      SCOUR_ASSIGN_OR_RETURN(n->expansion, ExpandSurfaceForms(index, field, q.text));
       n->label = absl::StrCat(fname, ":", q.text, "*");
       break;
+    }
     default:
       return absl::InternalError("not a leaf");
   }
@@ -172,6 +175,9 @@ void Collect(const PlanNode& n, bool negated, std::vector<std::string>* terms,
     }
     case PlanKind::kPrefix:
       prefixes->push_back(n.term);
+      // The terms of the words as written it expanded to match exactly ("committee*" finds
+      // "committe", which does not start with it).
+      terms->insert(terms->end(), n.expansion.begin(), n.expansion.end());
       break;
     case PlanKind::kSynonym:
       for (const std::string& t : n.synonyms) terms->push_back(t);

@@ -24,7 +24,11 @@ enum class PlanKind : uint8_t { kTerm, kPhrase, kPrefix, kBool, kNone, kSynonym 
 struct PlanNode {
   PlanKind kind = PlanKind::kNone;
   uint32_t field = 0;
-  std::string term;                // kTerm; kPrefix: the prefix
+  std::string term;  // kTerm; kPrefix: the prefix
+  // kPrefix: the terms of the words as written that start with the prefix, over every segment
+  // (so a segment's answer does not depend on which words it happened to see), minus those
+  // that start with it themselves; sorted, unique. leaf_cursors.h's ExpandSurfaceForms.
+  std::vector<std::string> expansion;
   std::vector<PhraseTerm> phrase;  // kPhrase
   uint32_t slop = 0;
   float boost = 1.0f;     // leaves: product of the query boosts and the field weight

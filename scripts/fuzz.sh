@@ -11,7 +11,8 @@ TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(query_parser_fuzzer jsonl_reader_fuzzer tsv_reader_fuzzer segment_reader_fuzzer
            analyzer_fuzzer topic_ids_fuzzer trec_io_fuzzer
-           file_name_fuzzer fusion_fuzzer index_set_fuzzer synonyms_fuzzer)
+           file_name_fuzzer fusion_fuzzer index_set_fuzzer synonyms_fuzzer
+           surface_dict_fuzzer)
 fi
 BUILD=build/fuzz
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
@@ -29,6 +30,9 @@ SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/segment_reader_fuzzer "$BUILD/fuzz/segment_re
 v1=tests/data/golden-v1/s00000001.tdict
 { printf '\x09'; tail -c +13 "$v1" | head -c $(( $(stat -c %s "$v1") - 28 )); } \
   > fuzz/corpus/segment_reader_fuzzer/seed_tdict_v1
+mkdir -p fuzz/corpus/surface_dict_fuzzer
+SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/surface_dict_fuzzer "$BUILD/fuzz/surface_dict_fuzzer" \
+  -runs=0 >/dev/null 2>&1 || true
 
 status=0
 for t in "${TARGETS[@]}"; do

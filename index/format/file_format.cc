@@ -43,6 +43,8 @@ const char* FileKindName(FileKind kind) {
       return "index set";
     case FileKind::kSynonyms:
       return "synonyms";
+    case FileKind::kSurfaceForms:
+      return "surface forms";
   }
   return "unknown";
 }

@@ -29,6 +29,7 @@ enum class FileKind : uint32_t {
   kSegmentInfo = 8,
   kIndexSet = 9,  // an index set's INDEXSET (docs/format/index-set.md), not inside an index
   kSynonyms = 10,
+  kSurfaceForms = 11,  // optional: segments written before it have none
 };
 const char* FileKindName(FileKind kind);
 

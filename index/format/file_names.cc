@@ -45,6 +45,8 @@ const char* SegmentFileExtension(FileKind kind) {
       return "store";
     case FileKind::kSegmentInfo:
       return "info";
+    case FileKind::kSurfaceForms:
+      return "surf";
     case FileKind::kManifest:
     case FileKind::kDeletes:
     case FileKind::kIndexSet:

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
+#include "base/string_view.h"
 #include "index/commit/manifest.h"
 #include "index/commit/synonyms_file.h"
 #include "index/format/file_format.h"
@@ -24,7 +25,16 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
   bool files_ok = true;
   const FileKind kinds[] = {FileKind::kSegmentInfo, FileKind::kTermDict, FileKind::kPostings,
                             FileKind::kPositions,   FileKind::kNorms,    FileKind::kStored};
-  for (FileKind kind : kinds) {
+  std::vector<FileKind> to_check(std::begin(kinds), std::end(kinds));
+  // .surf is optional (segments written before it have none).
+  const std::string surf_name = SegmentFileName(ref.number, FileKind::kSurfaceForms);
+  auto has_surf = dir->Exists(surf_name);
+  if (!has_surf.ok()) {
+    rep->problems.push_back(std::string(has_surf.status().message()));
+    return;
+  }
+  if (*has_surf) to_check.push_back(FileKind::kSurfaceForms);
+  for (FileKind kind : to_check) {
     std::string name = SegmentFileName(ref.number, kind);
     auto f = dir->Open(name);
     if (!f.ok()) {
@@ -155,6 +165,33 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
         (f.field != kIdField && f.sum_total_term_freq != sums[f.field].sum_tf))
       problem(
           absl::StrCat("statistics of field ", m.fields[f.field], " disagree with its postings"));
+  }
+  // Surface forms: keys increasing (the iterator checks), in a known field other than _id, each
+  // with a term that differs from its word and that the dictionary has.
+  if (const SurfaceDictReader* surfaces = r.surfaces()) {
+    uint64_t n = 0;
+    auto s = surfaces->Seek("");
+    for (; s.Valid() && rep->problems.size() < 1000; s.Next(), ++n) {
+      ByteReader kr(s.key());
+      const uint32_t field = kr.Varint32();
+      const std::string_view word = s.key().substr(s.key().size() - kr.remaining());
+      if (!kr.ok() || field == kIdField || field >= m.fields.size()) {
+        problem(absl::StrCat("surface form #", n, " has a bad field id"));
+        continue;
+      }
+      const std::string label =
+          absl::StrCat("surface form ", m.fields[field], ":\"", Av(word), "\"");
+      if (s.term() == word) problem(label + ": same as its term (not stored)");
+      auto info = r.Lookup(field, s.term());
+      if (!info.ok()) {
+        problem(std::string(info.status().message()));
+      } else if (!info->has_value()) {
+        problem(absl::StrCat(label, ": its term \"", Av(s.term()), "\" is not in the dictionary"));
+      }
+    }
+    if (!s.status().ok()) problem(std::string(s.status().message()));
+    if (s.status().ok() && rep->problems.size() < 1000 && n != surfaces->size())
+      problem(absl::StrCat("surface forms: the file says ", surfaces->size(), ", ", n, " found"));
   }
   // Stored fields: the chunks hold exactly docs [0, max_doc), each starting with its id. Read
   // chunk by chunk (a lookup per doc would decompress every chunk 128 times).

@@ -231,11 +231,40 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
     SCOUR_RETURN_IF_ERROR(writer->AddTerm(terms_.key(id), field, docs.data(), freqs.data(), st.df,
                                           with_positions ? positions.data() : nullptr));
   }
+  WriteSurfaces(writer.get());
   // Stored fields were compressed as documents came; hand them to the writer.
   writer->stored() = std::move(stored_);
   SCOUR_RETURN_IF_ERROR(writer->Finish(info));
   Reset();
   return absl::OkStatus();
+}
+
+void SegmentBuilder::WriteSurfaces(SegmentWriter* writer) {
+  // Words equal to their term need no entry: prefixes find them in the term dictionary.
+  std::string keys;  // AppendTermKey(field, word) of each entry, back to back
+  struct Entry {
+    uint32_t offset, size, term_id;
+  };
+  std::vector<Entry> entries;
+  std::string key;
+  surfaces_.ForEach([&](uint32_t field, std::string_view word, uint32_t id) {
+    key.clear();
+    AppendTermKey(field, word, &key);
+    if (key == terms_.key(id)) return;
+    entries.push_back({static_cast<uint32_t>(keys.size()), static_cast<uint32_t>(key.size()), id});
+    keys.append(key);
+  });
+  auto key_of = [&](uint32_t i) {
+    return std::string_view(keys).substr(entries[i].offset, entries[i].size);
+  };
+  for (uint32_t i : SortedByKey(static_cast<uint32_t>(entries.size()), key_of)) {
+    const std::string_view term_key = terms_.key(entries[i].term_id);
+    const std::string_view k = key_of(i);
+    // Same field: the term is its key past the field varint, as long as the word's.
+    size_t field_len = 0;
+    while (static_cast<uint8_t>(k[field_len]) & 0x80) ++field_len;
+    writer->surfaces().Add(k, term_key.substr(field_len + 1));
+  }
 }
 
 absl::Status SegmentBuilder::WriteIdTerms(SegmentWriter* writer) {

@@ -88,6 +88,8 @@ class SegmentBuilder {
     return std::string_view(id_bytes_).substr(ids_[doc].offset, ids_[doc].size);
   }
   absl::Status WriteIdTerms(SegmentWriter* writer);
+  // The words whose term differs from them (.surf), in key order.
+  void WriteSurfaces(SegmentWriter* writer);
   void AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos);
   void Reset();
 

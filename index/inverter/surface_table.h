@@ -39,6 +39,27 @@ class SurfaceTable {
   // REQUIRES: (field, word) is not in the table; hash == Hash(field, word).
   void Insert(uint32_t field, std::string_view word, uint64_t hash, uint32_t term_id);
 
+  // Calls fn(field, word, term_id) for every entry, in no particular order.
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    for (const Slot& s : slots_) {
+      if (s.id1 == 0) continue;
+      const uint32_t len = s.tag & 0xff;
+      const uint32_t f = s.tag >> 8 & 0xff;
+      if (len <= 8 && f < 255) {
+        char bytes[8];
+        std::memcpy(bytes, &s.key, 8);
+        fn(f, std::string_view(bytes, len), s.id1 - 1);
+      } else {
+        const char* r = Record(s.key);
+        uint32_t rf, n;
+        std::memcpy(&rf, r, 4);
+        std::memcpy(&n, r + 4, 4);
+        fn(rf, std::string_view(r + 8, n), s.id1 - 1);
+      }
+    }
+  }
+
   size_t size() const { return size_; }
   size_t bytes() const { return slots_.capacity() * sizeof(Slot) + chunks_.size() * kChunkBytes; }
   void Clear();

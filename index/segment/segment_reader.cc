@@ -73,6 +73,16 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
                          TermDictReader::Open(s->dict_file_->data(), s->dict_file_->name()));
   SCOUR_ASSIGN_OR_RETURN(s->stored_,
                          StoredFieldsReader::Open(s->store_->data(), s->store_->name()));
+  // Surface forms: a segment written before they existed has no .surf file.
+  const std::string surf_name = SegmentFileName(n, FileKind::kSurfaceForms);
+  SCOUR_ASSIGN_OR_RETURN(const bool has_surf, dir->Exists(surf_name));
+  if (has_surf) {
+    SCOUR_ASSIGN_OR_RETURN(s->surf_file_,
+                           OpenChecked(dir, surf_name, FileKind::kSurfaceForms, verify));
+    SCOUR_ASSIGN_OR_RETURN(SurfaceDictReader surf,
+                           SurfaceDictReader::Open(s->surf_file_->data(), surf_name));
+    s->surfaces_ = std::make_unique<SurfaceDictReader>(std::move(surf));
+  }
   // Norms: each field's D bytes must lie inside the file's body.
   std::string_view nf = s->norms_->data();
   const uint64_t body_end = nf.size() - kFooterSize;
@@ -185,6 +195,7 @@ absl::StatusOr<std::string_view> SegmentReader::ExternalId(uint32_t doc) const {
 std::vector<std::shared_ptr<ReadableFile>> SegmentReader::files() const {
   std::vector<std::shared_ptr<ReadableFile>> v = {info_file_, dict_file_, post_,
                                                   pos_,       norms_,     store_};
+  if (surf_file_) v.push_back(surf_file_);
   if (del_) v.push_back(del_);
   return v;
 }

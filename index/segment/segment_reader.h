@@ -17,6 +17,7 @@
 #include "index/postings/segment_postings.h"
 #include "index/segment/segment_format.h"
 #include "index/segment/stored_fields.h"
+#include "index/segment/surface_dict.h"
 #include "index/segment/term_dict.h"
 
 namespace scour::index {
@@ -38,6 +39,9 @@ class SegmentReader {
   uint32_t max_doc() const { return info_.doc_count; }
   const SegmentInfo& info() const { return info_; }
   const TermDictReader& dict() const { return dict_; }
+  // The words as written whose term differs from them (.surf), or nullptr for a segment
+  // written before surface forms existed (docs/format/README.md).
+  const SurfaceDictReader* surfaces() const { return surfaces_.get(); }
 
   absl::StatusOr<std::optional<TermInfo>> Lookup(uint32_t field, std::string_view term) const;
   SegmentPostings Postings(uint32_t field, const TermInfo& info) const;
@@ -84,8 +88,10 @@ class SegmentReader {
  private:
   SegmentRef ref_;
   SegmentInfo info_;
-  std::shared_ptr<ReadableFile> dict_file_, post_, pos_, norms_, store_, info_file_, del_;
+  std::shared_ptr<ReadableFile> dict_file_, post_, pos_, norms_, store_, info_file_, del_,
+      surf_file_;
   TermDictReader dict_;
+  std::unique_ptr<SurfaceDictReader> surfaces_;
   StoredFieldsReader stored_;
   std::vector<uint64_t> deleted_;
   std::vector<const uint8_t*> norms_by_field_;

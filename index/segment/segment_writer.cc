@@ -217,6 +217,12 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
   SCOUR_RETURN_IF_ERROR(store.Finish());
 
   SCOUR_ASSIGN_OR_RETURN(
+      auto surf, FramedWriter::Create(dir_, SegmentFileName(number_, FileKind::kSurfaceForms),
+                                      FileKind::kSurfaceForms));
+  SCOUR_RETURN_IF_ERROR(surf.Append(surfaces_.Finish(surf.offset())));
+  SCOUR_RETURN_IF_ERROR(surf.Finish());
+
+  SCOUR_ASSIGN_OR_RETURN(
       auto inf, FramedWriter::Create(dir_, SegmentFileName(number_, FileKind::kSegmentInfo),
                                      FileKind::kSegmentInfo));
   std::string body;

@@ -1,6 +1,7 @@
 // Writes one immutable segment (docs/format/README.md) from terms fed in key order. Used by the
 // in-memory builder's flush and by merges. Call order: SetNorms for each field, then AddTerm
-// for every term in increasing key order, then the stored fields through stored(), then Finish.
+// for every term in increasing key order, then the stored fields through stored() and the
+// surface forms through surfaces() (in any order), then Finish.
 // Not thread-safe.
 #ifndef SCOUR_INDEX_SEGMENT_SEGMENT_WRITER_H_
 #define SCOUR_INDEX_SEGMENT_SEGMENT_WRITER_H_
@@ -17,6 +18,7 @@
 #include "index/format/file_format.h"
 #include "index/segment/segment_format.h"
 #include "index/segment/stored_fields.h"
+#include "index/segment/surface_dict.h"
 #include "index/segment/term_dict.h"
 
 namespace scour::index {
@@ -37,8 +39,10 @@ class SegmentWriter {
                        const uint32_t* freqs, size_t df, const uint32_t* positions);
 
   StoredFieldsWriter& stored() { return stored_; }
+  // Words whose term differs from them, in key order; each term must be one AddTerm was given.
+  SurfaceDictWriter& surfaces() { return surfaces_; }
 
-  // Writes .norms, .info, .store and finishes every file (each is fsynced).
+  // Writes .norms, .info, .store, .surf and finishes every file (each is fsynced).
   absl::Status Finish(SegmentInfo* info);
   // The files this segment consists of.
   static std::vector<std::string> FileNames(uint64_t number);
@@ -69,6 +73,7 @@ class SegmentWriter {
   std::string scratch_;
   std::vector<uint32_t> buf_;
   StoredFieldsWriter stored_;
+  SurfaceDictWriter surfaces_;
 };
 
 }  // namespace scour::index

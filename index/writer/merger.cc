@@ -42,6 +42,38 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
     if (present) writer->SetNorms(f, std::move(norms));
   }
 
+  // Surface forms of every source, deduplicated by key (one analyser: one term per word). One
+  // is kept when its term survives the merge (has a live document): the term loop below marks
+  // them, walking them in term order beside the terms it writes.
+  struct Surface {
+    std::string key, term_key;  // AppendTermKey(field, word), AppendTermKey(field, term)
+    uint32_t field_len = 0;     // bytes of the field varint, minus one
+    bool keep = false;
+  };
+  std::vector<Surface> surfaces;
+  for (const auto& s : segs) {
+    if (s->surfaces() == nullptr) continue;  // written before .surf existed
+    auto it = s->surfaces()->Seek("");
+    for (; it.Valid(); it.Next()) {
+      Surface& e = surfaces.emplace_back();
+      e.key.assign(it.key());
+      while (static_cast<uint8_t>(e.key[e.field_len]) & 0x80) ++e.field_len;
+      e.term_key.assign(e.key, 0, e.field_len + 1);
+      e.term_key.append(it.term());
+    }
+    SCOUR_RETURN_IF_ERROR(it.status());
+  }
+  std::stable_sort(surfaces.begin(), surfaces.end(),
+                   [](const Surface& a, const Surface& b) { return a.key < b.key; });
+  surfaces.erase(std::unique(surfaces.begin(), surfaces.end(),
+                             [](const Surface& a, const Surface& b) { return a.key == b.key; }),
+                 surfaces.end());
+  std::vector<uint32_t> by_term(surfaces.size());
+  for (uint32_t i = 0; i < by_term.size(); ++i) by_term[i] = i;
+  std::sort(by_term.begin(), by_term.end(),
+            [&](uint32_t a, uint32_t b) { return surfaces[a].term_key < surfaces[b].term_key; });
+  size_t next_surface = 0;  // in by_term
+
   // Terms: k-way merge of the dictionaries.
   std::vector<TermDictReader::Iterator> its;
   for (const auto& s : segs) its.push_back(s->dict().Seek(""));
@@ -99,9 +131,15 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
       }
       SCOUR_RETURN_IF_ERROR(p.status());
     }
-    if (!docs.empty())
+    if (!docs.empty()) {
       SCOUR_RETURN_IF_ERROR(writer->AddTerm(key, field, docs.data(), freqs.data(), docs.size(),
                                             with_positions ? positions.data() : nullptr));
+      while (next_surface < by_term.size() && surfaces[by_term[next_surface]].term_key < key)
+        ++next_surface;
+      for (; next_surface < by_term.size() && surfaces[by_term[next_surface]].term_key == key;
+           ++next_surface)
+        surfaces[by_term[next_surface]].keep = true;
+    }
     for (size_t s : holders) {
       its[s].Next();
       SCOUR_RETURN_IF_ERROR(its[s].status());
@@ -123,6 +161,8 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
         }));
     segs[s]->ReleaseStored();
   }
+  for (const Surface& e : surfaces)
+    if (e.keep) writer->surfaces().Add(e.key, std::string_view(e.term_key).substr(e.field_len + 1));
   SegmentInfo info;
   SCOUR_RETURN_IF_ERROR(writer->Finish(&info));
   SegmentRef ref;

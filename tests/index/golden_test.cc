@@ -120,6 +120,10 @@ TEST_P(Golden, IndexOpensChecksAndAnswers) {
     EXPECT_EQ(synonyms->rules().size(), 3u);  // subsidi; ufwd; unit front work depart
     EXPECT_EQ(rep.synonym_rules, 3u);
   }
+  // Written before surface forms: prefixes expand over the stemmed terms only, as they did.
+  EXPECT_EQ(ids("commit*"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(ids("committee*").empty());  // "committee" is indexed as "committe"
+  EXPECT_TRUE(ids("unite*").empty());      // "united" as "unit"
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u, 3u));
@@ -188,8 +192,43 @@ TEST(GoldenWrite, Version1IndexTakesUpdatesAndMergesToCurrentVersion) {
   std::filesystem::remove_all(dir);
 }
 
+// The same documents written today carry their surface forms (.surf): a prefix matches the words
+// as written, so "committee*" finds what "committee" finds.
+TEST(GoldenWrite, CurrentWriterAddsSurfaceFormsForPrefixes) {
+  const std::string out = ::testing::TempDir() + "/scour_golden_surfaces";
+  WriteGolden(out);
+  EXPECT_TRUE(std::filesystem::exists(out + "/s00000001.surf"));
+  auto dir = index::OpenFsDirectory(out, false);
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  index::CheckReport rep = index::CheckIndex(dir->get());
+  EXPECT_TRUE(rep.ok()) << (rep.problems.empty() ? "" : rep.problems[0]);
+  auto reader = IndexReader::Open(out, {.verify_checksums = true});
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto searcher = Searcher::Create(*reader);
+  ASSERT_TRUE(searcher.ok());
+  auto ids = [&](const std::string& q) {
+    std::set<std::string> got;
+    auto r = (*searcher)->Search(q, SearchOptions{});
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (r.ok())
+      for (const auto& h : r->hits) got.insert(h.id);
+    return got;
+  };
+  EXPECT_EQ(ids("committee*"), (std::set<std::string>{"a", "b"}));
+  EXPECT_EQ(ids("committee*"), ids("committee"));
+  // Only a writes "committees", but prefixes match through terms: "committe" is b's too.
+  EXPECT_EQ(ids("Committees*"), (std::set<std::string>{"a", "b"}));
+  EXPECT_EQ(ids("unite*"), (std::set<std::string>{"a"}));  // "United" -> "unit"
+  EXPECT_TRUE(ids("jinping*").empty());  // "Jinping’s" is only in the replaced "b"
+  EXPECT_EQ(ids("commit*"), (std::set<std::string>{"a", "b"}));  // the stems still match
+  EXPECT_EQ(ids("subsidie*"), (std::set<std::string>{"d"}));     // "subsidies" -> "subsidi"
+  EXPECT_TRUE(ids("committeez*").empty());
+  std::filesystem::remove_all(out);
+}
+
 // The writer of today produces the current version's golden files byte for byte (the files
-// depend only on the documents and the options: no clocks, no randomness).
+// depend only on the documents and the options: no clocks, no randomness). Files the golden
+// folder lacks (.surf, added later and optional) are not compared.
 TEST(GoldenWrite, CurrentWriterReproducesCurrentGolden) {
   const std::string out = ::testing::TempDir() + "/scour_golden_rewrite";
   WriteGolden(out);
