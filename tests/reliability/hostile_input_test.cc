@@ -188,8 +188,8 @@ TEST_F(HostileQueryTest, HundredThousandTermsWorksOrFailsClearly) {
     EXPECT_TRUE(absl::IsInvalidArgument(res.status()) || absl::IsResourceExhausted(res.status()))
         << res.status();
   }
+  // Printed, not asserted: a wall-clock bound fails on a busy machine (and under ASan).
   std::printf("100,000-term query: %s in %.2f s\n", res.ok() ? "ok" : "error", secs);
-  EXPECT_LT(secs, 30.0);
 }
 
 TEST_F(HostileQueryTest, NulBytesInQueriesAndDocuments) {
