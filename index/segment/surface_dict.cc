@@ -72,8 +72,7 @@ absl::StatusOr<SurfaceDictReader> SurfaceDictReader::Open(std::string_view file,
   if (uint64_t{r.num_blocks_} * 8 != tail_off - index_off - 4) return corrupt("block index size");
   r.block_index_ = file.data() + index_off + 4;
   r.blocks_end_ = index_off;
-  if (r.entries_ > uint64_t{r.num_blocks_} * kSurfacesPerBlock ||
-      r.entries_ < r.num_blocks_)
+  if (r.entries_ > uint64_t{r.num_blocks_} * kSurfacesPerBlock || r.entries_ < r.num_blocks_)
     return corrupt("entry count does not match block count");
   return r;
 }
@@ -127,8 +126,7 @@ bool SurfaceDictReader::Iterator::LoadBlock(uint32_t b) {
   block_ = b;
   const uint64_t off = dict_->BlockOffset(b);
   if (off < kHeaderSize || off >= dict_->blocks_end_) return Fail("block offset");
-  const uint64_t end =
-      b + 1 < dict_->num_blocks_ ? dict_->BlockOffset(b + 1) : dict_->blocks_end_;
+  const uint64_t end = b + 1 < dict_->num_blocks_ ? dict_->BlockOffset(b + 1) : dict_->blocks_end_;
   if (end <= off || end > dict_->blocks_end_) return Fail("block offsets not increasing");
   ByteReader r(std::string_view(dict_->file_.data() + off, end - off));
   const uint32_t n = r.Varint32();

@@ -47,8 +47,8 @@ class PrefixReference : public ::testing::TestWithParam<Config> {};
 TEST_P(PrefixReference, EqualsNaiveScanOfWordsAndTerms) {
   const Config c = GetParam();
   std::mt19937 rng(c.seed);
-  static const char* kSuffixes[] = {"",    "s",  "es",   "ing", "ed",    "er",     "ers",
-                                    "ies", "y",  "ness", "ly",  "ation", "ational", "ize"};
+  static const char* kSuffixes[] = {"",    "s", "es",   "ing", "ed",    "er",      "ers",
+                                    "ies", "y", "ness", "ly",  "ation", "ational", "ize"};
   std::vector<std::string> vocab;
   for (int i = 0; i < 60; ++i) {
     std::string stem;
@@ -83,7 +83,8 @@ TEST_P(PrefixReference, EqualsNaiveScanOfWordsAndTerms) {
       for (int d = 0; d < 40; ++d) {
         // One document in eight replaces an existing one.
         std::string id = "d" + std::to_string(next_id++);
-        if (!live.empty() && rng() % 8 == 0) id = std::next(live.begin(), rng() % live.size())->first;
+        if (!live.empty() && rng() % 8 == 0)
+          id = std::next(live.begin(), rng() % live.size())->first;
         std::map<std::string, std::vector<std::string>> words;
         Document doc;
         doc.id = id;

@@ -116,7 +116,7 @@ TEST(SurfaceDict, TermsAreEditsOfTheirWords) {
   // varint n, then per entry: shared, length, key, cut, add length, add bytes.
   using std::string_literals::operator""s;
   const std::string want = "\x02"s + "\x00\x0b\x01"s + "committees" + "\x02\x00"s +  // 1st
-                           "\x01\x05"s + "happy" + "\x01\x01i"s;                      // 2nd
+                           "\x01\x05"s + "happy" + "\x01\x01i"s;                     // 2nd
   EXPECT_EQ(body.substr(0, want.size()), want);
 }
 
