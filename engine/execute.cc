@@ -12,6 +12,7 @@
 #include "engine/iterators.h"
 #include "engine/leaf_cursors.h"
 #include "engine/retrieval.h"
+#include "engine/union_postings.h"
 
 namespace scour::engine {
 namespace {
@@ -23,25 +24,28 @@ using index::SegmentReader;
 // without it they would quietly fall back to stepping doc by doc.
 static_assert(BlockCursor<SegmentPostings>);
 
-// A query of single-field term leaves: `(+a b -c)` or one term.
+// A query of single-field term and synonym leaves: `(+a b -c)` or one leaf.
 struct FlatQuery {
   uint32_t field = 0;
+  bool synonyms = false;  // some leaf is a synonym: every leaf is read as a UnionPostings
   std::vector<const PlanNode*> required, optional, excluded;
 };
 
 bool AsFlat(const PlanNode& root, FlatQuery* flat) {
   auto add = [&](Occur occur, const PlanNode* leaf) {
-    if (leaf->kind != PlanKind::kTerm) return false;
+    if (leaf->kind != PlanKind::kTerm && leaf->kind != PlanKind::kSynonym) return false;
     if (flat->required.empty() && flat->optional.empty() && flat->excluded.empty())
       flat->field = leaf->field;
     if (leaf->field != flat->field) return false;
+    flat->synonyms |= leaf->kind == PlanKind::kSynonym;
     (occur == Occur::kMust     ? flat->required
      : occur == Occur::kShould ? flat->optional
                                : flat->excluded)
         .push_back(leaf);
     return true;
   };
-  if (root.kind == PlanKind::kTerm) return add(Occur::kMust, &root);
+  if (root.kind == PlanKind::kTerm || root.kind == PlanKind::kSynonym)
+    return add(Occur::kMust, &root);
   if (root.kind != PlanKind::kBool) return false;
   for (const auto& [occur, child] : root.clauses) {
     if (child->kind == PlanKind::kBool && occur == Occur::kShould) {
@@ -61,36 +65,59 @@ void Merge(TopK& seg_top, uint64_t base, TopK* global) {
     global->Insert(static_cast<DocId>(base + d.doc), d.score);
 }
 
+// A leaf's cursor in `seg`, or nullopt when the segment has none of its terms.
+template <typename Cursor>
+absl::StatusOr<std::optional<Cursor>> OpenLeaf(const PlanNode& leaf, const SegmentReader& seg);
+
+template <>
+absl::StatusOr<std::optional<SegmentPostings>> OpenLeaf(const PlanNode& leaf,
+                                                        const SegmentReader& seg) {
+  return OpenTerm(leaf, seg);
+}
+
+// In a query with a synonym, a term is a union of one list (one cursor type for the algorithms).
+template <>
+absl::StatusOr<std::optional<UnionPostings<SegmentPostings>>> OpenLeaf(const PlanNode& leaf,
+                                                                       const SegmentReader& seg) {
+  if (leaf.kind == PlanKind::kSynonym) return OpenSynonymUnion(leaf, seg);
+  SCOUR_ASSIGN_OR_RETURN(std::optional<SegmentPostings> p, OpenTerm(leaf, seg));
+  if (!p) return std::nullopt;
+  std::vector<SegmentPostings> one;
+  one.push_back(*std::move(p));
+  return UnionPostings<SegmentPostings>(std::move(one));
+}
+
+template <typename Cursor>
 absl::Status RunFlat(const FlatQuery& q, const SegmentReader& seg, uint64_t base, size_t k,
                      bool count, TopK* global, uint64_t* matches) {
   const uint8_t* norms = seg.norms(q.field);
   if (norms == nullptr) return absl::OkStatus();
-  std::vector<SegmentPostings> cursors;
+  std::vector<Cursor> cursors;
   cursors.reserve(q.required.size() + q.optional.size() + q.excluded.size());
-  std::vector<ScoredCursor<SegmentPostings>> req, opt;
-  std::vector<SegmentPostings*> excl;
-  auto open = [&](const PlanNode* leaf) -> absl::StatusOr<SegmentPostings*> {
-    SCOUR_ASSIGN_OR_RETURN(std::optional<SegmentPostings> p, OpenTerm(*leaf, seg));
+  std::vector<ScoredCursor<Cursor>> req, opt;
+  std::vector<Cursor*> excl;
+  auto open = [&](const PlanNode* leaf) -> absl::StatusOr<Cursor*> {
+    SCOUR_ASSIGN_OR_RETURN(std::optional<Cursor> p, OpenLeaf<Cursor>(*leaf, seg));
     if (!p) return nullptr;
     cursors.push_back(*std::move(p));
     return &cursors.back();
   };
   for (const PlanNode* l : q.required) {
-    SCOUR_ASSIGN_OR_RETURN(SegmentPostings * c, open(l));
+    SCOUR_ASSIGN_OR_RETURN(Cursor * c, open(l));
     if (c == nullptr) return absl::OkStatus();  // a required term absent: nothing matches here
     req.push_back({c, &l->scorer});
   }
   for (const PlanNode* l : q.optional) {
-    SCOUR_ASSIGN_OR_RETURN(SegmentPostings * c, open(l));
+    SCOUR_ASSIGN_OR_RETURN(Cursor * c, open(l));
     if (c) opt.push_back({c, &l->scorer});
   }
   for (const PlanNode* l : q.excluded) {
-    SCOUR_ASSIGN_OR_RETURN(SegmentPostings * c, open(l));
+    SCOUR_ASSIGN_OR_RETURN(Cursor * c, open(l));
     if (c) excl.push_back(c);
   }
   if (req.empty() && opt.empty()) return absl::OkStatus();
   const SegmentView view{norms, seg.deleted_bits()};
-  BooleanClauses<SegmentPostings> clauses{req, opt, excl};
+  BooleanClauses<Cursor> clauses{req, opt, excl};
   if (count) {
     *matches += BooleanCount(clauses, seg.deleted_bits());
     for (auto& c : cursors) SCOUR_RETURN_IF_ERROR(c.status());
@@ -99,7 +126,7 @@ absl::Status RunFlat(const FlatQuery& q, const SegmentReader& seg, uint64_t base
     opt.clear();
     excl.clear();
     // Counting consumed the cursors: open them again for scoring.
-    return RunFlat(q, seg, base, k, false, global, nullptr);
+    return RunFlat<Cursor>(q, seg, base, k, false, global, nullptr);
   }
   TopK top(k);
   BooleanTopK(clauses, view, &top);
@@ -154,7 +181,10 @@ absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& 
     const SegmentReader& seg = *index.segments[s];
     const uint64_t base = index.bases[s];
     if (is_flat) {
-      SCOUR_RETURN_IF_ERROR(RunFlat(flat, seg, base, k, count, &global, &result.count));
+      SCOUR_RETURN_IF_ERROR(flat.synonyms ? RunFlat<UnionPostings<SegmentPostings>>(
+                                                flat, seg, base, k, count, &global, &result.count)
+                                          : RunFlat<SegmentPostings>(flat, seg, base, k, count,
+                                                                     &global, &result.count));
     } else if (is_phrase) {
       SCOUR_RETURN_IF_ERROR(RunPhrase(plan, seg, base, k, &global));
     } else {

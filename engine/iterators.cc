@@ -6,6 +6,7 @@
 
 #include "base/status_macros.h"
 #include "engine/leaf_cursors.h"
+#include "engine/union_postings.h"
 
 namespace scour::engine {
 namespace {
@@ -56,81 +57,38 @@ class PhraseIterator final : public DocIterator {
 // in a document is the sum of theirs (Lucene's SynonymQuery).
 class SynonymIterator final : public DocIterator {
  public:
-  SynonymIterator(std::vector<SegmentPostings> lists, const TermScorer* s, const uint8_t* norms)
-      : lists_(std::move(lists)), scorer_(s), norms_(norms) {
-    for (const auto& l : lists_) cost_ += l.df();
-    Settle();
+  SynonymIterator(UnionPostings<SegmentPostings> u, const TermScorer* s, const uint8_t* norms)
+      : u_(std::move(u)), scorer_(s), norms_(norms) {
+    doc_ = u_.doc();
   }
-  DocId Next() override {
-    for (auto& l : lists_)
-      if (l.doc() == doc_) l.Next();
-    return Settle();
-  }
-  DocId Advance(DocId t) override {
-    for (auto& l : lists_)
-      if (l.doc() < t) l.Advance(t);
-    return Settle();
-  }
-  float Score() override {
-    uint64_t f = 0;
-    for (const auto& l : lists_)
-      if (l.doc() == doc_) f += l.freq();
-    return scorer_->Score(static_cast<float>(f), norms_[doc_]);
-  }
-  uint64_t cost() const override { return cost_; }
-  absl::Status status() const override {
-    for (const auto& l : lists_)
-      if (!l.ok()) return l.status();
-    return absl::OkStatus();
-  }
+  DocId Next() override { return doc_ = u_.Next(); }
+  DocId Advance(DocId t) override { return doc_ = u_.Advance(t); }
+  float Score() override { return scorer_->ScoreTf(u_.freq(), norms_[doc_]); }
+  uint64_t cost() const override { return u_.df(); }
+  absl::Status status() const override { return u_.status(); }
 
  private:
-  DocId Settle() {
-    doc_ = kNoMoreDocs;
-    for (const auto& l : lists_) doc_ = std::min(doc_, l.doc());
-    return doc_;
-  }
-  std::vector<SegmentPostings> lists_;
+  UnionPostings<SegmentPostings> u_;
   const TermScorer* scorer_;
   const uint8_t* norms_;
-  uint64_t cost_ = 0;
 };
 
 // Union of several postings (prefix expansion), constant score.
 class UnionIterator final : public DocIterator {
  public:
   UnionIterator(std::vector<SegmentPostings> lists, float score)
-      : lists_(std::move(lists)), score_(score) {
-    for (const auto& l : lists_) cost_ += l.df();
-    Settle();
+      : u_(std::move(lists)), score_(score) {
+    doc_ = u_.doc();
   }
-  DocId Next() override {
-    for (auto& l : lists_)
-      if (l.doc() == doc_) l.Next();
-    return Settle();
-  }
-  DocId Advance(DocId t) override {
-    for (auto& l : lists_)
-      if (l.doc() < t) l.Advance(t);
-    return Settle();
-  }
+  DocId Next() override { return doc_ = u_.Next(); }
+  DocId Advance(DocId t) override { return doc_ = u_.Advance(t); }
   float Score() override { return score_; }
-  uint64_t cost() const override { return cost_; }
-  absl::Status status() const override {
-    for (const auto& l : lists_)
-      if (!l.ok()) return l.status();
-    return absl::OkStatus();
-  }
+  uint64_t cost() const override { return u_.df(); }
+  absl::Status status() const override { return u_.status(); }
 
  private:
-  DocId Settle() {
-    doc_ = kNoMoreDocs;
-    for (const auto& l : lists_) doc_ = std::min(doc_, l.doc());
-    return doc_;
-  }
-  std::vector<SegmentPostings> lists_;
+  UnionPostings<SegmentPostings> u_;
   float score_;
-  uint64_t cost_ = 0;
 };
 
 // +required optional -excluded; with no required clause, at least one optional must match.
@@ -256,13 +214,10 @@ absl::StatusOr<std::unique_ptr<DocIterator>> MakeIterator(const PlanNode& n,
       return std::make_unique<PhraseIterator>(std::move(phrase), &n.scorer, seg.norms(n.field));
     }
     case PlanKind::kSynonym: {
-      SCOUR_ASSIGN_OR_RETURN(auto alternatives, OpenSynonym(n, seg));
+      SCOUR_ASSIGN_OR_RETURN(auto u, OpenSynonymUnion(n, seg));
       const uint8_t* norms = seg.norms(n.field);
-      std::vector<SegmentPostings> lists;
-      for (auto& p : alternatives)
-        if (p) lists.push_back(*std::move(p));
-      if (lists.empty() || norms == nullptr) return std::make_unique<EmptyIterator>();
-      return std::make_unique<SynonymIterator>(std::move(lists), &n.scorer, norms);
+      if (!u || norms == nullptr) return std::make_unique<EmptyIterator>();
+      return std::make_unique<SynonymIterator>(*std::move(u), &n.scorer, norms);
     }
     case PlanKind::kPrefix: {
       SCOUR_ASSIGN_OR_RETURN(auto lists, OpenPrefix(n, seg));

@@ -33,6 +33,16 @@ absl::StatusOr<std::vector<std::optional<SegmentPostings>>> OpenSynonym(const Pl
   return lists;
 }
 
+absl::StatusOr<std::optional<UnionPostings<SegmentPostings>>> OpenSynonymUnion(
+    const PlanNode& n, const SegmentReader& seg) {
+  SCOUR_ASSIGN_OR_RETURN(auto alternatives, OpenSynonym(n, seg));
+  std::vector<SegmentPostings> lists;
+  for (auto& p : alternatives)
+    if (p) lists.push_back(*std::move(p));
+  if (lists.empty()) return std::nullopt;
+  return UnionPostings<SegmentPostings>(std::move(lists));
+}
+
 namespace {
 
 absl::Status TooManyPrefixTerms(const std::string& prefix) {

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "engine/phrase.h"
 #include "engine/plan.h"
+#include "engine/union_postings.h"
 #include "index/postings/segment_postings.h"
 #include "index/segment/segment_reader.h"
 
@@ -31,6 +32,10 @@ absl::StatusOr<std::optional<index::SegmentPostings>> OpenTerm(const PlanNode& n
 // The postings of each alternative of kSynonym leaf `n` in `seg`, in the leaf's order (nullopt
 // for one the segment lacks).
 absl::StatusOr<std::vector<std::optional<index::SegmentPostings>>> OpenSynonym(
+    const PlanNode& n, const index::SegmentReader& seg);
+
+// The union of the alternatives of kSynonym leaf `n` that `seg` has (nullopt if it has none).
+absl::StatusOr<std::optional<UnionPostings<index::SegmentPostings>>> OpenSynonymUnion(
     const PlanNode& n, const index::SegmentReader& seg);
 
 // The terms of the words as written in `field` that start with `prefix` (normalised, not
