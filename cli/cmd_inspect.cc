@@ -37,6 +37,12 @@ int RunStats(const std::string& path, bool json) {
       bytes[part] += f->data().size();
       total += f->data().size();
     }
+  if (impl.synonyms) {  // the index's synonyms file is part of its size
+    auto f = impl.dir->Open(index::SynonymsFileName(impl.manifest.synonyms));
+    if (!f.ok()) return PrintError(f.status());
+    bytes["syn"] += (*f)->data().size();
+    total += (*f)->data().size();
+  }
   uint64_t terms = 0, postings = 0, tokens = 0;
   auto fields = (*reader)->field_statistics();
   for (const auto& f : fields) {

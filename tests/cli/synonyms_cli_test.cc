@@ -59,6 +59,14 @@ TEST_F(SynonymsCli, SetShowClearAndStats) {
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["synonyms"]["rules"], 2);
   EXPECT_EQ(j["synonyms"]["source"], file);
+  // The .syn file counts in the index's bytes.
+  uint64_t syn_bytes = 0, sum = 0;
+  for (const auto& e : fs::directory_iterator(index_))
+    if (e.path().extension() == ".syn") syn_bytes += e.file_size();
+  EXPECT_GT(syn_bytes, 0u);
+  EXPECT_EQ(j["bytes"]["syn"], syn_bytes);
+  for (const auto& [part, b] : j["bytes"].items()) sum += b.get<uint64_t>();
+  EXPECT_EQ(j["bytes_total"], sum);
   r = Run("check --index '" + index_ + "'");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(", 2 synonym rules"), std::string::npos) << r.out;
@@ -67,6 +75,7 @@ TEST_F(SynonymsCli, SetShowClearAndStats) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Run("stats --json --index '" + index_ + "'");
   EXPECT_TRUE(nlohmann::json::parse(r.out)["synonyms"].is_null());
+  EXPECT_FALSE(nlohmann::json::parse(r.out)["bytes"].contains("syn"));
 }
 
 TEST_F(SynonymsCli, BadFileFailsWithItsLineAndChangesNothing) {
