@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/ranking_flags.h"
 #include "engine/execute.h"
+#include "engine/feedback.h"
 #include "engine/plan.h"
 #include "engine/proximity.h"
 #include "engine/query_parser.h"
@@ -65,6 +66,8 @@ int RunBench(const BenchArgs& a) {
     return PrintError(s, kExitUsage);
   auto ranker = engine::ParseRanking(ropts);
   if (!ranker.ok()) return PrintError(ranker.status(), kExitUsage);
+  auto feedback = engine::ParseFeedback(ropts);
+  if (!feedback.ok()) return PrintError(feedback.status(), kExitUsage);
   engine::PlanOptions popts;
   if (absl::Status s = engine::SetModel(ropts, *ranker, &popts); !s.ok())
     return PrintError(s, kExitUsage);
@@ -114,6 +117,13 @@ int RunBench(const BenchArgs& a) {
         continue;
       }
       q = std::move(parsed.query);
+    }
+    if (feedback->kind != engine::ExpansionKind::kNone) {
+      // --expand: the first pass and the re-analysis happen here, untimed (as the parse and
+      // plan); eval and compare's latency columns include them.
+      auto e = engine::ExpandQuery(*q, **reader, &*analyzer, popts, *feedback);
+      if (!e.ok()) return PrintError(e.status());
+      if (*e != nullptr) q = *std::move(e);
     }
     auto plan = engine::BuildPlan(*q, index, popts);
     if (!plan.ok()) return PrintError(plan.status());

@@ -96,13 +96,22 @@ absl::Status ParseConfig(const std::string& item, const RankingFlags& base, Syst
       ok = absl::SimpleAtof(v, &out->flags.b);
     } else if (k == "delta") {
       ok = absl::SimpleAtof(v, &out->flags.delta);
+    } else if (k == "expand") {
+      out->flags.expand = v;
+    } else if (k == "fb-docs" || k == "fb_docs") {
+      ok = absl::SimpleAtoi(v, &out->flags.fb_docs);
+    } else if (k == "fb-terms" || k == "fb_terms") {
+      ok = absl::SimpleAtoi(v, &out->flags.fb_terms);
+    } else if (k == "fb-weight" || k == "fb_weight") {
+      ok = absl::SimpleAtof(v, &out->flags.fb_weight);
     } else if (k == "weights") {
       out->flags.weights = v;  // FIELD=W items cannot contain ',' here; use ';' between them
       for (char& c : out->flags.weights)
         if (c == ';') c = ',';
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("--config \"", item, "\": unknown key \"", k,
-                                                     "\" (ranker, k1, b, delta, weights)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--config \"", item, "\": unknown key \"", k,
+                       "\" (ranker, k1, b, delta, weights, expand, fb-docs, fb-terms, fb-weight)"));
     }
     if (!ok)
       return absl::InvalidArgumentError(
@@ -159,6 +168,12 @@ std::string RankingDescription(const RankingFlags& f) {
   std::string d = absl::StrCat("ranker=", f.ranker, " k1=", f.k1, " b=", f.b);
   if (f.delta >= 0) absl::StrAppend(&d, " delta=", f.delta);
   if (!f.weights.empty()) absl::StrAppend(&d, " weights=", f.weights);
+  if (!f.expand.empty()) {
+    absl::StrAppend(&d, " expand=", f.expand);
+    if (f.fb_docs >= 0) absl::StrAppend(&d, " fb-docs=", f.fb_docs);
+    if (f.fb_terms >= 0) absl::StrAppend(&d, " fb-terms=", f.fb_terms);
+    if (f.fb_weight >= 0) absl::StrAppend(&d, " fb-weight=", f.fb_weight);
+  }
   return d;
 }
 
@@ -468,6 +483,7 @@ void RegisterCompare(CLI::App& app, CommandResult& result) {
   cmd->add_option("--b", a->base.b, "BM25 b for --ranker systems")->capture_default_str();
   cmd->add_option("--delta", a->base.delta, "BM25+/BM25L delta for --ranker systems");
   cmd->add_option("--weights", a->base.weights, "Per-field weights, e.g. title=2,text=1");
+  AddFeedbackFlags(cmd, &a->base);
   cmd->add_option("--sweep", a->sweep,
                   "Grid of one or two parameters, e.g. k1=0.5:1.5:0.1,b=0.2:1.0:0.1");
   cmd->add_option("--metrics", a->metrics, "Measures; the first is charted and sorted on")

@@ -63,9 +63,10 @@ std::string PickSnippetField(const IndexReader& reader, const std::string& wante
 }
 
 void AppendText(const SearchResults& r, const std::vector<std::string>& show, bool color,
-                bool explain, std::string* out) {
+                bool show_query, std::string* out) {
   if (!r.note.empty()) absl::StrAppend(out, "note: ", r.note, "\n");
-  if (explain) {
+  // The query as searched: synonyms expanded and, with --expand, the weighted terms feedback chose.
+  if (show_query) {
     absl::StrAppend(out, "query: ", r.parsed_query);
     if (r.synonym_spans > 0)
       absl::StrAppend(out, "  (", r.synonym_spans, " synonym spans expanded)");
@@ -145,6 +146,8 @@ int RunSearch(const SearchArgs& a) {
     return PrintError(s, kExitUsage);
   for (absl::string_view f : absl::StrSplit(a.search_fields, ',', absl::SkipEmpty()))
     opts.default_fields.emplace_back(f);
+  // --explain and --expand show the query as searched (with --expand: its weighted terms).
+  const bool show_query = a.explain || !a.ranking.expand.empty();
   std::vector<std::string> show;
   for (absl::string_view f : absl::StrSplit(a.fields, ',', absl::SkipEmpty())) show.emplace_back(f);
 
@@ -198,7 +201,7 @@ int RunSearch(const SearchArgs& a) {
     }
     std::string out;
     if (a.format == "text") {
-      AppendText(*r, show, color, a.explain, &out);
+      AppendText(*r, show, color, show_query, &out);
     } else if (a.format == "json") {
       AppendJson(*r, "", show, &out);
     } else {
@@ -231,7 +234,7 @@ int RunSearch(const SearchArgs& a) {
     }
     if (a.format == "text") {
       if (topics.size() > 1) absl::StrAppend(&o->out, "== ", t.qid, ": ", t.title, "\n");
-      AppendText(*r, show, color, a.explain, &o->out);
+      AppendText(*r, show, color, show_query, &o->out);
     } else if (a.format == "json") {
       AppendJson(*r, t.qid, show, &o->out);
     } else {

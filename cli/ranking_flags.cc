@@ -20,6 +20,16 @@ void AddRankingFlags(CLI::App* cmd, RankingFlags* f) {
   cmd->add_option("--mu", f->mu, "qld: Dirichlet smoothing mu")->capture_default_str();
   cmd->add_option("--c", f->c, "dfr-*: NormalizationH2's c")->capture_default_str();
   cmd->add_option("--weights", f->weights, "Per-field weights, e.g. title=2,text=1");
+  AddFeedbackFlags(cmd, f);
+}
+
+void AddFeedbackFlags(CLI::App* cmd, RankingFlags* f) {
+  cmd->add_option("--expand", f->expand,
+                  "Pseudo-relevance feedback: rm3 (Anserini's) or bo1 (Terrier's); "
+                  "docs/FEEDBACK.md");
+  cmd->add_option("--fb-docs", f->fb_docs, "Feedback documents (default: rm3 10, bo1 3)");
+  cmd->add_option("--fb-terms", f->fb_terms, "Expansion terms (default 10)");
+  cmd->add_option("--fb-weight", f->fb_weight, "rm3: the original query's weight (default 0.5)");
 }
 
 void AddSyntaxFlag(CLI::App* cmd, bool* query_syntax) {
@@ -53,6 +63,10 @@ absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
           absl::StrCat("--weights: expected FIELD=WEIGHT (weight >= 0), got \"", part, "\""));
     out->field_weights.emplace_back(std::string(kv.first), w);
   }
+  out->expand = f.expand;
+  out->fb_docs = f.fb_docs;
+  out->fb_terms = f.fb_terms;
+  out->fb_weight = f.fb_weight;
   return absl::OkStatus();
 }
 

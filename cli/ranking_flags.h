@@ -17,9 +17,14 @@ struct RankingFlags {
   float mu = 1000.0f;   // qld
   float c = 1.0f;       // dfr-*: NormalizationH2's c
   std::string weights;  // "title=2,text=1"
+  std::string expand;   // pseudo-relevance feedback: rm3, bo1 (docs/FEEDBACK.md)
+  int32_t fb_docs = -1, fb_terms = -1;
+  float fb_weight = -1.0f;
 };
 
 void AddRankingFlags(CLI::App* cmd, RankingFlags* f);
+// --expand --fb-docs --fb-terms --fb-weight (part of AddRankingFlags).
+void AddFeedbackFlags(CLI::App* cmd, RankingFlags* f);
 
 // --syntax, shared by search, eval, compare and bench: topic files are plain text (their
 // analysed terms OR-ed, as Anserini and Terrier read them) unless it is given, then the query

@@ -10,6 +10,7 @@
 #include "base/status_macros.h"
 #include "engine/execute.h"
 #include "engine/explain.h"
+#include "engine/feedback.h"
 #include "engine/plan.h"
 #include "engine/proximity.h"
 #include "engine/query_parser.h"
@@ -173,6 +174,15 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
       int id = index.manifest.FieldId(name);
       if (id <= 0) return absl::InvalidArgumentError(absl::StrCat("unknown field \"", name, "\""));
       plan_opts.default_fields.push_back(static_cast<uint32_t>(id));
+    }
+  }
+  SCOUR_ASSIGN_OR_RETURN(FeedbackParams feedback, ParseFeedback(options.ranking));
+  if (feedback.kind != ExpansionKind::kNone) {
+    SCOUR_ASSIGN_OR_RETURN(QueryPtr expanded,
+                           ExpandQuery(*parsed.query, reader, analyzer, plan_opts, feedback));
+    if (expanded != nullptr) {
+      parsed.query = std::move(expanded);
+      pq.parsed = parsed.query->ToString();
     }
   }
   SCOUR_ASSIGN_OR_RETURN(pq.plan, BuildPlan(*parsed.query, index, plan_opts));

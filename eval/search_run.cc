@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
 #include "base/status_macros.h"
+#include "engine/feedback.h"
 #include "engine/searcher_internal.h"
 
 namespace scour::eval {
@@ -39,6 +40,7 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
   }
   // Bad options fail before any topic runs (and name no topic).
   SCOUR_RETURN_IF_ERROR(engine::ParseRanking(options.ranking).status());
+  SCOUR_RETURN_IF_ERROR(engine::ParseFeedback(options.ranking).status());
   const std::vector<std::string> fields = reader_->field_names();
   for (const auto& [name, w] : options.ranking.field_weights) {
     if (std::find(fields.begin(), fields.end(), name) == fields.end())

@@ -28,6 +28,14 @@ struct RankingOptions {
   // Lucene 8's); docs/SCORING.md.
   std::string ranker = "bm25";
   float k1 = 0.9f;
+  // Pseudo-relevance feedback (docs/FEEDBACK.md): "rm3" (Anserini's), "bo1" (Terrier's) or ""
+  // (none). The query is re-written from its first `fb_docs` hits (their stored text
+  // re-analysed) into `fb_terms` weighted terms; rm3 keeps the original query at `fb_weight`.
+  // Negative = the method's default (rm3: 10 documents, 10 terms, 0.5; bo1: 3, 10).
+  std::string expand;
+  int32_t fb_docs = -1;
+  int32_t fb_terms = -1;
+  float fb_weight = -1.0f;
   float b = 0.4f;
   float delta = -1.0f;  // BM25+/BM25L; negative = the ranker's default
   float mu = 1000.0f;   // qld

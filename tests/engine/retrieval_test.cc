@@ -194,7 +194,10 @@ void CheckQuery(const Collection& c, const Query& q, std::mt19937_64& rng, const
   std::vector<TermScorer> scorers;
   for (const auto* terms : {&q.required, &q.optional}) {
     for (uint32_t t : *terms) {
-      const float boost = rng() % 3 == 0 ? 2.0f : 1.0f;
+      // 1, 2, or a fraction such as the weights pseudo-relevance feedback gives its terms.
+      const float boost = rng() % 3 == 0   ? 2.0f
+                          : rng() % 2 == 0 ? 1.0f
+                                           : static_cast<float>(1 + rng() % 999) / 1000.0f;
       scorers.push_back(TermScorer::ForTerm(params, c.stats, c.lists[t].size(), boost));
     }
   }
