@@ -136,7 +136,8 @@ absl::StatusOr<Weighted> Bo1(const FeedbackParams& p,
   return out;
 }
 
-// The terms of the query's scoring leaves (terms and phrase terms outside MUST_NOT), counted.
+// The terms of the query's scoring leaves (terms, phrase terms and each synonym alternative,
+// outside MUST_NOT), counted: the bag of words RM3 and Bo1 start from.
 void CollectTerms(const QueryNode& n, std::map<std::string, uint32_t>* out) {
   switch (n.kind) {
     case QueryKind::kTerm:
@@ -144,6 +145,9 @@ void CollectTerms(const QueryNode& n, std::map<std::string, uint32_t>* out) {
       return;
     case QueryKind::kPhrase:
       for (const PhraseTerm& t : n.phrase) ++(*out)[t.term];
+      return;
+    case QueryKind::kSynonym:
+      for (const std::string& t : n.synonyms) ++(*out)[t];
       return;
     case QueryKind::kBoolean:
       for (const BooleanClause& c : n.clauses)

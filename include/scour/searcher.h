@@ -28,6 +28,10 @@ struct RankingOptions {
   // Lucene 8's); docs/SCORING.md.
   std::string ranker = "bm25";
   float k1 = 0.9f;
+  float b = 0.4f;
+  float delta = -1.0f;  // BM25+/BM25L; negative = the ranker's default
+  float mu = 1000.0f;   // qld
+  float c = 1.0f;       // dfr-*: NormalizationH2's c
   // Pseudo-relevance feedback (docs/FEEDBACK.md): "rm3" (Anserini's), "bo1" (Terrier's) or ""
   // (none). The query is re-written from its first `fb_docs` hits (their stored text
   // re-analysed) into `fb_terms` weighted terms; rm3 keeps the original query at `fb_weight`.
@@ -36,10 +40,6 @@ struct RankingOptions {
   int32_t fb_docs = -1;
   int32_t fb_terms = -1;
   float fb_weight = -1.0f;
-  float b = 0.4f;
-  float delta = -1.0f;  // BM25+/BM25L; negative = the ranker's default
-  float mu = 1000.0f;   // qld
-  float c = 1.0f;       // dfr-*: NormalizationH2's c
   // Per-field weights (multiply that field's term scores); fields not listed weigh 1.
   std::vector<std::pair<std::string, float>> field_weights;
   // A scoring model (scour/similarity.h) used instead of `ranker` and its parameters. Checked
