@@ -320,6 +320,7 @@ BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
       return;
     }
     out[i].total = options.count ? r->exec.count : r->exec.top.size();
+    std::string pruning_differences;
     out[i].top = std::move(r->exec.top);
   });
 
@@ -339,9 +340,12 @@ BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
     }
     r.offsets.push_back(r.docs.size());
     r.total_hits.push_back(o.total);
+    out[i].pruning_differences = std::move(r->pruning_differences);
     r.errors.push_back(std::move(o.status));
   }
   return r;
 }
 
 }  // namespace scour
+  if (options.verify_pruning) r.pruning_differences.reserve(n);
+    if (options.verify_pruning) r.pruning_differences.push_back(std::move(o.pruning_differences));

@@ -110,6 +110,9 @@ struct BatchResults {
 };
 
 class SCOUR_EXPORT Searcher {
+  // Per query, with SearchOptions::verify_pruning: SearchResults::pruning_differences ("" when
+  // the pruned and the exhaustive evaluation agree). Empty without verify_pruning.
+  std::vector<std::string> pruning_differences;
  public:
   static absl::StatusOr<std::unique_ptr<Searcher>> Create(
       std::shared_ptr<const IndexReader> reader);
@@ -121,9 +124,10 @@ class SCOUR_EXPORT Searcher {
   absl::StatusOr<SearchResults> Search(std::string_view query, const SearchOptions& options) const;
 
   // Runs every query as Search would (same hits, same scores; `k`, `default_and`,
-  // `query_syntax`, `ranking`, `default_fields` and `count` apply; stored fields, snippets and
-  // explanations are not made) on `threads` threads, the calling one included (0 = one per
-  // core). A failing query does not stop the others: its error is in BatchResults::errors.
+  // `query_syntax`, `ranking`, `default_fields`, `count` and `verify_pruning` apply; stored
+  // fields, snippets and explanations are not made) on `threads` threads, the calling one
+  // included (0 = one per core). A failing query does not stop the others: its error is in
+  // BatchResults::errors.
   BatchResults SearchBatch(const std::vector<std::string>& queries, const SearchOptions& options,
                            int threads = 0) const;
 

@@ -956,6 +956,7 @@ TEST_P(SearchProperty, BatchEqualsOneByOne) {
       ASSERT_EQ(b.total_hits.size(), queries.size());
       ASSERT_EQ(b.docs.size(), b.offsets.back());
       ASSERT_EQ(b.scores.size(), b.offsets.back());
+      EXPECT_TRUE(b.pruning_differences.empty());  // not asked for
       for (size_t i = 0; i < queries.size(); ++i) {
         auto one = (*searcher)->Search(queries[i], opts);
         const std::string ctx = queries[i] + " threads=" + std::to_string(threads);
@@ -977,6 +978,79 @@ TEST_P(SearchProperty, BatchEqualsOneByOne) {
   BatchResults none = (*searcher)->SearchBatch({}, {}, 2);
   EXPECT_EQ(none.offsets, std::vector<size_t>{0});
   EXPECT_TRUE(none.errors.empty());
+}
+
+// A model that breaks the contract between the frequencies CheckSimilarity samples (7 is not
+// one of them): its bounds at a block's largest frequency miss the score at 7, so pruning
+// skips the best document. --verify-pruning must say so, in Search and in SearchBatch alike.
+class DipModel : public Similarity {
+ public:
+  std::string Name() const override { return "dip-at-7"; }
+  std::unique_ptr<SimScorer> Prepare(const FieldStatistics&, std::span<const TermStatistics>,
+                                     float boost) const override {
+    return std::make_unique<S>(boost);
+  }
+
+ private:
+  class S : public SimScorer {
+   public:
+    explicit S(float w) : w_(w) {}
+    float Score(float freq, float) const override {
+      return w_ * (freq == 7.0f ? 100.0f : freq / (freq + 1.0f));
+    }
+
+   private:
+    float w_;
+  };
+};
+
+TEST(VerifyPruning, SearchAndSearchBatchReportABrokenModel) {
+  auto dir = index::NewMemDirectory();
+  IndexWriterOptions o;
+  o.analyzer.language = "none";
+  o.threads = 1;
+  auto w = index::OpenIndexWriter(dir.get(), o);
+  ASSERT_TRUE(w.ok());
+  auto repeat = [](int n) {
+    std::string t;
+    for (int i = 0; i < n; ++i) t += "x ";
+    return t + "y";
+  };
+  // Docs 0-127 have tf 9; the rest tf 8 but doc 200, whose tf 7 scores 100 under the model.
+  for (int d = 0; d < 400; ++d)
+    ASSERT_TRUE((*w)->AddDocument({std::to_string(d),
+                                   {{"text", repeat(d < 128    ? 9
+                                                    : d == 200 ? 7
+                                                               : 8)}}})
+                    .ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  auto r = index::OpenIndexReader(dir.get(), {});
+  ASSERT_TRUE(r.ok());
+  auto searcher = Searcher::Create(*r);
+  ASSERT_TRUE(searcher.ok());
+  SearchOptions opts;
+  opts.k = 1;
+  opts.load_stored = false;
+  opts.verify_pruning = true;
+  opts.ranking.similarity = std::make_shared<DipModel>();
+  const std::vector<std::string> queries = {"x", "x y", "nothing"};
+  auto one = (*searcher)->Search("x", opts);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_NE(one->pruning_differences, "") << "the dip at tf 7 went unnoticed";
+  for (int threads : {1, 2}) {
+    BatchResults b = (*searcher)->SearchBatch(queries, opts, threads);
+    ASSERT_EQ(b.pruning_differences.size(), queries.size());
+    for (size_t i = 0; i < queries.size(); ++i) {
+      auto res = (*searcher)->Search(queries[i], opts);
+      ASSERT_TRUE(res.ok()) << res.status();
+      EXPECT_EQ(b.pruning_differences[i], res->pruning_differences) << queries[i];
+    }
+    EXPECT_EQ(b.pruning_differences[0], one->pruning_differences);
+    EXPECT_EQ(b.pruning_differences[2], "");
+  }
+  // Without the switch nothing is verified, and the batch carries no differences.
+  opts.verify_pruning = false;
+  EXPECT_TRUE((*searcher)->SearchBatch(queries, opts, 1).pruning_differences.empty());
 }
 
 // query_syntax = false: the analysed words, de-duplicated, OR-ed (AND-ed with default_and);
