@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -96,6 +97,10 @@ absl::Status ParseConfig(const std::string& item, const RankingFlags& base, Syst
       ok = absl::SimpleAtof(v, &out->flags.b);
     } else if (k == "delta") {
       ok = absl::SimpleAtof(v, &out->flags.delta);
+    } else if (k == "mu") {
+      ok = absl::SimpleAtof(v, &out->flags.mu);
+    } else if (k == "c") {
+      ok = absl::SimpleAtof(v, &out->flags.c);
     } else if (k == "expand") {
       out->flags.expand = v;
     } else if (k == "fb-docs" || k == "fb_docs") {
@@ -108,10 +113,15 @@ absl::Status ParseConfig(const std::string& item, const RankingFlags& base, Syst
       out->flags.weights = v;  // FIELD=W items cannot contain ',' here; use ';' between them
       for (char& c : out->flags.weights)
         if (c == ';') c = ',';
+    } else if (k == "field-b" || k == "field_b") {
+      out->flags.field_b = v;  // as weights: ';' between the FIELD=B items
+      for (char& c : out->flags.field_b)
+        if (c == ';') c = ',';
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat("--config \"", item, "\": unknown key \"", k,
-                       "\" (ranker, k1, b, delta, weights, expand, fb-docs, fb-terms, fb-weight)"));
+                       "\" (ranker, k1, b, delta, mu, c, weights, field-b, expand, fb-docs, "
+                       "fb-terms, fb-weight)"));
     }
     if (!ok)
       return absl::InvalidArgumentError(
@@ -167,7 +177,10 @@ void SetParam(const std::string& name, double v, RankingFlags* f) {
 std::string RankingDescription(const RankingFlags& f) {
   std::string d = absl::StrCat("ranker=", f.ranker, " k1=", f.k1, " b=", f.b);
   if (f.delta >= 0) absl::StrAppend(&d, " delta=", f.delta);
+  if (f.ranker == "qld") absl::StrAppend(&d, " mu=", f.mu);
+  if (absl::StartsWith(f.ranker, "dfr-")) absl::StrAppend(&d, " c=", f.c);
   if (!f.weights.empty()) absl::StrAppend(&d, " weights=", f.weights);
+  if (!f.field_b.empty()) absl::StrAppend(&d, " field-b=", f.field_b);
   if (!f.expand.empty()) {
     absl::StrAppend(&d, " expand=", f.expand);
     if (f.fb_docs >= 0) absl::StrAppend(&d, " fb-docs=", f.fb_docs);

@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/status_macros.h"
 
 namespace scour::cli {
 
@@ -12,7 +13,8 @@ void AddRankingFlags(CLI::App* cmd, RankingFlags* f) {
   cmd->add_option(
          "--ranker", f->ranker,
          "bm25 (Lucene's), bm25-robertson, bm25+, bm25l, bm25tp (bm25 + proximity re-ranking), "
-         "qld (Dirichlet LM), dfr-inb2, dfr-inexpb2, dfr-inl2 (Lucene 8's DFR models)")
+         "bm25f (fields combined before saturation), qld (Dirichlet LM), dfr-inb2, dfr-inexpb2, "
+         "dfr-inl2 (Lucene 8's DFR models)")
       ->capture_default_str();
   cmd->add_option("--k1", f->k1, "BM25 k1")->capture_default_str();
   cmd->add_option("--b", f->b, "BM25 b")->capture_default_str();
@@ -20,6 +22,7 @@ void AddRankingFlags(CLI::App* cmd, RankingFlags* f) {
   cmd->add_option("--mu", f->mu, "qld: Dirichlet smoothing mu")->capture_default_str();
   cmd->add_option("--c", f->c, "dfr-*: NormalizationH2's c")->capture_default_str();
   cmd->add_option("--weights", f->weights, "Per-field weights, e.g. title=2,text=1");
+  cmd->add_option("--field-b", f->field_b, "bm25f: per-field b, e.g. title=0.3,text=0.75");
   AddFeedbackFlags(cmd, f);
 }
 
@@ -46,6 +49,26 @@ void AddThreadsFlag(CLI::App* cmd, int* threads) {
       ->capture_default_str();
 }
 
+namespace {
+
+// "F=X,G=Y" (X >= 0) into pairs; `flag` names the flag in the error.
+absl::Status ParseFieldValues(const std::string& text, const char* flag,
+                              std::vector<std::pair<std::string, float>>* out) {
+  out->clear();
+  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
+    float v;
+    if (kv.first.empty() || !absl::SimpleAtof(kv.second, &v) || !(v >= 0))
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": expected FIELD=VALUE (value >= 0), got \"", part, "\""));
+    out->emplace_back(std::string(kv.first), v);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
   out->ranker = f.ranker;
   out->k1 = f.k1;
@@ -53,16 +76,8 @@ absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
   out->delta = f.delta;
   out->mu = f.mu;
   out->c = f.c;
-  out->field_weights.clear();
-  for (absl::string_view part : absl::StrSplit(f.weights, ',', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(part, absl::MaxSplits('=', 1));
-    float w;
-    if (kv.first.empty() || !absl::SimpleAtof(kv.second, &w) || !(w >= 0))
-      return absl::InvalidArgumentError(
-          absl::StrCat("--weights: expected FIELD=WEIGHT (weight >= 0), got \"", part, "\""));
-    out->field_weights.emplace_back(std::string(kv.first), w);
-  }
+  SCOUR_RETURN_IF_ERROR(ParseFieldValues(f.weights, "--weights", &out->field_weights));
+  SCOUR_RETURN_IF_ERROR(ParseFieldValues(f.field_b, "--field-b", &out->field_b));
   out->expand = f.expand;
   out->fb_docs = f.fb_docs;
   out->fb_terms = f.fb_terms;

@@ -1,5 +1,5 @@
 // The flags shared by search, bench, eval and compare: --ranker --k1 --b --delta --mu --c
-// --weights, --syntax and --threads.
+// --weights --field-b, --syntax and --threads.
 #ifndef SCOUR_CLI_RANKING_FLAGS_H_
 #define SCOUR_CLI_RANKING_FLAGS_H_
 
@@ -17,6 +17,7 @@ struct RankingFlags {
   float mu = 1000.0f;   // qld
   float c = 1.0f;       // dfr-*: NormalizationH2's c
   std::string weights;  // "title=2,text=1"
+  std::string field_b;  // bm25f: "title=0.3,text=0.75"
   std::string expand;   // pseudo-relevance feedback: rm3, bo1 (docs/FEEDBACK.md)
   int32_t fb_docs = -1, fb_terms = -1;
   float fb_weight = -1.0f;
@@ -33,7 +34,7 @@ void AddSyntaxFlag(CLI::App* cmd, bool* query_syntax);
 // --threads N, shared by search, eval, compare and bench: queries spread over N threads (0, the
 // default, = one per core) sharing one snapshot; the results do not depend on N.
 void AddThreadsFlag(CLI::App* cmd, int* threads);
-// Fills `out`; InvalidArgument for a malformed --weights.
+// Fills `out`; InvalidArgument for a malformed --weights or --field-b.
 absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out);
 
 }  // namespace scour::cli

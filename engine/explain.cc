@@ -123,6 +123,31 @@ absl::StatusOr<Explained> ExplainNode(const PlanNode& n, const SegmentReader& se
                             n.df, n.ttf, freq, parts, index::NormToLength(norm), norm);
       return r;
     }
+    case PlanKind::kCombined: {
+      SCOUR_ASSIGN_OR_RETURN(auto per_field, OpenCombined(n, seg));
+      float tf = 0;
+      std::string parts;  // each field's frequency, length and scale
+      for (size_t i = 0; i < per_field.size(); ++i) {
+        auto& p = per_field[i];
+        if (!p) continue;
+        if (p->doc() < doc) p->Advance(doc);
+        SCOUR_RETURN_IF_ERROR(p->status());
+        if (p->doc() != doc) continue;
+        const CombinedField& f = n.combined[i];
+        const uint8_t norm = seg.norms(f.field)[doc];
+        tf += f.scale[norm] * static_cast<float>(p->freq());
+        absl::StrAppendFormat(&parts, "%s%s: tf=%u dl=%u w/B=%g", parts.empty() ? "" : "; ",
+                              index.manifest.fields[f.field], p->freq(), index::NormToLength(norm),
+                              f.scale[norm]);
+      }
+      if (parts.empty()) return r;
+      r.matched = true;
+      r.score = n.scorer.Score(tf, 0);
+      absl::StrAppendFormat(out, "%s%.6f %s: tf~=%g (%s) (df=%d ttf=%d over the fields) %s\n",
+                            indent, r.score, n.label, tf, parts, n.df, n.ttf,
+                            n.scorer.sim()->Explain(tf, 0));
+      return r;
+    }
     case PlanKind::kTerm:
     case PlanKind::kPhrase: {
       const uint8_t* norms = seg.norms(n.field);

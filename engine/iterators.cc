@@ -73,6 +73,56 @@ class SynonymIterator final : public DocIterator {
   const uint8_t* norms_;
 };
 
+// A bm25f leaf: the union of one term's postings in several fields; a document's frequencies
+// are scaled by their field's w_f / B_f(dl), summed in the leaf's field order and saturated
+// once by the leaf's scorer (docs/SCORING.md, BM25F).
+class CombinedIterator final : public DocIterator {
+ public:
+  struct List {
+    SegmentPostings postings;
+    const float* scale;    // CombinedField::scale
+    const uint8_t* norms;  // the field's norms in this segment
+  };
+  CombinedIterator(std::vector<List> lists, const TermScorer* s)
+      : lists_(std::move(lists)), scorer_(s) {
+    for (const auto& l : lists_) cost_ += l.postings.df();
+    Settle();
+  }
+  DocId Next() override {
+    for (auto& l : lists_)
+      if (l.postings.doc() == doc_) l.postings.Next();
+    return Settle();
+  }
+  DocId Advance(DocId t) override {
+    for (auto& l : lists_)
+      if (l.postings.doc() < t) l.postings.Advance(t);
+    return Settle();
+  }
+  float Score() override {
+    float tf = 0;
+    for (const auto& l : lists_)
+      if (l.postings.doc() == doc_)
+        tf += l.scale[l.norms[doc_]] * static_cast<float>(l.postings.freq());
+    return scorer_->Score(tf, 0);
+  }
+  uint64_t cost() const override { return cost_; }
+  absl::Status status() const override {
+    for (const auto& l : lists_)
+      if (!l.postings.ok()) return l.postings.status();
+    return absl::OkStatus();
+  }
+
+ private:
+  DocId Settle() {
+    doc_ = kNoMoreDocs;
+    for (const auto& l : lists_) doc_ = std::min(doc_, l.postings.doc());
+    return doc_;
+  }
+  std::vector<List> lists_;
+  const TermScorer* scorer_;
+  uint64_t cost_ = 0;
+};
+
 // Union of several postings (prefix expansion), constant score.
 class UnionIterator final : public DocIterator {
  public:
@@ -218,6 +268,16 @@ absl::StatusOr<std::unique_ptr<DocIterator>> MakeIterator(const PlanNode& n,
       const uint8_t* norms = seg.norms(n.field);
       if (!u || norms == nullptr) return std::make_unique<EmptyIterator>();
       return std::make_unique<SynonymIterator>(*std::move(u), &n.scorer, norms);
+    }
+    case PlanKind::kCombined: {
+      SCOUR_ASSIGN_OR_RETURN(auto per_field, OpenCombined(n, seg));
+      std::vector<CombinedIterator::List> lists;
+      for (size_t i = 0; i < per_field.size(); ++i)
+        if (per_field[i])
+          lists.push_back({*std::move(per_field[i]), n.combined[i].scale.data(),
+                           seg.norms(n.combined[i].field)});
+      if (lists.empty()) return std::make_unique<EmptyIterator>();
+      return std::make_unique<CombinedIterator>(std::move(lists), &n.scorer);
     }
     case PlanKind::kPrefix: {
       SCOUR_ASSIGN_OR_RETURN(auto lists, OpenPrefix(n, seg));

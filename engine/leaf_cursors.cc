@@ -33,6 +33,20 @@ absl::StatusOr<std::vector<std::optional<SegmentPostings>>> OpenSynonym(const Pl
   return lists;
 }
 
+absl::StatusOr<std::vector<std::optional<SegmentPostings>>> OpenCombined(const PlanNode& n,
+                                                                         const SegmentReader& seg) {
+  std::vector<std::optional<SegmentPostings>> lists;
+  for (const CombinedField& f : n.combined) {
+    SCOUR_ASSIGN_OR_RETURN(auto info, seg.Lookup(f.field, n.term));
+    if (info && seg.norms(f.field) != nullptr) {
+      lists.emplace_back(seg.Postings(f.field, *info));
+    } else {
+      lists.emplace_back(std::nullopt);
+    }
+  }
+  return lists;
+}
+
 absl::StatusOr<std::optional<UnionPostings<SegmentPostings>>> OpenSynonymUnion(
     const PlanNode& n, const SegmentReader& seg) {
   SCOUR_ASSIGN_OR_RETURN(auto alternatives, OpenSynonym(n, seg));

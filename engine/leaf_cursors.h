@@ -34,6 +34,11 @@ absl::StatusOr<std::optional<index::SegmentPostings>> OpenTerm(const PlanNode& n
 absl::StatusOr<std::vector<std::optional<index::SegmentPostings>>> OpenSynonym(
     const PlanNode& n, const index::SegmentReader& seg);
 
+// The postings of kCombined leaf `n`'s term in each of its fields in `seg`, in the leaf's order
+// (nullopt for a field that lacks the term in this segment).
+absl::StatusOr<std::vector<std::optional<index::SegmentPostings>>> OpenCombined(
+    const PlanNode& n, const index::SegmentReader& seg);
+
 // The union of the alternatives of kSynonym leaf `n` that `seg` has (nullopt if it has none).
 absl::StatusOr<std::optional<UnionPostings<index::SegmentPostings>>> OpenSynonymUnion(
     const PlanNode& n, const index::SegmentReader& seg);

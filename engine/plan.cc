@@ -34,11 +34,11 @@ class BindStatistics {
   const StatisticsSource* source_;
 };
 
-absl::StatusOr<TermScorer> Prepare(const PlanOptions& o, const FieldStatistics& field,
-                                   std::span<const TermStatistics> terms, float boost) {
-  std::unique_ptr<SimScorer> s = o.similarity->Prepare(field, terms, boost);
+absl::StatusOr<TermScorer> PrepareWith(const Similarity& sim, const FieldStatistics& field,
+                                       std::span<const TermStatistics> terms, float boost) {
+  std::unique_ptr<SimScorer> s = sim.Prepare(field, terms, boost);
   if (s == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("scoring model \"", o.similarity->Name(),
+    return absl::InvalidArgumentError(absl::StrCat("scoring model \"", sim.Name(),
                                                    "\" prepared no scorer for field ", field.name));
   }
   return TermScorer(std::move(s));
@@ -48,6 +48,73 @@ float FieldWeight(const PlanOptions& o, const std::string& name) {
   for (const auto& [n, w] : o.field_weights)
     if (n == name) return w;
   return 1.0f;
+}
+
+float FieldB(const PlanOptions& o, const std::string& name) {
+  for (const auto& [n, b] : o.field_b)
+    if (n == name) return b;
+  return o.b;
+}
+
+// The model a field's leaves are scored with: bm25f scores phrases, prefixes and synonyms per
+// field by Lucene BM25 with the field's own b.
+absl::StatusOr<TermScorer> Prepare(const PlanOptions& o, const FieldStatistics& field,
+                                   std::span<const TermStatistics> terms, float boost) {
+  if (!o.bm25f) return PrepareWith(*o.similarity, field, terms, boost);
+  SCOUR_ASSIGN_OR_RETURN(std::shared_ptr<const Similarity> sim,
+                         BuiltinSimilarity({"bm25", o.k1, FieldB(o, field.name)}));
+  return PrepareWith(*sim, field, terms, boost);
+}
+
+// BM25F's leaf: one term over `fields`, each field's frequency scaled by w_f / B_f(dl) and the
+// sum saturated once by Lucene BM25 with b = 0, prepared with the combined statistics
+// (docs/SCORING.md).
+absl::StatusOr<std::unique_ptr<PlanNode>> CombinedLeaf(const QueryNode& q,
+                                                       const std::vector<uint32_t>& fields,
+                                                       float boost, const index::Snapshot& index,
+                                                       const PlanOptions& o) {
+  auto n = std::make_unique<PlanNode>();
+  n->kind = PlanKind::kCombined;
+  n->term = q.text;
+  n->boost = boost * q.boost;
+  const BindStatistics bind(index, o.statistics);
+  FieldStatistics pseudo_field;
+  pseudo_field.name = "bm25f";
+  TermStatistics pseudo_term;
+  pseudo_term.field = "bm25f";
+  pseudo_term.term = q.text;
+  std::string label;
+  for (uint32_t f : fields) {
+    const std::string& fname = index.manifest.fields[f];
+    SCOUR_ASSIGN_OR_RETURN(const FieldStatistics stats, bind.Field(f));
+    SCOUR_ASSIGN_OR_RETURN(const TermStatistics ts, bind.Term(f, q.text));
+    absl::StrAppend(&label, label.empty() ? "" : " ", fname, ":", q.text);
+    pseudo_field.docs_with_field = std::max(pseudo_field.docs_with_field, stats.docs_with_field);
+    pseudo_field.sum_total_term_freq += stats.sum_total_term_freq;
+    pseudo_field.sum_doc_freq += stats.sum_doc_freq;
+    pseudo_term.doc_freq = std::max(pseudo_term.doc_freq, ts.doc_freq);
+    pseudo_term.total_term_freq += ts.total_term_freq;
+    if (stats.docs_with_field == 0) continue;  // no document has the field
+    CombinedField cf;
+    cf.field = f;
+    const float w = FieldWeight(o, fname), b = FieldB(o, fname);
+    const float avgdl = static_cast<float>(static_cast<double>(stats.sum_total_term_freq) /
+                                           static_cast<double>(stats.docs_with_field));
+    for (int norm = 0; norm < 256; ++norm) {
+      const float dl = NormLength(static_cast<uint8_t>(norm));
+      const float norm_b = (1.0f - b) + b * (avgdl > 0 ? dl / avgdl : 1.0f);
+      cf.scale[norm] = norm_b > 0 ? w / norm_b : 0.0f;
+    }
+    n->combined.push_back(cf);
+  }
+  n->df = pseudo_term.doc_freq;
+  n->ttf = pseudo_term.total_term_freq;
+  SCOUR_ASSIGN_OR_RETURN(std::shared_ptr<const Similarity> saturation,
+                         BuiltinSimilarity({"bm25", o.k1, 0.0f}));
+  SCOUR_ASSIGN_OR_RETURN(
+      n->scorer, PrepareWith(*saturation, pseudo_field, std::span(&pseudo_term, 1), n->boost));
+  n->label = absl::StrCat("bm25f(", label, ")");
+  return n;
 }
 
 absl::StatusOr<std::vector<uint32_t>> FieldsOf(const QueryNode& q, const index::Snapshot& index,
@@ -148,6 +215,7 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Build(const QueryNode& q, float boost,
     return n;
   }
   SCOUR_ASSIGN_OR_RETURN(std::vector<uint32_t> fields, FieldsOf(q, index, o));
+  if (o.bm25f && q.kind == QueryKind::kTerm) return CombinedLeaf(q, fields, boost, index, o);
   if (fields.size() == 1) return Leaf(q, fields[0], boost, index, o);
   // An unqualified leaf over several fields: matches in any, scores summed (as a Lucene
   // BooleanQuery of per-field SHOULD clauses).
@@ -165,6 +233,7 @@ void Collect(const PlanNode& n, bool negated, std::vector<std::string>* terms,
   if (negated) return;
   switch (n.kind) {
     case PlanKind::kTerm:
+    case PlanKind::kCombined:
       terms->push_back(n.term);
       break;
     case PlanKind::kPhrase: {
@@ -210,7 +279,7 @@ absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
 
 void ResetScoreTables(const PlanNode& plan) {
   if (plan.kind == PlanKind::kTerm || plan.kind == PlanKind::kPhrase ||
-      plan.kind == PlanKind::kSynonym) {
+      plan.kind == PlanKind::kSynonym || plan.kind == PlanKind::kCombined) {
     plan.scorer.ResetTable();
   }
   for (const auto& [occur, child] : plan.clauses) ResetScoreTables(*child);

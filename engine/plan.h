@@ -6,6 +6,7 @@
 #ifndef SCOUR_ENGINE_PLAN_H_
 #define SCOUR_ENGINE_PLAN_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,7 +20,14 @@
 
 namespace scour::engine {
 
-enum class PlanKind : uint8_t { kTerm, kPhrase, kPrefix, kBool, kNone, kSynonym };
+enum class PlanKind : uint8_t { kTerm, kPhrase, kPrefix, kBool, kNone, kSynonym, kCombined };
+
+// One field of a kCombined (bm25f) leaf: `scale[norm]` = w_f / B_f(dl), the factor its term
+// frequency is multiplied by before the fields are summed (docs/SCORING.md, BM25F).
+struct CombinedField {
+  uint32_t field = 0;
+  std::array<float, 256> scale{};
+};
 
 struct PlanNode {
   PlanKind kind = PlanKind::kNone;
@@ -37,6 +45,9 @@ struct PlanNode {
   uint64_t df = 0;        // kTerm: global document frequency; kSynonym: the pseudo-term's
   uint64_t ttf = 0;       // kSynonym: the pseudo-term's total term frequency
   std::vector<std::string> synonyms;  // kSynonym: the alternatives, scored as one term
+  // kCombined: `term` over these fields, frequencies scaled and summed, then saturated once by
+  // `scorer` (given the pseudo-frequency; its length argument is unused).
+  std::vector<CombinedField> combined;
   std::vector<std::pair<Occur, std::unique_ptr<PlanNode>>> clauses;  // kBool
   std::string label;  // "field:term" for explanations
 };
@@ -55,6 +66,11 @@ struct PlanOptions {
   bool proximity = false;  // fill PlanNode::bm25_weight (bm25tp)
   std::vector<std::pair<std::string, float>> field_weights;
   std::vector<uint32_t> default_fields;  // resolved field ids
+  // bm25f (docs/SCORING.md): term leaves combine their fields before saturation; phrases,
+  // prefixes and synonyms are scored per field by Lucene BM25 with that field's b.
+  bool bm25f = false;
+  float k1 = 0.9f, b = 0.4f;
+  std::vector<std::pair<std::string, float>> field_b;  // bm25f: per-field b (others: b)
 };
 
 // Binds the parsed query to the index. Unknown fields are InvalidArgument.

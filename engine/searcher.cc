@@ -75,13 +75,22 @@ absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& o) {
     m.name = "bm25";
     p.proximity = true;
   }
+  if (o.ranker == "bm25f") {
+    m.name = "bm25";
+    for (const auto& [name, b] : o.field_b)
+      if (!(b >= 0 && b <= 1))
+        return absl::InvalidArgumentError(
+            absl::StrCat("--field-b: the b of field \"", name, "\" must be in [0, 1]"));
+  } else if (!o.field_b.empty()) {
+    return absl::InvalidArgumentError("--field-b (per-field b) is bm25f's: use --ranker bm25f");
+  }
   // Validates the name and the parameters (the BM25 family's kind is read back below).
   if (absl::Status s = BuiltinSimilarity(m).status(); !s.ok()) {
     if (absl::StrContains(s.message(), "unknown ranker")) {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown ranker \"", o.ranker,
-                       "\" (rankers: bm25, bm25-robertson, bm25+, bm25l, bm25tp, qld, dfr-inb2, "
-                       "dfr-inexpb2, dfr-inl2)"));
+                       "\" (rankers: bm25, bm25-robertson, bm25+, bm25l, bm25tp, bm25f, qld, "
+                       "dfr-inb2, dfr-inexpb2, dfr-inl2)"));
     }
     return s;
   }
@@ -105,6 +114,12 @@ absl::Status SetModel(const RankingOptions& options, const RankerParams& ranker,
     plan->similarity = options.similarity;
   } else if (ranker.proximity) {
     plan->similarity = Bm25Similarity(ranker);
+  } else if (options.ranker == "bm25f") {
+    SCOUR_ASSIGN_OR_RETURN(plan->similarity, BuiltinSimilarity({"bm25", options.k1, options.b}));
+    plan->bm25f = true;
+    plan->k1 = options.k1;
+    plan->b = options.b;
+    plan->field_b = options.field_b;
   } else {
     SCOUR_ASSIGN_OR_RETURN(plan->similarity,
                            BuiltinSimilarity({options.ranker, options.k1, options.b, options.delta,
@@ -165,6 +180,9 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
   for (const auto& [name, w] : options.ranking.field_weights)
     if (index.manifest.FieldId(name) <= 0)
       return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
+  for (const auto& [name, b] : options.ranking.field_b)
+    if (index.manifest.FieldId(name) <= 0)
+      return absl::InvalidArgumentError(absl::StrCat("--field-b: unknown field \"", name, "\""));
   if (options.default_fields.empty()) {
     // Every field that has tokens somewhere.
     for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
@@ -302,6 +320,7 @@ BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
     std::vector<engine::ScoredDoc> top;
     uint64_t total = 0;
     absl::Status status;
+    std::string pruning_differences;
   };
   std::vector<One> out(n);
   // One pooled Analyzer per worker, taken on its first query.
@@ -320,8 +339,8 @@ BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
       return;
     }
     out[i].total = options.count ? r->exec.count : r->exec.top.size();
-    std::string pruning_differences;
     out[i].top = std::move(r->exec.top);
+    out[i].pruning_differences = std::move(r->pruning_differences);
   });
 
   BatchResults r;
@@ -332,6 +351,7 @@ BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
   r.scores.reserve(hits);
   r.total_hits.reserve(n);
   r.errors.reserve(n);
+  if (options.verify_pruning) r.pruning_differences.reserve(n);
   r.offsets.push_back(0);
   for (One& o : out) {
     for (const engine::ScoredDoc& d : o.top) {
@@ -340,12 +360,10 @@ BatchResults Searcher::SearchBatch(const std::vector<std::string>& queries,
     }
     r.offsets.push_back(r.docs.size());
     r.total_hits.push_back(o.total);
-    out[i].pruning_differences = std::move(r->pruning_differences);
     r.errors.push_back(std::move(o.status));
+    if (options.verify_pruning) r.pruning_differences.push_back(std::move(o.pruning_differences));
   }
   return r;
 }
 
 }  // namespace scour
-  if (options.verify_pruning) r.pruning_differences.reserve(n);
-    if (options.verify_pruning) r.pruning_differences.push_back(std::move(o.pruning_differences));

@@ -46,6 +46,10 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
     if (std::find(fields.begin(), fields.end(), name) == fields.end())
       return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
   }
+  for (const auto& [name, b] : options.ranking.field_b) {
+    if (std::find(fields.begin(), fields.end(), name) == fields.end())
+      return absl::InvalidArgumentError(absl::StrCat("--field-b: unknown field \"", name, "\""));
+  }
   SearchOptions so;
   so.k = options.depth;
   so.query_syntax = options.query_syntax;

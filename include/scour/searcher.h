@@ -25,7 +25,8 @@ struct RankingOptions {
   // "bm25" (Lucene 8's BM25, the default), "bm25-robertson", "bm25+", "bm25l", "bm25tp"
   // (Lucene's BM25 with its top hits re-ranked by a term-proximity bonus), "qld" (Dirichlet
   // query likelihood), "dfr-inb2", "dfr-inexpb2", "dfr-inl2" (divergence from randomness, as
-  // Lucene 8's); docs/SCORING.md.
+  // Lucene 8's), "bm25f" (BM25F: a term's fields weighted by `field_weights`, each normalised
+  // with its `field_b`, summed, then saturated once); docs/SCORING.md.
   std::string ranker = "bm25";
   float k1 = 0.9f;
   float b = 0.4f;
@@ -42,6 +43,8 @@ struct RankingOptions {
   float fb_weight = -1.0f;
   // Per-field weights (multiply that field's term scores); fields not listed weigh 1.
   std::vector<std::pair<std::string, float>> field_weights;
+  // bm25f: per-field b in [0, 1]; fields not listed use `b`. An error with another ranker.
+  std::vector<std::pair<std::string, float>> field_b;
   // A scoring model (scour/similarity.h) used instead of `ranker` and its parameters. Checked
   // against the contract the first time it is used (InvalidArgument if it breaks it).
   std::shared_ptr<const Similarity> similarity;
@@ -107,12 +110,12 @@ struct BatchResults {
   std::vector<float> scores;         // as Search gives them, bit for bit
   std::vector<uint64_t> total_hits;  // per query: exact with SearchOptions::count, else its hits
   std::vector<absl::Status> errors;  // per query: OK, or why it failed (it then has no hits)
-};
-
-class SCOUR_EXPORT Searcher {
   // Per query, with SearchOptions::verify_pruning: SearchResults::pruning_differences ("" when
   // the pruned and the exhaustive evaluation agree). Empty without verify_pruning.
   std::vector<std::string> pruning_differences;
+};
+
+class SCOUR_EXPORT Searcher {
  public:
   static absl::StatusOr<std::unique_ptr<Searcher>> Create(
       std::shared_ptr<const IndexReader> reader);
