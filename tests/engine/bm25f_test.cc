@@ -24,7 +24,7 @@
 namespace scour {
 namespace {
 
-const char* const kWords[] = {"alpha", "beta",  "gamma", "delta", "eps",  "zeta",
+const char* const kWords[] = {"alpha", "beta",  "gamma", "delta", "eps",   "zeta",
                               "eta",   "theta", "iota",  "kappa", "lamda", "mu"};
 constexpr size_t kNumWords = std::size(kWords);
 
@@ -140,8 +140,8 @@ std::vector<RefHit> Reference(const Fixture& fx, const std::vector<std::string>&
         const auto f = static_cast<double>(std::count(it->second.begin(), it->second.end(), t));
         if (f == 0) continue;
         any = true;
-        const double dl = index::NormToLength(
-            index::LengthToNorm(static_cast<uint32_t>(it->second.size())));
+        const double dl =
+            index::NormToLength(index::LengthToNorm(static_cast<uint32_t>(it->second.size())));
         const double avgdl = static_cast<double>(fstats[i].sum_total_term_freq) /
                              static_cast<double>(fstats[i].docs_with_field);
         const double b = lookup(ro.field_b, names[i], ro.b);
