@@ -19,7 +19,7 @@ namespace {
 // bytes, so a snippet does not start or end in the middle of what reads as one word.
 constexpr uint32_t kMaxAttachedBytes = 16;
 
-struct Tok {
+struct TextTok {
   uint32_t pos;
   uint32_t start;
   uint32_t end;
@@ -82,9 +82,10 @@ struct Compiled {
 
 // Start of the text shown when the window would start at `s` (window end `e`): never inside a
 // token; in a gap between tokens it moves to the next token, keeping punctuation glued to it.
-uint32_t AdjustStart(std::string_view text, const std::vector<Tok>& toks, uint32_t s, uint32_t e) {
+uint32_t AdjustStart(std::string_view text, const std::vector<TextTok>& toks, uint32_t s,
+                     uint32_t e) {
   const auto it =
-      std::partition_point(toks.begin(), toks.end(), [s](const Tok& t) { return t.end <= s; });
+      std::partition_point(toks.begin(), toks.end(), [s](const TextTok& t) { return t.end <= s; });
   if (it != toks.end() && it->start < s) return it->start;
   if (it != toks.end() && it->start < e) {
     const uint32_t p = it->start;
@@ -99,12 +100,13 @@ uint32_t AdjustStart(std::string_view text, const std::vector<Tok>& toks, uint32
 }
 
 // End of the text shown (mirror of AdjustStart).
-uint32_t AdjustEnd(std::string_view text, const std::vector<Tok>& toks, uint32_t s, uint32_t e) {
+uint32_t AdjustEnd(std::string_view text, const std::vector<TextTok>& toks, uint32_t s,
+                   uint32_t e) {
   const uint32_t n = static_cast<uint32_t>(text.size());
   auto it =
-      std::partition_point(toks.begin(), toks.end(), [e](const Tok& t) { return t.start < e; });
+      std::partition_point(toks.begin(), toks.end(), [e](const TextTok& t) { return t.start < e; });
   if (it != toks.begin()) {
-    const Tok& last = *std::prev(it);
+    const TextTok& last = *std::prev(it);
     if (last.end > e) return last.end;
     if (last.end > s) {
       const uint32_t p = last.end;
@@ -189,7 +191,7 @@ absl::StatusOr<Snippet> MakeSnippet(scour::Analyzer* analyzer, std::string_view 
   const uint32_t n = static_cast<uint32_t>(text.size());
 
   Compiled c(q);
-  std::vector<Tok> toks;
+  std::vector<TextTok> toks;
   toks.reserve(std::min<size_t>(text.size() / 4 + 16, size_t{1} << 20));
   std::vector<Match> matches;
   SCOUR_RETURN_IF_ERROR(analyzer->ForEachToken(

@@ -99,6 +99,12 @@ std::string LatencyThreadsText(std::span<const LatencySummary> latency) {
   return absl::StrCat(threads, " threads (each query timed on the thread that ran it)");
 }
 
+bool Comparison::HasLatency() const {
+  for (const LatencySummary& l : latency)
+    if (l.measured) return true;
+  return false;
+}
+
 const PairedStats* Comparison::Pair(size_t system, size_t baseline, size_t column) const {
   for (const PairedStats& p : pairs)
     if (p.system == system && p.baseline == baseline && p.column == column) return &p;

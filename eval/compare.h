@@ -114,6 +114,8 @@ struct Comparison {
 
   // The pair (system, baseline, column), or nullptr.
   const PairedStats* Pair(size_t system, size_t baseline, size_t column) const;
+  // Whether any system's latency was measured.
+  bool HasLatency() const;
 };
 
 // The compared queries are those of `qrels` that at least one run has (trec_eval averages each

@@ -14,12 +14,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-bool HasLatency(const Comparison& c) {
-  for (const LatencySummary& l : c.latency)
-    if (l.measured) return true;
-  return false;
-}
-
 // "0.1234" or "n/a" for NaN.
 std::string Fmt(double v, const char* fmt = "%.4f") {
   if (std::isnan(v)) return "n/a";
@@ -144,7 +138,7 @@ std::vector<std::vector<std::string>> SummaryRows(const CompareReport& r, bool a
   std::vector<std::string> head = {"system"};
   for (const Column& col : c.columns) head.push_back(col.name);
   if (!c.judged_mean.empty()) head.push_back(absl::StrCat("judged@", c.options.judged_k));
-  const bool lat = HasLatency(c);
+  const bool lat = c.HasLatency();
   if (lat) {
     for (const char* h : {"mean_us", "p50_us", "p99_us", "qps"}) head.push_back(h);
   }
@@ -299,7 +293,7 @@ std::string FormatText(const CompareReport& r) {
   absl::StrAppend(&out, c.qids.size(), " queries");
   if (!c.pairs.empty()) absl::StrAppend(&out, "; ", SignificanceLegend(c, true));
   absl::StrAppend(&out, "\n");
-  if (HasLatency(c))
+  if (c.HasLatency())
     absl::StrAppend(
         &out, "latency: microseconds per query from topic text to ranked ids, after warm-up, ",
         LatencyThreadsText(c.latency), "; qps = queries / timed wall time\n");
@@ -436,7 +430,7 @@ std::string FormatMarkdown(const CompareReport& r) {
   absl::StrAppend(&out, MarkdownTable(SummaryRows(r, false)), "\n");
   absl::StrAppend(&out, c.qids.size(), " queries.");
   if (!c.pairs.empty()) absl::StrAppend(&out, " ", SignificanceLegend(c, false), ".");
-  if (HasLatency(c))
+  if (c.HasLatency())
     absl::StrAppend(&out, " Latency in microseconds per query after warm-up, ",
                     LatencyThreadsText(c.latency), ".");
   absl::StrAppend(&out, "\n");
@@ -503,7 +497,7 @@ std::string FormatLatex(const CompareReport& r) {
         " (two-sided ", TexEscape(test), ", ", CorrectionName(o.correction), " correction over ",
         c.pairs.size(), " comparisons, $\\alpha = ", absl::StrFormat("%g", o.alpha), "$). ");
   }
-  if (HasLatency(c))
+  if (c.HasLatency())
     absl::StrAppend(&caption, "Latency in $\\mu$s per query after warm-up, ",
                     LatencyThreadsText(c.latency), ". ");
   absl::StrAppend(&out, "\\bottomrule\n\\end{tabular}\n\\caption{", caption,

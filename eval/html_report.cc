@@ -45,7 +45,7 @@ std::string F(double v, const char* fmt = "%.4f") {
 }
 std::string P(double v) { return F(v, "%.1f"); }  // SVG coordinates
 
-std::string FmtP(double p) {
+std::string HtmlP(double p) {
   if (std::isnan(p)) return "n/a";
   if (p < 0.0001) return "&lt;0.0001";
   return F(p);
@@ -486,12 +486,6 @@ footer{color:var(--muted);font-size:12.5px;text-align:center;margin-top:24px}
 @media print{body{background:#fff}section{box-shadow:none;break-inside:avoid}}
 )css";
 
-bool HasLatency(const Comparison& c) {
-  for (const LatencySummary& l : c.latency)
-    if (l.measured) return true;
-  return false;
-}
-
 // Pareto front over (median latency lower, quality higher) among systems with latency. The
 // median, not the mean: on a shared machine one descheduled query moves a mean of a few dozen
 // samples far more than the systems differ.
@@ -514,7 +508,7 @@ std::vector<bool> ParetoFront(const Comparison& c, size_t col) {
 
 std::string SummaryTable(const CompareReport& r) {
   const Comparison& c = r.cmp;
-  const bool lat = HasLatency(c);
+  const bool lat = c.HasLatency();
   std::string h = "<div class=\"scroll\"><table class=\"summary\"><thead><tr><th>system</th>";
   for (const Column& col : c.columns) absl::StrAppend(&h, "<th>", Esc(col.name), "</th>");
   if (!c.judged_mean.empty()) absl::StrAppend(&h, "<th>judged@", c.options.judged_k, "</th>");
@@ -592,8 +586,8 @@ std::string PairsTable(const Comparison& c) {
     for (PairedTest t : tests) {
       const size_t ti = static_cast<size_t>(t);
       const bool sig = t == tests[0] && p.significant;
-      absl::StrAppend(&h, "<td class=\"p\">", FmtP(p.p[ti]), "</td><td",
-                      sig ? " class=\"sigcell\"" : "", ">", FmtP(p.p_adjusted[ti]), "</td>");
+      absl::StrAppend(&h, "<td class=\"p\">", HtmlP(p.p[ti]), "</td><td",
+                      sig ? " class=\"sigcell\"" : "", ">", HtmlP(p.p_adjusted[ti]), "</td>");
     }
     absl::StrAppend(&h, "</tr>\n");
   }
@@ -608,7 +602,7 @@ std::string ComparisonHtml(const CompareReport& r) {
   const size_t col = std::min(r.column, c.columns.size() - 1);
   const std::string mname = Esc(c.columns[col].name);
   const bool sweep = r.grid.has_value();
-  const bool lat = HasLatency(c);
+  const bool lat = c.HasLatency();
   std::string h = absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -750,8 +744,8 @@ std::string ComparisonHtml(const CompareReport& r) {
                         "] \u00b7 d<sub>z</sub> ", F(p->d_z, "%+.2f"), " \u00b7 <b>", p->wtl.wins,
                         "</b> better, ", p->wtl.ties, " tied, <b>", p->wtl.losses,
                         "</b> worse \u00b7 ", PairedTestName(c.options.tests[0]), " p ",
-                        FmtP(p->p[t0]), " (", CorrectionName(c.options.correction), " ",
-                        FmtP(p->p_adjusted[t0]), ")</p>\n");
+                        HtmlP(p->p[t0]), " (", CorrectionName(c.options.correction), " ",
+                        HtmlP(p->p_adjusted[t0]), ")</p>\n");
       }
       absl::StrAppend(&h, "<div class=\"charts\"><figure>", DeltaChart(c, s, 0, col),
                       "<figcaption>", mname,

@@ -74,6 +74,10 @@ absl::StatusOr<std::unique_ptr<Directory>> OpenFsDirectory(const std::string& pa
 // An in-memory directory (for tests). Thread-safe.
 std::unique_ptr<Directory> NewMemDirectory();
 
+// OK when `name` is a plain file name every directory accepts: not empty, `.` or `..`, and
+// without `/` or NUL; InvalidArgument naming it otherwise.
+absl::Status CheckFileName(const std::string& name);
+
 // A ReadableFile holding a copy of `data` (the in-memory and fault-injecting directories).
 std::shared_ptr<ReadableFile> NewStringReadableFile(std::string name, std::string data);
 

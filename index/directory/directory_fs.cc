@@ -67,14 +67,6 @@ auto RetryEintr(F f) {
   return r;
 }
 
-absl::Status CheckName(const std::string& name) {
-  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-      name.find('\0') != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid file name \"", name, "\""));
-  }
-  return absl::OkStatus();
-}
-
 // Lock files held by this process, by path: a second Lock in the same process conflicts.
 Mutex g_locks_mu;
 absl::flat_hash_set<std::string>& HeldLocks() ABSL_EXCLUSIVE_LOCKS_REQUIRED(g_locks_mu) {
@@ -204,7 +196,7 @@ class FsDirectory final : public Directory {
   ~FsDirectory() override { ::close(dir_fd_); }
 
   absl::StatusOr<std::unique_ptr<WritableFile>> Create(const std::string& name) override {
-    SCOUR_RETURN_IF_ERROR(CheckName(name));
+    SCOUR_RETURN_IF_ERROR(CheckFileName(name));
     std::string p = PathOf(name);
     // Replace rather than truncate: an existing file may be mmapped by a reader, and
     // truncating a mapped file would change its bytes under it (or SIGBUS it).
@@ -216,7 +208,7 @@ class FsDirectory final : public Directory {
   }
 
   absl::StatusOr<std::shared_ptr<ReadableFile>> Open(const std::string& name) override {
-    SCOUR_RETURN_IF_ERROR(CheckName(name));
+    SCOUR_RETURN_IF_ERROR(CheckFileName(name));
     std::string p = PathOf(name);
     int fd = RetryEintr([&] { return ::open(p.c_str(), O_RDONLY | O_CLOEXEC); });
     if (fd < 0) return PosixError(errno, "open", p);
@@ -246,7 +238,7 @@ class FsDirectory final : public Directory {
   }
 
   absl::StatusOr<bool> Exists(const std::string& name) override {
-    SCOUR_RETURN_IF_ERROR(CheckName(name));
+    SCOUR_RETURN_IF_ERROR(CheckFileName(name));
     std::string p = PathOf(name);
     struct stat st;
     if (::stat(p.c_str(), &st) == 0) return true;
@@ -255,15 +247,15 @@ class FsDirectory final : public Directory {
   }
 
   absl::Status Delete(const std::string& name) override {
-    SCOUR_RETURN_IF_ERROR(CheckName(name));
+    SCOUR_RETURN_IF_ERROR(CheckFileName(name));
     std::string p = PathOf(name);
     if (::unlink(p.c_str()) != 0) return PosixError(errno, "delete", p);
     return absl::OkStatus();
   }
 
   absl::Status Rename(const std::string& from, const std::string& to) override {
-    SCOUR_RETURN_IF_ERROR(CheckName(from));
-    SCOUR_RETURN_IF_ERROR(CheckName(to));
+    SCOUR_RETURN_IF_ERROR(CheckFileName(from));
+    SCOUR_RETURN_IF_ERROR(CheckFileName(to));
     std::string f = PathOf(from), t = PathOf(to);
     if (::rename(f.c_str(), t.c_str()) != 0) {
       return PosixError(errno, "rename", absl::StrCat(f, " to ", t));
@@ -295,7 +287,7 @@ class FsDirectory final : public Directory {
   }
 
   absl::StatusOr<std::unique_ptr<DirectoryLock>> Lock(const std::string& name) override {
-    SCOUR_RETURN_IF_ERROR(CheckName(name));
+    SCOUR_RETURN_IF_ERROR(CheckFileName(name));
     std::string p = PathOf(name);
     auto locked = [&] {
       return absl::FailedPreconditionError(absl::StrCat("index is locked by another writer: ", p));

@@ -20,13 +20,6 @@ struct MemState {
   absl::flat_hash_set<std::string> locks ABSL_GUARDED_BY(mu);
 };
 
-absl::Status CheckName(const std::string& name) {
-  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid file name \"", name, "\""));
-  }
-  return absl::OkStatus();
-}
-
 // A snapshot of an in-memory file: readers keep their bytes whatever happens to the name.
 class StringReadableFile final : public ReadableFile {
  public:
@@ -88,7 +81,7 @@ class MemLock final : public DirectoryLock {
 class MemDirectory final : public Directory {
  public:
   absl::StatusOr<std::unique_ptr<WritableFile>> Create(const std::string& name) override {
-    if (absl::Status s = CheckName(name); !s.ok()) return s;
+    if (absl::Status s = CheckFileName(name); !s.ok()) return s;
     auto body = std::make_shared<std::string>();
     {
       MutexLock l(&state_->mu);
@@ -116,7 +109,7 @@ class MemDirectory final : public Directory {
   }
 
   absl::Status Rename(const std::string& from, const std::string& to) override {
-    if (absl::Status s = CheckName(to); !s.ok()) return s;
+    if (absl::Status s = CheckFileName(to); !s.ok()) return s;
     MutexLock l(&state_->mu);
     auto it = state_->files.find(from);
     if (it == state_->files.end()) return NotFound("rename", from);
@@ -138,7 +131,7 @@ class MemDirectory final : public Directory {
   }
 
   absl::StatusOr<std::unique_ptr<DirectoryLock>> Lock(const std::string& name) override {
-    if (absl::Status s = CheckName(name); !s.ok()) return s;
+    if (absl::Status s = CheckFileName(name); !s.ok()) return s;
     MutexLock l(&state_->mu);
     if (!state_->locks.insert(name).second) {
       return absl::FailedPreconditionError(
@@ -157,6 +150,14 @@ class MemDirectory final : public Directory {
 };
 
 }  // namespace
+
+absl::Status CheckFileName(const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid file name \"", name, "\""));
+  }
+  return absl::OkStatus();
+}
 
 std::shared_ptr<ReadableFile> NewStringReadableFile(std::string name, std::string data) {
   return std::make_shared<StringReadableFile>(std::move(name), std::move(data));

@@ -35,12 +35,16 @@ const char* OpName(Op op) {
   return "?";
 }
 
+}  // namespace
+
+// Named, not anonymous: State (declared in the header) holds Nodes.
+namespace fault_internal {
 struct Node {
   std::string data;    // live bytes (what readers see)
   size_t durable = 0;  // length at the last successful Sync
 };
-
-}  // namespace
+}  // namespace fault_internal
+using fault_internal::Node;
 
 struct FaultInjectingDirectory::State {
   mutable Mutex mu;
@@ -80,13 +84,6 @@ using State = FaultInjectingDirectory::State;
 
 absl::Status NotFound(absl::string_view op, const std::string& name) {
   return absl::NotFoundError(absl::StrCat(op, " fault:/", name, ": no such file"));
-}
-
-absl::Status CheckName(const std::string& name) {
-  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("invalid file name \"", name, "\""));
-  }
-  return absl::OkStatus();
 }
 
 class FaultWritableFile final : public WritableFile {
@@ -177,7 +174,7 @@ FaultInjectingDirectory::~FaultInjectingDirectory() = default;
 
 absl::StatusOr<std::unique_ptr<WritableFile>> FaultInjectingDirectory::Create(
     const std::string& name) {
-  if (absl::Status s = CheckName(name); !s.ok()) return s;
+  if (absl::Status s = CheckFileName(name); !s.ok()) return s;
   MutexLock l(&state_->mu);
   if (absl::Status s = state_->Count(Op::kCreate, name); !s.ok()) return s;
   auto node = std::make_shared<Node>();
@@ -206,7 +203,7 @@ absl::Status FaultInjectingDirectory::Delete(const std::string& name) {
 }
 
 absl::Status FaultInjectingDirectory::Rename(const std::string& from, const std::string& to) {
-  if (absl::Status s = CheckName(to); !s.ok()) return s;
+  if (absl::Status s = CheckFileName(to); !s.ok()) return s;
   MutexLock l(&state_->mu);
   if (absl::Status s = state_->Count(Op::kRename, absl::StrCat(from, " to ", to)); !s.ok()) {
     return s;
@@ -236,7 +233,7 @@ absl::StatusOr<std::vector<std::string>> FaultInjectingDirectory::List() {
 
 absl::StatusOr<std::unique_ptr<DirectoryLock>> FaultInjectingDirectory::Lock(
     const std::string& name) {
-  if (absl::Status s = CheckName(name); !s.ok()) return s;
+  if (absl::Status s = CheckFileName(name); !s.ok()) return s;
   MutexLock l(&state_->mu);
   const uint64_t token = ++state_->next_lock_token;
   if (!state_->locks.emplace(name, token).second) {
