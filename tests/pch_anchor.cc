@@ -1,0 +1,1 @@
+// Gives scour_test_pch (tests/CMakeLists.txt) a source to build its precompiled header with.
