@@ -22,6 +22,7 @@
 #include "convert.h"
 #include "scour/analyzer.h"
 #include "scour/index_reader.h"
+#include "scour/synonyms.h"
 
 namespace scour::python {
 namespace {
@@ -66,9 +67,42 @@ std::vector<PyToken> AnalyzeText(Analyzer* analyzer, const py::str& text) {
 }
 
 // The parts of SearchOptions that search() and batch_search() share.
-SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const std::string& ranker, float k1,
-                          float b, const py::object& delta, const py::object& fields,
-                          const std::string& op, bool syntax, bool count) {
+// The ranking parameters search() and batch_search() share (the CLI's --ranker, --k1, --b,
+// --delta, --mu, --c).
+struct RankingArgs {
+  std::string ranker;
+  float k1, b;
+  py::object delta;
+  float mu, c;
+};
+
+// synonyms: True = the index's own, False = none, a path = that file, analysed with the index's
+// analyser (`scour search --synonyms FILE`).
+void SetSynonyms(const IndexReader& reader, const py::object& synonyms, SearchOptions* o) {
+  if (synonyms.ptr() == Py_True) return;
+  if (synonyms.ptr() == Py_False) {
+    o->use_synonyms = false;
+    return;
+  }
+  if (!PyUnicode_Check(synonyms.ptr()) && !PyObject_HasAttrString(synonyms.ptr(), "__fspath__"))
+    RaiseType(PyExc_TypeError, absl::StrCat("synonyms must be True, False or a file path, got ",
+                                            TypeName(synonyms.ptr())));
+  py::object path = py::module_::import("os").attr("fspath")(synonyms);
+  std::string file;
+  if (!AppendUtf8(path.ptr(), &file))
+    RaiseType(PyExc_TypeError, "synonyms: a path must be a str or os.PathLike of str");
+  if (file.empty()) RaiseType(PyExc_ValueError, "synonyms: the path is empty");
+  absl::StatusOr<std::shared_ptr<const SynonymSet>> set;
+  {
+    py::gil_scoped_release nogil;
+    set = SynonymSet::ReadFile(file, reader.analyzer_options());
+  }
+  o->synonyms = Check(std::move(set));
+}
+
+SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const RankingArgs& ranking,
+                          const py::object& fields, const std::string& op, bool syntax, bool count,
+                          const py::object& synonyms) {
   if (k < 1) RaiseType(PyExc_ValueError, absl::StrCat("k must be at least 1, got ", k));
   if (op != "or" && op != "and")
     RaiseType(PyExc_ValueError, absl::StrCat("operator must be 'or' or 'and', got '", op, "'"));
@@ -77,10 +111,26 @@ SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const std::strin
   o.default_and = op == "and";
   o.query_syntax = syntax;
   o.count = count;
-  o.ranking.ranker = ranker;
-  o.ranking.k1 = k1;
-  o.ranking.b = b;
-  if (!delta.is_none()) o.ranking.delta = delta.cast<float>();
+  // The engine checks ranges (k1 >= 0, 0 <= b <= 1, mu > 0, c >= 0) but lets an infinite k1
+  // or a NaN delta through, which score every document 0: refuse them here.
+  auto finite = [](const char* name, float v) {
+    if (!std::isfinite(v))
+      RaiseType(PyExc_ValueError, absl::StrCat(name, " must be finite, got ", v));
+  };
+  finite("k1", ranking.k1);
+  finite("b", ranking.b);
+  finite("mu", ranking.mu);
+  finite("c", ranking.c);
+  o.ranking.ranker = ranking.ranker;
+  o.ranking.k1 = ranking.k1;
+  o.ranking.b = ranking.b;
+  if (!ranking.delta.is_none()) {
+    o.ranking.delta = ranking.delta.cast<float>();
+    finite("delta", o.ranking.delta);
+  }
+  o.ranking.mu = ranking.mu;
+  o.ranking.c = ranking.c;
+  SetSynonyms(reader, synonyms, &o);
   if (!fields.is_none()) {
     auto name_of = [](py::handle h) {
       std::string name;
@@ -159,13 +209,14 @@ class PySearcher {
   }
 
   PyResults Search(const std::string& query, int64_t k, const std::string& ranker, float k1,
-                   float b, const py::object& delta, const py::object& fields,
-                   const std::string& op, bool syntax, bool count, bool explain,
-                   const py::object& snippets, const py::object& stored,
+                   float b, const py::object& delta, float mu, float c, const py::object& fields,
+                   const std::string& op, bool syntax, const py::object& synonyms, bool count,
+                   bool explain, const py::object& snippets, const py::object& stored,
                    const std::pair<std::string, std::string>& highlight, int64_t snippet_bytes) {
     std::shared_ptr<Searcher> searcher = Get();
     const IndexReader& reader = searcher->reader();
-    SearchOptions o = MakeOptions(reader, k, ranker, k1, b, delta, fields, op, syntax, count);
+    SearchOptions o =
+        MakeOptions(reader, k, {ranker, k1, b, delta, mu, c}, fields, op, syntax, count, synonyms);
     o.explain = explain;
     // stored: True = every stored field, False = none, or a list of names.
     std::optional<std::vector<std::string>> keep;
@@ -241,14 +292,16 @@ class PySearcher {
   // The columns of a batch: (offsets int64[n + 1], docno object[h], score float64[h]). Raises
   // for the first query (in input order) that failed, naming its qid.
   py::tuple Batch(const py::list& qids, const std::vector<std::string>& queries, int64_t k,
-                  const std::string& ranker, float k1, float b, const py::object& delta,
-                  const py::object& fields, const std::string& op, bool syntax, int64_t threads) {
+                  const std::string& ranker, float k1, float b, const py::object& delta, float mu,
+                  float c, const py::object& fields, const std::string& op, bool syntax,
+                  const py::object& synonyms, int64_t threads) {
     std::shared_ptr<Searcher> searcher = Get();
     const IndexReader& reader = searcher->reader();
     if (static_cast<size_t>(qids.size()) != queries.size())
       RaiseType(PyExc_ValueError, "one qid per query");
     CheckThreads(threads);
-    SearchOptions o = MakeOptions(reader, k, ranker, k1, b, delta, fields, op, syntax, false);
+    SearchOptions o =
+        MakeOptions(reader, k, {ranker, k1, b, delta, mu, c}, fields, op, syntax, false, synonyms);
     o.load_stored = false;
     BatchResults r;
     {
@@ -434,14 +487,16 @@ void BindSearcher(py::module_& m) {
            py::arg("verify") = false)
       .def("search", &PySearcher::Search, py::arg("query"), py::arg("k") = 10, py::kw_only(),
            py::arg("ranker") = "bm25", py::arg("k1") = 0.9f, py::arg("b") = 0.4f,
-           py::arg("delta") = py::none(), py::arg("fields") = py::none(),
-           py::arg("operator") = "or", py::arg("syntax") = true, py::arg("count") = false,
-           py::arg("explain") = false, py::arg("snippets") = false, py::arg("stored") = true,
+           py::arg("delta") = py::none(), py::arg("mu") = 1000.0f, py::arg("c") = 1.0f,
+           py::arg("fields") = py::none(), py::arg("operator") = "or", py::arg("syntax") = true,
+           py::arg("synonyms") = true, py::arg("count") = false, py::arg("explain") = false,
+           py::arg("snippets") = false, py::arg("stored") = true,
            py::arg("highlight") = std::make_pair(std::string("["), std::string("]")),
            py::arg("snippet_bytes") = 220)
       .def("_batch", &PySearcher::Batch, py::arg("qids"), py::arg("queries"), py::arg("k"),
            py::kw_only(), py::arg("ranker"), py::arg("k1"), py::arg("b"), py::arg("delta"),
-           py::arg("fields"), py::arg("operator"), py::arg("syntax"), py::arg("threads"))
+           py::arg("mu"), py::arg("c"), py::arg("fields"), py::arg("operator"), py::arg("syntax"),
+           py::arg("synonyms"), py::arg("threads"))
       .def("analyze", &PySearcher::Analyze, py::arg("text"),
            "The tokens of `text` as the index's analyzer makes them.")
       .def("stats", &PySearcher::Stats)

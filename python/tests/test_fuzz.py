@@ -140,6 +140,14 @@ def test_random_inputs_raise_cleanly(tmp_path, seed):
         call(s.search, "red", snippets=v)
         call(s.search, "red", ranker=v)
         call(s.search, "red", operator=v)
+        # The ranking options: random values, and numbers that are out of range or not finite.
+        ranker = rng.choice(["bm25", "bm25+", "qld", "dfr-inb2", "dfr-inexpb2", "dfr-inl2", v])
+        number = rng.choice([v, 0.0, -1.0, math.nan, math.inf, -math.inf, 1e38, 1e-45, 2**70])
+        for name in ("k1", "b", "delta", "mu", "c"):
+            call(s.search, "red", ranker=ranker, **{name: number})
+            call(s.batch_search, {"q": "red fox"}, ranker=ranker, **{name: number})
+        call_io(s.search, "red", synonyms=v)
+        call_io(s.batch_search, {"q": "red"}, synonyms=v)
         call(s.batch_search, v)
         call(s.batch_search, [(values(rng), values(rng))])
         key = values(rng)

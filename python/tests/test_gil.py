@@ -130,8 +130,9 @@ def test_searching_releases_the_gil(corpus):
         qids = [str(i) for i in range(300)]
         queries = [f"w{i % 400} w{(7 * i) % 400} w{(13 * i) % 400}" for i in range(300)]
         assert_releases(c, lambda: s._batch(qids, queries, 1000, ranker="bm25", k1=0.9, b=0.4,
-                                            delta=None, fields=None, operator="or",
-                                            syntax=False, threads=1))
+                                            delta=None, mu=1000.0, c=1.0, fields=None,
+                                            operator="or", syntax=False, synonyms=True,
+                                            threads=1))
 
 
 def test_evaluating_releases_the_gil(corpus):
