@@ -26,17 +26,19 @@ from ._scour import (  # noqa: F401  (re-exported)
     Analyzer,
     CorruptIndexError,
     Error,
+    FieldStatistics,
     Hit,
     LockedError,
     QuerySyntaxError,
     SearchResults,
+    TermStatistics,
     Token,
     languages,
 )
 
 __all__ = [
-    "Analyzer", "Comparison", "CorruptIndexError", "Error", "Hit", "IndexWriter", "LockedError",
-    "QuerySyntaxError", "SearchResults", "Searcher", "Token", "compare", "evaluate", "fuse",
+    "Analyzer", "Comparison", "CorruptIndexError", "Error", "FieldStatistics", "Hit", "IndexWriter", "LockedError",
+    "QuerySyntaxError", "SearchResults", "Searcher", "TermStatistics", "Token", "compare", "evaluate", "fuse",
     "languages",
     "read_qrels", "read_run", "read_topics", "write_run", "index_files", "read_documents",
 ]

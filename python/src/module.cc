@@ -6,6 +6,7 @@
 
 #include "bindings.h"
 #include "convert.h"
+#include "model.h"
 
 PYBIND11_MODULE(_scour, m) {
   m.doc() = "scour's C++ library (the package `scour` wraps it; see docs/PYTHON.md)";
@@ -20,6 +21,7 @@ PYBIND11_MODULE(_scour, m) {
     }
   });
   scour::python::BindWriter(m);
+  scour::python::BindModelTypes(m);
   scour::python::BindSearcher(m);
   scour::python::BindEvaluation(m);
   scour::python::BindIngest(m);

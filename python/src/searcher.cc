@@ -20,6 +20,7 @@
 #include "absl/strings/str_join.h"
 #include "bindings.h"
 #include "convert.h"
+#include "model.h"
 #include "scour/analyzer.h"
 #include "scour/index_reader.h"
 #include "scour/synonyms.h"
@@ -208,15 +209,17 @@ class PySearcher {
     fields_ = reader->field_names();
   }
 
-  PyResults Search(const std::string& query, int64_t k, const std::string& ranker, float k1,
-                   float b, const py::object& delta, float mu, float c, const py::object& fields,
+  PyResults Search(const std::string& query, int64_t k, const py::object& ranker, float k1, float b,
+                   const py::object& delta, float mu, float c, const py::object& fields,
                    const std::string& op, bool syntax, const py::object& synonyms, bool count,
                    bool explain, const py::object& snippets, const py::object& stored,
                    const std::pair<std::string, std::string>& highlight, int64_t snippet_bytes) {
     std::shared_ptr<Searcher> searcher = Get();
     const IndexReader& reader = searcher->reader();
-    SearchOptions o =
-        MakeOptions(reader, k, {ranker, k1, b, delta, mu, c}, fields, op, syntax, count, synonyms);
+    std::optional<CallModel> model = ModelFor(ranker);
+    SearchOptions o = MakeOptions(reader, k, {RankerName(ranker), k1, b, delta, mu, c}, fields, op,
+                                  syntax, count, synonyms);
+    if (model) o.ranking.similarity = model->ForSearch();
     o.explain = explain;
     // stored: True = every stored field, False = none, or a list of names.
     std::optional<std::vector<std::string>> keep;
@@ -260,6 +263,7 @@ class PySearcher {
       py::gil_scoped_release nogil;
       r = searcher->Search(query, o);
     }
+    if (model) model->errors().RaiseIfAny();  // a Python exception in the model, as itself
     SearchResults res = Check(std::move(r));
     PyResults out;
     out.total_hits = res.total_hits;
@@ -292,7 +296,7 @@ class PySearcher {
   // The columns of a batch: (offsets int64[n + 1], docno object[h], score float64[h]). Raises
   // for the first query (in input order) that failed, naming its qid.
   py::tuple Batch(const py::list& qids, const std::vector<std::string>& queries, int64_t k,
-                  const std::string& ranker, float k1, float b, const py::object& delta, float mu,
+                  const py::object& ranker, float k1, float b, const py::object& delta, float mu,
                   float c, const py::object& fields, const std::string& op, bool syntax,
                   const py::object& synonyms, int64_t threads) {
     std::shared_ptr<Searcher> searcher = Get();
@@ -300,14 +304,17 @@ class PySearcher {
     if (static_cast<size_t>(qids.size()) != queries.size())
       RaiseType(PyExc_ValueError, "one qid per query");
     CheckThreads(threads);
-    SearchOptions o =
-        MakeOptions(reader, k, {ranker, k1, b, delta, mu, c}, fields, op, syntax, false, synonyms);
+    std::optional<CallModel> model = ModelFor(ranker);
+    SearchOptions o = MakeOptions(reader, k, {RankerName(ranker), k1, b, delta, mu, c}, fields, op,
+                                  syntax, false, synonyms);
+    if (model) o.ranking.similarity = model->ForSearch();
     o.load_stored = false;
     BatchResults r;
     {
       py::gil_scoped_release nogil;
       r = searcher->SearchBatch(queries, o, static_cast<int>(threads));
     }
+    if (model) model->errors().RaiseIfAny();
     for (size_t i = 0; i < r.errors.size(); ++i)
       if (!r.errors[i].ok())
         Raise(r.errors[i], absl::StrCat("query ", py::str(qids[i]).cast<std::string>(), ": "));
@@ -389,6 +396,7 @@ class PySearcher {
   }
   void Close() {
     searcher_.reset();
+    models_.Clear();
     analyzer_.reset();
     ClearDocnos();
   }
@@ -396,6 +404,15 @@ class PySearcher {
   bool closed() const { return searcher_ == nullptr; }
 
  private:
+  // ranker: a built-in's name, or a scoring model written in Python (model.h).
+  std::optional<CallModel> ModelFor(const py::object& ranker) {
+    if (PyUnicode_Check(ranker.ptr())) return std::nullopt;
+    return std::optional<CallModel>(std::in_place, models_.Get(ranker));
+  }
+  static std::string RankerName(const py::object& ranker) {
+    return PyUnicode_Check(ranker.ptr()) ? ranker.cast<std::string>() : std::string("bm25");
+  }
+
   std::shared_ptr<Searcher> Get() const {
     if (!searcher_) RaiseType(PyExc_ValueError, "the Searcher is closed");
     return searcher_;
@@ -413,6 +430,7 @@ class PySearcher {
   std::vector<PyObject*> docnos_;
   std::unique_ptr<Analyzer> analyzer_;
   std::vector<std::string> fields_;
+  ModelCache models_;  // the Python models this searcher has been given (checked once each)
 };
 
 class PyAnalyzer {

@@ -12,6 +12,7 @@ EXAMPLES = {
     "quickstart.py": "QuerySyntaxError at column 1",
     "evaluate_dev.py": "ndcg_cut_10",
     "prf_rerank.py": "bm25+prf",
+    "python_model.py": "pivoted",
 }
 
 

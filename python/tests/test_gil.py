@@ -155,3 +155,22 @@ def test_evaluating_releases_the_gil(corpus):
         assert_releases(c, lambda: _scour._compare(
             [("a", str(run_a)), ("b", str(run_b))], str(qrels), "map,ndcg_cut.10", [], 1, 1000,
             False, "rand,t", "", 0.05, 10))
+
+
+def test_a_python_scoring_model_takes_the_gil_only_to_prepare(corpus):
+    """A model written in Python holds the GIL while its prepare() and score() run (once per
+    term and field), not while postings are scored: a long batch still lets the counter run."""
+    import numpy as np
+
+    def model(field, terms, boost):
+        return lambda freq, length: boost * (freq / (freq + 1 + length / np.float32(40)))
+
+    s = _scour.Searcher(str(corpus["index"]))
+    s.search("w1", ranker=model)  # the contract check, once
+    qids = [str(i) for i in range(300)]
+    queries = [f"w{i % 400} w{(7 * i) % 400} w{(13 * i) % 400}" for i in range(300)]
+    with Counter() as c:
+        assert_releases(c, lambda: s._batch(qids, queries, 1000, ranker=model, k1=0.9, b=0.4,
+                                            delta=None, mu=1000.0, c=1.0, fields=None,
+                                            operator="or", syntax=False, synonyms=True,
+                                            threads=1))
