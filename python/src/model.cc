@@ -1,7 +1,8 @@
 // Scoring models written in Python as a scour::Similarity (model.h). The engine never calls
 // Python per posting: Prepare calls the model's prepare() once per query term (or phrase) and
 // field to get a vectorised score(freq, length), evaluates it once over the grid of integer
-// frequencies 1..kFreqs and FLT_MAX x the 256 lengths a norm byte stands for, and keeps the float
+// frequencies 1..kFreqs, FLT_MAX and the contract check's others x the 256 lengths a norm byte
+// stands for, and keeps the float
 // table; Score reads it. Integer frequencies above kFreqs get their rows 32 at a time, a
 // fractional one (a sloppy phrase's, or the contract check's) its own row, by one more call the
 // first time they are met, cached in the scorer. Only those calls take the GIL.
@@ -115,7 +116,9 @@ class PyScorer final : public SimScorer {
     if (norm < 0) return Cell(freq, length);
     if (freq >= 1 && freq <= PyModel::kFreqs && freq == std::floor(freq))
       return table_[(static_cast<size_t>(freq) - 1) * 256 + static_cast<size_t>(norm)];
-    if (freq == FLT_MAX) return table_[PyModel::kFreqs * 256 + static_cast<size_t>(norm)];
+    for (size_t i = 0; i < std::size(PyModel::kExtra); ++i)
+      if (freq == PyModel::kExtra[i])
+        return table_[(PyModel::kFreqs + i) * 256 + static_cast<size_t>(norm)];
     if (freq > PyModel::kFreqs && freq < kMaxBlockFreq && freq == std::floor(freq)) {
       // A common term in long documents meets many frequencies above the grid: their rows
       // come kBlockRows at a time, not one call per frequency.
@@ -230,9 +233,9 @@ PyModel::PyModel(const py::object& model) {
   if (!PyUnicode_Check(name.ptr())) name = py::getattr(model, "__name__", py::none());
   if (!PyUnicode_Check(name.ptr())) name = py::type::of(model).attr("__name__");
   name_ = py::str(name).cast<std::string>();
-  std::vector<float> freqs(kRows);
-  for (int i = 0; i < kFreqs; ++i) freqs[i] = static_cast<float>(i + 1);
-  freqs[kFreqs] = FLT_MAX;
+  std::vector<float> freqs;
+  for (int i = 0; i < kFreqs; ++i) freqs.push_back(static_cast<float>(i + 1));
+  freqs.insert(freqs.end(), std::begin(kExtra), std::end(kExtra));
   freq_grid_ = ReadOnly(Grid(freqs, true));
   length_grid_ = ReadOnly(Grid(freqs, false));
 }

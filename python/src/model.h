@@ -7,6 +7,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <cfloat>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -41,8 +43,12 @@ class ModelErrors {
 // that uses the model; destroyed with the GIL taken.
 class PyModel {
  public:
-  static constexpr int kFreqs = 64;  // integer frequencies 1..kFreqs tabulated, then FLT_MAX
-  static constexpr int kRows = kFreqs + 1;
+  static constexpr int kFreqs = 64;  // integer frequencies 1..kFreqs tabulated, then kExtra
+  // FLT_MAX (the bound of a saturated block), then the contract check's other frequencies
+  // (engine/similarity.cc), so that the check costs one call per prepare(), not ten.
+  static constexpr float kExtra[] = {FLT_MAX, 0.25f, 0.5f, 1.5f, 100.0f,
+                                     1000.0f, 1e5f,  1e6f, 1e9f, 1e20f};
+  static constexpr int kRows = kFreqs + static_cast<int>(std::size(kExtra));
 
   explicit PyModel(const py::object& model);  // needs the GIL; TypeError if it is no model
   ~PyModel();

@@ -214,3 +214,24 @@ def test_huge_k_and_many_threads(tmp_path):
         run = s.batch_search({str(i): "common" for i in range(50)}, k=10**12, threads=64)
         assert len(run) == 50 * 300
         assert not math.isnan(run.score.sum())
+
+
+def test_random_scoring_models_raise_cleanly(tmp_path):
+    """Every value of the pool as what a model's prepare() or score() returns, and as the
+    model itself: the search raises an expected exception or succeeds, never crashes."""
+    path = tmp_path / "m"
+    with scour.IndexWriter(path) as w:
+        w.add_many({"id": f"d{i}", "text": "red fox " * (i % 7 + 1)} for i in range(20))
+    rng = random.Random(3)
+    pool = [values(rng) for _ in range(200)]
+    seen = set()
+    with scour.Searcher(path) as s:
+        for v in pool:
+            key = (type(v).__name__, repr(v)[:40])
+            if key in seen:
+                continue
+            seen.add(key)
+            call(s.search, "red", ranker=lambda field, terms, boost, v=v: v)
+            call(s.search, "red", ranker=lambda field, terms, boost, v=v: (lambda f, l: v))
+            call(s.search, "red fox", ranker=v, k=rng.choice([1, 10, 2**62]))
+        assert len(s.search("red", k=3)) == 3
