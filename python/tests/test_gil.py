@@ -121,7 +121,9 @@ def test_searching_releases_the_gil(corpus):
     with Counter() as c:
         # The control: analyze() holds the GIL (by design), and the counter stands still.
         text = words(random.Random(1), 20000 if UNDER_ASAN else 60000)
-        control = [c.share_during(lambda: s.analyze(text))[:2] for _ in range(3)]
+        # Eight tries: on a loaded machine the counter's free rate (the denominator) can be
+        # measured low, and one quiet try is enough to show the control still stands still.
+        control = [c.share_during(lambda: s.analyze(text))[:2] for _ in range(8)]
         assert min(share for share, _ in control) < 0.05, control
         # An exhaustive count over every term, and snippets and explanations of many hits.
         assert_releases(c, lambda: s.search("w*", k=5000, count=True, stored=False))
