@@ -16,15 +16,17 @@
 #include "cli/ranking_flags.h"
 #include "eval/trec_io.h"
 #include "nlohmann/json.hpp"
+#include "scour/distributed.h"
 #include "scour/index_reader.h"
 #include "scour/searcher.h"
 #include "scour/synonyms.h"
+#include "shards/index_set.h"
 
 namespace scour::cli {
 namespace {
 
 struct SearchArgs {
-  std::string index;
+  std::vector<std::string> index;  // one index or index set, or the shards of a set
   std::string query;
   std::string queries_file;
   size_t k = 10;
@@ -50,12 +52,13 @@ std::string TrecId(std::string id) {
   return id;
 }
 
-std::string PickSnippetField(const IndexReader& reader, const std::string& wanted) {
+std::string PickSnippetField(const std::vector<FieldStatistics>& fields,
+                             const std::string& wanted) {
   if (!wanted.empty()) return wanted;
   // The longest-on-average text field makes the best snippet source.
   std::string best;
   double best_len = -1;
-  for (const auto& f : reader.field_statistics()) {
+  for (const auto& f : fields) {
     const double len = f.average_length();
     if (len > best_len) best = f.name, best_len = len;
   }
@@ -151,31 +154,48 @@ int RunSearch(const SearchArgs& a) {
   std::vector<std::string> show;
   for (absl::string_view f : absl::StrSplit(a.fields, ',', absl::SkipEmpty())) show.emplace_back(f);
 
-  auto reader = IndexReader::Open(a.index, {.verify_checksums = a.verify});
-  if (!reader.ok()) return PrintError(reader.status());
+  // Several --index, or an index set: searched as one index (docs/DISTRIBUTED.md).
+  std::unique_ptr<Searcher> searcher;
+  std::unique_ptr<ShardedSearcher> set;
+  std::vector<FieldStatistics> fields;
+  if (a.index.size() > 1 || shards::IsIndexSet(a.index[0])) {
+    auto s = a.index.size() > 1 ? ShardedSearcher::Open(a.index, {.verify_checksums = a.verify})
+                                : ShardedSearcher::Open(a.index[0], {.verify_checksums = a.verify});
+    if (!s.ok()) return PrintError(s.status());
+    set = *std::move(s);
+    fields = set->collection().fields;
+  } else {
+    auto reader = IndexReader::Open(a.index[0], {.verify_checksums = a.verify});
+    if (!reader.ok()) return PrintError(reader.status());
+    fields = (*reader)->field_statistics();
+    auto s = Searcher::Create(*reader);
+    if (!s.ok()) return PrintError(s.status());
+    searcher = *std::move(s);
+  }
   for (const auto& f : show) {
-    auto names = (*reader)->field_names();
-    if (std::find(names.begin(), names.end(), f) == names.end())
+    if (std::none_of(fields.begin(), fields.end(), [&](const auto& x) { return x.name == f; }))
       return PrintError(absl::StrCat("--fields: unknown field \"", f, "\""), kExitUsage);
   }
-  auto searcher = Searcher::Create(*reader);
-  if (!searcher.ok()) return PrintError(searcher.status());
   opts.use_synonyms = !a.no_synonyms;
   if (!a.synonyms_file.empty()) {
     if (a.no_synonyms) return PrintError("--synonyms and --no-synonyms conflict", kExitUsage);
-    auto set = SynonymSet::ReadFile(a.synonyms_file, (*reader)->analyzer_options());
-    if (!set.ok()) return PrintError(set.status());
-    opts.synonyms = *std::move(set);
+    auto syn = SynonymSet::ReadFile(
+        a.synonyms_file, set ? set->collection().analyzer : searcher->reader().analyzer_options());
+    if (!syn.ok()) return PrintError(syn.status());
+    opts.synonyms = *std::move(syn);
   }
+  auto search = [&](const std::string& q) {
+    return set ? set->Search(q, opts) : searcher->Search(q, opts);
+  };
 
   const bool tty = isatty(STDOUT_FILENO) != 0;
   const bool color = a.color == "always" || (a.color == "auto" && tty);
   if (a.format == "text") {
-    opts.snippet_field = PickSnippetField(**reader, a.snippet_field);
+    opts.snippet_field = PickSnippetField(fields, a.snippet_field);
     opts.highlight_open = color ? "\x1b[1;31m" : "[";
     opts.highlight_close = color ? "\x1b[0m" : "]";
   } else if (a.format == "json") {
-    opts.snippet_field = PickSnippetField(**reader, a.snippet_field);
+    opts.snippet_field = PickSnippetField(fields, a.snippet_field);
     opts.highlight_open = opts.highlight_close = "";
   } else {
     opts.load_stored = false;
@@ -184,7 +204,7 @@ int RunSearch(const SearchArgs& a) {
   // Topic files are plain text unless --syntax; a QUERY argument is the query language.
   opts.query_syntax = a.queries_file.empty() || a.query_syntax;
   if (a.queries_file.empty()) {
-    auto r = (*searcher)->Search(a.query, opts);
+    auto r = search(a.query);
     if (!r.ok()) {
       std::fprintf(stderr, "scour: %s\n", std::string(r.status().message()).c_str());
       return absl::IsInvalidArgument(r.status()) ? kExitUsage : kExitFailure;
@@ -215,7 +235,7 @@ int RunSearch(const SearchArgs& a) {
   if (!read.ok()) return PrintError(read.status());
   const std::vector<eval::Topic>& topics = *read;
   auto run_one = [&](const eval::Topic& t, QueryOutput* o) {
-    auto r = (*searcher)->Search(t.title, opts);
+    auto r = search(t.title);
     if (!r.ok()) {
       o->err = absl::StrCat("scour: ", a.queries_file, ":", t.line, ": query ", t.qid, ": ",
                             r.status().message(), "\n");
@@ -274,7 +294,10 @@ int RunSearch(const SearchArgs& a) {
 void RegisterSearch(CLI::App& app, CommandResult& result) {
   auto a = std::make_shared<SearchArgs>();
   CLI::App* cmd = app.add_subcommand("search", "Search an index (query language: docs/QUERY.md)");
-  cmd->add_option("--index", a->index, "Index directory")->required();
+  cmd->add_option("--index", a->index,
+                  "Index directory, or index set; repeated: shards searched as one index")
+      ->required()
+      ->allow_extra_args(false);  // one directory per --index: QUERY stays positional
   cmd->add_option("query", a->query, "The query");
   cmd->add_option("--queries", a->queries_file,
                   "Batch: a file of qid<TAB>query lines (or TREC topics), plain text unless "

@@ -10,13 +10,18 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "ingest/document_reader.h"
+#include "scour/distributed.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/synonyms.h"
+#include "shards/index_set.h"
 #include "synonyms/acronyms.h"
 
 namespace scour::cli {
 namespace {
+
+int RunSetOne(const std::string& index, const std::string* file, bool no_expand, bool quiet);
+int RunShowOne(const std::string& index, bool rules);
 
 IndexWriterOptions ExistingIndex() {
   IndexWriterOptions o;
@@ -26,8 +31,32 @@ IndexWriterOptions ExistingIndex() {
   return o;
 }
 
-// Parses FILE with the index's analyser, then commits it (nullptr path: removes the set).
+// The index itself, or every shard of an index set (a set has one synonym set, stored in each
+// shard: docs/DISTRIBUTED.md); the first names the analyser.
+absl::StatusOr<std::vector<std::string>> Targets(const std::string& index) {
+  if (!shards::IsIndexSet(index)) return std::vector<std::string>{index};
+  return IndexSetShardPaths(index);
+}
+
+// Parses FILE with the index's analyser, then commits it (nullptr path: removes the set). On an
+// index set, every shard in turn: if one fails, the set refuses searches (its shards then store
+// different sets) until the command is run again.
 int RunSet(const std::string& index, const std::string* file, bool no_expand, bool quiet) {
+  auto targets = Targets(index);
+  if (!targets.ok()) return PrintError(targets.status());
+  for (const std::string& t : *targets) {
+    if (int rc = RunSetOne(t, file, no_expand, quiet); rc != kExitOk) return rc;
+  }
+  return kExitOk;
+}
+
+int RunShow(const std::string& index_or_set, bool rules) {
+  auto targets = Targets(index_or_set);
+  if (!targets.ok()) return PrintError(targets.status());
+  return RunShowOne(targets->front(), rules);
+}
+
+int RunSetOne(const std::string& index, const std::string* file, bool no_expand, bool quiet) {
   auto reader = IndexReader::Open(index);
   if (!reader.ok()) return PrintError(reader.status());
   std::shared_ptr<const SynonymSet> set;
@@ -55,7 +84,7 @@ int RunSet(const std::string& index, const std::string* file, bool no_expand, bo
   return kExitOk;
 }
 
-int RunShow(const std::string& index, bool rules) {
+int RunShowOne(const std::string& index, bool rules) {
   auto reader = IndexReader::Open(index);
   if (!reader.ok()) return PrintError(reader.status());
   auto set = (*reader)->synonyms();
@@ -159,7 +188,7 @@ void RegisterSynonyms(CLI::App& app, CommandResult& result) {
   auto s = std::make_shared<SetArgs>();
   CLI::App* set = cmd->add_subcommand(
       "set", "Store a synonyms file (Solr's format) with the index; later queries use it");
-  set->add_option("--index", s->index, "Index directory")->required();
+  set->add_option("--index", s->index, "Index directory or index set")->required();
   set->add_option("file", s->file, "Synonyms file")->required();
   set->add_flag("--no-expand", s->no_expand,
                 "Equivalences map every entry to the first only (Solr's expand=false)");
@@ -169,7 +198,7 @@ void RegisterSynonyms(CLI::App& app, CommandResult& result) {
 
   auto c = std::make_shared<SetArgs>();
   CLI::App* clear = cmd->add_subcommand("clear", "Remove the index's synonyms");
-  clear->add_option("--index", c->index, "Index directory")->required();
+  clear->add_option("--index", c->index, "Index directory or index set")->required();
   clear->add_flag("-q,--quiet", c->quiet, "No summary");
   clear->callback([c, &result] { result.exit_code = RunSet(c->index, nullptr, false, c->quiet); });
 
@@ -179,7 +208,7 @@ void RegisterSynonyms(CLI::App& app, CommandResult& result) {
   };
   auto sh = std::make_shared<ShowArgs>();
   CLI::App* show = cmd->add_subcommand("show", "Print the index's synonyms file");
-  show->add_option("--index", sh->index, "Index directory")->required();
+  show->add_option("--index", sh->index, "Index directory or index set")->required();
   show->add_flag("--rules", sh->rules, "The analysed rules instead of the file");
   show->callback([sh, &result] { result.exit_code = RunShow(sh->index, sh->rules); });
 

@@ -44,6 +44,7 @@ set(_public
   "index_writer.h|index/writer"
   "searcher.h|engine"
   "similarity.h|engine"
+  "distributed.h|shards"
   "evaluation.h|eval"
   "statistics.h|base"
   "document_source.h|ingest")

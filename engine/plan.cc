@@ -121,6 +121,10 @@ absl::StatusOr<std::vector<uint32_t>> FieldsOf(const QueryNode& q, const index::
                                                const PlanOptions& o) {
   if (q.field.empty()) return o.default_fields;
   int id = index.manifest.FieldId(q.field);
+  // Bound with a collection's fields (a shard of a set), the parser has checked the name against
+  // them: a field this reader never saw matches nothing here.
+  if (id <= 0 && o.statistics != nullptr && !o.statistics->Fields().empty())
+    return std::vector<uint32_t>{};
   if (id <= 0) {
     std::string names;
     for (size_t i = 1; i < index.manifest.fields.size(); ++i)
@@ -149,6 +153,10 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
       if (o.proximity) {
         n->bm25_weight =
             n->boost * Idf(RankerKind::kLuceneBm25, ts.doc_freq, stats.docs_with_field);
+        n->proximity_avgdl =
+            stats.docs_with_field == 0
+                ? 1.0f
+                : static_cast<float>(stats.sum_total_term_freq) / stats.docs_with_field;
       }
       n->label = absl::StrCat(fname, ":", q.text);
       break;

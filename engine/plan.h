@@ -42,8 +42,11 @@ struct PlanNode {
   float boost = 1.0f;     // leaves: product of the query boosts and the field weight
   TermScorer scorer;      // kTerm, kPhrase, kSynonym
   float bm25_weight = 0;  // kTerm with PlanOptions::proximity: Lucene BM25's boost x idf
-  uint64_t df = 0;        // kTerm: global document frequency; kSynonym: the pseudo-term's
-  uint64_t ttf = 0;       // kSynonym: the pseudo-term's total term frequency
+  // kTerm with PlanOptions::proximity: the field's average length from the bound statistics (in
+  // float: the proximity bonus's avgdl).
+  float proximity_avgdl = 1.0f;
+  uint64_t df = 0;   // kTerm: global document frequency; kSynonym: the pseudo-term's
+  uint64_t ttf = 0;  // kSynonym: the pseudo-term's total term frequency
   std::vector<std::string> synonyms;  // kSynonym: the alternatives, scored as one term
   // kCombined: `term` over these fields, frequencies scaled and summed, then saturated once by
   // `scorer` (given the pseudo-frequency; its length argument is unused).

@@ -57,13 +57,14 @@ struct Leaf {
   uint32_t field;
   const std::string* term;
   float weight;
+  float avgdl;  // the field's, from the bound statistics
 };
 
 void CollectLeaves(const PlanNode& n, std::vector<Leaf>* out) {
   if (n.kind == PlanKind::kTerm) {
     for (const Leaf& l : *out)
       if (l.field == n.field && *l.term == n.term) return;  // a repeated term pairs with nothing
-    out->push_back({n.field, &n.term, n.bm25_weight});
+    out->push_back({n.field, &n.term, n.bm25_weight, n.proximity_avgdl});
     return;
   }
   if (n.kind != PlanKind::kBool) return;
@@ -154,13 +155,9 @@ absl::StatusOr<RerankInfo> ProximityRerank(const PlanNode& plan, const index::Sn
           terms.push_back({std::span<const uint32_t>(arena.data() + off, len), leaves[l].weight});
         }
         const uint8_t norm = norm_of[c * groups.size() + g];
-        const FieldStatistics fs = index.FieldStats(leaves[gb].field);
-        // In float, unlike the ranker's avgdl (double, then rounded): scores depend on it.
-        const float avgdl = fs.docs_with_field == 0
-                                ? 1.0f
-                                : static_cast<float>(fs.sum_total_term_freq) / fs.docs_with_field;
+        // The bound statistics' avgdl (a shard of a set scores with the collection's).
         bonus += ProximityBonus(terms, ranker.k1, ranker.b,
-                                static_cast<float>(index::NormToLength(norm)), avgdl);
+                                static_cast<float>(index::NormToLength(norm)), leaves[gb].avgdl);
       }
       (*top)[c].score += bonus;
     }

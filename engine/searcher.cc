@@ -129,16 +129,15 @@ absl::Status SetModel(const RankingOptions& options, const RankerParams& ranker,
   return absl::OkStatus();
 }
 
-absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
-                                      std::string_view query, const SearchOptions& options) {
-  const index::Snapshot& index = index::SnapshotOf(reader);
-  PreparedQuery pq;
-  SCOUR_ASSIGN_OR_RETURN(pq.ranker, ParseRanking(options.ranking));
+absl::StatusOr<ParsedForSearch> ParseForSearch(Analyzer* analyzer, std::string_view query,
+                                               const SearchOptions& options,
+                                               const std::vector<std::string>& fields,
+                                               const SynonymSet* synonyms) {
   ParseResult parsed;
   if (options.query_syntax) {
     ParseOptions popts;
     popts.default_and = options.default_and;
-    popts.fields = reader.field_names();
+    popts.fields = fields;
     parsed = ParseQuery(query, AnalyzeWith(analyzer), popts);
   } else {
     parsed = PlainTextQuery(query, AnalyzeWith(analyzer), options.default_and);
@@ -147,17 +146,7 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
     return absl::Status(parsed.error->code, absl::StrCat("query: ", parsed.error->ToString(), "\n",
                                                          RenderQueryError(query, *parsed.error)));
   }
-  const SynonymSet* synonyms = nullptr;
-  if (options.use_synonyms) {
-    synonyms = options.synonyms ? options.synonyms.get() : reader.synonyms().get();
-    const AnalyzerOptions a = reader.analyzer_options();
-    if (options.synonyms && (options.synonyms->analyzer_options().language != a.language ||
-                             options.synonyms->analyzer_options().stopwords != a.stopwords)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "synonyms ", options.synonyms->source_name(), " were analysed with language ",
-          options.synonyms->analyzer_options().language, ", not the index's analyser"));
-    }
-  }
+  ParsedForSearch out;
   if (synonyms != nullptr && parsed.query->kind != QueryKind::kMatchNone) {
     Expanded expanded;
     if (options.query_syntax) {
@@ -169,21 +158,84 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
     }
     // Without a match the query stays as parsed, so a set that matches nothing changes nothing.
     if (expanded.spans > 0) parsed.query = std::move(expanded.query);
-    pq.synonym_spans = expanded.spans;
+    out.synonym_spans = expanded.spans;
   }
+  out.query = std::move(parsed.query);
+  out.note = std::move(parsed.note);
+  return out;
+}
+
+absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
+                                      std::string_view query, const SearchOptions& options) {
+  SCOUR_RETURN_IF_ERROR(ParseRanking(options.ranking).status());
+  const SynonymSet* synonyms = nullptr;
+  if (options.use_synonyms) {
+    synonyms = options.synonyms ? options.synonyms.get() : reader.synonyms().get();
+    const AnalyzerOptions a = reader.analyzer_options();
+    if (options.synonyms && (options.synonyms->analyzer_options().language != a.language ||
+                             options.synonyms->analyzer_options().stopwords != a.stopwords)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "synonyms ", options.synonyms->source_name(), " were analysed with language ",
+          options.synonyms->analyzer_options().language, ", not the index's analyser"));
+    }
+  }
+  // A shard of a set: the collection's fields (StatisticsSource::Fields), else the reader's.
+  const StatisticsSource* source = options.statistics.get();
+  const std::vector<std::string>* collection =
+      source != nullptr && !source->Fields().empty() ? &source->Fields() : nullptr;
+  SCOUR_ASSIGN_OR_RETURN(
+      const ParsedForSearch parsed,
+      ParseForSearch(analyzer, query, options,
+                     collection != nullptr ? *collection : reader.field_names(), synonyms));
+  return PlanParsed(reader, parsed, options);
+}
+
+absl::StatusOr<PreparedQuery> PlanParsed(const IndexReader& reader, const ParsedForSearch& parsed,
+                                         const SearchOptions& options) {
+  const index::Snapshot& index = index::SnapshotOf(reader);
+  PreparedQuery pq;
+  SCOUR_ASSIGN_OR_RETURN(pq.ranker, ParseRanking(options.ranking));
+  const StatisticsSource* source = options.statistics.get();
+  const std::vector<std::string>* collection =
+      source != nullptr && !source->Fields().empty() ? &source->Fields() : nullptr;
+  pq.synonym_spans = parsed.synonym_spans;
   pq.parsed = parsed.query->ToString();
   pq.note = parsed.note;
   PlanOptions plan_opts;
   SCOUR_RETURN_IF_ERROR(SetModel(options.ranking, pq.ranker, &plan_opts));
-  plan_opts.statistics = options.statistics.get();
+  plan_opts.statistics = source;
   plan_opts.field_weights = options.ranking.field_weights;
+  auto known = [&](const std::string& name) {
+    if (index.manifest.FieldId(name) > 0) return true;
+    return collection != nullptr &&
+           std::find(collection->begin(), collection->end(), name) != collection->end();
+  };
   for (const auto& [name, w] : options.ranking.field_weights)
-    if (index.manifest.FieldId(name) <= 0)
+    if (!known(name))
       return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
   for (const auto& [name, b] : options.ranking.field_b)
-    if (index.manifest.FieldId(name) <= 0)
+    if (!known(name))
       return absl::InvalidArgumentError(absl::StrCat("--field-b: unknown field \"", name, "\""));
-  if (options.default_fields.empty()) {
+  if (collection != nullptr) {
+    // The collection's fields in its order; one this reader lacks matches nothing here.
+    if (options.default_fields.empty()) {
+      for (const std::string& name : *collection) {
+        const int id = index.manifest.FieldId(name);
+        if (id <= 0) continue;
+        SCOUR_ASSIGN_OR_RETURN(const FieldStatistics fs,
+                               source->Field(index.FieldStats(static_cast<uint32_t>(id))));
+        if (fs.sum_total_term_freq > 0)
+          plan_opts.default_fields.push_back(static_cast<uint32_t>(id));
+      }
+    } else {
+      for (const auto& name : options.default_fields) {
+        if (!known(name))
+          return absl::InvalidArgumentError(absl::StrCat("unknown field \"", name, "\""));
+        const int id = index.manifest.FieldId(name);
+        if (id > 0) plan_opts.default_fields.push_back(static_cast<uint32_t>(id));
+      }
+    }
+  } else if (options.default_fields.empty()) {
     // Every field that has tokens somewhere.
     for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
       if (index.FieldStats(f).sum_total_term_freq > 0) plan_opts.default_fields.push_back(f);

@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "engine/plan.h"
+#include "engine/query_parser.h"
 #include "scour/analyzer.h"
 #include "scour/searcher.h"
 
@@ -28,6 +30,23 @@ absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& options);
 absl::Status SetModel(const RankingOptions& options, const RankerParams& ranker, PlanOptions* plan);
 absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analyzer,
                                       std::string_view query, const SearchOptions& options);
+
+// Prepare's first half: the query parsed (field names checked against `fields`) and expanded
+// with `synonyms` (nullptr: none), as the plan is built from it. Shared with the sharded
+// protocol's term-statistics round, so it asks for exactly the terms binding will look up.
+struct ParsedForSearch {
+  QueryPtr query;
+  std::string note;
+  uint32_t synonym_spans = 0;
+};
+absl::StatusOr<ParsedForSearch> ParseForSearch(Analyzer* analyzer, std::string_view query,
+                                               const SearchOptions& options,
+                                               const std::vector<std::string>& fields,
+                                               const SynonymSet* synonyms);
+// Prepare's second half: the plan of `parsed` on `reader` (Prepare = ParseForSearch, then this).
+// A sharded search parses once and plans on every shard.
+absl::StatusOr<PreparedQuery> PlanParsed(const IndexReader& reader, const ParsedForSearch& parsed,
+                                         const SearchOptions& options);
 
 }  // namespace scour::engine
 

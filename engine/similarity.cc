@@ -20,6 +20,11 @@ std::string SimScorer::Explain(float, float) const { return ""; }
 Similarity::~Similarity() = default;
 StatisticsSource::~StatisticsSource() = default;
 
+const std::vector<std::string>& StatisticsSource::Fields() const {
+  static const std::vector<std::string> kNone;
+  return kNone;
+}
+
 float NormLength(uint8_t norm) { return static_cast<float>(index::NormToLength(norm)); }
 
 namespace {

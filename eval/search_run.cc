@@ -11,6 +11,7 @@
 #include "base/status_macros.h"
 #include "engine/feedback.h"
 #include "engine/searcher_internal.h"
+#include "shards/index_set.h"
 
 namespace scour::eval {
 namespace {
@@ -24,6 +25,10 @@ std::string TopicName(const Topic& t) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<TopicSearcher>> TopicSearcher::Open(const std::string& index_dir) {
+  if (shards::IsIndexSet(index_dir)) {
+    SCOUR_ASSIGN_OR_RETURN(std::unique_ptr<ShardedSearcher> set, ShardedSearcher::Open(index_dir));
+    return std::make_unique<TopicSearcher>(std::move(set));
+  }
   SCOUR_ASSIGN_OR_RETURN(std::shared_ptr<IndexReader> reader, IndexReader::Open(index_dir));
   auto ts = std::make_unique<TopicSearcher>(std::move(reader));
   SCOUR_ASSIGN_OR_RETURN(ts->searcher_, Searcher::Create(ts->reader_));
@@ -32,16 +37,22 @@ absl::StatusOr<std::unique_ptr<TopicSearcher>> TopicSearcher::Open(const std::st
 
 TopicSearcher::TopicSearcher(std::shared_ptr<const IndexReader> reader)
     : reader_(std::move(reader)) {}
+TopicSearcher::TopicSearcher(std::unique_ptr<ShardedSearcher> set) : set_(std::move(set)) {}
 
 absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
                                           const SearchRunOptions& options) {
-  if (searcher_ == nullptr) {
+  if (searcher_ == nullptr && set_ == nullptr) {
     SCOUR_ASSIGN_OR_RETURN(searcher_, Searcher::Create(reader_));
   }
   // Bad options fail before any topic runs (and name no topic).
   SCOUR_RETURN_IF_ERROR(engine::ParseRanking(options.ranking).status());
   SCOUR_RETURN_IF_ERROR(engine::ParseFeedback(options.ranking).status());
-  const std::vector<std::string> fields = reader_->field_names();
+  std::vector<std::string> fields;
+  if (set_ != nullptr) {
+    for (const FieldStatistics& f : set_->collection().fields) fields.push_back(f.name);
+  } else {
+    fields = reader_->field_names();
+  }
   for (const auto& [name, w] : options.ranking.field_weights) {
     if (std::find(fields.begin(), fields.end(), name) == fields.end())
       return absl::InvalidArgumentError(absl::StrCat("--weights: unknown field \"", name, "\""));
@@ -67,7 +78,9 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
   ParallelFor(n, options.threads, [&](int, size_t i) {
     if (i > first_failed.load(std::memory_order_relaxed)) return;
     const auto t0 = std::chrono::steady_clock::now();
-    absl::StatusOr<SearchResults> res = searcher_->Search(topics[i].title, so);
+    // An index set runs every round of docs/DISTRIBUTED.md per topic.
+    absl::StatusOr<SearchResults> res =
+        set_ ? set_->Search(topics[i].title, so) : searcher_->Search(topics[i].title, so);
     if (res.ok()) {
       out[i].entries.reserve(res->hits.size());
       for (Hit& h : res->hits) out[i].entries.push_back({std::move(h.id), h.score, 0});

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "eval/compare.h"
 #include "eval/trec_io.h"
+#include "scour/distributed.h"
 #include "scour/index_reader.h"
 #include "scour/searcher.h"
 
@@ -34,8 +35,10 @@ struct SearchRunOptions {
 
 class TopicSearcher {
  public:
+  // An index, or an index set (searched as one index: docs/DISTRIBUTED.md).
   static absl::StatusOr<std::unique_ptr<TopicSearcher>> Open(const std::string& index_dir);
   explicit TopicSearcher(std::shared_ptr<const IndexReader> reader);
+  explicit TopicSearcher(std::unique_ptr<ShardedSearcher> set);
 
   // One RunQuery per topic that has at least one hit (trec_eval then skips the others, as it
   // does for the peers' runs). Entries are in rank order with their final scores.
@@ -48,14 +51,15 @@ class TopicSearcher {
   // Wall time of each topic of the last Search, topic order, in microseconds, measured on the
   // thread that ran it: analysis, planning, execution, re-ranking and the external ids.
   const std::vector<double>& topic_latency_us() const { return latency_us_; }
-  const IndexReader& reader() const { return *reader_; }
+  const IndexReader& reader() const { return *reader_; }  // REQUIRES: not an index set
   // With SearchRunOptions::verify_pruning: "topic: differences" for each topic of the last Search
   // whose pruned and exhaustive results differ (none: empty).
   const std::vector<std::string>& pruning_differences() const { return pruning_differences_; }
 
  private:
   std::shared_ptr<const IndexReader> reader_;
-  std::unique_ptr<Searcher> searcher_;  // created on first use
+  std::unique_ptr<ShardedSearcher> set_;  // an index set instead of reader_
+  std::unique_ptr<Searcher> searcher_;    // created on first use
   size_t empty_topics_ = 0;
   std::vector<double> latency_us_;
   std::vector<std::string> pruning_differences_;

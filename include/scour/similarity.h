@@ -89,6 +89,11 @@ class SCOUR_EXPORT StatisticsSource {
   virtual ~StatisticsSource();
   virtual absl::StatusOr<FieldStatistics> Field(const FieldStatistics& local) const = 0;
   virtual absl::StatusOr<TermStatistics> Term(const TermStatistics& local) const = 0;
+  // The collection's fields in its order, when it has fields the reader may lack (a shard of an
+  // index set: docs/DISTRIBUTED.md); empty (the default) = the reader's own. When non-empty, the
+  // query parser accepts these names, unqualified terms search the listed fields that have
+  // tokens (Field() of them), in this order, and a field the reader lacks matches nothing there.
+  virtual const std::vector<std::string>& Fields() const;
 };
 
 }  // namespace scour
