@@ -33,7 +33,9 @@ from ._scour import (  # noqa: F401  (re-exported)
     SearchResults,
     TermStatistics,
     Token,
+    index_set_shards,
     languages,
+    shard_of,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "QuerySyntaxError", "SearchResults", "Searcher", "TermStatistics", "Token", "compare", "evaluate", "fuse",
     "languages",
     "read_qrels", "read_run", "read_topics", "write_run", "index_files", "read_documents",
+    "index_set_shards", "shard_of",
 ]
 
 # Rows of a DataFrame converted per call into the extension (bounds the lists it makes).

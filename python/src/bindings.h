@@ -6,10 +6,11 @@
 
 namespace scour::python {
 
-void BindWriter(pybind11::module_& m);      // IndexWriter
-void BindSearcher(pybind11::module_& m);    // Searcher, Hit, SearchResults, Analyzer
-void BindEvaluation(pybind11::module_& m);  // evaluate, compare, read_qrels, read_run, ...
-void BindIngest(pybind11::module_& m);      // index_files, read_documents
+void BindWriter(pybind11::module_& m);       // IndexWriter
+void BindSearcher(pybind11::module_& m);     // Searcher, Hit, SearchResults, Analyzer
+void BindEvaluation(pybind11::module_& m);   // evaluate, compare, read_qrels, read_run, ...
+void BindIngest(pybind11::module_& m);       // index_files, read_documents
+void BindDistributed(pybind11::module_& m);  // the sharded-search protocol (scour.dask)
 
 }  // namespace scour::python
 

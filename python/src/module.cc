@@ -25,4 +25,5 @@ PYBIND11_MODULE(_scour, m) {
   scour::python::BindSearcher(m);
   scour::python::BindEvaluation(m);
   scour::python::BindIngest(m);
+  scour::python::BindDistributed(m);
 }

@@ -22,7 +22,7 @@ def test_installed_package_imports_and_searches(tmp_path):
                    check=True, capture_output=True)
     site = prefix / rel
     assert sorted(p.name for p in (site / "scour").iterdir() if p.suffix in (".py", ".so")) == [
-        "__init__.py", f"_scour{sysconfig.get_config_var('EXT_SUFFIX')}"]
+        "__init__.py", f"_scour{sysconfig.get_config_var('EXT_SUFFIX')}", "dask.py"]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PYTHONPATH"] = str(site)
     code = f"""
