@@ -5,13 +5,16 @@
 // them in the query language instead (`and`: juxtaposition means AND). Only execution is timed
 // (the parse and plan happen before, as the peers time only IndexSearcher.search), on --threads
 // threads sharing the snapshot and the plans (eval/timed_queries.h says what latency means then).
+// On an index set each query is timed whole (parse, statistics round, shards, merge).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/ranking_flags.h"
@@ -25,7 +28,9 @@
 #include "eval/trec_io.h"
 #include "index/commit/reader_impl.h"
 #include "nlohmann/json.hpp"
+#include "scour/distributed.h"
 #include "scour/index_reader.h"
+#include "shards/index_set.h"
 
 namespace scour::cli {
 namespace {
@@ -46,6 +51,10 @@ struct Prepared {
   std::unique_ptr<engine::PlanNode> plan;
 };
 
+int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skipped,
+           const eval::Timings& t, absl::FunctionRef<std::string(uint64_t doc)> id_of);
+int RunBenchSet(const BenchArgs& a);
+
 int RunBench(const BenchArgs& a) {
   if (a.mode != "or" && a.mode != "and" && a.mode != "phrase")
     return PrintError("--mode must be or, and or phrase", kExitUsage);
@@ -53,6 +62,7 @@ int RunBench(const BenchArgs& a) {
     return PrintError("--mode phrase reads plain text; with --syntax write \"phrases\"",
                       kExitUsage);
   if (a.reps < 1) return PrintError("--repeat must be at least 1", kExitUsage);
+  if (shards::IsIndexSet(a.index)) return RunBenchSet(a);
   auto reader = IndexReader::Open(a.index);
   if (!reader.ok()) return PrintError(reader.status());
   const index::Snapshot& index = index::SnapshotOf(**reader);
@@ -140,23 +150,34 @@ int RunBench(const BenchArgs& a) {
   topts.threads = a.threads;
   auto timed = eval::TimeQueries(index, plans, *ranker, topts);
   if (!timed.ok()) return PrintError(timed.status());
-  const std::vector<double>& lat = timed->us;
-  const std::vector<engine::ExecResult>& last = timed->last;
-  const double wall = timed->wall_secs;
+  std::vector<std::string> qids;
+  for (const Prepared& q : queries) qids.push_back(q.qid);
+  return Report(a, qids, skipped, *timed, [&](uint64_t doc) {
+    auto d = (*reader)->Document(doc);
+    return d.ok() ? d->id : std::string("?");
+  });
+}
+
+// Latency percentiles, QPS and the optional run / per-query files of a timed query log.
+int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skipped,
+           const eval::Timings& t, absl::FunctionRef<std::string(uint64_t doc)> id_of) {
+  const std::vector<double>& lat = t.us;
+  const std::vector<engine::ExecResult>& last = t.last;
+  const double wall = t.wall_secs;
   std::vector<double> rep_means;
   for (int r = 0; r < a.reps; ++r) {
     double sum = 0;
-    for (size_t i = 0; i < queries.size(); ++i) sum += lat[r * queries.size() + i];
-    rep_means.push_back(sum / queries.size());
+    for (size_t i = 0; i < qids.size(); ++i) sum += lat[r * qids.size() + i];
+    rep_means.push_back(sum / qids.size());
   }
   if (!a.per_query_out.empty()) {
     // Mean latency of each query over the timed passes: finds the slow ones to profile.
     FILE* f = std::fopen(a.per_query_out.c_str(), "w");
     if (!f) return PrintError(absl::StrCat("cannot write ", a.per_query_out));
-    for (size_t i = 0; i < queries.size(); ++i) {
+    for (size_t i = 0; i < qids.size(); ++i) {
       double sum = 0;
-      for (int r = 0; r < a.reps; ++r) sum += lat[r * queries.size() + i];
-      std::fprintf(f, "%s\t%.1f\t%zu\n", queries[i].qid.c_str(), sum / a.reps, last[i].top.size());
+      for (int r = 0; r < a.reps; ++r) sum += lat[r * qids.size() + i];
+      std::fprintf(f, "%s\t%.1f\t%zu\n", qids[i].c_str(), sum / a.reps, last[i].top.size());
     }
     std::fclose(f);
   }
@@ -178,11 +199,10 @@ int RunBench(const BenchArgs& a) {
   if (!a.run_out.empty()) {
     FILE* f = std::fopen(a.run_out.c_str(), "w");
     if (!f) return PrintError(absl::StrCat("cannot write ", a.run_out));
-    for (size_t i = 0; i < queries.size(); ++i)
+    for (size_t i = 0; i < qids.size(); ++i)
       for (size_t r = 0; r < last[i].top.size(); ++r) {
-        auto doc = (*reader)->Document(last[i].top[r].doc);
-        std::fprintf(f, "%s Q0 %s %zu %.6f scour\n", queries[i].qid.c_str(),
-                     doc.ok() ? doc->id.c_str() : "?", r + 1, last[i].top[r].score);
+        std::fprintf(f, "%s Q0 %s %zu %.6f scour\n", qids[i].c_str(),
+                     id_of(last[i].top[r].doc).c_str(), r + 1, last[i].top[r].score);
       }
     std::fclose(f);
   }
@@ -190,7 +210,7 @@ int RunBench(const BenchArgs& a) {
   if (a.json) {
     nlohmann::json j = {{"engine", "scour"},
                         {"mode", a.mode},
-                        {"queries", queries.size()},
+                        {"queries", qids.size()},
                         {"skipped", skipped},
                         {"reps", a.reps},
                         {"k", a.k},
@@ -201,25 +221,91 @@ int RunBench(const BenchArgs& a) {
                         {"max_us", sorted.back()},
                         {"qps", qps},
                         {"zero_hit_queries", zero_hits},
-                        {"mean_returned", returned / queries.size()},
-                        {"warmup_passes", timed->warmup_passes},
+                        {"mean_returned", returned / qids.size()},
+                        {"warmup_passes", t.warmup_passes},
                         {"rep_mean_us", rep_means},
-                        {"threads", timed->threads},
+                        {"threads", t.threads},
                         {"wall_s", wall},
-                        {"cpu_s", timed->cpu_secs}};
+                        {"cpu_s", t.cpu_secs}};
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("mode %s: %zu queries (%zu skipped) x %d reps, k=%zu\n", a.mode.c_str(),
-                queries.size(), skipped, a.reps, a.k);
+                qids.size(), skipped, a.reps, a.k);
     std::printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  mean %.1f  max %.1f\n", pct(50), pct(90),
                 pct(99), mean, sorted.back());
     std::printf(
         "qps %.0f (%d thread%s, %.3f s wall, %.3f s CPU); zero-hit queries %zu; "
         "warm-up passes %d\n",
-        qps, timed->threads, timed->threads == 1 ? "" : "s", wall, timed->cpu_secs, zero_hits,
-        timed->warmup_passes);
+        qps, t.threads, t.threads == 1 ? "" : "s", wall, t.cpu_secs, zero_hits, t.warmup_passes);
   }
   return kExitOk;
+}
+
+// An index set: each query timed whole (parse, the term-statistics round, every shard's search
+// and the merge: docs/DISTRIBUTED.md), since on a set there is no plan to time alone. Queries as
+// on one index: plain text (`or`, `and`), `phrase` as one quoted phrase, or --syntax.
+int RunBenchSet(const BenchArgs& a) {
+  auto set = ShardedSearcher::Open(a.index);
+  if (!set.ok()) return PrintError(set.status());
+  auto topics = eval::ReadTopicsFile(a.queries);
+  if (!topics.ok()) return PrintError(topics.status());
+  SearchOptions so;
+  if (absl::Status s = ToRankingOptions(a.ranking, &so.ranking); !s.ok())
+    return PrintError(s, kExitUsage);
+  if (auto r = engine::ParseRanking(so.ranking); !r.ok()) return PrintError(r.status(), kExitUsage);
+  so.k = a.k;
+  so.default_and = a.mode == "and";
+  so.query_syntax = a.query_syntax || a.mode == "phrase";
+  so.load_stored = false;
+  so.use_synonyms = false;  // as on one index, whose plans bench builds without synonyms
+  std::vector<std::string> qids, texts;
+  for (const eval::Topic& t : *topics) {
+    std::string q = t.title;
+    if (a.mode == "phrase") {
+      // Every term in order, slop 0: the text inside quotes (quotes and escapes dropped).
+      q.erase(std::remove_if(q.begin(), q.end(), [](char c) { return c == '"' || c == '\\'; }),
+              q.end());
+      q = "\"" + q + "\"";
+    }
+    qids.push_back(t.qid);
+    texts.push_back(std::move(q));
+  }
+  // Queries that fail (a syntax error) or search nothing are skipped, as on one index.
+  const BatchResults first = (*set)->SearchBatch(texts, so, a.threads);
+  std::vector<std::string> run_qids, run_texts;
+  size_t skipped = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (!first.errors[i].ok()) {
+      std::fprintf(stderr, "scour: %s: query %s: %s\n", a.queries.c_str(), qids[i].c_str(),
+                   std::string(first.errors[i].message()).c_str());
+      ++skipped;
+      continue;
+    }
+    run_qids.push_back(qids[i]);
+    run_texts.push_back(texts[i]);
+  }
+  if (run_texts.empty()) return PrintError("no runnable queries", kExitUsage);
+  eval::TimingOptions topts;
+  topts.k = a.k;
+  topts.reps = a.reps;
+  topts.warmup_secs = a.warmup_secs;
+  topts.threads = a.threads;
+  std::vector<engine::ExecResult> last(run_texts.size());
+  auto timed = eval::TimeCalls(run_texts.size(), topts, [&](size_t i, bool keep) -> absl::Status {
+    const BatchResults r = (*set)->SearchBatch({run_texts[i]}, so, 1);
+    SCOUR_RETURN_IF_ERROR(r.errors[0]);
+    if (keep) {
+      for (size_t h = r.offsets[0]; h < r.offsets[1]; ++h)
+        last[i].top.push_back({static_cast<index::DocId>(r.docs[h]), r.scores[h]});
+    }
+    return absl::OkStatus();
+  });
+  if (!timed.ok()) return PrintError(timed.status());
+  timed->last = std::move(last);
+  return Report(a, run_qids, skipped, *timed, [&](uint64_t doc) {
+    auto id = (*set)->ExternalId(doc);
+    return id.ok() ? std::string(*id) : std::string("?");
+  });
 }
 
 }  // namespace
@@ -227,7 +313,7 @@ int RunBench(const BenchArgs& a) {
 void RegisterBench(CLI::App& app, CommandResult& result) {
   auto a = std::make_shared<BenchArgs>();
   CLI::App* cmd = app.add_subcommand("bench", "Time a query log: latency percentiles and QPS");
-  cmd->add_option("--index", a->index, "Index directory")->required();
+  cmd->add_option("--index", a->index, "Index directory or index set")->required();
   cmd->add_option("--queries", a->queries, "qid<TAB>query file")->required();
   cmd->add_option("--mode", a->mode, "or, and or phrase")->capture_default_str();
   cmd->add_option("-k", a->k, "Hits per query")->capture_default_str();

@@ -22,22 +22,9 @@ double CpuSeconds() {
 
 }  // namespace
 
-absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,
-                                    std::span<const engine::PlanNode* const> plans,
-                                    const engine::RankerParams& ranker,
-                                    const TimingOptions& options) {
+absl::StatusOr<Timings> TimeCalls(size_t n, const TimingOptions& options,
+                                  absl::FunctionRef<absl::Status(size_t i, bool keep)> run) {
   if (options.reps < 1) return absl::InvalidArgumentError("--repeat must be at least 1");
-  const size_t n = plans.size();
-  // bm25tp: BM25 top-N, then the proximity re-ranking, both timed.
-  const size_t depth = ranker.proximity ? engine::RerankDepth(options.k) : options.k;
-  auto execute = [&](size_t i) -> absl::StatusOr<engine::ExecResult> {
-    absl::StatusOr<engine::ExecResult> r = engine::Execute(*plans[i], index, depth, false);
-    if (r.ok() && ranker.proximity) {
-      auto info = engine::ProximityRerank(*plans[i], index, ranker, options.k, depth, &r->top);
-      if (!info.ok()) return info.status();
-    }
-    return r;
-  };
   // Item j of a run of passes is query j % n; its status goes to errors[j % n] (one pass at a
   // time writes a slot, and every pass runs the same executions).
   std::vector<absl::Status> errors(n);
@@ -51,8 +38,7 @@ absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,
   const auto w0 = Clock::now();
   do {  // whole passes until warmup_secs have passed, at least one
     ParallelFor(n, options.threads, [&](int, size_t i) {
-      absl::StatusOr<engine::ExecResult> r = execute(i);
-      if (!r.ok()) errors[i] = r.status();
+      if (absl::Status s = run(i, false); !s.ok()) errors[i] = s;
     });
     if (absl::Status s = first_error(); !s.ok()) return s;
     ++t.warmup_passes;
@@ -63,24 +49,41 @@ absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,
   const size_t total = n * static_cast<size_t>(options.reps);
   const size_t last_pass = total - n;
   t.us.assign(total, 0.0);
-  t.last.resize(n);
   t.threads = ParallelWorkers(total, options.threads);
   const double cpu0 = CpuSeconds();
   const auto t0 = Clock::now();
   ParallelFor(total, options.threads, [&](int, size_t j) {
     const size_t i = j % n;
     const auto s = Clock::now();
-    absl::StatusOr<engine::ExecResult> r = execute(i);
+    absl::Status st = run(i, j >= last_pass);
     t.us[j] = std::chrono::duration<double, std::micro>(Clock::now() - s).count();
-    if (!r.ok()) {
-      if (j >= last_pass) errors[i] = r.status();
-      return;
-    }
-    if (j >= last_pass) t.last[i] = *std::move(r);
+    if (!st.ok() && j >= last_pass) errors[i] = st;
   });
   t.wall_secs = std::chrono::duration<double>(Clock::now() - t0).count();
   t.cpu_secs = CpuSeconds() - cpu0;
   if (absl::Status s = first_error(); !s.ok()) return s;
+  return t;
+}
+
+absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,
+                                    std::span<const engine::PlanNode* const> plans,
+                                    const engine::RankerParams& ranker,
+                                    const TimingOptions& options) {
+  const size_t n = plans.size();
+  // bm25tp: BM25 top-N, then the proximity re-ranking, both timed.
+  const size_t depth = ranker.proximity ? engine::RerankDepth(options.k) : options.k;
+  std::vector<engine::ExecResult> last(n);
+  absl::StatusOr<Timings> t = TimeCalls(n, options, [&](size_t i, bool keep) -> absl::Status {
+    absl::StatusOr<engine::ExecResult> r = engine::Execute(*plans[i], index, depth, false);
+    if (!r.ok()) return r.status();
+    if (ranker.proximity) {
+      auto info = engine::ProximityRerank(*plans[i], index, ranker, options.k, depth, &r->top);
+      if (!info.ok()) return info.status();
+    }
+    if (keep) last[i] = *std::move(r);
+    return absl::OkStatus();
+  });
+  if (t.ok()) t->last = std::move(last);
   return t;
 }
 

@@ -14,6 +14,7 @@
 #include <span>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "engine/execute.h"
 #include "engine/plan.h"
@@ -38,6 +39,12 @@ struct Timings {
   int threads = 1;                       // threads that ran them
   int warmup_passes = 0;
 };
+
+// The timing loop of TimeQueries for any per-query call (an index set's whole query: `scour
+// bench` on a set): `run(i, keep)` runs query i; `keep` is true in the last timed pass, when it
+// should store its results. Timings::last stays empty. Errors: the first failing query's.
+absl::StatusOr<Timings> TimeCalls(size_t n, const TimingOptions& options,
+                                  absl::FunctionRef<absl::Status(size_t i, bool keep)> run);
 
 // Errors: the first failing execution in query order (a corrupt index).
 absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,
