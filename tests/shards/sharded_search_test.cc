@@ -375,6 +375,13 @@ TEST(ShardedSearchErrorsTest, ProtocolMisuse) {
   explain.explain = true;
   auto set = *ShardedSearcher::Open((root / "a").string());
   EXPECT_EQ(set->Search("apple", explain).status().code(), absl::StatusCode::kInvalidArgument);
+  SearchOptions expand;
+  expand.ranking.expand = "rm3";
+  EXPECT_EQ(set->Search("apple", expand).status().code(), absl::StatusCode::kInvalidArgument);
+  SearchOptions bm25f;
+  bm25f.ranking.ranker = "bm25f";
+  EXPECT_EQ(set->SearchBatch({"apple"}, bm25f).errors[0].code(),
+            absl::StatusCode::kInvalidArgument);
   // Shards storing other synonyms than shard 0 are not one collection.
   {
     auto w = *IndexWriter::Open((root / "c").string(), WriterOptions());
