@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "absl/strings/match.h"
 #include "scour/synonyms.h"
 #include "synonyms/codec.h"
 
@@ -21,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto set = scour::SynonymSet::Parse(input, analyzer, "fuzz.txt");
     if (!set.ok()) {
       if (set.status().code() != absl::StatusCode::kInvalidArgument ||
-          !set.status().message().starts_with("fuzz.txt:"))
+          !absl::StartsWith(set.status().message(), "fuzz.txt:"))
         std::abort();
       return 0;
     }
