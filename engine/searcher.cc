@@ -187,11 +187,11 @@ absl::StatusOr<PreparedQuery> Prepare(const IndexReader& reader, Analyzer* analy
       const ParsedForSearch parsed,
       ParseForSearch(analyzer, query, options,
                      collection != nullptr ? *collection : reader.field_names(), synonyms));
-  return PlanParsed(reader, parsed, options);
+  return PlanParsed(reader, parsed, options, analyzer);
 }
 
 absl::StatusOr<PreparedQuery> PlanParsed(const IndexReader& reader, const ParsedForSearch& parsed,
-                                         const SearchOptions& options) {
+                                         const SearchOptions& options, Analyzer* analyzer) {
   const index::Snapshot& index = index::SnapshotOf(reader);
   PreparedQuery pq;
   SCOUR_ASSIGN_OR_RETURN(pq.ranker, ParseRanking(options.ranking));
@@ -247,15 +247,18 @@ absl::StatusOr<PreparedQuery> PlanParsed(const IndexReader& reader, const Parsed
     }
   }
   SCOUR_ASSIGN_OR_RETURN(FeedbackParams feedback, ParseFeedback(options.ranking));
+  QueryPtr expanded;
   if (feedback.kind != ExpansionKind::kNone) {
-    SCOUR_ASSIGN_OR_RETURN(QueryPtr expanded,
+    // Feedback re-analyses the feedback documents' text: it needs the analyser (not given by
+    // a set's shards, which refuse --expand before they get here).
+    if (analyzer == nullptr)
+      return absl::InvalidArgumentError("--expand needs the query's analyser here");
+    SCOUR_ASSIGN_OR_RETURN(expanded,
                            ExpandQuery(*parsed.query, reader, analyzer, plan_opts, feedback));
-    if (expanded != nullptr) {
-      parsed.query = std::move(expanded);
-      pq.parsed = parsed.query->ToString();
-    }
+    if (expanded != nullptr) pq.parsed = expanded->ToString();
   }
-  SCOUR_ASSIGN_OR_RETURN(pq.plan, BuildPlan(*parsed.query, index, plan_opts));
+  SCOUR_ASSIGN_OR_RETURN(
+      pq.plan, BuildPlan(expanded != nullptr ? *expanded : *parsed.query, index, plan_opts));
   return pq;
 }
 

@@ -44,9 +44,11 @@ absl::StatusOr<ParsedForSearch> ParseForSearch(Analyzer* analyzer, std::string_v
                                                const std::vector<std::string>& fields,
                                                const SynonymSet* synonyms);
 // Prepare's second half: the plan of `parsed` on `reader` (Prepare = ParseForSearch, then this).
-// A sharded search parses once and plans on every shard.
+// A sharded search parses once and plans on every shard. `analyzer` is needed only by
+// feedback (--expand); nullptr refuses it.
 absl::StatusOr<PreparedQuery> PlanParsed(const IndexReader& reader, const ParsedForSearch& parsed,
-                                         const SearchOptions& options);
+                                         const SearchOptions& options,
+                                         Analyzer* analyzer = nullptr);
 
 }  // namespace scour::engine
 
