@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The tests (= .ci/run): install what is missing, check the C++ formatting (clang-format), build
+# The tests (= .ci/run): install what is missing, check the C++ formatting (clang-format) and the
+# commit subjects (at most 72 characters, scripts/check-commits.sh), build
 # with warnings as errors and run the whole suite with ctest; then build again with ASan + UBSan
 # (-O1, preset `asan`) and run the C++ suite under the sanitizers: all but the package-install
 # test (it checks an uninstrumented install), the headless-browser test (it checks rendered HTML)
@@ -11,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/check-format.sh
+scripts/check-commits.sh
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j"$(nproc)"
 ctest --preset ci -j"$(nproc)"
