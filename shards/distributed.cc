@@ -22,7 +22,9 @@
 #include "shards/index_set.h"
 
 namespace scour {
-namespace {
+// Named, not anonymous: ShardedSearcher::Impl (declared in the public header) holds these
+// types, which GCC rejects from an anonymous namespace in a unity build.
+namespace sharded_internal {
 
 bool TermLess(const TermStatistics& a, const TermStatistics& b) {
   return std::tie(a.field, a.term) < std::tie(b.field, b.term);
@@ -318,7 +320,9 @@ ShardResults ToResults(std::vector<ShardHits>& hits, uint64_t base) {
   return r;
 }
 
-}  // namespace
+}  // namespace sharded_internal
+
+using namespace sharded_internal;  // NOLINT: this file's own helpers
 
 ShardInfo GetShardInfo(const IndexReader& shard) {
   ShardInfo info;
