@@ -36,16 +36,16 @@ std::set<std::string> Ids(Searcher& s, const std::string& q, uint64_t* total = n
   return out;
 }
 
-struct Config {
+struct PrefixConfig {
   int segments;
   bool force_merge;
   uint32_t seed;
 };
 
-class PrefixReference : public ::testing::TestWithParam<Config> {};
+class PrefixReference : public ::testing::TestWithParam<PrefixConfig> {};
 
 TEST_P(PrefixReference, EqualsNaiveScanOfWordsAndTerms) {
-  const Config c = GetParam();
+  const PrefixConfig c = GetParam();
   std::mt19937 rng(c.seed);
   static const char* kSuffixes[] = {"",    "s", "es",   "ing", "ed",    "er",      "ers",
                                     "ies", "y", "ness", "ly",  "ation", "ational", "ize"};
@@ -150,9 +150,9 @@ TEST_P(PrefixReference, EqualsNaiveScanOfWordsAndTerms) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpora, PrefixReference,
-                         ::testing::Values(Config{1, false, 1}, Config{3, false, 2},
-                                           Config{4, true, 3}, Config{2, true, 4}),
-                         [](const ::testing::TestParamInfo<Config>& info) {
+                         ::testing::Values(PrefixConfig{1, false, 1}, PrefixConfig{3, false, 2},
+                                           PrefixConfig{4, true, 3}, PrefixConfig{2, true, 4}),
+                         [](const ::testing::TestParamInfo<PrefixConfig>& info) {
                            return "segments" + std::to_string(info.param.segments) +
                                   (info.param.force_merge ? "_merged" : "") + "_seed" +
                                   std::to_string(info.param.seed);
