@@ -24,6 +24,7 @@
 #include "engine/proximity.h"
 #include "engine/query_parser.h"
 #include "engine/searcher_internal.h"
+#include "engine/synonym_expand.h"
 #include "eval/timed_queries.h"
 #include "eval/trec_io.h"
 #include "index/commit/reader_impl.h"
@@ -44,6 +45,7 @@ struct BenchArgs {
   bool json = false;
   bool query_syntax = false;
   RankingFlags ranking;
+  SynonymsFlags synonyms;
 };
 
 struct Prepared {
@@ -85,8 +87,21 @@ int RunBench(const BenchArgs& a) {
   for (uint32_t f = 1; f < index.manifest.fields.size(); ++f)
     if (index.FieldStats(f).sum_total_term_freq > 0) popts.default_fields.push_back(f);
 
+  bool use_synonyms = true;
+  std::shared_ptr<const SynonymSet> synonym_file;
+  if (absl::Status s =
+          ResolveSynonyms(a.synonyms, (*reader)->analyzer_options(), &use_synonyms, &synonym_file);
+      !s.ok())
+    return PrintError(s);
+  const SynonymSet* synonyms = !use_synonyms  ? nullptr
+                               : synonym_file ? synonym_file.get()
+                                              : (*reader)->synonyms().get();
+  if (synonyms != nullptr && a.mode == "phrase" && !a.synonyms.file.empty())
+    return PrintError("--synonyms: --mode phrase builds phrases without synonyms", kExitUsage);
+  if (a.mode == "phrase") synonyms = nullptr;
+
   std::vector<Prepared> queries;
-  size_t skipped = 0;
+  size_t skipped = 0, expanded = 0;
   engine::ParseOptions parse_opts;
   parse_opts.default_and = a.mode == "and";
   parse_opts.fields = (*reader)->field_names();
@@ -127,6 +142,17 @@ int RunBench(const BenchArgs& a) {
         continue;
       }
       q = std::move(parsed.query);
+      if (synonyms != nullptr) {
+        auto spans = engine::ApplySynonyms(*synonyms, t.title, engine::AnalyzeWith(&*analyzer),
+                                           a.query_syntax, parse_opts.default_and, &q);
+        if (!spans.ok()) {
+          std::fprintf(stderr, "scour: %s:%u: query %s: %s\n", a.queries.c_str(), t.line,
+                       t.qid.c_str(), std::string(spans.status().message()).c_str());
+          ++skipped;
+          continue;
+        }
+        expanded += *spans > 0;
+      }
     }
     if (feedback->kind != engine::ExpansionKind::kNone) {
       // --expand: the first pass and the re-analysis happen here, untimed (as the parse and
@@ -212,6 +238,7 @@ int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skip
                         {"mode", a.mode},
                         {"queries", qids.size()},
                         {"skipped", skipped},
+                        {"synonym_queries", expanded},
                         {"reps", a.reps},
                         {"k", a.k},
                         {"p50_us", pct(50)},
@@ -233,6 +260,7 @@ int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skip
                 qids.size(), skipped, a.reps, a.k);
     std::printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  mean %.1f  max %.1f\n", pct(50), pct(90),
                 pct(99), mean, sorted.back());
+    if (expanded > 0) std::printf("synonyms: %zu of the queries expanded\n", expanded);
     std::printf(
         "qps %.0f (%d thread%s, %.3f s wall, %.3f s CPU); zero-hit queries %zu; "
         "warm-up passes %d\n",
@@ -326,6 +354,7 @@ void RegisterBench(CLI::App& app, CommandResult& result) {
   AddSyntaxFlag(cmd, &a->query_syntax);
   AddThreadsFlag(cmd, &a->threads);
   AddRankingFlags(cmd, &a->ranking);
+  AddSynonymsFlags(cmd, &a->synonyms);
   cmd->callback([a, &result] { result.exit_code = RunBench(*a); });
 }
 

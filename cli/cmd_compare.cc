@@ -39,6 +39,7 @@ struct CompareArgs {
   int64_t max_retrieved = 1000;
   int32_t level = 1;
   bool query_syntax = false, brief = false, all_pairs = false;
+  SynonymsFlags synonyms;
   std::string tests = "randomization,t-test,wilcoxon", correction = "holm";
   std::string wilcoxon_zeros = "wilcox", wilcoxon_method = "auto";
   double alpha = 0.05, judged_warn = 0.10;
@@ -330,6 +331,12 @@ int RunCompare(const CompareArgs& a) {
     if (!topics.ok()) return Fail(std::string(topics.status().message()), 1);
     auto searcher = eval::TopicSearcher::Open(a.index);
     if (!searcher.ok()) return Fail(std::string(searcher.status().message()), 1);
+    bool use_synonyms = true;
+    std::shared_ptr<const SynonymSet> synonyms;
+    if (absl::Status st = ResolveSynonyms(a.synonyms, (*searcher)->reader().analyzer_options(),
+                                          &use_synonyms, &synonyms);
+        !st.ok())
+      return Fail(std::string(st.message()), 1);
     std::vector<eval::SearchRunOptions> ropts_all;
     for (const System& s : systems) {
       eval::SearchRunOptions ropts;
@@ -339,6 +346,8 @@ int RunCompare(const CompareArgs& a) {
       ropts.query_syntax = a.query_syntax;
       ropts.threads = a.threads;
       ropts.tag = s.name;
+      ropts.use_synonyms = use_synonyms;
+      ropts.synonyms = synonyms;
       auto run = (*searcher)->Search(*topics, ropts);
       if (!run.ok())
         return Fail(absl::StrCat(s.name, ": ", run.status().message()),
@@ -354,6 +363,8 @@ int RunCompare(const CompareArgs& a) {
       ropts.query_syntax = a.query_syntax;
       ropts.threads = a.threads;
       ropts.tag = "default";
+      ropts.use_synonyms = use_synonyms;
+      ropts.synonyms = synonyms;
       auto run = (*searcher)->Search(*topics, ropts);
       if (!run.ok()) return Fail(absl::StrCat("default: ", run.status().message()), 1);
       default_run = eval::NamedRun{"default", *std::move(run)};
@@ -507,6 +518,7 @@ void RegisterCompare(CLI::App& app, CommandResult& result) {
   cmd->add_option("-l,--level", a->level, "Minimum relevance that counts as relevant")
       ->capture_default_str();
   AddSyntaxFlag(cmd, &a->query_syntax);
+  AddSynonymsFlags(cmd, &a->synonyms);
   AddThreadsFlag(cmd, &a->threads);
   cmd->add_flag("--all-pairs", a->all_pairs,
                 "Test every pair of systems, not each against the first");

@@ -40,6 +40,7 @@ struct EvalArgs {
   std::string index_dir, topics_path, run_out, tag = "scour";
   int64_t depth = 1000;  // hits per topic
   bool query_syntax = false;
+  SynonymsFlags synonyms;
   bool verify_pruning = false;
   int threads = 0;
   RankingFlags ranking;
@@ -137,6 +138,12 @@ int RunEval(EvalArgs args) {
     auto searcher = eval::TopicSearcher::Open(args.index_dir);
     if (!searcher.ok()) {
       std::cerr << "scour eval: " << searcher.status().message() << "\n";
+      return 1;
+    }
+    if (absl::Status s = ResolveSynonyms(args.synonyms, (*searcher)->reader().analyzer_options(),
+                                         &ropts.use_synonyms, &ropts.synonyms);
+        !s.ok()) {
+      std::cerr << "scour eval: " << s.message() << "\n";
       return 1;
     }
     run = (*searcher)->Search(*topics, ropts);
@@ -253,6 +260,7 @@ void RegisterEval(CLI::App& app, CommandResult& result) {
                 "With --index: also evaluate every topic with nothing pruned; report and fail on "
                 "any difference in ids or scores");
   AddSyntaxFlag(cmd, &args->query_syntax);
+  AddSynonymsFlags(cmd, &args->synonyms);
   AddThreadsFlag(cmd, &args->threads);
   AddRankingFlags(cmd, &args->ranking);
   cmd->callback([args, &result] { result.exit_code = RunEval(*args); });

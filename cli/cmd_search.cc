@@ -40,8 +40,7 @@ struct SearchArgs {
   std::string tag = "scour";
   std::string color = "auto";
   int threads = 0;
-  bool no_synonyms = false;
-  std::string synonyms_file;  // --synonyms FILE: used instead of the index's set
+  SynonymsFlags synonyms;
   RankingFlags ranking;
 };
 
@@ -176,14 +175,11 @@ int RunSearch(const SearchArgs& a) {
     if (std::none_of(fields.begin(), fields.end(), [&](const auto& x) { return x.name == f; }))
       return PrintError(absl::StrCat("--fields: unknown field \"", f, "\""), kExitUsage);
   }
-  opts.use_synonyms = !a.no_synonyms;
-  if (!a.synonyms_file.empty()) {
-    if (a.no_synonyms) return PrintError("--synonyms and --no-synonyms conflict", kExitUsage);
-    auto syn = SynonymSet::ReadFile(
-        a.synonyms_file, set ? set->collection().analyzer : searcher->reader().analyzer_options());
-    if (!syn.ok()) return PrintError(syn.status());
-    opts.synonyms = *std::move(syn);
-  }
+  if (absl::Status s = ResolveSynonyms(
+          a.synonyms, set ? set->collection().analyzer : searcher->reader().analyzer_options(),
+          &opts.use_synonyms, &opts.synonyms);
+      !s.ok())
+    return PrintError(s);
   auto search = [&](const std::string& q) {
     return set ? set->Search(q, opts) : searcher->Search(q, opts);
   };
@@ -321,9 +317,7 @@ void RegisterSearch(CLI::App& app, CommandResult& result) {
                 "Also evaluate every query with nothing pruned; report (stderr) and fail on any "
                 "difference in ids, scores or count");
   AddThreadsFlag(cmd, &a->threads);
-  cmd->add_flag("--no-synonyms", a->no_synonyms, "Ignore the index's synonyms (docs/SYNONYMS.md)");
-  cmd->add_option("--synonyms", a->synonyms_file,
-                  "Expand queries with this synonyms file (Solr's format) instead of the index's");
+  AddSynonymsFlags(cmd, &a->synonyms);
   AddRankingFlags(cmd, &a->ranking);
   cmd->callback([a, &result] { result.exit_code = RunSearch(*a); });
 }

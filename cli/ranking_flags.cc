@@ -69,6 +69,25 @@ absl::Status ParseFieldValues(const std::string& text, const char* flag,
 
 }  // namespace
 
+void AddSynonymsFlags(CLI::App* cmd, SynonymsFlags* f) {
+  CLI::Option* off =
+      cmd->add_flag("--no-synonyms", f->off, "Ignore the index's synonyms (docs/SYNONYMS.md)");
+  cmd->add_option("--synonyms", f->file,
+                  "Expand queries with this synonyms file (Solr's format) instead of the index's")
+      ->excludes(off);
+}
+
+absl::Status ResolveSynonyms(const SynonymsFlags& f, const AnalyzerOptions& analyzer, bool* use,
+                             std::shared_ptr<const SynonymSet>* set) {
+  *use = !f.off;
+  set->reset();
+  if (f.file.empty()) return absl::OkStatus();
+  auto read = SynonymSet::ReadFile(f.file, analyzer);
+  if (!read.ok()) return read.status();
+  *set = *std::move(read);
+  return absl::OkStatus();
+}
+
 absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out) {
   out->ranker = f.ranker;
   out->k1 = f.k1;

@@ -8,6 +8,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "scour/searcher.h"
+#include "scour/synonyms.h"
 
 namespace scour::cli {
 
@@ -34,6 +35,18 @@ void AddSyntaxFlag(CLI::App* cmd, bool* query_syntax);
 // --threads N, shared by search, eval, compare and bench: queries spread over N threads (0, the
 // default, = one per core) sharing one snapshot; the results do not depend on N.
 void AddThreadsFlag(CLI::App* cmd, int* threads);
+// --no-synonyms and --synonyms FILE, shared by search, eval, compare and bench
+// (docs/SYNONYMS.md): queries use the index's synonyms unless told otherwise.
+struct SynonymsFlags {
+  bool off = false;  // --no-synonyms
+  std::string file;  // --synonyms FILE: this set instead of the index's
+};
+void AddSynonymsFlags(CLI::App* cmd, SynonymsFlags* f);
+// Fills SearchOptions' use_synonyms / synonyms for an index analysed with `analyzer`: the
+// file's errors (file:line) when it does not parse.
+absl::Status ResolveSynonyms(const SynonymsFlags& f, const AnalyzerOptions& analyzer, bool* use,
+                             std::shared_ptr<const SynonymSet>* set);
+
 // Fills `out`; InvalidArgument for a malformed --weights or --field-b.
 absl::Status ToRankingOptions(const RankingFlags& f, RankingOptions* out);
 

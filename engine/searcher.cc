@@ -147,18 +147,10 @@ absl::StatusOr<ParsedForSearch> ParseForSearch(Analyzer* analyzer, std::string_v
                                                          RenderQueryError(query, *parsed.error)));
   }
   ParsedForSearch out;
-  if (synonyms != nullptr && parsed.query->kind != QueryKind::kMatchNone) {
-    Expanded expanded;
-    if (options.query_syntax) {
-      SCOUR_ASSIGN_OR_RETURN(expanded, ExpandSynonyms(*parsed.query, *synonyms));
-    } else {
-      std::vector<std::pair<std::string, uint32_t>> analysed;
-      SCOUR_RETURN_IF_ERROR(AnalyzeWith(analyzer)(query, &analysed));
-      expanded = PlainTextWithSynonyms(analysed, *synonyms, options.default_and);
-    }
-    // Without a match the query stays as parsed, so a set that matches nothing changes nothing.
-    if (expanded.spans > 0) parsed.query = std::move(expanded.query);
-    out.synonym_spans = expanded.spans;
+  if (synonyms != nullptr) {
+    SCOUR_ASSIGN_OR_RETURN(out.synonym_spans,
+                           ApplySynonyms(*synonyms, query, AnalyzeWith(analyzer),
+                                         options.query_syntax, options.default_and, &parsed.query));
   }
   out.query = std::move(parsed.query);
   out.note = std::move(parsed.note);

@@ -242,4 +242,21 @@ Expanded PlainTextWithSynonyms(const std::vector<std::pair<std::string, uint32_t
   return out;
 }
 
+absl::StatusOr<uint32_t> ApplySynonyms(const SynonymSet& set, std::string_view text,
+                                       const QueryAnalyzeFn& analyze, bool query_syntax,
+                                       bool default_and, QueryPtr* query) {
+  if ((*query)->kind == QueryKind::kMatchNone) return 0;
+  Expanded expanded;
+  if (query_syntax) {
+    SCOUR_ASSIGN_OR_RETURN(expanded, ExpandSynonyms(**query, set));
+  } else {
+    std::vector<std::pair<std::string, uint32_t>> analysed;
+    SCOUR_RETURN_IF_ERROR(analyze(text, &analysed));
+    expanded = PlainTextWithSynonyms(analysed, set, default_and);
+  }
+  // Without a match the query stays as parsed, so a set that matches nothing changes nothing.
+  if (expanded.spans > 0) *query = std::move(expanded.query);
+  return expanded.spans;
+}
+
 }  // namespace scour::engine

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/query_ast.h"
+#include "engine/query_parser.h"
 #include "scour/synonyms.h"
 
 namespace scour::engine {
@@ -36,6 +37,13 @@ absl::StatusOr<Expanded> ExpandSynonyms(const QueryNode& query, const SynonymSet
 // de-duplicated (first occurrence), OR-ed (AND-ed with default_and) on the default fields.
 Expanded PlainTextWithSynonyms(const std::vector<std::pair<std::string, uint32_t>>& analysed,
                                const SynonymSet& set, bool default_and);
+
+// As the Searcher applies a set: `*query` was parsed from `text` (ParseQuery when
+// `query_syntax`, else PlainTextQuery, whose terms `analyze` gives again); it is replaced by the
+// expanded query when a rule matched, and left as parsed otherwise. Returns the spans matched.
+absl::StatusOr<uint32_t> ApplySynonyms(const SynonymSet& set, std::string_view text,
+                                       const QueryAnalyzeFn& analyze, bool query_syntax,
+                                       bool default_and, QueryPtr* query);
 
 }  // namespace scour::engine
 

@@ -67,6 +67,8 @@ absl::StatusOr<Run> TopicSearcher::Search(std::span<const Topic> topics,
   so.ranking = options.ranking;
   so.load_stored = false;
   so.verify_pruning = options.verify_pruning;
+  so.use_synonyms = options.use_synonyms;
+  so.synonyms = options.synonyms;
 
   const size_t n = topics.size();
   std::vector<std::string> differences(n);

@@ -31,6 +31,9 @@ struct SearchRunOptions {
   // Also evaluate every topic with nothing pruned (engine/execute.h VerifyPruning); differences
   // are kept in TopicSearcher::pruning_differences().
   bool verify_pruning = false;
+  // SearchOptions::use_synonyms / synonyms: the index's set unless off or replaced.
+  bool use_synonyms = true;
+  std::shared_ptr<const SynonymSet> synonyms;
 };
 
 class TopicSearcher {

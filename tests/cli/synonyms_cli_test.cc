@@ -106,4 +106,62 @@ TEST_F(SynonymsCli, ExtractMinesTheIndexAndInputFiles) {
   EXPECT_EQ(Syn("extract").exit_code, 2);  // neither an index nor inputs
 }
 
+// eval, compare and bench use the index's set unless --no-synonyms, or --synonyms FILE instead.
+TEST_F(SynonymsCli, EvalCompareAndBenchFollowTheSynonymFlags) {
+  const std::string docs =
+      Write("docs2.jsonl", R"({"id": "a", "text": "The Ministry of State Security recruits."})"
+                           "\n"
+                           R"({"id": "b", "text": "Weather in the spring."})"
+                           "\n"
+                           R"({"id": "c", "text": "MSS officers."})"
+                           "\n");
+  const std::string idx = stem_ + "/idx2";
+  ASSERT_EQ(Run("index -q --threads 1 --index '" + idx + "' '" + docs + "'").exit_code, 0);
+  const std::string set = Write("set.txt", "MSS, Ministry of State Security\n");
+  const std::string other = Write("other.txt", "spring, mss\n");
+  ASSERT_EQ(Syn("set -q --index '" + idx + "' '" + set + "'").exit_code, 0);
+  const std::string topics = Write("topics.tsv", "1\tmss\n");
+  const std::string qrels = Write("qrels.txt", "1 0 a 1\n1 0 b 1\n1 0 c 0\n");
+  auto found = [&](const std::string& flags) {
+    CliRun r = Run("eval -m num_rel_ret --index '" + idx + "' --topics '" + topics + "' --qrels '" +
+                   qrels + "' " + flags);
+    EXPECT_EQ(r.exit_code, 0) << flags << r.err;
+    // "num_rel_ret <TAB>all<TAB>N": N (0 when the run is empty and the line missing).
+    const size_t at = r.out.find("num_rel_ret");
+    if (at == std::string::npos) return std::string("0");
+    const size_t end = r.out.find('\n', at);
+    const std::string line = r.out.substr(at, end - at);
+    return line.substr(line.rfind('\t') + 1);
+  };
+  EXPECT_EQ(found(""), "1");                            // a, through the index's set
+  EXPECT_EQ(found("--no-synonyms"), "0");               // c only (not relevant)
+  EXPECT_EQ(found("--synonyms '" + other + "'"), "1");  // b, through the other set
+  CliRun r = Run("eval --index '" + idx + "' --topics '" + topics + "' --qrels '" + qrels +
+                 "' --no-synonyms --synonyms '" + other + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.err;  // the two flags exclude each other
+  r = Run("eval --index '" + idx + "' --topics '" + topics + "' --qrels '" + qrels +
+          "' --synonyms '" + stem_ + "/missing.txt'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("missing.txt"), std::string::npos) << r.err;
+
+  r = Run("compare --index '" + idx + "' --topics '" + topics + "' --qrels '" + qrels +
+          "' --ranker bm25 --ranker bm25l --latency-passes 0 --format json --metrics map" +
+          " --no-synonyms");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string with =
+      Run("compare --index '" + idx + "' --topics '" + topics + "' --qrels '" + qrels +
+          "' --ranker bm25 --ranker bm25l --latency-passes 0 --format json" + " --metrics map")
+          .out;
+  EXPECT_NE(r.out, with);
+
+  for (const std::string& flags : {std::string(""), std::string("--no-synonyms")}) {
+    r = Run("bench --index '" + idx + "' --queries '" + topics +
+            "' --repeat 1 --warmup-secs 0 --json " + flags);
+    ASSERT_EQ(r.exit_code, 0) << flags << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["synonym_queries"], flags.empty() ? 1 : 0) << flags;
+    EXPECT_EQ(j["mean_returned"], flags.empty() ? 2.0 : 1.0) << flags;  // a and c, or c
+  }
+}
+
 }  // namespace
