@@ -54,7 +54,8 @@ struct Prepared {
 };
 
 int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skipped,
-           const eval::Timings& t, absl::FunctionRef<std::string(uint64_t doc)> id_of);
+           size_t expanded, const eval::Timings& t,
+           absl::FunctionRef<std::string(uint64_t doc)> id_of);
 int RunBenchSet(const BenchArgs& a);
 
 int RunBench(const BenchArgs& a) {
@@ -178,15 +179,17 @@ int RunBench(const BenchArgs& a) {
   if (!timed.ok()) return PrintError(timed.status());
   std::vector<std::string> qids;
   for (const Prepared& q : queries) qids.push_back(q.qid);
-  return Report(a, qids, skipped, *timed, [&](uint64_t doc) {
+  return Report(a, qids, skipped, expanded, *timed, [&](uint64_t doc) {
     auto d = (*reader)->Document(doc);
     return d.ok() ? d->id : std::string("?");
   });
 }
 
 // Latency percentiles, QPS and the optional run / per-query files of a timed query log.
+// `expanded`: the queries the synonyms changed (0 when unknown, as on a set).
 int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skipped,
-           const eval::Timings& t, absl::FunctionRef<std::string(uint64_t doc)> id_of) {
+           size_t expanded, const eval::Timings& t,
+           absl::FunctionRef<std::string(uint64_t doc)> id_of) {
   const std::vector<double>& lat = t.us;
   const std::vector<engine::ExecResult>& last = t.last;
   const double wall = t.wall_secs;
@@ -285,7 +288,15 @@ int RunBenchSet(const BenchArgs& a) {
   so.default_and = a.mode == "and";
   so.query_syntax = a.query_syntax || a.mode == "phrase";
   so.load_stored = false;
-  so.use_synonyms = false;  // as on one index, whose plans bench builds without synonyms
+  if (absl::Status s = ResolveSynonyms(a.synonyms, (*set)->collection().analyzer, &so.use_synonyms,
+                                       &so.synonyms);
+      !s.ok())
+    return PrintError(s);
+  if (a.mode == "phrase") {  // as on one index: phrases are built without synonyms
+    if (!a.synonyms.file.empty())
+      return PrintError("--synonyms: --mode phrase builds phrases without synonyms", kExitUsage);
+    so.use_synonyms = false;
+  }
   std::vector<std::string> qids, texts;
   for (const eval::Topic& t : *topics) {
     std::string q = t.title;
@@ -330,7 +341,7 @@ int RunBenchSet(const BenchArgs& a) {
   });
   if (!timed.ok()) return PrintError(timed.status());
   timed->last = std::move(last);
-  return Report(a, run_qids, skipped, *timed, [&](uint64_t doc) {
+  return Report(a, run_qids, skipped, 0, *timed, [&](uint64_t doc) {
     auto id = (*set)->ExternalId(doc);
     return id.ok() ? std::string(*id) : std::string("?");
   });
