@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cost of a scoring model written in Python (docs/PYTHON.md, "Scoring models in Python")
-against the same model built in: Lucene's BM25 in numpy float32 (the model of
-python/tests/test_model.py, equal bit for bit) vs ranker="bm25". Not a test: run it by hand,
+against the same model built in: Lucene's BM25 in numpy float32 (examples/python/numpy_bm25.py,
+equal bit for bit: python/tests/test_model.py) vs ranker="bm25". Not a test: run it by hand,
 under the benchmark lock, with the module of a Release build on PYTHONPATH:
 
     flock /work/wt/.bench.lock env PYTHONPATH=build/ci/python /usr/bin/python3 \\
@@ -16,35 +16,12 @@ import argparse
 import statistics
 import sys
 import time
+from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples" / "python"))
 
-import scour
-
-F32 = np.float32
-
-
-class Bm25:
-    name = "py-bm25"
-
-    def __init__(self, k1=0.9, b=0.4):
-        self.k1, self.b = F32(k1), F32(b)
-
-    def prepare(self, field, terms, boost):
-        n = field.docs_with_field
-        idf = F32(0)
-        for t in terms:
-            idf = F32(idf + F32(np.log(1.0 + (n - t.doc_freq + 0.5) / (t.doc_freq + 0.5))))
-        avgdl = F32(field.average_length) if n > 0 and field.sum_total_term_freq > 0 else F32(1)
-        weight = F32(F32(boost) * idf)
-        k1, b = self.k1, self.b
-
-        def score(freq, length):
-            inv = F32(1) / (k1 * ((F32(1) - b) + b * length / avgdl))
-            with np.errstate(over="ignore"):
-                return weight - weight / (F32(1) + freq * inv)
-
-        return score
+import scour  # noqa: E402
+from numpy_bm25 import Bm25  # noqa: E402  (the model python/tests/test_model.py checks)
 
 
 def main():

@@ -13,6 +13,8 @@ SOURCE_DIR = Path(os.environ.get("SCOUR_SOURCE_DIR", Path(__file__).resolve().pa
 HOME_CORPUS = SOURCE_DIR / "corpus" / "party_state.jsonl"
 DEV_TOPICS = SOURCE_DIR / "corpus" / "dev" / "topics.tsv"
 DEV_QRELS = SOURCE_DIR / "corpus" / "dev" / "qrels.txt"
+# examples/python's importable modules (numpy_bm25) are imported by the tests too.
+sys.path.insert(0, str(SOURCE_DIR / "examples" / "python"))
 UNDER_ASAN = os.environ.get("SCOUR_UNDER_ASAN") == "1"
 
 

@@ -8,39 +8,28 @@ import threading
 import numpy as np
 import pytest
 
+import numpy_bm25  # examples/python (conftest.py puts it on sys.path)
 import scour
 from test_search import QUERIES
 
-F32 = np.float32
 
-
-class Bm25:
-    """Lucene 8's BM25Similarity, operation by operation as engine/ranker.cc (idf in double,
-    then float; a phrase's idf the float sum of its words')."""
-
-    name = "py-bm25"
+class Bm25(numpy_bm25.Bm25):
+    """examples/python/numpy_bm25.py's model, counting prepare() calls and checking the grid's
+    dtype."""
 
     def __init__(self, k1=0.9, b=0.4):
-        self.k1, self.b = F32(k1), F32(b)
+        super().__init__(k1, b)
         self.prepared = 0
 
     def prepare(self, field, terms, boost):
         self.prepared += 1
-        n = field.docs_with_field
-        idf = F32(0)
-        for t in terms:
-            idf = F32(idf + F32(np.log(1.0 + (n - t.doc_freq + 0.5) / (t.doc_freq + 0.5))))
-        avgdl = F32(field.average_length) if n > 0 and field.sum_total_term_freq > 0 else F32(1)
-        weight = F32(F32(boost) * idf)
-        k1, b = self.k1, self.b
+        score = super().prepare(field, terms, boost)
 
-        def score(freq, length):
+        def checked(freq, length):
             assert freq.dtype == np.float32 and length.dtype == np.float32
-            inv = F32(1) / (k1 * ((F32(1) - b) + b * length / avgdl))
-            with np.errstate(over="ignore"):  # freq = FLT_MAX: as C++, inf, then weight
-                return weight - weight / (F32(1) + freq * inv)
+            return score(freq, length)
 
-        return score
+        return checked
 
 
 @pytest.fixture(scope="module")
