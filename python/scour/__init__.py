@@ -165,17 +165,19 @@ class Searcher(_scour.Searcher):
         super().__init__(os.fspath(path), **kwargs)
 
     def batch_search(self, queries, k=1000, *, threads=0, ranker="bm25", k1=0.9, b=0.4,
-                     delta=None, mu=1000.0, c=1.0, fields=None, operator="or", syntax=False,
-                     synonyms=True, format="frame"):
+                     delta=None, mu=1000.0, c=1.0, weights=None, field_b=None, expand=None,
+                     fb_docs=None, fb_terms=None, fb_weight=None, fields=None, operator="or",
+                     syntax=False, synonyms=True, format="frame"):
         """Searches many queries on `threads` threads (0 = one per core), without the GIL.
 
         queries: a dict {qid: query}, a DataFrame with columns qid and query, or (qid, query)
         pairs. As `scour search --queries` reads a topics file, each query is plain text by
         default: a bag of words (its analysed terms, OR-ed; AND-ed with operator="and"), so
         "?" or "-" in a topic mean nothing; syntax=True parses the query language.
-        ranker, k1, b, delta, mu, c, fields, operator and synonyms are search()'s (the CLI's
-        --ranker, --k1, --b, --delta, --mu, --c, --search-fields/--weights, --and,
-        --synonyms/--no-synonyms).
+        ranker, k1, b, delta, mu, c, weights, field_b, expand, fb_docs, fb_terms, fb_weight,
+        fields, operator and synonyms are search()'s (the CLI's --ranker, --k1, --b, --delta,
+        --mu, --c, --weights, --field-b, --expand, --fb-docs, --fb-terms, --fb-weight,
+        --search-fields, --and, --synonyms/--no-synonyms).
 
         Returns a DataFrame with columns qid, docno, score, rank (rank from 0, as PyTerrier),
         best first within each query, queries in input order; or, with format="dict",
@@ -186,8 +188,10 @@ class Searcher(_scour.Searcher):
             raise ValueError(f"format must be 'frame' or 'dict', got {format!r}")
         qids, texts = _query_pairs(queries)
         offsets, docnos, scores = self._batch(
-            qids, texts, k, ranker=ranker, k1=k1, b=b, delta=delta, mu=mu, c=c, fields=fields,
-            operator=operator, syntax=syntax, synonyms=synonyms, threads=threads)
+            qids, texts, k, ranker=ranker, k1=k1, b=b, delta=delta, mu=mu, c=c, weights=weights,
+            field_b=field_b, expand=expand, fb_docs=fb_docs, fb_terms=fb_terms,
+            fb_weight=fb_weight, fields=fields, operator=operator, syntax=syntax,
+            synonyms=synonyms, threads=threads)
         if format == "dict":
             out = {}
             for i, qid in enumerate(qids):

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -67,15 +68,113 @@ std::vector<PyToken> AnalyzeText(Analyzer* analyzer, const py::str& text) {
   return out;
 }
 
-// The parts of SearchOptions that search() and batch_search() share.
-// The ranking parameters search() and batch_search() share (the CLI's --ranker, --k1, --b,
-// --delta, --mu, --c).
+// The ranking parameters search() and batch_search() share: the CLI's --ranker, --k1, --b,
+// --delta, --mu, --c, --weights, --field-b, --expand, --fb-docs, --fb-terms, --fb-weight.
+// Python's None is the engine's "the default".
 struct RankingArgs {
-  std::string ranker;
+  py::object ranker;  // a built-in's name, or a scoring model written in Python (model.h)
   float k1, b;
   py::object delta;
   float mu, c;
+  py::object weights, field_b;  // {field: value} or None
+  py::object expand;            // "rm3", "bo1", "none" or None
+  py::object fb_docs, fb_terms, fb_weight;
 };
+
+// {field: number} -> (name, value) pairs. `check_weight`: finite and >= 0, as --weights' parser
+// requires (the engine itself does not check field weights); the engine checks field_b's range.
+std::vector<std::pair<std::string, float>> FieldValues(const py::object& values, const char* what,
+                                                       bool check_weight) {
+  std::vector<std::pair<std::string, float>> out;
+  if (values.is_none()) return out;
+  if (!PyDict_Check(values.ptr()))
+    RaiseType(PyExc_TypeError,
+              absl::StrCat(what, " must be a dict {field: number}, got ", TypeName(values.ptr())));
+  for (auto [key, value] : py::reinterpret_borrow<py::dict>(values)) {
+    std::string name;
+    if (!AppendUtf8(key.ptr(), &name))
+      RaiseType(PyExc_TypeError,
+                absl::StrCat(what, ": field names are str, got ", TypeName(key.ptr())));
+    if (PyBool_Check(value.ptr()) || !PyNumber_Check(value.ptr()) || PyUnicode_Check(value.ptr()))
+      RaiseType(PyExc_TypeError, absl::StrCat(what, ": the value of '", name,
+                                              "' must be a number, got ", TypeName(value.ptr())));
+    const double v = value.cast<double>();
+    if (check_weight && (!(v >= 0) || !std::isfinite(v)))
+      RaiseType(PyExc_ValueError, absl::StrCat(what, ": the weight of '", name,
+                                               "' must be finite and >= 0, got ", v));
+    out.emplace_back(std::move(name), static_cast<float>(v));
+  }
+  return out;
+}
+
+// fb_docs / fb_terms: None = the method's default (-1 to the engine). A value below 1 goes to
+// the engine as 0, so it refuses it with its own message (or "need --expand" without one).
+int32_t FeedbackCount(const py::object& v, const char* name) {
+  if (v.is_none()) return -1;
+  if (PyBool_Check(v.ptr()) || !PyIndex_Check(v.ptr()))
+    RaiseType(PyExc_TypeError,
+              absl::StrCat(name, " must be an int or None, got ", TypeName(v.ptr())));
+  py::object i = py::reinterpret_steal<py::object>(PyNumber_Index(v.ptr()));  // numpy ints too
+  if (!i) throw py::error_already_set();
+  int overflow = 0;
+  const long long n = PyLong_AsLongLongAndOverflow(i.ptr(), &overflow);
+  if (n == -1 && PyErr_Occurred()) throw py::error_already_set();
+  if (overflow > 0 || n > INT32_MAX)
+    RaiseType(PyExc_ValueError, absl::StrCat(name, " must be at most ", INT32_MAX, ", got ",
+                                             py::repr(v).cast<std::string>()));
+  return overflow < 0 || n < 1 ? 0 : static_cast<int32_t>(n);
+}
+
+void SetRanking(const RankingArgs& a, RankingOptions* o) {
+  // The engine checks ranges (k1 >= 0, 0 <= b <= 1, mu > 0, c >= 0) but lets an infinite k1
+  // or a NaN delta through, which score every document 0: refuse them here.
+  auto finite = [](const char* name, float v) {
+    if (!std::isfinite(v))
+      RaiseType(PyExc_ValueError, absl::StrCat(name, " must be finite, got ", v));
+  };
+  finite("k1", a.k1);
+  finite("b", a.b);
+  finite("mu", a.mu);
+  finite("c", a.c);
+  o->ranker = PyUnicode_Check(a.ranker.ptr()) ? a.ranker.cast<std::string>() : std::string("bm25");
+  o->k1 = a.k1;
+  o->b = a.b;
+  if (!a.delta.is_none()) {
+    o->delta = a.delta.cast<float>();
+    finite("delta", o->delta);
+  }
+  o->mu = a.mu;
+  o->c = a.c;
+  for (auto& w : FieldValues(a.weights, "weights", true)) {
+    for (const auto& [name, unused] : o->field_weights)
+      if (name == w.first)
+        RaiseType(PyExc_ValueError,
+                  absl::StrCat("weights: '", name, "' is weighed by fields= too: give it once"));
+    o->field_weights.push_back(std::move(w));
+  }
+  o->field_b = FieldValues(a.field_b, "field_b", false);
+  if (!a.expand.is_none()) {
+    if (!PyUnicode_Check(a.expand.ptr()))
+      RaiseType(PyExc_TypeError, absl::StrCat("expand must be 'rm3', 'bo1', 'none' or None, got ",
+                                              TypeName(a.expand.ptr())));
+    o->expand = a.expand.cast<std::string>();
+    if (o->expand.empty()) RaiseType(PyExc_ValueError, "expand: '' is no method (use None)");
+  }
+  o->fb_docs = FeedbackCount(a.fb_docs, "fb_docs");
+  o->fb_terms = FeedbackCount(a.fb_terms, "fb_terms");
+  if (!a.fb_weight.is_none()) {
+    if (PyBool_Check(a.fb_weight.ptr()) || !PyNumber_Check(a.fb_weight.ptr()) ||
+        PyUnicode_Check(a.fb_weight.ptr()))
+      RaiseType(PyExc_TypeError, absl::StrCat("fb_weight must be a number or None, got ",
+                                              TypeName(a.fb_weight.ptr())));
+    const double w = a.fb_weight.cast<double>();
+    // The engine reads a negative weight as "the default" (and so a NaN): refuse both here;
+    // above 1 it refuses itself.
+    if (!(w >= 0))
+      RaiseType(PyExc_ValueError, absl::StrCat("fb_weight must be in [0, 1], got ", w));
+    o->fb_weight = static_cast<float>(w);
+  }
+}
 
 // synonyms: True = the index's own, False = none, a path = that file, analysed with the index's
 // analyser (`scour search --synonyms FILE`).
@@ -112,25 +211,6 @@ SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const RankingArg
   o.default_and = op == "and";
   o.query_syntax = syntax;
   o.count = count;
-  // The engine checks ranges (k1 >= 0, 0 <= b <= 1, mu > 0, c >= 0) but lets an infinite k1
-  // or a NaN delta through, which score every document 0: refuse them here.
-  auto finite = [](const char* name, float v) {
-    if (!std::isfinite(v))
-      RaiseType(PyExc_ValueError, absl::StrCat(name, " must be finite, got ", v));
-  };
-  finite("k1", ranking.k1);
-  finite("b", ranking.b);
-  finite("mu", ranking.mu);
-  finite("c", ranking.c);
-  o.ranking.ranker = ranking.ranker;
-  o.ranking.k1 = ranking.k1;
-  o.ranking.b = ranking.b;
-  if (!ranking.delta.is_none()) {
-    o.ranking.delta = ranking.delta.cast<float>();
-    finite("delta", o.ranking.delta);
-  }
-  o.ranking.mu = ranking.mu;
-  o.ranking.c = ranking.c;
   SetSynonyms(reader, synonyms, &o);
   if (!fields.is_none()) {
     auto name_of = [](py::handle h) {
@@ -167,6 +247,7 @@ SearchOptions MakeOptions(const IndexReader& reader, int64_t k, const RankingArg
         RaiseType(PyExc_ValueError, absl::StrCat("fields: unknown field '", f, "' (the index has: ",
                                                  absl::StrJoin(known, ", "), ")"));
   }
+  SetRanking(ranking, &o.ranking);  // after fields=: its weights come first
   return o;
 }
 
@@ -210,15 +291,20 @@ class PySearcher {
   }
 
   PyResults Search(const std::string& query, int64_t k, const py::object& ranker, float k1, float b,
-                   const py::object& delta, float mu, float c, const py::object& fields,
-                   const std::string& op, bool syntax, const py::object& synonyms, bool count,
-                   bool explain, const py::object& snippets, const py::object& stored,
-                   const std::pair<std::string, std::string>& highlight, int64_t snippet_bytes) {
+                   const py::object& delta, float mu, float c, const py::object& weights,
+                   const py::object& field_b, const py::object& expand, const py::object& fb_docs,
+                   const py::object& fb_terms, const py::object& fb_weight,
+                   const py::object& fields, const std::string& op, bool syntax,
+                   const py::object& synonyms, bool count, bool explain, const py::object& snippets,
+                   const py::object& stored, const std::pair<std::string, std::string>& highlight,
+                   int64_t snippet_bytes) {
     std::shared_ptr<Searcher> searcher = Get();
     const IndexReader& reader = searcher->reader();
     std::optional<CallModel> model = ModelFor(ranker);
-    SearchOptions o = MakeOptions(reader, k, {RankerName(ranker), k1, b, delta, mu, c}, fields, op,
-                                  syntax, count, synonyms);
+    SearchOptions o = MakeOptions(
+        reader, k,
+        {ranker, k1, b, delta, mu, c, weights, field_b, expand, fb_docs, fb_terms, fb_weight},
+        fields, op, syntax, count, synonyms);
     if (model) o.ranking.similarity = model->ForSearch();
     o.explain = explain;
     // stored: True = every stored field, False = none, or a list of names.
@@ -297,16 +383,20 @@ class PySearcher {
   // for the first query (in input order) that failed, naming its qid.
   py::tuple Batch(const py::list& qids, const std::vector<std::string>& queries, int64_t k,
                   const py::object& ranker, float k1, float b, const py::object& delta, float mu,
-                  float c, const py::object& fields, const std::string& op, bool syntax,
-                  const py::object& synonyms, int64_t threads) {
+                  float c, const py::object& weights, const py::object& field_b,
+                  const py::object& expand, const py::object& fb_docs, const py::object& fb_terms,
+                  const py::object& fb_weight, const py::object& fields, const std::string& op,
+                  bool syntax, const py::object& synonyms, int64_t threads) {
     std::shared_ptr<Searcher> searcher = Get();
     const IndexReader& reader = searcher->reader();
     if (static_cast<size_t>(qids.size()) != queries.size())
       RaiseType(PyExc_ValueError, "one qid per query");
     CheckThreads(threads);
     std::optional<CallModel> model = ModelFor(ranker);
-    SearchOptions o = MakeOptions(reader, k, {RankerName(ranker), k1, b, delta, mu, c}, fields, op,
-                                  syntax, false, synonyms);
+    SearchOptions o = MakeOptions(
+        reader, k,
+        {ranker, k1, b, delta, mu, c, weights, field_b, expand, fb_docs, fb_terms, fb_weight},
+        fields, op, syntax, false, synonyms);
     if (model) o.ranking.similarity = model->ForSearch();
     o.load_stored = false;
     BatchResults r;
@@ -409,9 +499,6 @@ class PySearcher {
     if (PyUnicode_Check(ranker.ptr())) return std::nullopt;
     return std::optional<CallModel>(std::in_place, models_.Get(ranker));
   }
-  static std::string RankerName(const py::object& ranker) {
-    return PyUnicode_Check(ranker.ptr()) ? ranker.cast<std::string>() : std::string("bm25");
-  }
 
   std::shared_ptr<Searcher> Get() const {
     if (!searcher_) RaiseType(PyExc_ValueError, "the Searcher is closed");
@@ -506,6 +593,9 @@ void BindSearcher(py::module_& m) {
       .def("search", &PySearcher::Search, py::arg("query"), py::arg("k") = 10, py::kw_only(),
            py::arg("ranker") = "bm25", py::arg("k1") = 0.9f, py::arg("b") = 0.4f,
            py::arg("delta") = py::none(), py::arg("mu") = 1000.0f, py::arg("c") = 1.0f,
+           py::arg("weights") = py::none(), py::arg("field_b") = py::none(),
+           py::arg("expand") = py::none(), py::arg("fb_docs") = py::none(),
+           py::arg("fb_terms") = py::none(), py::arg("fb_weight") = py::none(),
            py::arg("fields") = py::none(), py::arg("operator") = "or", py::arg("syntax") = true,
            py::arg("synonyms") = true, py::arg("count") = false, py::arg("explain") = false,
            py::arg("snippets") = false, py::arg("stored") = true,
@@ -513,8 +603,9 @@ void BindSearcher(py::module_& m) {
            py::arg("snippet_bytes") = 220)
       .def("_batch", &PySearcher::Batch, py::arg("qids"), py::arg("queries"), py::arg("k"),
            py::kw_only(), py::arg("ranker"), py::arg("k1"), py::arg("b"), py::arg("delta"),
-           py::arg("mu"), py::arg("c"), py::arg("fields"), py::arg("operator"), py::arg("syntax"),
-           py::arg("synonyms"), py::arg("threads"))
+           py::arg("mu"), py::arg("c"), py::arg("weights"), py::arg("field_b"), py::arg("expand"),
+           py::arg("fb_docs"), py::arg("fb_terms"), py::arg("fb_weight"), py::arg("fields"),
+           py::arg("operator"), py::arg("syntax"), py::arg("synonyms"), py::arg("threads"))
       .def("analyze", &PySearcher::Analyze, py::arg("text"),
            "The tokens of `text` as the index's analyzer makes them.")
       .def("stats", &PySearcher::Stats)
