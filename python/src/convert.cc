@@ -48,6 +48,27 @@ void RegisterExceptions(py::module_& m) {
                           "query and a caret under that column.");
 }
 
+IndexWriterOptions WriterOptions(const py::object& analyzer, bool stopwords, int64_t threads,
+                                 int64_t ram_mb, bool merge) {
+  CheckThreads(threads);
+  if (ram_mb < 1 || ram_mb > (int64_t{1} << 20))
+    RaiseType(PyExc_ValueError,
+              absl::StrCat("ram_mb must be from 1 to ", int64_t{1} << 20, ", got ", ram_mb));
+  IndexWriterOptions o;
+  if (!analyzer.is_none()) {
+    if (!PyUnicode_Check(analyzer.ptr()))
+      RaiseType(PyExc_TypeError, "analyzer must be a language name (str), e.g. 'english'");
+    o.analyzer.language = analyzer.cast<std::string>();
+    o.analyzer_explicit = true;
+  }
+  o.analyzer.stopwords = stopwords;
+  if (stopwords) o.analyzer_explicit = true;
+  o.threads = static_cast<int>(threads);
+  o.ram_budget_mb = static_cast<size_t>(ram_mb);
+  o.auto_merge = merge;
+  return o;
+}
+
 void RaiseType(PyObject* type, const std::string& message) {
   PyErr_SetString(type, message.c_str());
   throw py::error_already_set();

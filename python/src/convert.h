@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "scour/index_writer.h"
 
 namespace scour::python {
 
@@ -79,12 +80,10 @@ inline void CheckThreads(int64_t threads) {
                                              kMaxThreads, ", got ", threads));
 }
 // The writer's threads and RAM budget (MB, 1 to 2^20), else ValueError.
-inline void CheckWriterLimits(int64_t threads, int64_t ram_mb) {
-  CheckThreads(threads);
-  if (ram_mb < 1 || ram_mb > (int64_t{1} << 20))
-    RaiseType(PyExc_ValueError,
-              absl::StrCat("ram_mb must be from 1 to ", int64_t{1} << 20, ", got ", ram_mb));
-}
+// The options index_files() and IndexWriter() share: `analyzer` (None or a language name) and
+// `stopwords` (explicit when given), threads and ram_mb checked, auto-merge.
+IndexWriterOptions WriterOptions(const py::object& analyzer, bool stopwords, int64_t threads,
+                                 int64_t ram_mb, bool merge);
 
 // `o` is None, a float NaN or pandas.NA / NaT: a missing value.
 bool IsMissing(PyObject* o);

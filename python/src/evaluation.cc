@@ -107,40 +107,54 @@ bool ForEachRow(py::handle t, const char* what, Row&& row) {
   return true;
 }
 
-std::vector<RunRow> RunRows(py::handle t, std::string* tag = nullptr) {
-  std::vector<RunRow> rows;
+// The rows of a run or qrels `t`: a table (see the file comment) converted row by row by
+// make(qid, doc, value, n), or a file read by read(path) without the GIL.
+template <typename T, typename Make, typename Read>
+std::vector<T> Rows(py::handle t, const char* what, Make&& make, Read&& read) {
+  std::vector<T> rows;
   const bool table =
-      ForEachRow(t, "run", [&](std::string qid, std::string doc, PyObject* v, size_t n) {
-        rows.push_back({std::move(qid), std::move(doc), Score(v, n)});
+      ForEachRow(t, what, [&](std::string qid, std::string doc, PyObject* v, size_t n) {
+        rows.push_back(make(std::move(qid), std::move(doc), v, n));
       });
-  if (!table) {
-    const std::string path = t.cast<std::string>();
-    absl::StatusOr<std::vector<RunRow>> r;
-    {
-      py::gil_scoped_release nogil;
-      r = ReadRun(path, tag);
-    }
-    rows = Check(std::move(r));
+  if (table) return rows;
+  const std::string path = t.cast<std::string>();
+  absl::StatusOr<std::vector<T>> r;
+  {
+    py::gil_scoped_release nogil;
+    r = read(path);
   }
-  return rows;
+  return Check(std::move(r));
+}
+
+std::vector<RunRow> RunRows(py::handle t, std::string* tag = nullptr) {
+  return Rows<RunRow>(
+      t, "run",
+      [](std::string qid, std::string doc, PyObject* v, size_t n) {
+        return RunRow{std::move(qid), std::move(doc), Score(v, n)};
+      },
+      [tag](const std::string& path) { return ReadRun(path, tag); });
 }
 
 std::vector<Judgment> QrelsRows(py::handle t) {
-  std::vector<Judgment> rows;
-  const bool table =
-      ForEachRow(t, "qrels", [&](std::string qid, std::string doc, PyObject* v, size_t n) {
-        rows.push_back({std::move(qid), std::move(doc), Relevance(v, n)});
-      });
-  if (!table) {
-    const std::string path = t.cast<std::string>();
-    absl::StatusOr<std::vector<Judgment>> r;
-    {
-      py::gil_scoped_release nogil;
-      r = ReadQrels(path);
-    }
-    rows = Check(std::move(r));
+  return Rows<Judgment>(
+      t, "qrels",
+      [](std::string qid, std::string doc, PyObject* v, size_t n) {
+        return Judgment{std::move(qid), std::move(doc), Relevance(v, n)};
+      },
+      [](const std::string& path) { return ReadQrels(path); });
+}
+
+// (name, run) pairs, as compare() and fuse() in __init__.py make them, each run read by RunRows.
+std::vector<NamedRunRows> NamedRuns(const py::list& runs) {
+  std::vector<NamedRunRows> named;
+  for (py::handle item : runs) {
+    std::string name;
+    if (!PyTuple_Check(item.ptr()) || PyTuple_GET_SIZE(item.ptr()) != 2 ||
+        !AppendUtf8(PyTuple_GET_ITEM(item.ptr(), 0), &name))
+      RaiseType(PyExc_TypeError, "runs: (name, run) pairs with str names");
+    named.push_back({std::move(name), RunRows(PyTuple_GET_ITEM(item.ptr(), 1))});
   }
-  return rows;
+  return named;
 }
 
 EvaluationOptions MakeOptions(const py::object& measures, const std::vector<int64_t>& cutoffs,
@@ -216,14 +230,7 @@ py::tuple Compare(const py::list& runs, const py::object& qrels, const py::objec
   o.correction = correction;
   o.alpha = alpha;
   o.judged_k = judged_k;
-  std::vector<NamedRunRows> named;
-  for (py::handle item : runs) {
-    py::tuple pair = py::reinterpret_borrow<py::tuple>(item);
-    std::string name;
-    if (!PyTuple_Check(item.ptr()) || pair.size() != 2 || !AppendUtf8(pair[0].ptr(), &name))
-      RaiseType(PyExc_TypeError, "runs: (name, run) pairs with str names");
-    named.push_back({std::move(name), RunRows(pair[1])});
-  }
+  std::vector<NamedRunRows> named = NamedRuns(runs);
   std::vector<Judgment> qrels_rows = QrelsRows(qrels);
   absl::StatusOr<ComparisonReport> r;
   {
@@ -244,14 +251,7 @@ py::tuple Fuse(const py::list& runs, const std::string& method, double k, const 
   o.weights = weights;
   o.input_depth = input_depth;
   o.depth = depth;
-  std::vector<NamedRunRows> named;
-  for (py::handle item : runs) {
-    py::tuple pair = py::reinterpret_borrow<py::tuple>(item);
-    std::string name;
-    if (!PyTuple_Check(item.ptr()) || pair.size() != 2 || !AppendUtf8(pair[0].ptr(), &name))
-      RaiseType(PyExc_TypeError, "runs: (name, run) pairs with str names");
-    named.push_back({std::move(name), RunRows(pair[1])});
-  }
+  std::vector<NamedRunRows> named = NamedRuns(runs);
   absl::StatusOr<std::vector<RunRow>> r;
   {
     py::gil_scoped_release nogil;

@@ -49,20 +49,8 @@ py::dict IndexFiles(const std::string& path, const std::vector<std::string>& inp
                     const py::object& analyzer, bool stopwords, int64_t threads, int64_t ram_mb,
                     bool merge) {
   if (inputs.empty()) RaiseType(PyExc_ValueError, "index_files: no input files");
-  CheckWriterLimits(threads, ram_mb);
+  IndexWriterOptions wo = WriterOptions(analyzer, stopwords, threads, ram_mb, merge);
   DocumentSourceOptions so = SourceOptions(format, id_field, fields, store);
-  IndexWriterOptions wo;
-  if (!analyzer.is_none()) {
-    if (!PyUnicode_Check(analyzer.ptr()))
-      RaiseType(PyExc_TypeError, "analyzer must be a language name (str)");
-    wo.analyzer.language = analyzer.cast<std::string>();
-    wo.analyzer_explicit = true;
-  }
-  wo.analyzer.stopwords = stopwords;
-  if (stopwords) wo.analyzer_explicit = true;
-  wo.threads = static_cast<int>(threads);
-  wo.ram_budget_mb = static_cast<size_t>(ram_mb);
-  wo.auto_merge = merge;
   wo.reject_duplicate_ids = true;
   uint64_t docs = 0;
   std::vector<std::string> skipped;

@@ -300,12 +300,11 @@ class PySearcher {
                    int64_t snippet_bytes) {
     std::shared_ptr<Searcher> searcher = Get();
     const IndexReader& reader = searcher->reader();
-    std::optional<CallModel> model = ModelFor(ranker);
-    SearchOptions o = MakeOptions(
+    std::optional<CallModel> model;
+    SearchOptions o = Options(
         reader, k,
         {ranker, k1, b, delta, mu, c, weights, field_b, expand, fb_docs, fb_terms, fb_weight},
-        fields, op, syntax, count, synonyms);
-    if (model) o.ranking.similarity = model->ForSearch();
+        fields, op, syntax, count, synonyms, &model);
     o.explain = explain;
     // stored: True = every stored field, False = none, or a list of names.
     std::optional<std::vector<std::string>> keep;
@@ -392,12 +391,11 @@ class PySearcher {
     if (static_cast<size_t>(qids.size()) != queries.size())
       RaiseType(PyExc_ValueError, "one qid per query");
     CheckThreads(threads);
-    std::optional<CallModel> model = ModelFor(ranker);
-    SearchOptions o = MakeOptions(
+    std::optional<CallModel> model;
+    SearchOptions o = Options(
         reader, k,
         {ranker, k1, b, delta, mu, c, weights, field_b, expand, fb_docs, fb_terms, fb_weight},
-        fields, op, syntax, false, synonyms);
-    if (model) o.ranking.similarity = model->ForSearch();
+        fields, op, syntax, false, synonyms, &model);
     o.load_stored = false;
     BatchResults r;
     {
@@ -494,10 +492,17 @@ class PySearcher {
   bool closed() const { return searcher_ == nullptr; }
 
  private:
-  // ranker: a built-in's name, or a scoring model written in Python (model.h).
-  std::optional<CallModel> ModelFor(const py::object& ranker) {
-    if (PyUnicode_Check(ranker.ptr())) return std::nullopt;
-    return std::optional<CallModel>(std::in_place, models_.Get(ranker));
+  // MakeOptions, and when the ranker is a scoring model written in Python (model.h), `model`:
+  // it must outlive the search, and holds the model's errors until the search returns.
+  SearchOptions Options(const IndexReader& reader, int64_t k, const RankingArgs& ranking,
+                        const py::object& fields, const std::string& op, bool syntax, bool count,
+                        const py::object& synonyms, std::optional<CallModel>* model) {
+    SearchOptions o = MakeOptions(reader, k, ranking, fields, op, syntax, count, synonyms);
+    if (!PyUnicode_Check(ranking.ranker.ptr())) {
+      model->emplace(models_.Get(ranking.ranker));
+      o.ranking.similarity = (*model)->ForSearch();
+    }
+    return o;
   }
 
   std::shared_ptr<Searcher> Get() const {
@@ -603,9 +608,11 @@ void BindSearcher(py::module_& m) {
            py::arg("snippet_bytes") = 220)
       .def("_batch", &PySearcher::Batch, py::arg("qids"), py::arg("queries"), py::arg("k"),
            py::kw_only(), py::arg("ranker"), py::arg("k1"), py::arg("b"), py::arg("delta"),
-           py::arg("mu"), py::arg("c"), py::arg("weights"), py::arg("field_b"), py::arg("expand"),
-           py::arg("fb_docs"), py::arg("fb_terms"), py::arg("fb_weight"), py::arg("fields"),
-           py::arg("operator"), py::arg("syntax"), py::arg("synonyms"), py::arg("threads"))
+           py::arg("mu"), py::arg("c"), py::arg("weights") = py::none(),
+           py::arg("field_b") = py::none(), py::arg("expand") = py::none(),
+           py::arg("fb_docs") = py::none(), py::arg("fb_terms") = py::none(),
+           py::arg("fb_weight") = py::none(), py::arg("fields"), py::arg("operator"),
+           py::arg("syntax"), py::arg("synonyms"), py::arg("threads"))
       .def("analyze", &PySearcher::Analyze, py::arg("text"),
            "The tokens of `text` as the index's analyzer makes them.")
       .def("stats", &PySearcher::Stats)

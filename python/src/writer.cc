@@ -163,23 +163,11 @@ class PyIndexWriter {
                 int64_t threads, int64_t ram_mb, bool merge, int64_t merge_factor,
                 const std::string& id_field, const py::object& fields, const py::object& store) {
     if (id_field.empty()) RaiseType(PyExc_ValueError, "id_field must not be empty");
-    CheckWriterLimits(threads, ram_mb);
+    IndexWriterOptions o = WriterOptions(analyzer, stopwords, threads, ram_mb, merge);
     if (merge_factor < 2) RaiseType(PyExc_ValueError, "merge_factor must be at least 2");
     rules_.id_field = id_field;
     rules_.fields = NameSet(fields, "fields");
     rules_.store = NameSet(store, "store");
-    IndexWriterOptions o;
-    if (!analyzer.is_none()) {
-      if (!PyUnicode_Check(analyzer.ptr()))
-        RaiseType(PyExc_TypeError, "analyzer must be a language name (str), e.g. 'english'");
-      o.analyzer.language = analyzer.cast<std::string>();
-      o.analyzer_explicit = true;
-    }
-    o.analyzer.stopwords = stopwords;
-    if (stopwords) o.analyzer_explicit = true;
-    o.ram_budget_mb = static_cast<size_t>(ram_mb);
-    o.threads = static_cast<int>(threads);
-    o.auto_merge = merge;
     o.merge_factor = static_cast<size_t>(merge_factor);
     absl::StatusOr<std::unique_ptr<IndexWriter>> w;
     {

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,25 @@ def run_cli(*args, check=True):
     if check and p.returncode != 0:
         raise AssertionError(f"scour {' '.join(map(str, args))}: exit {p.returncode}\n{p.stderr}")
     return p
+
+
+def run_threads(work, n):
+    """Runs work(0) .. work(n - 1) on n threads at once; re-raises the first failure."""
+    errors = []
+
+    def run(i):
+        try:
+            work(i)
+        except BaseException as e:  # noqa: BLE001 (raised below, in the test's thread)
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
 
 
 def cli_search(index, query, *flags):

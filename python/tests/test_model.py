@@ -3,13 +3,12 @@ numpy float32 gives the built-in bm25's hits and scores bit for bit, for every q
 search() and batch_search(); a model that breaks the contract is refused; an exception raised
 in the model surfaces as itself; threads share a Searcher and a model."""
 
-import threading
-
 import numpy as np
 import pytest
 
 import numpy_bm25  # examples/python (conftest.py puts it on sys.path)
 import scour
+from conftest import run_threads
 from test_search import QUERIES
 
 
@@ -185,22 +184,13 @@ def test_a_ranker_that_is_no_model(searcher, value):
 def test_threads_share_a_searcher_and_a_model(searcher, bm25, dev_topics):
     queries = list(dev_topics.values()) + QUERIES
     want = {q: hits(searcher.search(q, k=10, syntax=False)) for q in queries}
-    errors = []
 
-    def work(offset):
-        try:
-            for i in range(3 * len(queries)):
-                q = queries[(i + offset) % len(queries)]
-                assert hits(searcher.search(q, k=10, syntax=False, ranker=bm25)) == want[q]
-        except Exception as e:  # noqa: BLE001 (reported below)
-            errors.append(e)
+    def work(n):
+        for i in range(3 * len(queries)):
+            q = queries[(i + n * 7) % len(queries)]
+            assert hits(searcher.search(q, k=10, syntax=False, ranker=bm25)) == want[q]
 
-    threads = [threading.Thread(target=work, args=(i * 7,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors[0]
+    run_threads(work, 4)
 
 
 def test_statistics_given_to_prepare(searcher):

@@ -4,7 +4,7 @@ import sys
 import threading
 
 import scour
-from conftest import UNDER_ASAN
+from conftest import UNDER_ASAN, run_threads
 
 
 def test_threads_share_a_searcher(home_index, dev_topics):
@@ -13,26 +13,17 @@ def test_threads_share_a_searcher(home_index, dev_topics):
     with scour.Searcher(home_index) as s:
         want = {q: [(h.id, h.score) for h in s.search(q, k=30)] for q in queries}
         want_run = s.batch_search(dev_topics, k=100, threads=1)
-        errors = []
 
         def worker(n):
-            try:
-                for i in range(40 if UNDER_ASAN else 150):
-                    q = queries[(i + n) % len(queries)]
-                    got = [(h.id, h.score) for h in s.search(q, k=30)]
-                    assert got == want[q], q
-                    if i % 25 == 0:
-                        run = s.batch_search(dev_topics, k=100, threads=2)
-                        assert run.equals(want_run)
-            except BaseException as e:  # noqa: BLE001 (reported below)
-                errors.append(e)
+            for i in range(40 if UNDER_ASAN else 150):
+                q = queries[(i + n) % len(queries)]
+                got = [(h.id, h.score) for h in s.search(q, k=30)]
+                assert got == want[q], q
+                if i % 25 == 0:
+                    run = s.batch_search(dev_topics, k=100, threads=2)
+                    assert run.equals(want_run)
 
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert not errors, errors[0]
+        run_threads(worker, 6)
 
 
 def test_close_while_others_search(home_index):
