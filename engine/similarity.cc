@@ -2,6 +2,7 @@
 // models by name.
 #include "scour/similarity.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <mutex>
@@ -50,23 +51,56 @@ std::string Describe(const FieldStatistics& f, std::span<const TermStatistics> t
 
 }  // namespace
 
+namespace {
+
+// Every integer frequency up to this one is checked (python/src/model.h tabulates the same).
+constexpr uint32_t kCheckedAllUpTo = 64;
+
+// The frequencies the contract is checked at, ascending: every integer up to `all_up_to` (the
+// engine tabulates tf < 16 per query leaf; nearly every posting and block maximum is below 64),
+// 0.25, 0.5 and 1.5 (sloppy phrases), then a sample (powers of two, round numbers) up to the
+// largest integer a block bound can take (kTfSaturated - 1), and FLT_MAX (the bound of an
+// unbounded frequency).
+std::vector<float> CheckedFrequencies(uint32_t all_up_to) {
+  std::vector<float> f = {0.25f, 0.5f};
+  for (uint32_t tf = 1; tf <= all_up_to; ++tf) {
+    f.push_back(static_cast<float>(tf));
+    if (tf == 1) f.push_back(1.5f);
+  }
+  for (float x : {20.0f, 32.0f, 64.0f, 100.0f, 128.0f, 256.0f, 1000.0f, 1024.0f, 4096.0f, 65536.0f,
+                  1e5f, 1e6f, static_cast<float>(index::kTfSaturated - 1), 1e9f, 1e20f, FLT_MAX})
+    if (x > f.back()) f.push_back(x);
+  return f;
+}
+
+}  // namespace
+
 absl::Status CheckSimilarity(const Similarity& similarity) {
-  static constexpr float kFreqs[] = {0.25f, 0.5f, 1,    1.5f, 2,    3,    4,     5,
-                                     6,     8,    10,   12,   15,   16,   20,    32,
-                                     64,    100,  1000, 1e5f, 1e6f, 1e9f, 1e20f, FLT_MAX};
+  // Every scorer is checked at every integer tf the engine tabulates (< 16) and the sample
+  // above; the boost-1 scorers (every collection, terms and phrases) at every tf up to 64 too:
+  // that keeps installing a model near 0.15 s (docs/SCORING.md).
+  static const std::vector<float> kSampled = CheckedFrequencies(16);
+  static const std::vector<float> kAll = CheckedFrequencies(kCheckedAllUpTo);
   std::vector<GridCollection> grid;
   for (uint64_t docs : {1ull, 10ull, 1000ull, 1000000ull, 50000000ull}) {
     for (double avg : {1.0, 8.0, 200.0, 5000.0}) {
       const uint64_t sum = static_cast<uint64_t>(static_cast<double>(docs) * avg);
       for (uint64_t df : {uint64_t{1}, (docs + 1) / 2, docs}) {
         // total_tf between df and the field's tokens.
-        grid.push_back({docs, avg, df, std::min<uint64_t>(sum, df)});
-        grid.push_back({docs, avg, df, std::max<uint64_t>(df, std::min<uint64_t>(sum, df * 3))});
+        for (uint64_t total_tf : {std::min<uint64_t>(sum, df),
+                                  std::max<uint64_t>(df, std::min<uint64_t>(sum, df * 3))}) {
+          const GridCollection g{docs, avg, df, total_tf};
+          if (std::none_of(grid.begin(), grid.end(), [&](const GridCollection& h) {
+                return h.docs == g.docs && h.avg_length == g.avg_length && h.df == g.df &&
+                       h.total_tf == g.total_tf;
+              }))
+            grid.push_back(g);
+        }
       }
     }
   }
   const std::string name = similarity.Name();
-  std::vector<float> prev_row(std::size(kFreqs)), row(std::size(kFreqs));
+  std::vector<float> prev_row(kAll.size()), row(kAll.size());
   for (const GridCollection& g : grid) {
     FieldStatistics field;
     field.name = "body";
@@ -88,9 +122,10 @@ absl::Status CheckSimilarity(const Similarity& similarity) {
                                                          "\": Prepare returned no scorer for ",
                                                          Describe(field, terms, boost)));
         }
+        const std::vector<float>& kFreqs = boost == 1.0f ? kAll : kSampled;
         for (int norm = 0; norm < 256; ++norm) {
           const float length = NormLength(static_cast<uint8_t>(norm));
-          for (size_t i = 0; i < std::size(kFreqs); ++i) {
+          for (size_t i = 0; i < kFreqs.size(); ++i) {
             const float freq = kFreqs[i];
             const float s = scorer->Score(freq, length);
             std::string broken;

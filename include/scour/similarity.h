@@ -58,8 +58,9 @@ class SCOUR_EXPORT Similarity {
 SCOUR_EXPORT float NormLength(uint8_t norm);
 
 // Checks the contract on a grid: several collections (from a few documents to millions, short
-// and long fields, rare and common terms, boosts 0.5..4, one- and three-word phrases) x
-// frequencies {0.25, 0.5, 1 .. 64, 1000, 1e6, FLT_MAX} x every length a norm byte can hold.
+// and long fields, rare and common terms, boosts 0.5..4, one- and three-word phrases) x every
+// length a norm byte can hold x every integer frequency up to 16 (up to 64 at boost 1), 0.25,
+// 0.5, 1.5, and a sample above 64 up to 2^24 - 2 (the largest tf a block bound takes) and FLT_MAX.
 // InvalidArgument saying which statistics, frequency and length break which rule. The Searcher
 // runs it the first time it sees a Similarity object.
 SCOUR_EXPORT absl::Status CheckSimilarity(const Similarity& similarity);

@@ -46,8 +46,9 @@ class PyModel {
   static constexpr int kFreqs = 64;  // integer frequencies 1..kFreqs tabulated, then kExtra
   // FLT_MAX (the bound of a saturated block), then the contract check's other frequencies
   // (engine/similarity.cc), so that the check costs one call per prepare(), not ten.
-  static constexpr float kExtra[] = {FLT_MAX, 0.25f, 0.5f, 1.5f, 100.0f,
-                                     1000.0f, 1e5f,  1e6f, 1e9f, 1e20f};
+  static constexpr float kExtra[] = {FLT_MAX, 0.25f,       0.5f,    1.5f,    100.0f,   128.0f,
+                                     256.0f,  1000.0f,     1024.0f, 4096.0f, 65536.0f, 1e5f,
+                                     1e6f,    16777214.0f, 1e9f,    1e20f};
   static constexpr int kRows = kFreqs + static_cast<int>(std::size(kExtra));
 
   explicit PyModel(const py::object& model);  // needs the GIL; TypeError if it is no model

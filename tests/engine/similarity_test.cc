@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "index/commit/reader_impl.h"
 #include "index/directory/directory.h"
@@ -75,6 +76,31 @@ class TurnsDown : public Similarity {
                                      float) const override {
     return std::make_unique<S>();
   }
+};
+
+// Breaks it at one integer frequency only (a spike at `at`, below its neighbours' scores).
+class SpikeAt : public Similarity {
+  class S : public SimScorer {
+   public:
+    explicit S(float at) : at_(at) {}
+    float Score(float freq, float) const override {
+      return freq == at_ ? 100.0f : freq / (freq + 1.0f);
+    }
+
+   private:
+    float at_;
+  };
+
+ public:
+  explicit SpikeAt(float at) : at_(at) {}
+  std::string Name() const override { return "spike"; }
+  std::unique_ptr<SimScorer> Prepare(const FieldStatistics&, std::span<const TermStatistics>,
+                                     float) const override {
+    return std::make_unique<S>(at_);
+  }
+
+ private:
+  float at_;
 };
 
 class NoScorer : public Similarity {
@@ -185,6 +211,40 @@ TEST(CheckSimilarity, NamesTheBrokenRule) {
   EXPECT_NE(s.message().find("docs_with_field="), std::string_view::npos) << s;
   s = CheckSimilarity(NoScorer());
   EXPECT_TRUE(absl::IsInvalidArgument(s)) << s;
+}
+
+// Every integer frequency up to 64 is checked (the engine tabulates tf < 16; postings and block
+// maxima above are rarer), so a spike at any of them is refused, naming the frequency after it.
+// Above 64 the check samples: 2^24 - 2 is the largest tf a block bound can be evaluated at.
+TEST(CheckSimilarity, RefusesASpikeAtAnyFrequencyUpTo64) {
+  for (uint32_t at = 1; at <= 64; ++at) {
+    absl::Status s = CheckSimilarity(SpikeAt(static_cast<float>(at)));
+    ASSERT_TRUE(absl::IsInvalidArgument(s)) << "spike at " << at << ": " << s;
+    EXPECT_NE(s.message().find(absl::StrCat("must not decrease with freq: Score(freq=", at, ")")),
+              std::string_view::npos)
+        << s;
+  }
+  for (float at : {128.0f, 65536.0f, static_cast<float>((1u << 24) - 2)})
+    EXPECT_TRUE(absl::IsInvalidArgument(CheckSimilarity(SpikeAt(at)))) << at;
+  // The search refuses it too, before any result.
+  auto dir = index::NewMemDirectory();
+  IndexWriterOptions o;
+  o.analyzer.language = "none";
+  auto w = index::OpenIndexWriter(dir.get(), o);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->AddDocument({"a", {{"text", "x x x x x x x"}}}).ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  auto r = index::OpenIndexReader(dir.get(), {});
+  ASSERT_TRUE(r.ok());
+  auto searcher = Searcher::Create(*r);
+  ASSERT_TRUE(searcher.ok());
+  SearchOptions opts;
+  opts.ranking.similarity = std::make_shared<SpikeAt>(7.0f);
+  auto res = (*searcher)->Search("x", opts);
+  ASSERT_TRUE(absl::IsInvalidArgument(res.status())) << res.status();
+  EXPECT_NE(res.status().message().find("\"spike\" breaks the contract: Score(freq=8"),
+            std::string_view::npos)
+      << res.status();
 }
 
 class SimilaritySearch : public ::testing::Test {
