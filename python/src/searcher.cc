@@ -605,7 +605,16 @@ void BindSearcher(py::module_& m) {
            py::arg("synonyms") = true, py::arg("count") = false, py::arg("explain") = false,
            py::arg("snippets") = false, py::arg("stored") = true,
            py::arg("highlight") = std::make_pair(std::string("["), std::string("]")),
-           py::arg("snippet_bytes") = 220)
+           py::arg("snippet_bytes") = 220,
+           R"doc(The top k hits of `query` (the query language of docs/QUERY.md; syntax=False: a
+bag of words), best first, as `scour search` ranks them.
+
+ranker: a built-in's name (bm25, bm25-robertson, bm25+, bm25l, bm25tp, bm25f, qld, dfr-inb2,
+dfr-inexpb2, dfr-inl2) or a scoring model written in Python, with k1, b, delta, mu, c.
+weights: {field: weight}; field_b: bm25f's {field: b}. expand: "rm3" or "bo1" pseudo-relevance
+feedback, with fb_docs, fb_terms, fb_weight (None: the method's default); the re-written query
+is the result's parsed_query. fields: the fields unqualified terms search (a list, or a dict
+that also weighs them). Every parameter is described in docs/PYTHON.md.)doc")
       .def("_batch", &PySearcher::Batch, py::arg("qids"), py::arg("queries"), py::arg("k"),
            py::kw_only(), py::arg("ranker"), py::arg("k1"), py::arg("b"), py::arg("delta"),
            py::arg("mu"), py::arg("c"), py::arg("weights") = py::none(),

@@ -11,7 +11,7 @@ from conftest import SOURCE_DIR, UNDER_ASAN
 EXAMPLES = {
     "quickstart.py": "QuerySyntaxError at column 1",
     "evaluate_dev.py": "ndcg_cut_10",
-    "prf_rerank.py": "bm25+prf",
+    "feedback.py": "bm25+rm3-5x20",
     "python_model.py": "pivoted",
 }
 
