@@ -146,6 +146,17 @@ def test_random_inputs_raise_cleanly(tmp_path, seed):
         for name in ("k1", "b", "delta", "mu", "c"):
             call(s.search, "red", ranker=ranker, **{name: number})
             call(s.batch_search, {"q": "red fox"}, ranker=ranker, **{name: number})
+        # Feedback and per-field options: random values, and dicts of odd names and numbers.
+        field = rng.choice(["text", "nope", "", 3, "\ud800", v if isinstance(v, str) else None])
+        count = rng.choice([v, 0, -1, 1, 2**31, 2**70, -2**70, 1.5, True, np.int64(2)])
+        for kwargs in ({"expand": rng.choice(["rm3", "bo1", "none", "", v])},
+                       {"expand": rng.choice(["rm3", "bo1", v]), "fb_docs": count,
+                        "fb_terms": rng.choice([count, None]), "fb_weight": number},
+                       {"fb_docs": count}, {"weights": v}, {"field_b": v},
+                       {"weights": {field: number}}, {"field_b": {field: number}},
+                       {"fields": {field: number}, "weights": {field: number}}):
+            call(s.search, "red fox", ranker=rng.choice(["bm25", "bm25f", ranker]), **kwargs)
+            call(s.batch_search, {"q": "red fox"}, ranker=rng.choice(["bm25f", ranker]), **kwargs)
         call_io(s.search, "red", synonyms=v)
         call_io(s.batch_search, {"q": "red"}, synonyms=v)
         call(s.batch_search, v)
