@@ -2,9 +2,9 @@
 # The tests (= .ci/run): install what is missing, check the C++ formatting (clang-format) and the
 # commit subjects (at most 72 characters, scripts/check-commits.sh), build
 # with warnings as errors and run the whole suite with ctest; then build again with ASan + UBSan
-# (-O1, preset `asan`) and run the C++ suite under the sanitizers: all but the package-install
-# test (it checks an uninstrumented install), the headless-browser test (it checks rendered HTML)
-# and the Python module (not built by preset `asan`: 160 s under ASan in CI;
+# (-O1, preset `asan`: the library and the CLI instrumented, the tests' own code not) and run the
+# C++ suite under the sanitizers: all but the package-install test (it checks an uninstrumented
+# install), the headless-browser test (it checks rendered HTML) and the Python module (not built by preset `asan`: 160 s under ASan in CI;
 # `scripts/sanitize.sh python` runs it); then builds only the multi-threaded tests (ctest label
 # `concurrency`, target `concurrency_tests`) with TSan (preset `tsan`) and runs them.
 # SCOUR_SKIP_SANITIZERS=1 stops after the first stage (docs/RELIABILITY.md).
