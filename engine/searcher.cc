@@ -254,6 +254,37 @@ absl::StatusOr<PreparedQuery> PlanParsed(const IndexReader& reader, const Parsed
   return pq;
 }
 
+SnippetOptions SnippetOptionsFor(const SearchOptions& options) {
+  SnippetOptions s;
+  s.max_bytes = options.snippet_bytes;
+  s.open = options.highlight_open;
+  s.close = options.highlight_close;
+  return s;
+}
+
+absl::Status FillHit(const IndexReader& reader, index::DocId local, const SearchOptions& options,
+                     const SnippetOptions& snippet_options,
+                     absl::FunctionRef<absl::StatusOr<SnippetSource>()> snippet_source, Hit* hit) {
+  if (!options.load_stored && options.snippet_field.empty()) {
+    SCOUR_ASSIGN_OR_RETURN(std::string_view id, reader.ExternalId(local));
+    hit->id = id;
+    return absl::OkStatus();
+  }
+  SCOUR_ASSIGN_OR_RETURN(StoredDocument doc, reader.Document(local));
+  hit->id = doc.id;
+  if (!options.snippet_field.empty()) {
+    if (const std::string* text = doc.Get(options.snippet_field)) {
+      SCOUR_ASSIGN_OR_RETURN(const SnippetSource source, snippet_source());
+      SCOUR_ASSIGN_OR_RETURN(Snippet s,
+                             MakeSnippet(source.analyzer, *text, *source.query, snippet_options));
+      hit->snippet = std::move(s.text);
+      hit->highlights = std::move(s.spans);
+    }
+  }
+  if (options.load_stored) hit->document = std::move(doc);
+  return absl::OkStatus();
+}
+
 }  // namespace engine
 
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -323,34 +354,17 @@ absl::StatusOr<SearchResults> Searcher::Search(std::string_view query,
   engine::SnippetQuery sq;
   if (!options.snippet_field.empty())
     engine::CollectHighlightTerms(*pq.plan, &sq.terms, &sq.phrases, &sq.prefixes);
-  engine::SnippetOptions sopts;
-  sopts.max_bytes = options.snippet_bytes;
-  sopts.open = options.highlight_open;
-  sopts.close = options.highlight_close;
-  // Without stored fields or snippets the id comes from the id table: no stored-field read.
-  const bool need_stored = options.load_stored || !options.snippet_field.empty();
+  const engine::SnippetOptions sopts = engine::SnippetOptionsFor(options);
+  auto snippet_source = [&]() -> absl::StatusOr<engine::SnippetSource> {
+    return engine::SnippetSource{analyzer, &sq};
+  };
 
   results.hits.reserve(exec.top.size());
   for (const engine::ScoredDoc& d : exec.top) {
     Hit hit;
     hit.doc = d.doc;
     hit.score = d.score;
-    if (!need_stored) {
-      SCOUR_ASSIGN_OR_RETURN(std::string_view id, reader.ExternalId(d.doc));
-      hit.id = id;
-    } else {
-      SCOUR_ASSIGN_OR_RETURN(StoredDocument doc, reader.Document(d.doc));
-      hit.id = doc.id;
-      if (!options.snippet_field.empty()) {
-        if (const std::string* text = doc.Get(options.snippet_field)) {
-          SCOUR_ASSIGN_OR_RETURN(engine::Snippet s,
-                                 engine::MakeSnippet(analyzer, *text, sq, sopts));
-          hit.snippet = std::move(s.text);
-          hit.highlights = std::move(s.spans);
-        }
-      }
-      if (options.load_stored) hit.document = std::move(doc);
-    }
+    SCOUR_RETURN_IF_ERROR(engine::FillHit(reader, d.doc, options, sopts, snippet_source, &hit));
     if (options.explain) {
       SCOUR_ASSIGN_OR_RETURN(hit.explanation,
                              engine::Explain(*pq.plan, index::SnapshotOf(reader), d.doc));

@@ -8,9 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "engine/plan.h"
 #include "engine/query_parser.h"
+#include "engine/snippet.h"
 #include "scour/analyzer.h"
 #include "scour/searcher.h"
 
@@ -49,6 +51,20 @@ absl::StatusOr<ParsedForSearch> ParseForSearch(Analyzer* analyzer, std::string_v
 absl::StatusOr<PreparedQuery> PlanParsed(const IndexReader& reader, const ParsedForSearch& parsed,
                                          const SearchOptions& options,
                                          Analyzer* analyzer = nullptr);
+
+// What a snippet needs: an analyser and the terms to highlight. Asked for only when a hit has
+// the snippet field, so a caller may plan or take an analyser lazily.
+struct SnippetSource {
+  Analyzer* analyzer = nullptr;
+  const SnippetQuery* query = nullptr;
+};
+SnippetOptions SnippetOptionsFor(const SearchOptions& options);
+// Fills `hit`'s id, stored document and snippet from `reader`'s document `local`, as `options`
+// ask: without stored fields or a snippet the id comes from the id table (no stored-field
+// read). The one hit-filling step of a Searcher and of a ShardedSearcher (shard-local ids).
+absl::Status FillHit(const IndexReader& reader, index::DocId local, const SearchOptions& options,
+                     const SnippetOptions& snippet_options,
+                     absl::FunctionRef<absl::StatusOr<SnippetSource>()> snippet_source, Hit* hit);
 
 }  // namespace scour::engine
 

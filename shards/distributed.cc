@@ -673,39 +673,28 @@ absl::StatusOr<SearchResults> ShardedSearcher::Search(std::string_view query,
   results.synonym_spans = parsed->synonym_spans;
   results.total_hits = batch.total_hits[0];
   results.total_is_exact = options.count;
-  engine::SnippetOptions sopts;
-  sopts.max_bytes = options.snippet_bytes;
-  sopts.open = options.highlight_open;
-  sopts.close = options.highlight_close;
-  const bool need_stored = options.load_stored || !options.snippet_field.empty();
+  const engine::SnippetOptions sopts = engine::SnippetOptionsFor(options);
+  std::map<size_t, engine::SnippetQuery> highlights;  // per shard, from its plan
   for (size_t i = batch.offsets[0]; i < batch.offsets[1]; ++i) {
     Hit hit;
     hit.doc = batch.docs[i];
     hit.score = batch.scores[i];
     SCOUR_ASSIGN_OR_RETURN(auto at, impl_->Locate(hit.doc));
-    const IndexReader& shard = *impl_->shards[at.first];
-    if (!need_stored) {
-      SCOUR_ASSIGN_OR_RETURN(std::string_view id, shard.ExternalId(at.second));
-      hit.id = id;
-    } else {
-      SCOUR_ASSIGN_OR_RETURN(StoredDocument doc, shard.Document(at.second));
-      hit.id = doc.id;
-      if (!options.snippet_field.empty()) {
-        if (const std::string* text = doc.Get(options.snippet_field)) {
-          SCOUR_ASSIGN_OR_RETURN(const engine::PreparedQuery* pq, plan_on(at.first));
-          if (analyzer == nullptr) {
-            SCOUR_ASSIGN_OR_RETURN(analyzer, impl_->analyzers->Take());
-          }
-          engine::SnippetQuery sq;
-          engine::CollectHighlightTerms(*pq->plan, &sq.terms, &sq.phrases, &sq.prefixes);
-          SCOUR_ASSIGN_OR_RETURN(engine::Snippet s,
-                                 engine::MakeSnippet(analyzer.get(), *text, sq, sopts));
-          hit.snippet = std::move(s.text);
-          hit.highlights = std::move(s.spans);
-        }
+    auto snippet_source = [&]() -> absl::StatusOr<engine::SnippetSource> {
+      auto it = highlights.find(at.first);
+      if (it == highlights.end()) {
+        SCOUR_ASSIGN_OR_RETURN(const engine::PreparedQuery* pq, plan_on(at.first));
+        engine::SnippetQuery sq;
+        engine::CollectHighlightTerms(*pq->plan, &sq.terms, &sq.phrases, &sq.prefixes);
+        it = highlights.emplace(at.first, std::move(sq)).first;
       }
-      if (options.load_stored) hit.document = std::move(doc);
-    }
+      if (analyzer == nullptr) {
+        SCOUR_ASSIGN_OR_RETURN(analyzer, impl_->analyzers->Take());
+      }
+      return engine::SnippetSource{analyzer.get(), &it->second};
+    };
+    SCOUR_RETURN_IF_ERROR(
+        engine::FillHit(*impl_->shards[at.first], at.second, options, sopts, snippet_source, &hit));
     results.hits.push_back(std::move(hit));
   }
   return results;
