@@ -20,6 +20,7 @@
 namespace scour::engine {
 
 // Top-k over all segments (global doc ids), and the exact match count when `count` is set.
+// k == 0 with `count` counts only: doc ids alone (engine/algorithm/count.h), nothing scored.
 struct ExecResult {
   std::vector<ScoredDoc> top;  // doc = global id
   uint64_t count = 0;
@@ -27,11 +28,14 @@ struct ExecResult {
 absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& index, size_t k,
                                    bool count);
 
+// The reference for counts: every live doc the iterator tree (iterators.h) matches, one by one.
+absl::StatusOr<uint64_t> CountExhaustive(const PlanNode& plan, const index::Snapshot& index);
+
 // `--verify-pruning`: runs the plan again with nothing pruned (a top-k as large as the snapshot
 // never fills, so its threshold stays -infinity and no bound ever skips a document; same
 // algorithms, same summation order), keeps its first k and compares them with `pruned` (what
-// Execute gave for k): "" when the ids, scores (bit for bit) and count agree, else the first
-// differences, one per line.
+// Execute gave for k), and the count with CountExhaustive's: "" when the ids, scores (bit for
+// bit) and count agree, else the first differences, one per line.
 absl::StatusOr<std::string> VerifyPruning(const PlanNode& plan, const index::Snapshot& index,
                                           size_t k, bool count, const ExecResult& pruned);
 

@@ -575,9 +575,12 @@ TEST_P(SearchProperty, TopKAndCountEqualBruteForce) {
     }
     const std::vector<RefHit> ref = Reference(c, q, default_and);
     nonempty += !ref.empty();
-    for (size_t k : {1, 5, 10, 1000}) {
+    // k = 0 counts only (doc ids alone, engine/algorithm/count.h); verify_pruning checks it
+    // against the iterator tree's count as well.
+    for (size_t k : {0, 1, 5, 10, 1000}) {
       opts.k = k;
-      opts.count = k == 5 || k == 1000;
+      opts.count = k == 0 || k == 5 || k == 1000;
+      opts.verify_pruning = k == 0;
       auto res = (*searcher)->Search(text, opts);
       ASSERT_TRUE(res.ok()) << text << ": " << res.status();
       const std::string ctx = "query " + text + (default_and ? " (and)" : "") +
@@ -585,6 +588,7 @@ TEST_P(SearchProperty, TopKAndCountEqualBruteForce) {
       if (opts.count) {
         EXPECT_EQ(res->total_hits, ref.size()) << ctx;
       }
+      EXPECT_EQ(res->pruning_differences, "") << ctx;
       ASSERT_EQ(res->hits.size(), std::min(k, ref.size())) << ctx;
       std::map<uint64_t, double> ref_score;
       for (const RefHit& h : ref) ref_score[h.doc] = h.score;
@@ -759,7 +763,7 @@ TEST_P(SearchProperty, ModelsTopKAndCountEqualBruteForce) {
       nonempty += !ref.empty();
       std::map<uint64_t, double> ref_score;
       for (const RefHit& h : ref) ref_score[h.doc] = h.score;
-      for (size_t k : {1, 10, 1000}) {
+      for (size_t k : {0, 1, 10, 1000}) {  // k = 0: the count alone
         opts.k = k;
         opts.count = k != 10;
         auto res = (*searcher)->Search(text, opts);
@@ -859,7 +863,7 @@ TEST_P(SearchProperty, SynonymQueriesPruneExactly) {
           modelled ? Reference(c, q, default_and) : std::vector<RefHit>{};
       std::map<uint64_t, double> ref_score;
       for (const RefHit& h : ref) ref_score[h.doc] = h.score;
-      for (size_t k : {1, 10, 1000}) {
+      for (size_t k : {0, 1, 10, 1000}) {  // k = 0: the count alone
         opts.k = k;
         opts.count = k != 10;
         auto res = (*searcher)->Search(text, opts);
