@@ -6,6 +6,8 @@
 // (the parse and plan happen before, as the peers time only IndexSearcher.search), on --threads
 // threads sharing the snapshot and the plans (eval/timed_queries.h says what latency means then).
 // On an index set each query is timed whole (parse, statistics round, shards, merge).
+// --count times the exact number of matches alone (Execute with k = 0: doc ids, no scoring), as
+// the Lucene harness's --count times IndexSearcher.count; --run then writes qid<TAB>count.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -44,6 +46,7 @@ struct BenchArgs {
   int threads = 0;
   bool json = false;
   bool query_syntax = false;
+  bool count = false;
   RankingFlags ranking;
   SynonymsFlags synonyms;
 };
@@ -52,6 +55,11 @@ struct Prepared {
   std::string qid;
   std::unique_ptr<engine::PlanNode> plan;
 };
+
+// What a query gave: its exact count with --count, else the hits returned.
+uint64_t Returned(const BenchArgs& a, const engine::ExecResult& r) {
+  return a.count ? r.count : r.top.size();
+}
 
 int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skipped,
            size_t expanded, const eval::Timings& t,
@@ -175,6 +183,7 @@ int RunBench(const BenchArgs& a) {
   topts.reps = a.reps;
   topts.warmup_secs = a.warmup_secs;
   topts.threads = a.threads;
+  topts.count = a.count;
   auto timed = eval::TimeQueries(index, plans, *ranker, topts);
   if (!timed.ok()) return PrintError(timed.status());
   std::vector<std::string> qids;
@@ -206,7 +215,8 @@ int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skip
     for (size_t i = 0; i < qids.size(); ++i) {
       double sum = 0;
       for (int r = 0; r < a.reps; ++r) sum += lat[r * qids.size() + i];
-      std::fprintf(f, "%s\t%.1f\t%zu\n", qids[i].c_str(), sum / a.reps, last[i].top.size());
+      std::fprintf(f, "%s\t%.1f\t%llu\n", qids[i].c_str(), sum / a.reps,
+                   static_cast<unsigned long long>(Returned(a, last[i])));
     }
     std::fclose(f);
   }
@@ -222,13 +232,17 @@ int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skip
   size_t zero_hits = 0;
   double returned = 0;
   for (const auto& r : last) {
-    zero_hits += r.top.empty();
-    returned += r.top.size();
+    zero_hits += Returned(a, r) == 0;
+    returned += static_cast<double>(Returned(a, r));
   }
   if (!a.run_out.empty()) {
     FILE* f = std::fopen(a.run_out.c_str(), "w");
     if (!f) return PrintError(absl::StrCat("cannot write ", a.run_out));
-    for (size_t i = 0; i < qids.size(); ++i)
+    for (size_t i = 0; i < qids.size() && a.count; ++i) {  // as the Lucene harness's --count
+      std::fprintf(f, "%s\t%llu\n", qids[i].c_str(),
+                   static_cast<unsigned long long>(last[i].count));
+    }
+    for (size_t i = 0; i < qids.size() && !a.count; ++i)
       for (size_t r = 0; r < last[i].top.size(); ++r) {
         std::fprintf(f, "%s Q0 %s %zu %.6f scour\n", qids[i].c_str(),
                      id_of(last[i].top[r].doc).c_str(), r + 1, last[i].top[r].score);
@@ -243,7 +257,8 @@ int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skip
                         {"skipped", skipped},
                         {"synonym_queries", expanded},
                         {"reps", a.reps},
-                        {"k", a.k},
+                        {"k", a.count ? 0 : a.k},
+                        {"count", a.count},
                         {"p50_us", pct(50)},
                         {"p90_us", pct(90)},
                         {"p99_us", pct(99)},
@@ -259,8 +274,9 @@ int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skip
                         {"cpu_s", t.cpu_secs}};
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("mode %s: %zu queries (%zu skipped) x %d reps, k=%zu\n", a.mode.c_str(),
-                qids.size(), skipped, a.reps, a.k);
+    std::printf("mode %s: %zu queries (%zu skipped) x %d reps, %s\n", a.mode.c_str(),
+                qids.size(), skipped, a.reps,
+                a.count ? "exact counts" : absl::StrCat("k=", a.k).c_str());
     std::printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  mean %.1f  max %.1f\n", pct(50), pct(90),
                 pct(99), mean, sorted.back());
     if (expanded > 0) std::printf("synonyms: %zu of the queries expanded\n", expanded);
@@ -284,7 +300,8 @@ int RunBenchSet(const BenchArgs& a) {
   if (absl::Status s = ToRankingOptions(a.ranking, &so.ranking); !s.ok())
     return PrintError(s, kExitUsage);
   if (auto r = engine::ParseRanking(so.ranking); !r.ok()) return PrintError(r.status(), kExitUsage);
-  so.k = a.k;
+  so.k = a.count ? 0 : a.k;
+  so.count = a.count;
   so.default_and = a.mode == "and";
   so.query_syntax = a.query_syntax || a.mode == "phrase";
   so.load_stored = false;
@@ -334,6 +351,7 @@ int RunBenchSet(const BenchArgs& a) {
     const BatchResults r = (*set)->SearchBatch({run_texts[i]}, so, 1);
     SCOUR_RETURN_IF_ERROR(r.errors[0]);
     if (keep) {
+      last[i].count = r.total_hits[0];
       for (size_t h = r.offsets[0]; h < r.offsets[1]; ++h)
         last[i].top.push_back({static_cast<index::DocId>(r.docs[h]), r.scores[h]});
     }
@@ -361,6 +379,8 @@ void RegisterBench(CLI::App& app, CommandResult& result) {
       ->capture_default_str();
   cmd->add_option("--run", a->run_out, "Write the last pass as a TREC run");
   cmd->add_option("--per-query", a->per_query_out, "Write qid<TAB>mean us<TAB>hits per query");
+  cmd->add_flag("--count", a->count,
+                "Time the exact number of matches alone (no top k); --run writes qid<TAB>count");
   cmd->add_flag("--json", a->json, "JSON output");
   AddSyntaxFlag(cmd, &a->query_syntax);
   AddThreadsFlag(cmd, &a->threads);

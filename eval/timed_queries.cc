@@ -71,12 +71,13 @@ absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,
                                     const TimingOptions& options) {
   const size_t n = plans.size();
   // bm25tp: BM25 top-N, then the proximity re-ranking, both timed.
-  const size_t depth = ranker.proximity ? engine::RerankDepth(options.k) : options.k;
+  const size_t k = options.count ? 0 : options.k;
+  const size_t depth = ranker.proximity ? engine::RerankDepth(k) : k;
   std::vector<engine::ExecResult> last(n);
   absl::StatusOr<Timings> t = TimeCalls(n, options, [&](size_t i, bool keep) -> absl::Status {
-    absl::StatusOr<engine::ExecResult> r = engine::Execute(*plans[i], index, depth, false);
+    absl::StatusOr<engine::ExecResult> r = engine::Execute(*plans[i], index, depth, options.count);
     if (!r.ok()) return r.status();
-    if (ranker.proximity) {
+    if (ranker.proximity && !options.count) {
       auto info = engine::ProximityRerank(*plans[i], index, ranker, options.k, depth, &r->top);
       if (!info.ok()) return info.status();
     }

@@ -28,6 +28,7 @@ struct TimingOptions {
   int reps = 5;              // timed passes over the queries
   double warmup_secs = 2.0;  // untimed whole passes until this much time has passed (>= 1 pass)
   int threads = 1;           // 0 = one per core
+  bool count = false;        // time the exact count alone (Execute with k = 0), not a top k
 };
 
 struct Timings {
