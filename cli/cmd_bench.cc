@@ -274,9 +274,8 @@ int Report(const BenchArgs& a, const std::vector<std::string>& qids, size_t skip
                         {"cpu_s", t.cpu_secs}};
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("mode %s: %zu queries (%zu skipped) x %d reps, %s\n", a.mode.c_str(),
-                qids.size(), skipped, a.reps,
-                a.count ? "exact counts" : absl::StrCat("k=", a.k).c_str());
+    std::printf("mode %s: %zu queries (%zu skipped) x %d reps, %s\n", a.mode.c_str(), qids.size(),
+                skipped, a.reps, a.count ? "exact counts" : absl::StrCat("k=", a.k).c_str());
     std::printf("latency us: p50 %.1f  p90 %.1f  p99 %.1f  mean %.1f  max %.1f\n", pct(50), pct(90),
                 pct(99), mean, sorted.back());
     if (expanded > 0) std::printf("synonyms: %zu of the queries expanded\n", expanded);

@@ -91,7 +91,9 @@ void AppendText(const SearchResults& r, const std::vector<std::string>& show, bo
         absl::StrAppend(out, "   | ", line, "\n");
     }
   }
-  if (r.hits.empty() && r.note.empty()) absl::StrAppend(out, "no matching documents\n");
+  // -k 0 --count asked for the count alone: it was printed.
+  if (r.hits.empty() && r.note.empty() && !(r.total_is_exact && r.total_hits > 0))
+    absl::StrAppend(out, "no matching documents\n");
 }
 
 void AppendJson(const SearchResults& r, const std::string& qid,

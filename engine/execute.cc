@@ -217,8 +217,9 @@ absl::StatusOr<uint64_t> CountOnly(const PlanNode& plan, const index::Snapshot& 
     const SegmentReader& seg = *segment;
     if (is_flat) {
       SCOUR_ASSIGN_OR_RETURN(const uint64_t c,
-                             flat.synonyms ? CountFlat<UnionPostings<SegmentPostings>>(flat, seg, &bits)
-                                           : CountFlat<SegmentPostings>(flat, seg, &bits));
+                             flat.synonyms
+                                 ? CountFlat<UnionPostings<SegmentPostings>>(flat, seg, &bits)
+                                 : CountFlat<SegmentPostings>(flat, seg, &bits));
       n += c;
     } else if (plan.kind == PlanKind::kPhrase) {
       SCOUR_ASSIGN_OR_RETURN(const uint64_t c, CountPhrase(plan, seg));

@@ -1,11 +1,12 @@
 // End-to-end: an index set (`scour index --shards 3`) against one index of the same documents:
 // `synonyms set|show` on the set stores one set in every shard and `search` applies it as one
 // index does; `bench` on the set gives the run (qid, rank, score) of `bench` on one index for
-// every mode.
+// every mode, and `bench --count` the number of matches of every query.
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -74,6 +75,26 @@ TEST(SetsCli, BenchAndSynonymsOnASetAreOneIndexs) {
       }
       EXPECT_FALSE(runs[0].empty());
       EXPECT_EQ(Ranked(runs[0]), Ranked(runs[1]));
+    }
+    // `bench --count`: qid<TAB>count, each count the number of hits of a top k deep enough
+    // for every match, on one index and on the set.
+    SCOPED_TRACE(std::string(mode) + " --count");
+    for (const std::string& idx : {one, set}) {
+      const std::string all = dir + "/all.run", counts = dir + "/count.run";
+      const std::string common = std::string("bench --index '") + idx + "' --queries '" + topics +
+                                 "' --mode " + mode + " --warmup-secs 0 --repeat 1 --run '";
+      r = run(common + all + "' -k 100000", "b");
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      r = run(common + counts + "' --count", "b");
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      std::map<std::string, int> hits;
+      for (const std::string& line : Ranked(ReadFile(all))) ++hits[line.substr(0, line.find(' '))];
+      std::string want;
+      for (const char* qid : {"1", "2", "3", "4", "5", "6"}) {
+        want += std::string(qid) + "\t" + std::to_string(hits[qid]) + "\n";
+      }
+      EXPECT_EQ(ReadFile(counts), want) << idx;
+      EXPECT_GT(hits["2"], 0);
     }
   }
   // `search` applies the stored synonyms (bench does not, on one index or a set): the same run.
