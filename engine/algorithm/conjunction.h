@@ -8,10 +8,11 @@
 // lift the rest's block bounds over the threshold is passed over, and each clause reached
 // replaces its block bound by its actual score (Lucene's BlockMaxConjunctionScorer).
 //
-// Two ways to walk, the same docs and scores: with two or more required clauses over block
-// cursors (BlockCursor), run by run, a run being the lead's decoded block (or the window's part of
-// it) merged with the second rarest clause's decoded blocks (NextCommon); otherwise the lead
-// leapfrogs doc by doc. Returns exactly the top k of the brute force, bit for bit.
+// Three ways to walk, the same docs and scores: one required clause alone over a block cursor,
+// block by block (RunSingle); two or more required clauses over block cursors, run by run, a
+// run being the lead's decoded block (or the window's part of it) merged with the second
+// rarest clause's decoded blocks (NextCommon); otherwise the lead leapfrogs doc by doc.
+// Returns exactly the top k of the brute force, bit for bit.
 #ifndef SCOUR_ENGINE_ALGORITHM_CONJUNCTION_H_
 #define SCOUR_ENGINE_ALGORITHM_CONJUNCTION_H_
 
@@ -76,6 +77,10 @@ class BlockMaxConjunction {
       if (nr_ >= 2) {
         RunBlocks();
         return count_;
+      }
+      if (no_ == 0 && topk_ != nullptr) {
+        RunSingle();
+        return 0;
       }
     }
     RunLeapfrog();
@@ -240,6 +245,47 @@ class BlockMaxConjunction {
       if (!all) continue;
       Collect(doc, threshold);
       doc = lead->Next();
+    }
+  }
+
+  // One required clause and nothing optional (a single-term query), block by block: blocks whose
+  // bound cannot beat the threshold are passed on the skip table alone (never decoded, where
+  // the leapfrog decodes each block it skips to), and a block that can is scored in one tight
+  // loop. The same docs reach the top k with the same scores, in the same order.
+  void RunSingle() {
+    const ScoredCursor<Cursor>& lead = Required(0);
+    Cursor* c = lead.cursor;
+    const TermScorer& scorer = *lead.scorer;
+    const uint8_t* norms = norms_;
+    DocId doc = c->doc();
+    while (doc != kNoMoreDocs) {
+      float threshold = topk_->threshold();
+      if (topk_->full()) {
+        DocId target = doc;
+        for (;;) {
+          c->ShallowAdvance(target);
+          if (CanBeat(BlockBound(lead), 1, threshold)) break;
+          const DocId last = c->BlockLastDoc();
+          if (last == kNoMoreDocs) return;
+          target = last + 1;
+        }
+        if (target > doc) {
+          doc = c->Advance(target);
+          continue;
+        }
+      }
+      const DocId* d = c->BlockDocs();
+      const uint32_t* f = c->BlockFreqs();
+      const size_t end = c->BlockEnd();
+      for (size_t i = c->BlockPos(); i < end; ++i) {
+        const float s = scorer.ScoreTf(f[i], norms[d[i]]);
+        if (s > threshold && !filter_.Rejects(d[i])) {
+          topk_->Insert(d[i], s);
+          threshold = topk_->threshold();
+        }
+      }
+      c->SeekInBlock(static_cast<uint32_t>(end - 1));
+      doc = c->Next();
     }
   }
 
