@@ -1,5 +1,6 @@
 #include "cli/ranking_flags.h"
 
+#include <cmath>
 #include <cstdlib>
 
 #include "absl/strings/numbers.h"
@@ -30,9 +31,23 @@ void AddFeedbackFlags(CLI::App* cmd, RankingFlags* f) {
   cmd->add_option("--expand", f->expand,
                   "Pseudo-relevance feedback: rm3 (Anserini's) or bo1 (Terrier's); "
                   "docs/FEEDBACK.md");
-  cmd->add_option("--fb-docs", f->fb_docs, "Feedback documents (default: rm3 10, bo1 3)");
-  cmd->add_option("--fb-terms", f->fb_terms, "Expansion terms (default 10)");
-  cmd->add_option("--fb-weight", f->fb_weight, "rm3: the original query's weight (default 0.5)");
+  // Checked here, with the library's and the Python module's words: the library reads a
+  // negative value as "the method's default", which a value typed on the command line is not.
+  auto at_least_one = [](const char* name) {
+    return [name](const std::string& s) -> std::string {
+      int v;
+      return absl::SimpleAtoi(s, &v) && v >= 1 ? "" : absl::StrCat("need ", name, " >= 1");
+    };
+  };
+  cmd->add_option("--fb-docs", f->fb_docs, "Feedback documents (default: rm3 10, bo1 3)")
+      ->check(at_least_one("fb_docs"));
+  cmd->add_option("--fb-terms", f->fb_terms, "Expansion terms (default 10)")
+      ->check(at_least_one("fb_terms"));
+  cmd->add_option("--fb-weight", f->fb_weight, "rm3: the original query's weight (default 0.5)")
+      ->check([](const std::string& s) -> std::string {
+        float v;
+        return absl::SimpleAtof(s, &v) && v >= 0 && v <= 1 ? "" : "fb_weight must be in [0, 1]";
+      });
 }
 
 void AddSyntaxFlag(CLI::App* cmd, bool* query_syntax) {
@@ -59,9 +74,9 @@ absl::Status ParseFieldValues(const std::string& text, const char* flag,
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(part, absl::MaxSplits('=', 1));
     float v;
-    if (kv.first.empty() || !absl::SimpleAtof(kv.second, &v) || !(v >= 0))
+    if (kv.first.empty() || !absl::SimpleAtof(kv.second, &v) || !(v >= 0) || !std::isfinite(v))
       return absl::InvalidArgumentError(
-          absl::StrCat(flag, ": expected FIELD=VALUE (value >= 0), got \"", part, "\""));
+          absl::StrCat(flag, ": expected FIELD=VALUE (finite value >= 0), got \"", part, "\""));
     out->emplace_back(std::string(kv.first), v);
   }
   return absl::OkStatus();

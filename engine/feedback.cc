@@ -174,6 +174,8 @@ absl::StatusOr<FeedbackParams> ParseFeedback(const RankingOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown expansion \"", o.expand, "\" (expansions: rm3, bo1, none)"));
   }
+  // Negative = the default; NaN is neither, so it is refused rather than read as the default.
+  if (std::isnan(o.fb_weight)) return absl::InvalidArgumentError("feedback: fb_weight is NaN");
   const bool any = o.fb_docs >= 0 || o.fb_terms >= 0 || o.fb_weight >= 0;
   if (p.kind == ExpansionKind::kNone) {
     if (any) return absl::InvalidArgumentError("--fb-docs/--fb-terms/--fb-weight need --expand");

@@ -1,6 +1,7 @@
 #include "scour/searcher.h"
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 #include <optional>
 
@@ -75,6 +76,10 @@ absl::StatusOr<RankerParams> ParseRanking(const RankingOptions& o) {
     m.name = "bm25";
     p.proximity = true;
   }
+  for (const auto& [name, w] : o.field_weights)
+    if (!(w >= 0) || !std::isfinite(w))
+      return absl::InvalidArgumentError(
+          absl::StrCat("--weights: the weight of field \"", name, "\" must be finite and >= 0"));
   if (o.ranker == "bm25f") {
     m.name = "bm25";
     for (const auto& [name, b] : o.field_b)

@@ -182,8 +182,11 @@ absl::StatusOr<std::shared_ptr<const Similarity>> BuiltinSimilarity(
     return absl::InvalidArgumentError(
         absl::StrCat("unknown ranker \"", name, "\" (rankers: ", kBuiltinModelNames, ")"));
   }
-  if (!(options.k1 >= 0) || !(options.b >= 0 && options.b <= 1))
-    return absl::InvalidArgumentError("ranking: need k1 >= 0 and 0 <= b <= 1");
+  if (!(options.k1 >= 0) || !std::isfinite(options.k1) || !(options.b >= 0 && options.b <= 1))
+    return absl::InvalidArgumentError("ranking: need a finite k1 >= 0 and 0 <= b <= 1");
+  // A negative delta means the model's default; NaN or infinity would score everything 0.
+  if (!std::isfinite(options.delta))
+    return absl::InvalidArgumentError("ranking: delta must be finite");
   p.k1 = options.k1;
   p.b = options.b;
   p.delta = options.delta;

@@ -208,6 +208,22 @@ TEST_F(SearchCli, ModelsByNameAndVerifyPruning) {
   EXPECT_NE(bad.err.find("dfr-inl2"), std::string::npos) << bad.err;
 }
 
+// Values the library would read as "the default" (negative) or that would score everything 0
+// (infinite, NaN) are usage errors on the command line, not silently run.
+TEST_F(SearchCli, OutOfRangeRankingValuesAreUsageErrors) {
+  for (const char* flags :
+       {"--expand rm3 --fb-weight -0.5", "--expand rm3 --fb-weight nan",
+        "--expand rm3 --fb-weight 2", "--expand rm3 --fb-docs 0", "--expand rm3 --fb-docs -3",
+        "--expand bo1 --fb-terms -1", "--weights text=inf", "--weights text=-1", "--k1 inf",
+        "--k1 nan", "--ranker bm25+ --delta inf"}) {
+    CliRun r = Search(std::string(flags) + " red");
+    EXPECT_EQ(r.exit_code, 2) << flags << ": " << r.err;
+    EXPECT_EQ(r.out, "") << flags;
+  }
+  CliRun ok = Search("--expand rm3 --fb-weight 0.7 --fb-docs 2 --weights text=2 red");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
 TEST_F(SearchCli, SyntaxErrorExitsTwoWithACaretLine) {
   CliRun r = Search("'title:(red fox'");
   EXPECT_EQ(r.exit_code, 2);

@@ -3,11 +3,13 @@
 #include "engine/feedback.h"
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "engine/searcher_internal.h"
 #include "gtest/gtest.h"
 #include "index/commit/reader_impl.h"
 #include "index/directory/directory.h"
@@ -125,6 +127,40 @@ TEST(Feedback, ParseDefaultsAndErrors) {
   o.expand = "";
   o.fb_terms = 5;
   EXPECT_FALSE(ParseFeedback(o).ok());  // a parameter without --expand
+  // NaN is not "negative = the default": it is refused, with or without --expand.
+  o.fb_terms = -1;
+  o.fb_weight = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_FALSE(ParseFeedback(o).ok());
+  o.expand = "rm3";
+  EXPECT_FALSE(ParseFeedback(o).ok());
+}
+
+// Parameters that would make every score 0 or NaN are refused, not run.
+TEST(Feedback, RankingRefusesNonFiniteParameters) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  RankingOptions ok;
+  ASSERT_TRUE(ParseRanking(ok).ok());
+  for (float v : {inf, nan}) {
+    RankingOptions o;
+    o.k1 = v;
+    EXPECT_FALSE(ParseRanking(o).ok()) << "k1 " << v;
+    o = RankingOptions();
+    o.ranker = "bm25+";
+    o.delta = v;
+    EXPECT_FALSE(ParseRanking(o).ok()) << "delta " << v;
+    o = RankingOptions();
+    o.field_weights = {{"text", v}};
+    EXPECT_FALSE(ParseRanking(o).ok()) << "weight " << v;
+  }
+  RankingOptions o;
+  o.field_weights = {{"text", -1}};
+  EXPECT_FALSE(ParseRanking(o).ok());
+  o.field_weights = {{"text", 2}};
+  EXPECT_TRUE(ParseRanking(o).ok());
+  o.ranker = "bm25+";
+  o.delta = -1;  // the default
+  EXPECT_TRUE(ParseRanking(o).ok());
 }
 
 class FeedbackSearch : public ::testing::Test {
