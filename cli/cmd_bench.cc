@@ -73,6 +73,9 @@ int RunBench(const BenchArgs& a) {
     return PrintError("--mode phrase reads plain text; with --syntax write \"phrases\"",
                       kExitUsage);
   if (a.reps < 1) return PrintError("--repeat must be at least 1", kExitUsage);
+  // One index and a set alike: phrases are built without synonyms.
+  if (a.mode == "phrase" && !a.synonyms.file.empty())
+    return PrintError("--synonyms: --mode phrase builds phrases without synonyms", kExitUsage);
   if (shards::IsIndexSet(a.index)) return RunBenchSet(a);
   auto reader = IndexReader::Open(a.index);
   if (!reader.ok()) return PrintError(reader.status());
@@ -105,8 +108,6 @@ int RunBench(const BenchArgs& a) {
   const SynonymSet* synonyms = !use_synonyms  ? nullptr
                                : synonym_file ? synonym_file.get()
                                               : (*reader)->synonyms().get();
-  if (synonyms != nullptr && a.mode == "phrase" && !a.synonyms.file.empty())
-    return PrintError("--synonyms: --mode phrase builds phrases without synonyms", kExitUsage);
   if (a.mode == "phrase") synonyms = nullptr;
 
   std::vector<Prepared> queries;
@@ -308,11 +309,7 @@ int RunBenchSet(const BenchArgs& a) {
                                        &so.synonyms);
       !s.ok())
     return PrintError(s);
-  if (a.mode == "phrase") {  // as on one index: phrases are built without synonyms
-    if (!a.synonyms.file.empty())
-      return PrintError("--synonyms: --mode phrase builds phrases without synonyms", kExitUsage);
-    so.use_synonyms = false;
-  }
+  if (a.mode == "phrase") so.use_synonyms = false;
   std::vector<std::string> qids, texts;
   for (const eval::Topic& t : *topics) {
     std::string q = t.title;

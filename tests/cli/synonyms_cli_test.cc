@@ -162,6 +162,12 @@ TEST_F(SynonymsCli, EvalCompareAndBenchFollowTheSynonymFlags) {
     EXPECT_EQ(j["synonym_queries"], flags.empty() ? 1 : 0) << flags;
     EXPECT_EQ(j["mean_returned"], flags.empty() ? 2.0 : 1.0) << flags;  // a and c, or c
   }
+  // Phrases are built without synonyms: a set file for them is a usage error.
+  r = Run("bench --index '" + idx + "' --queries '" + topics +
+          "' --repeat 1 --warmup-secs 0 --mode phrase --synonyms '" + other + "'");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--mode phrase builds phrases without synonyms"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace
