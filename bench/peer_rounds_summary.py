@@ -15,7 +15,8 @@ for line in open(sys.argv[1]):
         p50, p99 = float(kv["p50_us"]), float(kv["p99_us"])
     rows[(r, mode)][eng] = (p50, p99)
 engines = sorted({e for v in rows.values() for e in v if e != "lucene"})
-for mode in ["term", "or", "and", "phrase"]:
+modes = list(dict.fromkeys(k[1] for k in rows))  # in the order the rounds ran them
+for mode in modes:
     keys = [k for k in rows if k[1] == mode]
     if not keys: continue
     out = [mode]
