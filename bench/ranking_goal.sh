@@ -36,3 +36,12 @@ for c in cranfield cisi scifact; do
     run $c tt "bm25-2fields+$ex" --ranker bm25 "${E[@]}"
   done
 done
+# Lighter feedback for the two best first-pass models (session 10): RM3 keeping more of the
+# original query or fewer feedback documents, Bo1 from one or two documents.
+for c in cranfield cisi scifact; do
+  for m in dfr-inb2 dfr-inexpb2; do
+    for w in 0.7 0.8 0.9; do run $c body "$m+rm3-w$w" --ranker $m --expand rm3 --fb-weight $w; done
+    for d in 3 5; do run $c body "$m+rm3-d$d-w0.7" --ranker $m --expand rm3 --fb-docs $d --fb-weight 0.7; done
+    for d in 1 2; do run $c body "$m+bo1-d$d" --ranker $m --expand bo1 --fb-docs $d; done
+  done
+done
