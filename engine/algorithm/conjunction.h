@@ -25,6 +25,10 @@
 #include <span>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "engine/algorithm/block_intersect.h"
 #include "engine/algorithm/clauses.h"
 #include "engine/topk.h"
@@ -277,7 +281,36 @@ class BlockMaxConjunction {
       const DocId* d = c->BlockDocs();
       const uint32_t* f = c->BlockFreqs();
       const size_t end = c->BlockEnd();
-      for (size_t i = c->BlockPos(); i < end; ++i) {
+      size_t i = c->BlockPos();
+      // Once the top k is full, a doc whose tf is below the least that can beat the threshold
+      // at the block's shortest doc is passed on its tf alone (no norm load, no score): the
+      // block's candidates are gathered branch-free, then scored. The threshold only rises, so
+      // the tf found at the block's start stays a safe bound through it.
+      const uint32_t min_tf = topk_->full() ? SingleMinTf(lead, threshold) : 1;
+      if (min_tf > 1) {
+        size_t m = 0;
+        // Most chunks hold no candidate: one test per chunk of 16.
+        for (; i + 16 <= end; i += 16) {
+          if (!AnyAtLeast16(f + i, min_tf)) continue;
+          for (size_t j = i; j < i + 16; ++j) {
+            cand_idx_[m] = static_cast<uint32_t>(j);
+            m += f[j] >= min_tf ? 1 : 0;
+          }
+        }
+        for (; i < end; ++i) {
+          cand_idx_[m] = static_cast<uint32_t>(i);
+          m += f[i] >= min_tf ? 1 : 0;
+        }
+        for (size_t j = 0; j < m; ++j) {
+          const uint32_t t = cand_idx_[j];
+          const float s = scorer.ScoreTf(f[t], norms[d[t]]);
+          if (s > threshold && !filter_.Rejects(d[t])) {
+            topk_->Insert(d[t], s);
+            threshold = topk_->threshold();
+          }
+        }
+      }
+      for (; i < end; ++i) {
         const float s = scorer.ScoreTf(f[i], norms[d[i]]);
         if (s > threshold && !filter_.Rejects(d[i])) {
           topk_->Insert(d[i], s);
@@ -287,6 +320,43 @@ class BlockMaxConjunction {
       c->SeekInBlock(static_cast<uint32_t>(end - 1));
       doc = c->Next();
     }
+  }
+
+  // True if one of f[0..16) is >= min_tf (>= 1). With SSE2 (every x86-64), 4 compares of 4:
+  // compilers turn the scalar loop into a chain of 16 scalar maxima.
+  static bool AnyAtLeast16(const uint32_t* f, uint32_t min_tf) {
+#if defined(__SSE2__)
+    // Unsigned order is the signed order of the values with their top bit flipped.
+    const __m128i flip = _mm_set1_epi32(INT32_MIN);
+    const __m128i below = _mm_set1_epi32(static_cast<int32_t>((min_tf - 1) ^ 0x80000000u));
+    __m128i any = _mm_setzero_si128();
+    for (size_t j = 0; j < 16; j += 4) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(f + j));
+      any = _mm_or_si128(any, _mm_cmpgt_epi32(_mm_xor_si128(v, flip), below));
+    }
+    return _mm_movemask_epi8(any) != 0;
+#else
+    uint32_t any = 0;
+    for (size_t j = 0; j < 16; ++j) any |= f[j] >= min_tf ? 1u : 0u;
+    return any != 0;
+#endif
+  }
+
+  // RunSingle's least tf that can beat `threshold` at the current block's shortest doc (1 when
+  // any can; the block's max tf, capped, when none below it can).
+  uint32_t SingleMinTf(const ScoredCursor<Cursor>& lead, float threshold) const {
+    const uint8_t min_norm = lead.cursor->BlockMinNorm();
+    uint32_t lo = 1, hi = std::min<uint32_t>(lead.cursor->BlockMaxTf(), 1u << 16);
+    if (hi <= 1 || CanBeat(lead.scorer->MaxScore(1, min_norm), 1, threshold)) return 1;
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      if (CanBeat(lead.scorer->MaxScore(mid, min_norm), 1, threshold)) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
   }
 
   // The lead's candidates in its run [i0, ie) when pruning: the docs whose own score can still

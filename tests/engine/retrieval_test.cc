@@ -244,6 +244,21 @@ TEST(RetrievalTest, ConjunctionsMatchBruteForce) {
   }
 }
 
+// One required term alone is walked block by block (conjunction.h, RunSingle); once the top k is
+// full, a doc whose tf is too low at its block's shortest doc is passed on its tf alone. Long
+// docs over a small vocabulary give the frequent terms tfs well past the score table's 16.
+TEST(RetrievalTest, SingleTermsMatchBruteForce) {
+  for (uint64_t seed : {11, 12}) {
+    const Collection c = MakeCollection(seed, 4000, 60, 400);
+    std::mt19937_64 rng(seed * 100);
+    for (uint32_t t = 0; t < 30; ++t) {
+      Query q;
+      q.required.push_back(t);
+      CheckQuery(c, q, rng, "TERM");
+    }
+  }
+}
+
 TEST(RetrievalTest, BooleanClausesMatchBruteForce) {
   for (uint64_t seed : {6, 7}) {
     const Collection c = MakeCollection(seed, 2500, 300, 150);
