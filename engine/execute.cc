@@ -10,6 +10,7 @@
 #include "base/status_macros.h"
 #include "engine/algorithm/count.h"
 #include "engine/algorithm/phrase_top_k.h"
+#include "engine/combined_postings.h"
 #include "engine/iterators.h"
 #include "engine/leaf_cursors.h"
 #include "engine/retrieval.h"
@@ -25,19 +26,25 @@ using index::SegmentReader;
 // without it they would quietly fall back to stepping doc by doc.
 static_assert(BlockCursor<SegmentPostings>);
 
-// A query of single-field term and synonym leaves: `(+a b -c)` or one leaf.
+// A query of single-field term and synonym leaves, or of bm25f leaves only: `(+a b -c)` or one
+// leaf.
 struct FlatQuery {
   uint32_t field = 0;
   bool synonyms = false;  // some leaf is a synonym: every leaf is read as a UnionPostings
+  bool combined = false;  // every leaf is a bm25f leaf (many fields): read as CombinedPostings
   std::vector<const PlanNode*> required, optional, excluded;
 };
 
 bool AsFlat(const PlanNode& root, FlatQuery* flat) {
   auto add = [&](Occur occur, const PlanNode* leaf) {
-    if (leaf->kind != PlanKind::kTerm && leaf->kind != PlanKind::kSynonym) return false;
-    if (flat->required.empty() && flat->optional.empty() && flat->excluded.empty())
+    const bool combined = leaf->kind == PlanKind::kCombined;
+    if (leaf->kind != PlanKind::kTerm && leaf->kind != PlanKind::kSynonym && !combined)
+      return false;
+    if (flat->required.empty() && flat->optional.empty() && flat->excluded.empty()) {
       flat->field = leaf->field;
-    if (leaf->field != flat->field) return false;
+      flat->combined = combined;
+    }
+    if (combined != flat->combined || (!combined && leaf->field != flat->field)) return false;
     flat->synonyms |= leaf->kind == PlanKind::kSynonym;
     (occur == Occur::kMust     ? flat->required
      : occur == Occur::kShould ? flat->optional
@@ -45,15 +52,20 @@ bool AsFlat(const PlanNode& root, FlatQuery* flat) {
         .push_back(leaf);
     return true;
   };
-  if (root.kind == PlanKind::kTerm || root.kind == PlanKind::kSynonym)
+  if (root.kind == PlanKind::kTerm || root.kind == PlanKind::kSynonym ||
+      root.kind == PlanKind::kCombined)
     return add(Occur::kMust, &root);
   if (root.kind != PlanKind::kBool) return false;
   for (const auto& [occur, child] : root.clauses) {
     if (child->kind == PlanKind::kBool && occur == Occur::kShould) {
       // A SHOULD group of SHOULD terms (an unqualified term over fields, or `(a b)`) adds
       // scores exactly like its terms listed flat.
-      for (const auto& [o2, c2] : child->clauses)
-        if (o2 != Occur::kShould || !add(Occur::kShould, c2.get())) return false;
+      // bm25f leaves do not flatten: the tree adds the group's float sum to the others', and
+      // their pruned path must equal it bit for bit.
+      for (const auto& [o2, c2] : child->clauses) {
+        if (o2 != Occur::kShould || c2->kind == PlanKind::kCombined) return false;
+        if (!add(Occur::kShould, c2.get())) return false;
+      }
       continue;
     }
     if (!add(occur, child.get())) return false;
@@ -86,6 +98,13 @@ absl::StatusOr<std::optional<UnionPostings<SegmentPostings>>> OpenLeaf(const Pla
   std::vector<SegmentPostings> one;
   one.push_back(*std::move(p));
   return UnionPostings<SegmentPostings>(std::move(one));
+}
+
+// A bm25f query: each leaf over its fields.
+template <>
+absl::StatusOr<std::optional<CombinedPostings<SegmentPostings>>> OpenLeaf(
+    const PlanNode& leaf, const SegmentReader& seg) {
+  return OpenCombinedPostings(leaf, seg);
 }
 
 // A flat query's leaves opened in one segment; `none` when nothing can match there.
@@ -133,7 +152,7 @@ absl::Status OpenFlat(const FlatQuery& q, const SegmentReader& seg, FlatCursors<
 template <typename Cursor>
 absl::StatusOr<uint64_t> CountFlat(const FlatQuery& q, const SegmentReader& seg,
                                    std::vector<uint64_t>* bits) {
-  if (seg.norms(q.field) == nullptr) return 0;
+  if (!q.combined && seg.norms(q.field) == nullptr) return 0;
   FlatCursors<Cursor> o;
   SCOUR_RETURN_IF_ERROR(OpenFlat(q, seg, &o));
   if (o.none) return 0;
@@ -160,8 +179,9 @@ absl::StatusOr<uint64_t> CountFlat(const FlatQuery& q, const SegmentReader& seg,
 template <typename Cursor>
 absl::Status RunFlat(const FlatQuery& q, const SegmentReader& seg, uint64_t base, size_t k,
                      bool count, TopK* global, uint64_t* matches) {
-  const uint8_t* norms = seg.norms(q.field);
-  if (norms == nullptr) return absl::OkStatus();
+  // A bm25f leaf reads its fields' norms itself.
+  const uint8_t* norms = q.combined ? nullptr : seg.norms(q.field);
+  if (!q.combined && norms == nullptr) return absl::OkStatus();
   if (count) {
     // Counting consumes the cursors: the top k opens them again.
     SCOUR_ASSIGN_OR_RETURN(const uint64_t n, CountFlat<Cursor>(q, seg, nullptr));
@@ -216,10 +236,11 @@ absl::StatusOr<uint64_t> CountOnly(const PlanNode& plan, const index::Snapshot& 
   for (const auto& segment : index.segments) {
     const SegmentReader& seg = *segment;
     if (is_flat) {
-      SCOUR_ASSIGN_OR_RETURN(const uint64_t c,
-                             flat.synonyms
-                                 ? CountFlat<UnionPostings<SegmentPostings>>(flat, seg, &bits)
-                                 : CountFlat<SegmentPostings>(flat, seg, &bits));
+      SCOUR_ASSIGN_OR_RETURN(
+          const uint64_t c,
+          flat.combined   ? CountFlat<CombinedPostings<SegmentPostings>>(flat, seg, &bits)
+          : flat.synonyms ? CountFlat<UnionPostings<SegmentPostings>>(flat, seg, &bits)
+                          : CountFlat<SegmentPostings>(flat, seg, &bits));
       n += c;
     } else if (plan.kind == PlanKind::kPhrase) {
       SCOUR_ASSIGN_OR_RETURN(const uint64_t c, CountPhrase(plan, seg));
@@ -267,10 +288,13 @@ absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& 
     const SegmentReader& seg = *index.segments[s];
     const uint64_t base = index.bases[s];
     if (is_flat) {
-      SCOUR_RETURN_IF_ERROR(flat.synonyms ? RunFlat<UnionPostings<SegmentPostings>>(
-                                                flat, seg, base, k, count, &global, &result.count)
-                                          : RunFlat<SegmentPostings>(flat, seg, base, k, count,
-                                                                     &global, &result.count));
+      uint64_t* matches = &result.count;
+      SCOUR_RETURN_IF_ERROR(
+          flat.combined ? RunFlat<CombinedPostings<SegmentPostings>>(flat, seg, base, k, count,
+                                                                     &global, matches)
+          : flat.synonyms
+              ? RunFlat<UnionPostings<SegmentPostings>>(flat, seg, base, k, count, &global, matches)
+              : RunFlat<SegmentPostings>(flat, seg, base, k, count, &global, matches));
     } else if (is_phrase) {
       SCOUR_RETURN_IF_ERROR(RunPhrase(plan, seg, base, k, &global));
     } else {
@@ -279,6 +303,23 @@ absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& 
   }
   result.top = global.Take();
   return result;
+}
+
+absl::StatusOr<ExecResult> ExecuteExhaustive(const PlanNode& plan, const index::Snapshot& index,
+                                             size_t k, bool count) {
+  ExecResult result;
+  TopK global(k);
+  for (size_t s = 0; s < index.segments.size(); ++s) {
+    SCOUR_RETURN_IF_ERROR(
+        RunTree(plan, *index.segments[s], index.bases[s], k, count, &global, &result.count));
+  }
+  result.top = global.Take();
+  return result;
+}
+
+bool RunsFlat(const PlanNode& plan) {
+  FlatQuery flat;
+  return AsFlat(plan, &flat);
 }
 
 absl::StatusOr<uint64_t> CountExhaustive(const PlanNode& plan, const index::Snapshot& index) {

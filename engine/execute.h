@@ -1,9 +1,9 @@
 // Runs a bound plan (plan.h) over every segment of a snapshot and merges the segments' top k.
-// Dispatch, per segment: a flat query of single-field term leaves (`+a b -c`, one term, OR or
-// AND of terms) takes the pruned algorithms of retrieval.h (MaxScore, block-max conjunction)
-// over the on-disk cursors; a plan that is one phrase takes PhraseTopK; anything else runs
-// through the iterator tree (iterators.h). Every path scores a doc the same way.
-// Reentrant: the plan and the snapshot are only read.
+// Dispatch, per segment: a flat query of single-field term and synonym leaves, or of bm25f
+// leaves only (`+a b -c`, one term, OR or AND of terms), takes the pruned algorithms of
+// retrieval.h (MaxScore, block-max conjunction) over the on-disk cursors; a plan that is one phrase
+// takes PhraseTopK; anything else runs through the iterator tree (iterators.h). Every path scores a
+// doc the same way. Reentrant: the plan and the snapshot are only read.
 #ifndef SCOUR_ENGINE_EXECUTE_H_
 #define SCOUR_ENGINE_EXECUTE_H_
 
@@ -27,6 +27,15 @@ struct ExecResult {
 };
 absl::StatusOr<ExecResult> Execute(const PlanNode& plan, const index::Snapshot& index, size_t k,
                                    bool count);
+
+// The iterator tree alone on every segment, every matching doc scored and nothing skipped: the
+// reference every path of Execute equals, ids and scores bit for bit (tests compare them).
+absl::StatusOr<ExecResult> ExecuteExhaustive(const PlanNode& plan, const index::Snapshot& index,
+                                             size_t k, bool count);
+
+// Whether Execute runs `plan` through the pruned term algorithms (a flat query) rather than
+// PhraseTopK or the iterator tree.
+bool RunsFlat(const PlanNode& plan);
 
 // The reference for counts: every live doc the iterator tree (iterators.h) matches, one by one.
 absl::StatusOr<uint64_t> CountExhaustive(const PlanNode& plan, const index::Snapshot& index);

@@ -47,6 +47,20 @@ absl::StatusOr<std::vector<std::optional<SegmentPostings>>> OpenCombined(const P
   return lists;
 }
 
+absl::StatusOr<std::optional<CombinedPostings<SegmentPostings>>> OpenCombinedPostings(
+    const PlanNode& n, const SegmentReader& seg) {
+  SCOUR_ASSIGN_OR_RETURN(auto per_field, OpenCombined(n, seg));
+  std::vector<CombinedPostings<SegmentPostings>::Field> fields;
+  for (size_t i = 0; i < per_field.size(); ++i) {
+    if (!per_field[i]) continue;
+    const CombinedField& f = n.combined[i];
+    fields.push_back(
+        {*std::move(per_field[i]), f.scale.data(), f.max_scale.data(), seg.norms(f.field)});
+  }
+  if (fields.empty()) return std::nullopt;
+  return CombinedPostings<SegmentPostings>(std::move(fields));
+}
+
 absl::StatusOr<std::optional<UnionPostings<SegmentPostings>>> OpenSynonymUnion(
     const PlanNode& n, const SegmentReader& seg) {
   SCOUR_ASSIGN_OR_RETURN(auto alternatives, OpenSynonym(n, seg));

@@ -1,7 +1,7 @@
 // The cursors of a plan's leaves in one segment, typed: a term's postings, a phrase's slots and
-// PhraseCursor, a prefix's expansion, a synonym leaf's alternatives. What the fast paths
-// (execute.cc), the iterator tree (iterators.cc) and Explain (explain.cc) open. Not thread-safe
-// (cursors are per query).
+// PhraseCursor, a prefix's expansion, a synonym leaf's alternatives, a bm25f leaf's fields. What
+// the fast paths (execute.cc), the iterator tree (iterators.cc) and Explain (explain.cc) open. Not
+// thread-safe (cursors are per query).
 #ifndef SCOUR_ENGINE_LEAF_CURSORS_H_
 #define SCOUR_ENGINE_LEAF_CURSORS_H_
 
@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "engine/combined_postings.h"
 #include "engine/phrase.h"
 #include "engine/plan.h"
 #include "engine/union_postings.h"
@@ -37,6 +38,11 @@ absl::StatusOr<std::vector<std::optional<index::SegmentPostings>>> OpenSynonym(
 // The postings of kCombined leaf `n`'s term in each of its fields in `seg`, in the leaf's order
 // (nullopt for a field that lacks the term in this segment).
 absl::StatusOr<std::vector<std::optional<index::SegmentPostings>>> OpenCombined(
+    const PlanNode& n, const index::SegmentReader& seg);
+
+// kCombined leaf `n` in `seg` as one cursor over the fields that have its term (nullopt if none
+// has it).
+absl::StatusOr<std::optional<CombinedPostings<index::SegmentPostings>>> OpenCombinedPostings(
     const PlanNode& n, const index::SegmentReader& seg);
 
 // The union of the alternatives of kSynonym leaf `n` that `seg` has (nullopt if it has none).

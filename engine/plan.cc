@@ -105,6 +105,8 @@ absl::StatusOr<std::unique_ptr<PlanNode>> CombinedLeaf(const QueryNode& q,
       const float norm_b = (1.0f - b) + b * (avgdl > 0 ? dl / avgdl : 1.0f);
       cf.scale[norm] = norm_b > 0 ? w / norm_b : 0.0f;
     }
+    float m = 0.0f;
+    for (int norm = 255; norm >= 0; --norm) cf.max_scale[norm] = m = std::max(m, cf.scale[norm]);
     n->combined.push_back(cf);
   }
   n->df = pseudo_term.doc_freq;

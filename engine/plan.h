@@ -23,10 +23,13 @@ namespace scour::engine {
 enum class PlanKind : uint8_t { kTerm, kPhrase, kPrefix, kBool, kNone, kSynonym, kCombined };
 
 // One field of a kCombined (bm25f) leaf: `scale[norm]` = w_f / B_f(dl), the factor its term
-// frequency is multiplied by before the fields are summed (docs/SCORING.md, BM25F).
+// frequency is multiplied by before the fields are summed (docs/SCORING.md, BM25F), and
+// `max_scale[norm]` the largest scale[m] over m >= norm (the factor a block whose shortest
+// document has norm byte `norm` is bounded with: engine/combined_postings.h).
 struct CombinedField {
   uint32_t field = 0;
   std::array<float, 256> scale{};
+  std::array<float, 256> max_scale{};
 };
 
 struct PlanNode {

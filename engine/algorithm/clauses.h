@@ -56,9 +56,22 @@ inline bool CanBeat(double bound_sum, size_t n, float threshold) {
   return bound_sum * (1.0 + static_cast<double>(n + 1) * 0x1p-23) > threshold;
 }
 
+// A cursor that scores itself, given its clause's scorer: a bm25f leaf over several fields
+// (engine/combined_postings.h), whose score depends on each field's frequency and norm. It has
+// no freq() and ignores the segment view's norms; its bounds are its own (over the whole list,
+// and over the window of its last ShallowAdvance).
+template <typename C>
+concept SelfScoringCursor = requires(const C& c, const TermScorer& s) {
+  { c.Score(s) } -> std::same_as<float>;
+  { c.MaxScore(s) } -> std::same_as<float>;
+  { c.BlockMaxScore(s) } -> std::same_as<float>;
+};
+
 template <typename Cursor>
 inline float ClauseScore(const ScoredCursor<Cursor>& c, DocId doc, const uint8_t* norms) {
-  if constexpr (std::is_integral_v<decltype(c.cursor->freq())>) {
+  if constexpr (SelfScoringCursor<Cursor>) {
+    return c.cursor->Score(*c.scorer);
+  } else if constexpr (std::is_integral_v<decltype(c.cursor->freq())>) {
     return c.scorer->ScoreTf(c.cursor->freq(), norms[doc]);
   } else {
     return c.scorer->Score(static_cast<float>(c.cursor->freq()), norms[doc]);
@@ -68,11 +81,19 @@ inline float ClauseScore(const ScoredCursor<Cursor>& c, DocId doc, const uint8_t
 // Bound of the clause's score over its whole list, and over its cursor's current shallow block.
 template <typename Cursor>
 inline float ClauseBound(const ScoredCursor<Cursor>& c) {
-  return c.scorer->MaxScore(c.cursor->MaxTf(), c.cursor->MinNorm());
+  if constexpr (SelfScoringCursor<Cursor>) {
+    return c.cursor->MaxScore(*c.scorer);
+  } else {
+    return c.scorer->MaxScore(c.cursor->MaxTf(), c.cursor->MinNorm());
+  }
 }
 template <typename Cursor>
 inline float BlockBound(const ScoredCursor<Cursor>& c) {
-  return c.scorer->MaxScore(c.cursor->BlockMaxTf(), c.cursor->BlockMinNorm());
+  if constexpr (SelfScoringCursor<Cursor>) {
+    return c.cursor->BlockMaxScore(*c.scorer);
+  } else {
+    return c.scorer->MaxScore(c.cursor->BlockMaxTf(), c.cursor->BlockMinNorm());
+  }
 }
 
 // The smallest current doc of the clauses.

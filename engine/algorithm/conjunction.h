@@ -122,7 +122,9 @@ class BlockMaxConjunction {
     window_threshold_ = threshold;
     window_ok_ = CanBeat(window_bound_, n_, threshold);
     const double rest = window_bound_ - block_bound_[0];
-    lead_min_tf_ = window_ok_ && want_min_tf_ ? LeadMinTf(rest, threshold) : 1;
+    if constexpr (!SelfScoringCursor<Cursor>) {  // a self-scoring lead has no tf to test
+      lead_min_tf_ = window_ok_ && want_min_tf_ ? LeadMinTf(rest, threshold) : 1;
+    }
     // CanBeat(rest + s) solved for the lead score s, rounded down so that the tests below never
     // drop a doc CanBeat would keep.
     lead_need_ =
@@ -212,9 +214,11 @@ class BlockMaxConjunction {
         }
         // A lead doc whose tf is too low even at the lead block's shortest length is passed over
         // on its tf alone: no norm load (a cache miss per doc) and no division.
-        if (lead->freq() < lead_min_tf_) {
-          doc = lead->Next();
-          continue;
+        if constexpr (!SelfScoringCursor<Cursor>) {
+          if (lead->freq() < lead_min_tf_) {
+            doc = lead->Next();
+            continue;
+          }
         }
         // The lead's own score replaces its block bound before any other cursor moves; each
         // clause reached then does the same.
