@@ -1,9 +1,10 @@
 #!/bin/bash
-# Same-run index build comparison (docs/PERFORMANCE.md, "Current figures"): Lucene 8.8 and SQLite
-# FTS5 through the peers' harnesses (their own timing: corpus opened to index closed, JVM
-# start-up excluded), then scour with 1 and 2 threads (timed around the whole process), ROUNDS
-# times back to back. The harnesses are the ones ../shared/peers/run_peers.sh builds into
-# ~/.cache/scour-peers/build; the analysis is the issue's (title and text, English Snowball).
+# Same-run index build comparison (docs/PERFORMANCE.md, "Index build against Lucene 8.8 and
+# FTS5"): Lucene 8.8 and SQLite FTS5 through the peers' harnesses (their own timing: corpus
+# opened to index closed, JVM start-up excluded), then scour with 1 and 2 threads (timed around
+# the whole process), ROUNDS times back to back. The harnesses are the ones
+# ../shared/peers/run_peers.sh builds into ~/.cache/scour-peers/build; the analysis is the
+# issue's (title and text, English Snowball).
 #
 #   bench/build_compare.sh [CORPUS.jsonl] [SCOUR_BINARY] [ROUNDS]
 set -euo pipefail

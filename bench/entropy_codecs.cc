@@ -1,5 +1,5 @@
 // entropy_codecs: what the entropy codes that index_entropy sizes would cost the queries
-// (docs/PERFORMANCE.md, "Index size: entropy codes against the latency targets").
+// (docs/PERFORMANCE.md, "Index size and the information bound").
 //
 // Doc ids and frequencies: every full 128-doc block of the index's lists (what AND and OR
 // queries decode), stored as today (patched blocks, SIMD unpack) and as Rice codes with the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The two-thread ceiling (docs/PERFORMANCE.md, "Two threads: the calling thread inverts too"):
+# The two-thread ceiling (docs/PERFORMANCE.md, "Two threads against one"):
 # per round, the one-thread build of CORPUS, the two-thread build, then its two halves (split
 # at the line nearest the middle byte) built by two one-thread processes at once and one after
 # the other. Prints seconds and the ratios: full / two threads, full / halves at once, halves
