@@ -80,6 +80,57 @@ inline __m128i Scan4(__m128i v, __m128i carry) {
   v = _mm_add_epi32(v, _mm_slli_si128(v, 8));
   return _mm_add_epi32(v, carry);
 }
+
+// UnpackStep fused with the prefix sum: the 4 deltas are scanned in the register they were
+// decoded in and the running total moves on by their sum, computed beside the scan so that the
+// carry's chain is one add per step.
+template <int B, int J>
+__attribute__((always_inline)) inline void UnpackScanStep(const __m128i* in, __m128i* out,
+                                                          __m128i mask, __m128i* carry) {
+  constexpr int kBit = J * B;
+  constexpr int kWord = kBit / 32;
+  constexpr int kOff = kBit % 32;
+  __m128i v = _mm_loadu_si128(in + kWord);
+  if constexpr (kOff != 0) v = _mm_srli_epi32(v, kOff);
+  if constexpr (kOff + B > 32) {
+    v = _mm_or_si128(v, _mm_slli_epi32(_mm_loadu_si128(in + kWord + 1), 32 - kOff));
+  }
+  if constexpr (kOff + B != 32) v = _mm_and_si128(v, mask);
+  v = _mm_add_epi32(v, _mm_slli_si128(v, 4));
+  v = _mm_add_epi32(v, _mm_slli_si128(v, 8));
+  const __m128i sum = _mm_shuffle_epi32(v, _MM_SHUFFLE(3, 3, 3, 3));
+  _mm_storeu_si128(out + J, _mm_add_epi32(v, *carry));
+  *carry = _mm_add_epi32(*carry, sum);
+}
+
+template <int B, size_t... J>
+inline void UnpackScanSse2Impl(const __m128i* in, __m128i* out, uint32_t base,
+                               std::index_sequence<J...>) {
+  const __m128i mask = _mm_set1_epi32(static_cast<int>((uint64_t{1} << B) - 1));
+  __m128i carry = _mm_set1_epi32(static_cast<int>(base));
+  (UnpackScanStep<B, static_cast<int>(J)>(in, out, mask, &carry), ...);
+}
+
+// Widths 0 and 32 are rare for doc-id deltas (a run of consecutive docs; a 2^32 gap): they
+// unpack, then scan.
+template <int B>
+void UnpackScanSse2(const char* p, uint32_t* out, uint32_t base) {
+  if constexpr (B == 0 || B == 32) {
+    UnpackSse2<B>(p, out);
+    PrefixSum(out, kBlockSize, base);
+  } else {
+    UnpackScanSse2Impl<B>(reinterpret_cast<const __m128i*>(p), reinterpret_cast<__m128i*>(out),
+                          base, std::make_index_sequence<kPerLane>{});
+  }
+}
+
+using UnpackScanFn = void (*)(const char*, uint32_t*, uint32_t);
+template <size_t... B>
+constexpr std::array<UnpackScanFn, 33> MakeScanTable(std::index_sequence<B...>) {
+  return {&UnpackScanSse2<static_cast<int>(B)>...};
+}
+constexpr std::array<UnpackScanFn, 33> kSse2UnpackScan =
+    MakeScanTable(std::make_index_sequence<33>{});
 #endif
 
 }  // namespace
@@ -239,8 +290,9 @@ uint32_t CountExceptions(const uint32_t* in, size_t n, uint32_t b) {
   return e;
 }
 
-const char* PatchExceptions(const char* p, const char* end, uint32_t e, uint32_t b, uint32_t* out,
-                            size_t n) {
+// The reference: every exception through the general varint reader and every check.
+const char* PatchExceptionsGeneral(const char* p, const char* end, uint32_t e, uint32_t b,
+                                   uint32_t* out, size_t n, uint32_t* high_or) {
   for (uint32_t k = 0; k < e; ++k) {
     if (p == nullptr || p >= end) return nullptr;
     uint32_t idx = static_cast<uint8_t>(*p++);
@@ -249,8 +301,32 @@ const char* PatchExceptions(const char* p, const char* end, uint32_t e, uint32_t
     if (p == nullptr || idx >= n || b >= 32 || high == 0 || (b > 0 && (high >> (32 - b)) != 0))
       return nullptr;
     out[idx] |= high << b;
+    *high_or |= high;
   }
   return p;
+}
+
+// Nearly every exception is {index byte, high bits < 128 in one varint byte}: those take a
+// byte pair without the varint loop or a bounds check per byte (the pairs are all in range
+// when 2e bytes are), and a one-byte high cannot overflow 32 bits at b <= 25. The first other
+// exception hands the rest to the general loop, which accepts and rejects exactly as before.
+// *high_or gets the OR of the high parts (for UnpackDocBlock's bound).
+inline const char* PatchExceptions(const char* p, const char* end, uint32_t e, uint32_t b,
+                                   uint32_t* out, size_t n, uint32_t* high_or) {
+  if (b <= 25 && p != nullptr && static_cast<size_t>(end - p) >= 2 * size_t{e}) {
+    const auto* q = reinterpret_cast<const uint8_t*>(p);
+    uint32_t k = 0, acc = 0;
+    for (; k < e; ++k, q += 2) {
+      const uint32_t idx = q[0], high = q[1];
+      if (high - 1 >= 0x7f) break;  // 0 (corrupt) or a longer varint: the general loop
+      if (idx >= n) return nullptr;
+      out[idx] |= high << b;
+      acc |= high;
+    }
+    *high_or |= acc;
+    return PatchExceptionsGeneral(reinterpret_cast<const char*>(q), end, e - k, b, out, n, high_or);
+  }
+  return PatchExceptionsGeneral(p, end, e, b, out, n, high_or);
 }
 
 }  // namespace
@@ -272,7 +348,47 @@ const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockS
   const uint32_t b = static_cast<uint8_t>(*p);
   p = UnpackBlock(p, end, out);
   if (e == 0 || p == nullptr) return p;
-  return PatchExceptions(p, end, e, b, out, kBlockSize);
+  uint32_t high_or = 0;
+  return PatchExceptions(p, end, e, b, out, kBlockSize, &high_or);
+}
+
+const char* UnpackBlockPForScalar(const char* p, const char* end, uint32_t out[kBlockSize]) {
+  if (p == nullptr || p >= end) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  if (e > kMaxExceptions || p >= end) return nullptr;
+  const uint32_t b = static_cast<uint8_t>(*p);
+  p = UnpackBlockScalar(p, end, out);
+  if (e == 0 || p == nullptr) return p;
+  uint32_t high_or = 0;
+  return PatchExceptionsGeneral(p, end, e, b, out, kBlockSize, &high_or);
+}
+
+const char* UnpackDocBlock(const char* p, const char* end, uint32_t base, uint32_t out[kBlockSize],
+                           uint32_t* delta_bits) {
+  if (p == nullptr || p >= end) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  if (e > kMaxExceptions || p >= end) return nullptr;
+  const int width = ReadWidth(p, end);
+  if (width < 0) return nullptr;
+  const uint32_t b = static_cast<uint32_t>(width);
+  uint32_t bits = b == 32 ? ~0u : (1u << b) - 1;
+#if SCOUR_BITPACK_SSE2
+  if (e == 0) {
+    kSse2UnpackScan[b](p + 1, out, base);
+    *delta_bits = bits;
+    return p + PackedBlockSize(b);
+  }
+#endif
+  p = UnpackBlock(p, end, out);
+  if (e != 0) {
+    uint32_t high_or = 0;
+    p = PatchExceptions(p, end, e, b, out, kBlockSize, &high_or);
+    if (p == nullptr) return nullptr;
+    bits |= high_or << b;  // b < 32 once a block has exceptions
+  }
+  PrefixSum(out, kBlockSize, base);
+  *delta_bits = bits;
+  return p;
 }
 
 const char* SkipBlockPFor(const char* p, const char* end) {
@@ -347,7 +463,8 @@ const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n) 
     acc >>= b;
     have -= b;
   }
-  return PatchExceptions(p + bytes, end, e, b, out, n);
+  uint32_t high_or = 0;
+  return PatchExceptions(p + bytes, end, e, b, out, n, &high_or);
 }
 
 }  // namespace scour::index

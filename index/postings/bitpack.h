@@ -48,6 +48,16 @@ void PackBlockWidth(const uint32_t in[kBlockSize], uint32_t b, std::string* out)
 // minimises the size (values' low b bits), then e x {u8 index, varint high bits}.
 void PackBlockPFor(const uint32_t in[kBlockSize], std::string* out);
 const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockSize]);
+// The reference the tests compare UnpackBlockPFor with: the scalar unpacker and the general
+// exception reader (varints of any length, every check per byte).
+const char* UnpackBlockPForScalar(const char* p, const char* end, uint32_t out[kBlockSize]);
+// A patched block of doc-id deltas decoded to the ids: out[i] = base + the deltas up to i
+// (mod 2^32), the unpacking and the prefix sum fused when the block has no exceptions (SSE2;
+// elsewhere UnpackBlockPFor then PrefixSum, the reference). *delta_bits is set to a value with
+// every bit any delta has (exact or more), for the caller's wrap-around check; returns as
+// UnpackBlockPFor.
+const char* UnpackDocBlock(const char* p, const char* end, uint32_t base, uint32_t out[kBlockSize],
+                           uint32_t* delta_bits);
 // The byte after the patched block at p, without decoding it (nullptr when truncated or its
 // counts are out of range; the exception values themselves are checked only by decoding).
 const char* SkipBlockPFor(const char* p, const char* end);

@@ -71,10 +71,15 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
   uint32_t base = b == 0 ? 0 : Skip(b - 1, 0);
   if (p < data_ || p > end_of_file) return Fail();
   uint32_t n;
+  // Doc ids must stay inside the segment (they index norms and deletions). Unless the sums
+  // wrap 32 bits, they never decrease, so the last is the largest; small deltas and base
+  // cannot wrap (128 x 2^24 = 2^31), which the block's width (and exceptions) tell without a
+  // pass over the deltas: the max loop below is for the rare block that could wrap.
+  uint32_t delta_bits = 0;
   if (b < nb_) {
     const char* block_end = data_ + Skip(b, 1);
     if (block_end > end_of_file || block_end < p) return Fail();
-    p = UnpackBlockPFor(p, block_end, docs_);
+    p = UnpackDocBlock(p, block_end, base, docs_, &delta_bits);
     if (p == nullptr) return Fail();
     freq_end_ = block_end;
     n = kBlockSize;
@@ -83,16 +88,11 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
     p = UnpackTail(p, end_of_file, docs_, n);
     if (p == nullptr) return Fail();
     freq_end_ = end_of_file;
+    for (uint32_t i = 0; i < n; ++i) delta_bits |= docs_[i];
+    PrefixSum(docs_, n, base);
   }
   freq_ptr_ = p;
   freqs_pending_ = true;
-  // Doc ids must stay inside the segment (they index norms and deletions). Unless the sums
-  // wrap 32 bits, they never decrease, so the last is the largest; small deltas and base
-  // cannot wrap (128 x 2^24 = 2^31), and an OR of the deltas vectorises where a max does not
-  // (no unsigned 32-bit max in SSE2): the max loop is for the rare block that could wrap.
-  uint32_t delta_bits = 0;
-  for (uint32_t i = 0; i < n; ++i) delta_bits |= docs_[i];
-  PrefixSum(docs_, n, base);
   uint32_t max_doc = docs_[n - 1];
   if ((delta_bits >> 24) != 0 || base >= (1u << 31))
     for (uint32_t i = 0; i < n; ++i) max_doc = std::max(max_doc, docs_[i]);

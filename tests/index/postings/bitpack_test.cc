@@ -231,6 +231,54 @@ TEST(Bitpack, PForBlocksRoundTripWithOutliers) {
   }
 }
 
+TEST(Bitpack, PForMatchesScalarReferenceOnArbitraryExceptions) {
+  // Not produced by PackBlockPFor: exception lists of random bytes (indexes past the block,
+  // zero or overflowing highs, varints of 1-5 bytes, truncations) are accepted or rejected, and
+  // decoded, exactly as the general exception reader does.
+  std::mt19937 rng(31);
+  for (int rep = 0; rep < 20000; ++rep) {
+    const uint32_t bits = rng() % 33;
+    const uint32_t e = rng() % 26;  // 25 is one past the limit
+    std::string block(1, static_cast<char>(e));
+    block.push_back(static_cast<char>(bits));
+    for (size_t i = 0; i < 16 * size_t{bits}; ++i) block.push_back(static_cast<char>(rng()));
+    for (uint32_t k = 0; k < e; ++k) {
+      const uint32_t kind = rng() % 16;
+      block.push_back(static_cast<char>(kind == 0 ? 128 + rng() % 128 : rng() % kBlockSize));
+      if (kind == 1) {
+        block.push_back('\0');
+      } else if (kind == 2) {
+        for (uint32_t extra = rng() % 5; extra > 0; --extra)
+          block.push_back(static_cast<char>(0x80 | rng()));
+        block.push_back(static_cast<char>(rng() % 128));
+      } else {
+        block.push_back(static_cast<char>(1 + rng() % 127));
+      }
+    }
+    const size_t len = rng() % 4 == 0 ? rng() % (block.size() + 1) : block.size();
+    std::vector<char> buf = Exact(block, len);
+    uint32_t a[kBlockSize], b[kBlockSize];
+    const char* end = buf.data() + buf.size();
+    const char* fast = UnpackBlockPFor(buf.data(), end, a);
+    const char* ref = UnpackBlockPForScalar(buf.data(), end, b);
+    ASSERT_EQ(fast, ref) << "rep " << rep;
+    if (ref != nullptr) {
+      ASSERT_TRUE(std::equal(a, a + kBlockSize, b)) << "rep " << rep;
+    }
+    // Doc-id blocks: the same deltas summed from a base, and a bound holding every delta's bits.
+    const uint32_t base = static_cast<uint32_t>(rng());
+    uint32_t ids[kBlockSize], delta_bits = 0;
+    ASSERT_EQ(UnpackDocBlock(buf.data(), end, base, ids, &delta_bits), ref) << "rep " << rep;
+    if (ref != nullptr) {
+      uint32_t all = 0;
+      for (uint32_t x : b) all |= x;
+      EXPECT_EQ(all & ~delta_bits, 0u) << "rep " << rep;
+      PrefixSumScalar(b, kBlockSize, base);
+      ASSERT_TRUE(std::equal(ids, ids + kBlockSize, b)) << "rep " << rep;
+    }
+  }
+}
+
 TEST(Bitpack, TailOfSmallValuesIsBitPackedAtEveryWidth) {
   std::mt19937 rng(23);
   for (uint32_t width = 0; width <= 32; ++width) {
