@@ -29,8 +29,16 @@ const char* UnpackBlockScalar(const char* p, const char* end, uint32_t out[kBloc
 // In-place delta coding of sorted values: out[i] = in[i] - in[i-1] (first against `base`),
 // and its inverse, a prefix sum (vectorised).
 void DeltaEncode(uint32_t* v, size_t n, uint32_t base);
+// PrefixSum runs the fastest of the others this CPU has (AVX2, else SSE2, chosen at start-up);
+// PrefixSumScalar is the reference, and PrefixSumSse2 / PrefixSumAvx2 (x86-64 only; the AVX2
+// one only where PrefixSumAvx2Available()) are there for the tests to compare.
 void PrefixSum(uint32_t* v, size_t n, uint32_t base);
 void PrefixSumScalar(uint32_t* v, size_t n, uint32_t base);
+void PrefixSumSse2(uint32_t* v, size_t n, uint32_t base);  // the scalar loop off x86-64
+#if defined(__x86_64__)
+void PrefixSumAvx2(uint32_t* v, size_t n, uint32_t base);
+#endif
+bool PrefixSumAvx2Available();
 
 // Bytes taken by a packed block of width b (b <= 32), width byte included.
 inline constexpr size_t PackedBlockSize(uint32_t b) { return 1 + 16 * size_t{b}; }

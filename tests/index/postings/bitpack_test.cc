@@ -164,18 +164,29 @@ TEST(Bitpack, PrefixSumMatchesScalarAndInvertsDelta) {
     for (size_t i = 0; i < n; ++i) {
       ASSERT_EQ(d[i], sorted[i] - (i == 0 ? base : sorted[i - 1]));
     }
-    std::vector<uint32_t> fast = d, scalar = d;
+    std::vector<uint32_t> fast = d, scalar = d, sse2 = d;
     PrefixSum(fast.data(), n, base);
     PrefixSumScalar(scalar.data(), n, base);
+    PrefixSumSse2(sse2.data(), n, base);
     EXPECT_EQ(fast, sorted) << n;
     EXPECT_EQ(scalar, sorted) << n;
+    EXPECT_EQ(sse2, sorted) << n;
+#if defined(__x86_64__)
+    if (PrefixSumAvx2Available()) {
+      std::vector<uint32_t> avx2 = d;
+      PrefixSumAvx2(avx2.data(), n, base);
+      EXPECT_EQ(avx2, sorted) << n;
+    }
+#endif
     // Wrap-around arithmetic on arbitrary values agrees too.
     std::vector<uint32_t> r(n);
     for (auto& x : r) x = static_cast<uint32_t>(rng());
-    std::vector<uint32_t> r2 = r;
+    std::vector<uint32_t> r2 = r, r3 = r;
     PrefixSum(r.data(), n, base);
     PrefixSumScalar(r2.data(), n, base);
+    PrefixSumSse2(r3.data(), n, base);
     EXPECT_EQ(r, r2);
+    EXPECT_EQ(r3, r2);
   }
 }
 
