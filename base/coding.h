@@ -121,6 +121,9 @@ class ByteReader {
     return v;
   }
   uint64_t Varint64() {
+    if (ok_ && p_ < end_ && static_cast<uint8_t>(*p_) < 0x80) {  // one byte: most of them
+      return static_cast<uint8_t>(*p_++);
+    }
     uint64_t v = 0;
     const char* q = ok_ ? GetVarint64Ptr(p_, end_, &v) : nullptr;
     if (q == nullptr) return Fail();

@@ -129,9 +129,71 @@ uint32_t TermDictReader::FindBlock(std::string_view key) const {
 
 absl::StatusOr<std::optional<TermInfo>> TermDictReader::Lookup(std::string_view key) const {
   if (num_blocks_ == 0) return std::nullopt;
+  const uint32_t b = FindBlock(key);
+  return version_ == 1 ? LookupByIterator(b, key) : LookupInBlock(b, key);
+}
+
+// The block's entries are read in place: no key is assembled. `match` is how many leading bytes
+// of `key` the previous entry's key shares, that key being smaller; keys increase, so an entry
+// sharing more with the previous key is smaller still, one sharing less is larger, and only
+// one sharing exactly `match` bytes has its suffix compared. Every entry up to the answer is
+// decoded and checked as the iterator does, so corruption is reported alike.
+absl::StatusOr<std::optional<TermInfo>> TermDictReader::LookupInBlock(uint32_t b,
+                                                                      std::string_view key) const {
+  const uint64_t off = BlockOffset(b);
+  const uint64_t end = b + 1 < num_blocks_ ? BlockOffset(b + 1) : blocks_end_;
+  if (off < kHeaderSize || off >= end || end > blocks_end_) {
+    return Corrupt(absl::StrCat("block ", b, " offset out of range"));
+  }
+  const char* block_end = file_.data() + end;
+  uint32_t n;
+  const char* p = GetVarint32Ptr(file_.data() + off, block_end, &n);
+  if (p == nullptr || n == 0 || n > kTermsPerDictBlock) {
+    return Corrupt(absl::StrCat("block ", b, " entry count"));
+  }
+  ByteReader r(std::string_view(p, block_end - p));
+  DictBlockState state;
+  size_t match = 0, prev_len = 0;
+  char first = 0;  // the previous key's first byte
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t shared, len;
+    GetHead(&r, &shared, &len);
+    const std::string_view suffix = r.Bytes(len);
+    if (!r.ok() || shared > prev_len) return Corrupt(absl::StrCat("entry in block ", b));
+    if (shared == 0) first = len > 0 ? suffix[0] : 0;
+    const bool id = shared + len > 0 && first == static_cast<char>(kIdField);
+    prev_len = shared + len;
+    TermInfo info;
+    if (!ReadEntryValues(&r, id, &state, &info)) {
+      return Corrupt(absl::StrCat("entry in block ", b));
+    }
+    // The entry's key against `key`.
+    int cmp;
+    if (shared != match) {
+      cmp = shared < match ? 1 : -1;
+    } else {
+      const size_t rest = key.size() - match;
+      const size_t lim = std::min<size_t>(len, rest);
+      size_t m = 0;
+      while (m < lim && suffix[m] == key[match + m]) ++m;
+      if (m < lim) {
+        cmp = static_cast<uint8_t>(suffix[m]) < static_cast<uint8_t>(key[match + m]) ? -1 : 1;
+      } else {
+        cmp = len == rest ? 0 : (len < rest ? -1 : 1);
+      }
+      match += m;
+    }
+    if (cmp == 0) return info;
+    if (cmp > 0) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<TermInfo>> TermDictReader::LookupByIterator(
+    uint32_t b, std::string_view key) const {
   Iterator it;
   it.dict_ = this;
-  if (!it.LoadBlock(FindBlock(key))) return it.status_;
+  if (!it.LoadBlock(b)) return it.status_;
   while (it.valid_) {
     if (it.key_ == key) return it.info_;
     if (it.key_ > key) return std::nullopt;
@@ -188,18 +250,8 @@ bool TermDictReader::Iterator::ReadEntry() {
   return true;
 }
 
-// The end of an entry in both versions: where the postings (or the single doc) and the
-// positions are.
 bool TermDictReader::Iterator::ReadLocation(ByteReader* r) {
-  if (info_.df == 1) {
-    info_.single_doc = r->Varint32();
-  } else {
-    state_.last_post += r->Varint64();
-    info_.postings = state_.last_post;
-  }
-  state_.last_pos += r->Varint64();
-  info_.positions = state_.last_pos;
-  if (!r->ok()) return BadEntry();
+  if (!ReadLocationValues(r, &state_, &info_)) return BadEntry();
   p_ = r->pos();
   return true;
 }
@@ -220,6 +272,46 @@ bool TermDictReader::Iterator::ReadEntryV1() {
   return ReadLocation(&r);
 }
 
+bool TermDictReader::ReadEntryValues(ByteReader* r, bool id, DictBlockState* state,
+                                     TermInfo* info) {
+  *info = TermInfo{};
+  if (id) {
+    uint64_t x = r->Varint64();
+    if (!r->ok() || (x > 1 && (x & 1))) return false;
+    if ((x & 1) == 0) {
+      int64_t doc = int64_t{state->last_id_doc} + UnZigZag(x >> 1);
+      if (doc < 0 || doc > int64_t{UINT32_MAX}) return false;
+      state->last_id_doc = static_cast<uint32_t>(doc);
+      info->df = 1;
+      info->cf = 1;
+      info->single_doc = state->last_id_doc;
+      info->positions = state->last_pos;  // _id has no positions; never read
+      return true;
+    }
+  }
+  uint64_t head = r->Varint64();
+  uint64_t df = head >> 1;
+  uint64_t cf_extra = (head & 1) ? r->Varint64() + 1 : 0;
+  if (!r->ok() || df == 0 || df > UINT32_MAX || cf_extra > UINT64_MAX - df) return false;
+  info->df = static_cast<uint32_t>(df);
+  info->cf = df + cf_extra;
+  return ReadLocationValues(r, state, info);
+}
+
+// The end of an entry in both versions: where the postings (or the single doc) and the
+// positions are.
+bool TermDictReader::ReadLocationValues(ByteReader* r, DictBlockState* state, TermInfo* info) {
+  if (info->df == 1) {
+    info->single_doc = r->Varint32();
+  } else {
+    state->last_post += r->Varint64();
+    info->postings = state->last_post;
+  }
+  state->last_pos += r->Varint64();
+  info->positions = state->last_pos;
+  return r->ok();
+}
+
 bool TermDictReader::Iterator::ReadEntryV2() {
   ByteReader r(std::string_view(p_, block_end_ - p_));
   uint64_t shared, len;
@@ -228,29 +320,9 @@ bool TermDictReader::Iterator::ReadEntryV2() {
   if (!r.ok() || shared > key_.size()) return BadEntry();
   key_.resize(shared);
   key_.append(suffix);
-  info_ = TermInfo{};
-  if (IsIdKey(key_)) {
-    uint64_t x = r.Varint64();
-    if (!r.ok() || (x > 1 && (x & 1))) return BadEntry();
-    if ((x & 1) == 0) {
-      int64_t doc = int64_t{state_.last_id_doc} + UnZigZag(x >> 1);
-      if (doc < 0 || doc > int64_t{UINT32_MAX}) return BadEntry();
-      state_.last_id_doc = static_cast<uint32_t>(doc);
-      info_.df = 1;
-      info_.cf = 1;
-      info_.single_doc = state_.last_id_doc;
-      info_.positions = state_.last_pos;  // _id has no positions; never read
-      p_ = r.pos();
-      return true;
-    }
-  }
-  uint64_t head = r.Varint64();
-  uint64_t df = head >> 1;
-  uint64_t cf_extra = (head & 1) ? r.Varint64() + 1 : 0;
-  if (!r.ok() || df == 0 || df > UINT32_MAX || cf_extra > UINT64_MAX - df) return BadEntry();
-  info_.df = static_cast<uint32_t>(df);
-  info_.cf = df + cf_extra;
-  return ReadLocation(&r);
+  if (!ReadEntryValues(&r, IsIdKey(key_), &state_, &info_)) return BadEntry();
+  p_ = r.pos();
+  return true;
 }
 
 void TermDictReader::Iterator::Next() {

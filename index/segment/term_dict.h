@@ -78,6 +78,14 @@ class TermDictReader {
   // First key of block b (its first entry has shared = 0).
   bool FirstKey(uint32_t b, std::string_view* key) const;
   uint32_t FindBlock(std::string_view key) const;  // last block with first key <= key
+  // Lookup in block b: version 2 entries read in place, version 1 through the iterator (the
+  // reference the tests compare LookupInBlock with).
+  absl::StatusOr<std::optional<TermInfo>> LookupInBlock(uint32_t b, std::string_view key) const;
+  absl::StatusOr<std::optional<TermInfo>> LookupByIterator(uint32_t b, std::string_view key) const;
+  // An entry's values after its key (`id`: the key is an _id's), against the block's running
+  // state; false when they are corrupt.
+  static bool ReadEntryValues(ByteReader* r, bool id, DictBlockState* state, TermInfo* info);
+  static bool ReadLocationValues(ByteReader* r, DictBlockState* state, TermInfo* info);
 
   std::string_view file_;
   std::string name_;

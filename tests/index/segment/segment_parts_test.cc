@@ -206,6 +206,88 @@ TEST(TermDictV2, EveryEntryKindRoundTrips) {
   EXPECT_FALSE(none->has_value());
 }
 
+// Lookup reads a block's entries in place, comparing only the suffixes that can decide; the
+// reference is the iterator (Seek, then the key it lands on). Keys with long shared prefixes,
+// _id keys, and probes just below, above, inside and past every key.
+TEST(TermDictV2, LookupEqualsSeekOnEveryProbe) {
+  std::mt19937 rng(11);
+  constexpr uint32_t kDocs = 50;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 3000; ++i) {
+    std::string word;
+    const size_t len = 1 + rng() % (rng() % 8 == 0 ? 40 : 9);
+    for (size_t c = 0; c < len; ++c)
+      word.push_back(static_cast<char>("aab\xc3\xa9z\x01"[rng() % 7]));
+    std::string key;
+    AppendTermKey(rng() % 10 == 0 ? kIdField : 1, word, &key);
+    keys.push_back(key);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  auto dir = NewMemDirectory();
+  auto w = SegmentWriter::Create(dir.get(), 1, kDocs);
+  ASSERT_TRUE(w.ok()) << w.status();
+  (*w)->SetNorms(1, std::vector<uint8_t>(kDocs, 60));
+  (*w)->SetNorms(2, std::vector<uint8_t>(kDocs, 60));
+  for (const std::string& key : keys) {
+    const uint32_t field = static_cast<uint8_t>(key[0]) == kIdField ? kIdField : 1;
+    std::vector<uint32_t> docs, freqs, positions;
+    for (uint32_t d = rng() % 7; d < kDocs; d += 1 + rng() % 20) {
+      docs.push_back(d);
+      freqs.push_back(1 + rng() % 3);
+      for (uint32_t k = 0; k < freqs.back(); ++k) positions.push_back(k);
+    }
+    if (field == kIdField) freqs.assign(docs.size(), 1);
+    ASSERT_TRUE((*w)->AddTerm(key, field, docs.data(), freqs.data(), docs.size(),
+                              field == kIdField ? nullptr : positions.data())
+                    .ok());
+  }
+  SegmentInfo info;
+  ASSERT_TRUE((*w)->Finish(&info).ok());
+  auto tdict = dir->Open(SegmentFileName(1, FileKind::kTermDict));
+  ASSERT_TRUE(tdict.ok());
+  auto dict = TermDictReader::Open((*tdict)->data(), "t.tdict");
+  ASSERT_TRUE(dict.ok()) << dict.status();
+  std::vector<std::string> probes = {"", std::string(1, '\0'), std::string(60, '\xff')};
+  for (const std::string& key : keys) {
+    probes.push_back(key);
+    probes.push_back(key + "a");
+    probes.push_back(key.substr(0, key.size() - 1));
+    std::string up = key, down = key;
+    up.back() = static_cast<char>(up.back() + 1);
+    down.back() = static_cast<char>(down.back() - 1);
+    probes.push_back(up);
+    probes.push_back(down);
+  }
+  size_t found = 0;
+  for (const std::string& probe : probes) {
+    auto got = dict->Lookup(probe);
+    ASSERT_TRUE(got.ok()) << got.status();
+    auto it = dict->Seek(probe);
+    ASSERT_TRUE(it.status().ok());
+    const bool want = it.Valid() && it.key() == probe;
+    ASSERT_EQ(got->has_value(), want) << probe;
+    if (!want) continue;
+    ++found;
+    EXPECT_EQ((*got)->df, it.info().df);
+    EXPECT_EQ((*got)->cf, it.info().cf);
+    EXPECT_EQ((*got)->postings, it.info().postings);
+    EXPECT_EQ((*got)->positions, it.info().positions);
+    EXPECT_EQ((*got)->single_doc, it.info().single_doc);
+  }
+  EXPECT_GE(found, keys.size());
+  // Damaged blocks: whatever the answer, no read outside the file (ASan) and no crash.
+  const std::string whole((*tdict)->data());
+  for (int rep = 0; rep < 300; ++rep) {
+    std::string bad = whole;
+    const size_t at = kHeaderSize + rng() % (bad.size() / 2);
+    bad[at] = static_cast<char>(rng());
+    auto d = TermDictReader::Open(bad, "t.tdict");
+    if (!d.ok()) continue;
+    for (int q = 0; q < 20; ++q) (void)d->Lookup(probes[rng() % probes.size()]);
+  }
+}
+
 // An _id entry's tag varint is 0 mod 2 (one doc) or exactly 1 (a general entry follows);
 // anything else is corruption, not a guess.
 TEST(TermDictV2, BadIdTagIsDataLoss) {
