@@ -32,7 +32,7 @@ struct IndexArgs {
   size_t ram_mb = 256;
   int threads = 0;
   uint32_t shards = 0;  // > 0: an index set of this many shards
-  bool skip_bad = false, quiet = false, no_merge = false;
+  bool skip_bad = false, quiet = false, no_merge = false, term_vectors = false;
 };
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -117,6 +117,7 @@ int RunIndex(const IndexArgs& a, bool language_given) {
   wopts.ram_budget_mb = a.ram_mb;
   wopts.threads = a.threads;
   wopts.auto_merge = !a.no_merge;
+  wopts.term_vectors = a.term_vectors;
   wopts.reject_duplicate_ids = true;
   {
     auto check = Analyzer::Create(wopts.analyzer);
@@ -267,6 +268,9 @@ void RegisterIndex(CLI::App& app, CommandResult& result) {
                   "existing set is found without it");
   cmd->add_flag("--skip-bad", args->skip_bad, "Skip and report bad records instead of failing");
   cmd->add_flag("--no-merge", args->no_merge, "Do not run the merge policy after committing");
+  cmd->add_flag("--term-vectors", args->term_vectors,
+                "Store each document's terms per field (read by --expand instead of "
+                "re-analysing stored text)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");
   cmd->callback([args, lang, &result] { result.exit_code = RunIndex(*args, lang->count() > 0); });
 }

@@ -216,8 +216,28 @@ absl::StatusOr<QueryPtr> ExpandQuery(const QueryNode& query, const IndexReader& 
   std::vector<std::string> fields;
   for (uint32_t f : popts.default_fields) fields.push_back(index.manifest.fields[f]);
   std::vector<FeedbackDoc> docs;
-  bool any_text = false;
+  // Term vectors when every segment has them (the indexed terms: what re-analysis gives).
+  const bool vectors = !index.segments.empty() &&
+                       std::all_of(index.segments.begin(), index.segments.end(),
+                                   [](const auto& s) { return s->term_vectors() != nullptr; });
+  if (vectors) {
+    std::vector<index::FieldTermVector> fv;
+    for (const ScoredDoc& d : first.top) {
+      const auto [seg, local] = index.Locate(d.doc);
+      SCOUR_RETURN_IF_ERROR(index.segments[seg]->term_vectors()->Get(local, &fv));
+      std::map<std::string, uint32_t> tf;
+      for (const index::FieldTermVector& v : fv) {
+        if (std::find(popts.default_fields.begin(), popts.default_fields.end(), v.field) ==
+            popts.default_fields.end())
+          continue;
+        for (auto& [term, n] : v.terms) tf[std::move(term)] += n;
+      }
+      docs.push_back(FeedbackDoc{{tf.begin(), tf.end()}, d.score});
+    }
+  }
+  bool any_text = vectors;
   for (const ScoredDoc& d : first.top) {
+    if (vectors) break;
     SCOUR_ASSIGN_OR_RETURN(StoredDocument doc, reader.Document(d.doc));
     std::vector<const std::string*> texts;
     for (const std::string& f : fields)
@@ -243,7 +263,7 @@ absl::StatusOr<QueryPtr> ExpandQuery(const QueryNode& query, const IndexReader& 
   if (!any_text)
     return absl::InvalidArgumentError(
         "feedback re-analyses the feedback documents' stored text, and this index stores none "
-        "for them (index with --store)");
+        "for them (index with --store, or with --term-vectors)");
   std::map<std::string, uint32_t> qterms;
   CollectTerms(query, &qterms);
   TermCountsFn counts = [&](const std::string& term) -> absl::StatusOr<TermCounts> {

@@ -12,7 +12,7 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(query_parser_fuzzer jsonl_reader_fuzzer tsv_reader_fuzzer segment_reader_fuzzer
            analyzer_fuzzer topic_ids_fuzzer trec_io_fuzzer
            file_name_fuzzer fusion_fuzzer index_set_fuzzer synonyms_fuzzer
-           surface_dict_fuzzer)
+           surface_dict_fuzzer term_vectors_fuzzer)
 fi
 BUILD=build/fuzz
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
@@ -32,6 +32,9 @@ v1=tests/data/golden-v1/s00000001.tdict
   > fuzz/corpus/segment_reader_fuzzer/seed_tdict_v1
 mkdir -p fuzz/corpus/surface_dict_fuzzer
 SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/surface_dict_fuzzer "$BUILD/fuzz/surface_dict_fuzzer" \
+  -runs=0 >/dev/null 2>&1 || true
+mkdir -p fuzz/corpus/term_vectors_fuzzer
+SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/term_vectors_fuzzer "$BUILD/fuzz/term_vectors_fuzzer" \
   -runs=0 >/dev/null 2>&1 || true
 
 status=0

@@ -35,6 +35,10 @@ struct IndexWriterOptions {
   // AddDocument of an id already added since the last commit fails with AlreadyExists instead
   // of replacing it (`scour index` treats a repeated id within one run as bad input).
   bool reject_duplicate_ids = false;
+  // Also store each document's terms and frequencies per field (.tvec, docs/format/README.md),
+  // read by pseudo-relevance feedback instead of re-analysing stored text (docs/FEEDBACK.md).
+  // Merges keep them when every merged segment has them.
+  bool term_vectors = false;
 };
 
 struct IndexWriterStats {

@@ -45,6 +45,8 @@ const char* FileKindName(FileKind kind) {
       return "synonyms";
     case FileKind::kSurfaceForms:
       return "surface forms";
+    case FileKind::kTermVectors:
+      return "term vectors";
   }
   return "unknown";
 }

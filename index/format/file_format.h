@@ -30,6 +30,7 @@ enum class FileKind : uint32_t {
   kIndexSet = 9,  // an index set's INDEXSET (docs/format/index-set.md), not inside an index
   kSynonyms = 10,
   kSurfaceForms = 11,  // optional: segments written before it have none
+  kTermVectors = 12,   // optional: written only when asked for (--term-vectors)
 };
 const char* FileKindName(FileKind kind);
 

@@ -47,6 +47,8 @@ const char* SegmentFileExtension(FileKind kind) {
       return "info";
     case FileKind::kSurfaceForms:
       return "surf";
+    case FileKind::kTermVectors:
+      return "tvec";
     case FileKind::kManifest:
     case FileKind::kDeletes:
     case FileKind::kIndexSet:

@@ -6,7 +6,7 @@
 //   MANIFEST                the current commit (docs/format/README.md)
 //   MANIFEST.tmp            a commit being written, renamed over MANIFEST
 //   write.lock              the writer's lock
-//   s<n>.<ext>              part <ext> of segment n: tdict post pos norms store info surf
+//   s<n>.<ext>              part <ext> of segment n: tdict post pos norms store info surf tvec
 //   s<n>_<g>.del            generation g of segment n's deletion bitmap
 //   synonyms_<g>.syn        the synonyms the commit of generation g installed
 //
@@ -28,11 +28,12 @@ inline constexpr char kManifestFileName[] = "MANIFEST";
 inline constexpr char kManifestTempFileName[] = "MANIFEST.tmp";
 inline constexpr char kWriteLockFileName[] = "write.lock";
 
-// The parts of a segment, one file each, in the order the writer lists them. The last,
-// kSurfaceForms, is absent from segments written before it existed (docs/format/README.md).
+// The parts of a segment, one file each, in the order the writer lists them. kSurfaceForms is
+// absent from segments written before it existed, kTermVectors from segments written without
+// term vectors (docs/format/README.md).
 inline constexpr FileKind kSegmentFileKinds[] = {
-    FileKind::kTermDict, FileKind::kPostings,    FileKind::kPositions,   FileKind::kNorms,
-    FileKind::kStored,   FileKind::kSegmentInfo, FileKind::kSurfaceForms};
+    FileKind::kTermDict, FileKind::kPostings,    FileKind::kPositions,    FileKind::kNorms,
+    FileKind::kStored,   FileKind::kSegmentInfo, FileKind::kSurfaceForms, FileKind::kTermVectors};
 
 // "s0000002a": the prefix shared by segment 42's files (also used in messages).
 std::string SegmentName(uint64_t segment);

@@ -34,6 +34,13 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
     return;
   }
   if (*has_surf) to_check.push_back(FileKind::kSurfaceForms);
+  // .tvec too (written only when asked for).
+  auto has_tvec = dir->Exists(SegmentFileName(ref.number, FileKind::kTermVectors));
+  if (!has_tvec.ok()) {
+    rep->problems.push_back(std::string(has_tvec.status().message()));
+    return;
+  }
+  if (*has_tvec) to_check.push_back(FileKind::kTermVectors);
   for (FileKind kind : to_check) {
     std::string name = SegmentFileName(ref.number, kind);
     auto f = dir->Open(name);
@@ -192,6 +199,41 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
     if (!s.status().ok()) problem(std::string(s.status().message()));
     if (s.status().ok() && rep->problems.size() < 1000 && n != surfaces->size())
       problem(absl::StrCat("surface forms: the file says ", surfaces->size(), ", ", n, " found"));
+  }
+  // Term vectors: exactly docs [0, max_doc), each vector well-formed (the reader checks order,
+  // tf >= 1, increasing fields other than _id), and per field the same totals as the postings:
+  // documents with the field, postings (sum of df), tokens (sum of tf).
+  if (const TermVectorsReader* tv = r.term_vectors()) {
+    std::vector<FieldSums> vsums(m.fields.size());
+    std::vector<uint64_t> vdocs(m.fields.size(), 0);
+    absl::Status vs =
+        tv->ForEachDocument(max_doc, [&](uint32_t d, const std::vector<FieldTermVector>& fields) {
+          for (const FieldTermVector& f : fields) {
+            if (f.field >= m.fields.size())
+              return absl::DataLossError(
+                  absl::StrCat("term vectors of doc ", d, ": unknown field ", f.field));
+            ++vdocs[f.field];
+            vsums[f.field].sum_df += f.terms.size();
+            for (const auto& [term, tf] : f.terms) vsums[f.field].sum_tf += tf;
+          }
+          return absl::OkStatus();
+        });
+    if (!vs.ok()) {
+      problem(std::string(vs.message()));
+    } else {
+      for (const FieldInfo& f : r.info().fields) {
+        if (f.field == kIdField || f.field >= m.fields.size()) continue;
+        if (vdocs[f.field] != f.docs_with_field || vsums[f.field].sum_df != f.sum_doc_freq ||
+            vsums[f.field].sum_tf != f.sum_total_term_freq)
+          problem(absl::StrCat("term vectors of field ", m.fields[f.field],
+                               " disagree with its postings"));
+        vdocs[f.field] = 0;
+      }
+      for (size_t f = 0; f < vdocs.size(); ++f)
+        if (vdocs[f] != 0)
+          problem(
+              absl::StrCat("term vectors hold field ", m.fields[f], ", which the segment lacks"));
+    }
   }
   // Stored fields: the chunks hold exactly docs [0, max_doc), each starting with its id. Read
   // chunk by chunk (a lookup per doc would decompress every chunk 128 times).

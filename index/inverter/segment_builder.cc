@@ -172,8 +172,10 @@ absl::Status SegmentBuilder::AddDocument(std::string_view id,
   return absl::OkStatus();
 }
 
-absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info) {
+absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info,
+                                   bool term_vectors) {
   SCOUR_ASSIGN_OR_RETURN(auto writer, SegmentWriter::Create(dir, segment_number, doc_count_));
+  if (term_vectors) writer->EnableTermVectors();
   for (uint32_t f = 0; f < norms_.size(); ++f) {
     if (norms_[f].empty()) continue;
     writer->SetNorms(f, std::move(norms_[f]));

@@ -54,7 +54,9 @@ class SegmentBuilder {
   void Discard() { Reset(); }
 
   // Writes the segment files and resets the builder for a new segment.
-  absl::Status Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info);
+  // With `term_vectors`, also the segment's term vectors (.tvec).
+  absl::Status Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info,
+                     bool term_vectors = false);
 
  private:
   // What every token of a term touches, in half a cache line (so never two lines).

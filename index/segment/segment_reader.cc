@@ -83,6 +83,16 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
                            SurfaceDictReader::Open(s->surf_file_->data(), surf_name));
     s->surfaces_ = std::make_unique<SurfaceDictReader>(std::move(surf));
   }
+  // Term vectors: only segments written with them have a .tvec file.
+  const std::string tvec_name = SegmentFileName(n, FileKind::kTermVectors);
+  SCOUR_ASSIGN_OR_RETURN(const bool has_tvec, dir->Exists(tvec_name));
+  if (has_tvec) {
+    SCOUR_ASSIGN_OR_RETURN(s->tvec_file_,
+                           OpenChecked(dir, tvec_name, FileKind::kTermVectors, verify));
+    SCOUR_ASSIGN_OR_RETURN(TermVectorsReader tv,
+                           TermVectorsReader::Open(s->tvec_file_->data(), tvec_name));
+    s->term_vectors_ = std::make_unique<TermVectorsReader>(std::move(tv));
+  }
   // Norms: each field's D bytes must lie inside the file's body.
   std::string_view nf = s->norms_->data();
   const uint64_t body_end = nf.size() - kFooterSize;
@@ -196,6 +206,7 @@ std::vector<std::shared_ptr<ReadableFile>> SegmentReader::files() const {
   std::vector<std::shared_ptr<ReadableFile>> v = {info_file_, dict_file_, post_,
                                                   pos_,       norms_,     store_};
   if (surf_file_) v.push_back(surf_file_);
+  if (tvec_file_) v.push_back(tvec_file_);
   if (del_) v.push_back(del_);
   return v;
 }

@@ -19,6 +19,7 @@
 #include "index/segment/stored_fields.h"
 #include "index/segment/surface_dict.h"
 #include "index/segment/term_dict.h"
+#include "index/segment/term_vectors.h"
 
 namespace scour::index {
 
@@ -42,6 +43,8 @@ class SegmentReader {
   // The words as written whose term differs from them (.surf), or nullptr for a segment
   // written before surface forms existed (docs/format/README.md).
   const SurfaceDictReader* surfaces() const { return surfaces_.get(); }
+  // Each document's terms per field (.tvec), or nullptr when the segment was written without.
+  const TermVectorsReader* term_vectors() const { return term_vectors_.get(); }
 
   absl::StatusOr<std::optional<TermInfo>> Lookup(uint32_t field, std::string_view term) const;
   SegmentPostings Postings(uint32_t field, const TermInfo& info) const;
@@ -89,9 +92,10 @@ class SegmentReader {
   SegmentRef ref_;
   SegmentInfo info_;
   std::shared_ptr<ReadableFile> dict_file_, post_, pos_, norms_, store_, info_file_, del_,
-      surf_file_;
+      surf_file_, tvec_file_;
   TermDictReader dict_;
   std::unique_ptr<SurfaceDictReader> surfaces_;
+  std::unique_ptr<TermVectorsReader> term_vectors_;
   StoredFieldsReader stored_;
   std::vector<uint64_t> deleted_;
   std::vector<const uint8_t*> norms_by_field_;

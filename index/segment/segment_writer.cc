@@ -76,6 +76,11 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
   if (field != kIdField) fd.stats.sum_total_term_freq += cf;
   fd.stats.terms++;
   if (field == kIdField) fd.present = true, fd.stats.field = kIdField;
+  if (term_vectors_ != nullptr && field != kIdField) {
+    size_t field_bytes = 1;  // AppendTermKey's varint
+    for (uint32_t f = field; f >= 0x80; f >>= 7) ++field_bytes;
+    term_vectors_->AddTerm(field, key.substr(field_bytes), docs, freqs, df);
+  }
 
   // Positions: convert to per-doc deltas group by group and encode.
   const uint64_t pos_start = pos_->offset();
@@ -221,6 +226,15 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
                                       FileKind::kSurfaceForms));
   SCOUR_RETURN_IF_ERROR(surf.Append(surfaces_.Finish(surf.offset())));
   SCOUR_RETURN_IF_ERROR(surf.Finish());
+
+  if (term_vectors_ != nullptr) {
+    SCOUR_ASSIGN_OR_RETURN(
+        auto tvec, FramedWriter::Create(dir_, SegmentFileName(number_, FileKind::kTermVectors),
+                                        FileKind::kTermVectors));
+    SCOUR_RETURN_IF_ERROR(term_vectors_->WriteTo(&tvec));
+    SCOUR_RETURN_IF_ERROR(tvec.Finish());
+    term_vectors_.reset();
+  }
 
   SCOUR_ASSIGN_OR_RETURN(
       auto inf, FramedWriter::Create(dir_, SegmentFileName(number_, FileKind::kSegmentInfo),

@@ -20,6 +20,7 @@
 #include "index/segment/stored_fields.h"
 #include "index/segment/surface_dict.h"
 #include "index/segment/term_dict.h"
+#include "index/segment/term_vectors.h"
 
 namespace scour::index {
 
@@ -42,7 +43,11 @@ class SegmentWriter {
   // Words whose term differs from them, in key order; each term must be one AddTerm was given.
   SurfaceDictWriter& surfaces() { return surfaces_; }
 
-  // Writes .norms, .info, .store, .surf and finishes every file (each is fsynced).
+  // Also write .tvec (term vectors) from the terms AddTerm is given: call before the first
+  // AddTerm.
+  void EnableTermVectors() { term_vectors_ = std::make_unique<TermVectorsBuilder>(doc_count_); }
+
+  // Writes .norms, .info, .store, .surf (and .tvec) and finishes every file (each is fsynced).
   absl::Status Finish(SegmentInfo* info);
   // The files this segment consists of.
   static std::vector<std::string> FileNames(uint64_t number);
@@ -74,6 +79,7 @@ class SegmentWriter {
   std::vector<uint32_t> buf_;
   StoredFieldsWriter stored_;
   SurfaceDictWriter surfaces_;
+  std::unique_ptr<TermVectorsBuilder> term_vectors_;
 };
 
 }  // namespace scour::index

@@ -66,8 +66,8 @@ constexpr size_t kChunkEntry = 20;
 }
 
 absl::StatusOr<StoredFieldsReader> StoredFieldsReader::Open(std::string_view file,
-                                                            std::string_view name) {
-  SCOUR_ASSIGN_OR_RETURN(std::string_view body, CheckFrameStructure(file, FileKind::kStored, name));
+                                                            std::string_view name, FileKind kind) {
+  SCOUR_ASSIGN_OR_RETURN(std::string_view body, CheckFrameStructure(file, kind, name));
   StoredFieldsReader r;
   r.file_ = file;
   r.name_ = std::string(name);

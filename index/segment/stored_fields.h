@@ -56,8 +56,10 @@ class StoredFieldsWriter {
 
 class StoredFieldsReader {
  public:
-  // `body` is the .store body; `body_offset` its offset in the file (chunk offsets are absolute).
-  static absl::StatusOr<StoredFieldsReader> Open(std::string_view file, std::string_view name);
+  // `file` is the whole .store file (chunk offsets are absolute); `kind` is kTermVectors for a
+  // .tvec file, which has the same layout.
+  static absl::StatusOr<StoredFieldsReader> Open(std::string_view file, std::string_view name,
+                                                 FileKind kind = FileKind::kStored);
   absl::Status Get(uint32_t doc, std::vector<StoredField>* out) const;
   // Every document in doc order, each chunk decompressed once (merges; Get per doc would
   // decompress a chunk per document). The views are valid during the call only. Stops at the

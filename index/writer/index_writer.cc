@@ -113,8 +113,9 @@ absl::Status IndexWriter::Impl::Init() {
     SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(aopts));
     analyzers.push_back(std::move(a));
   }
-  workers = std::make_unique<index::WorkerPool>(dir, std::move(analyzers), budget.builders,
-                                                budget.batches, &next_segment);
+  workers =
+      std::make_unique<index::WorkerPool>(dir, std::move(analyzers), budget.builders,
+                                          budget.batches, &next_segment, options.term_vectors);
   return absl::OkStatus();
 }
 
@@ -259,7 +260,8 @@ absl::Status IndexWriter::Impl::MaybeMerge(size_t max_segments, bool force) {
       readers.push_back(r);
     }
     uint64_t number = next_segment.fetch_add(1);
-    SCOUR_ASSIGN_OR_RETURN(SegmentRef merged, index::MergeSegments(dir, readers, number));
+    SCOUR_ASSIGN_OR_RETURN(SegmentRef merged,
+                           index::MergeSegments(dir, readers, number, options.term_vectors));
     Manifest m = committed();
     m.next_segment = next_segment.load();
     m.segments.clear();

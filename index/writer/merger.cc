@@ -13,7 +13,7 @@ namespace scour::index {
 
 absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
                                          const std::vector<std::shared_ptr<SegmentReader>>& segs,
-                                         uint64_t number) {
+                                         uint64_t number, bool term_vectors) {
   // Old doc -> new doc per segment (UINT32_MAX: deleted).
   std::vector<std::vector<uint32_t>> doc_map(segs.size());
   uint32_t next = 0;
@@ -24,6 +24,11 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   }
   const uint32_t doc_count = next;
   SCOUR_ASSIGN_OR_RETURN(auto writer, SegmentWriter::Create(dir, number, doc_count));
+  // The vectors come from the terms written below, so a merge can make them for any sources.
+  if (term_vectors || (!segs.empty() && std::all_of(segs.begin(), segs.end(), [](const auto& s) {
+        return s->term_vectors() != nullptr;
+      })))
+    writer->EnableTermVectors();
 
   // Norms, remapped.
   uint32_t max_field = 0;

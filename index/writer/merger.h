@@ -12,10 +12,11 @@
 
 namespace scour::index {
 
-// Returns the new segment's ref (no deletions). Writes files named after `number`.
+// Returns the new segment's ref (no deletions). Writes files named after `number`, term vectors
+// (.tvec) too when `term_vectors` or when every source segment has them.
 absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
                                          const std::vector<std::shared_ptr<SegmentReader>>& segs,
-                                         uint64_t number);
+                                         uint64_t number, bool term_vectors = false);
 
 }  // namespace scour::index
 

@@ -9,11 +9,12 @@
 namespace scour::index {
 
 WorkerPool::WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget,
-                       size_t batch_bytes, std::atomic<uint64_t>* next_segment)
+                       size_t batch_bytes, std::atomic<uint64_t>* next_segment, bool term_vectors)
     : dir_(dir),
       ram_budget_(ram_budget),
       recycle_bytes_(RecycledBatchBytes(batch_bytes, analyzers.size())),
-      next_segment_(next_segment) {
+      next_segment_(next_segment),
+      term_vectors_(term_vectors) {
   for (Analyzer& a : analyzers)
     slots_.push_back(std::make_unique<Slot>(std::move(a), slots_.size()));
   {
@@ -208,7 +209,7 @@ absl::Status WorkerPool::Flush(Slot* s) {
   seg.ref.number = next_segment_->fetch_add(1);
   seg.ref.doc_count = s->builder.doc_count();
   SegmentInfo info;
-  SCOUR_RETURN_IF_ERROR(s->builder.Flush(dir_, seg.ref.number, &info));
+  SCOUR_RETURN_IF_ERROR(s->builder.Flush(dir_, seg.ref.number, &info, term_vectors_));
   seg.seqs = std::exchange(s->seqs, {});
   MutexLock l(&mu_);
   flushed_[s->index].push_back(std::move(seg));

@@ -46,7 +46,7 @@ class WorkerPool {
   // what the batches alive at once may keep of their documents' buffers when recycled;
   // `next_segment` numbers the flushed segments.
   WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget, size_t batch_bytes,
-             std::atomic<uint64_t>* next_segment);
+             std::atomic<uint64_t>* next_segment, bool term_vectors = false);
   ~WorkerPool();
 
   // Queues the batch for a worker, or inverts it on the calling thread when the queue is full
@@ -93,6 +93,7 @@ class WorkerPool {
   const size_t recycle_bytes_;  // per batch
   std::atomic<size_t> reserved_{0};
   std::atomic<uint64_t>* const next_segment_;
+  const bool term_vectors_;                   // flushed segments get .tvec files
   std::vector<std::unique_ptr<Slot>> slots_;  // fixed once constructed
   std::vector<std::thread> threads_;          // fixed once constructed
 

@@ -38,6 +38,7 @@ void BuildIndex(const std::string& path) {
   opt.analyzer.language = "english";
   opt.threads = 1;
   opt.auto_merge = false;
+  opt.term_vectors = true;  // every segment file kind, .tvec included
   auto w = IndexWriter::Open(path, opt);
   ASSERT_TRUE(w.ok()) << w.status();
   std::mt19937 rng(3);

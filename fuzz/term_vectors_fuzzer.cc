@@ -1,0 +1,91 @@
+// libFuzzer entry point for the term-vector reader (.tvec, docs/format/README.md). The input is a
+// .tvec body; it is framed with a correct header and CRC, opened, read document by document
+// (Get) and in one pass (ForEachDocument), and a vector decoder runs on the raw input too. Any
+// outcome but a crash, hang or sanitizer report is fine. With SCOUR_FUZZ_WRITE_SEEDS=<dir> in the
+// environment, a valid body of a few hundred documents is written there as a seed
+// (scripts/fuzz.sh does this) and the process exits.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/coding.h"
+#include "base/crc32c.h"
+#include "index/directory/directory.h"
+#include "index/format/file_format.h"
+#include "index/segment/term_vectors.h"
+
+namespace {
+
+std::string Frame(std::string_view body) {
+  std::string out("SCR1");
+  scour::PutFixed32(&out, static_cast<uint32_t>(scour::index::FileKind::kTermVectors));
+  scour::PutFixed32(&out, scour::index::kFormatVersion);
+  out.append(body);
+  const uint64_t len = out.size();
+  scour::PutFixed64(&out, len);
+  scour::PutFixed32(&out, scour::crc32c::Value(out));
+  out.append("1RCS");
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  if (const char* out = std::getenv("SCOUR_FUZZ_WRITE_SEEDS")) {
+    constexpr uint32_t kDocs = 300;
+    scour::index::TermVectorsBuilder b(kDocs);
+    std::vector<uint32_t> docs, freqs;
+    for (uint32_t field = 1; field <= 2; ++field)
+      for (int t = 100; t < 160; ++t) {
+        docs.clear();
+        freqs.clear();
+        for (uint32_t d = static_cast<uint32_t>(t) % 7; d < kDocs; d += 1 + t % 5) {
+          docs.push_back(d);
+          freqs.push_back(1 + (d + static_cast<uint32_t>(t)) % 4);
+        }
+        b.AddTerm(field, "term" + std::to_string(t), docs.data(), freqs.data(), docs.size());
+      }
+    auto dir = scour::index::NewMemDirectory();
+    auto w = scour::index::FramedWriter::Create(dir.get(), "seed.tvec",
+                                                scour::index::FileKind::kTermVectors);
+    if (!w.ok() || !b.WriteTo(&*w).ok() || !w->Finish().ok()) std::abort();
+    auto f = dir->Open("seed.tvec");
+    if (!f.ok()) std::abort();
+    const std::string_view file = (*f)->data();
+    const std::string_view body = file.substr(scour::index::kHeaderSize,
+                                              file.size() - scour::index::kHeaderSize -
+                                                  scour::index::kFooterSize);
+    const std::string path = std::string(out) + "/seed_tvec";
+    FILE* o = std::fopen(path.c_str(), "wb");
+    if (o == nullptr) std::abort();
+    std::fwrite(body.data(), 1, body.size(), o);
+    std::fclose(o);
+    std::exit(0);
+  }
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view body(reinterpret_cast<const char*>(data), size);
+  std::vector<std::pair<std::string, uint32_t>> terms;
+  (void)scour::index::DecodeTermVector(body, "fuzz", &terms);
+  const std::string file = Frame(body);
+  auto r = scour::index::TermVectorsReader::Open(file, "fuzz.tvec");
+  if (!r.ok()) return 0;
+  uint64_t sink = 0;
+  std::vector<scour::index::FieldTermVector> v;
+  for (uint32_t d = 0; d < 400; ++d) {
+    if (!r->Get(d, &v).ok()) continue;
+    for (const auto& f : v) sink += f.terms.size();
+  }
+  (void)r->ForEachDocument(300, [&](uint32_t, const std::vector<scour::index::FieldTermVector>& fs) {
+    for (const auto& f : fs) sink += f.terms.size();
+    return absl::OkStatus();
+  });
+  if (sink == 0xFFFFFFFFFFFFFFFFull) std::fputc(' ', stderr);  // keep the reads
+  return 0;
+}
