@@ -236,14 +236,35 @@ absl::StatusOr<QueryPtr> ExpandQuery(const QueryNode& query, const IndexReader& 
     }
   }
   bool any_text = vectors;
+  // Re-analysis must see what the indexer indexed: every stored value of the searched fields
+  // (each value of a multi-valued one), and when a searched field has tokens in the document
+  // but is not stored (a field made by `index --combine`), the stored fields with no tokens of
+  // their own in it (what --combine keeps of its sources) in place of its text.
+  auto field_id = [&](std::string_view name) -> uint32_t {  // 0 (never searched) if unknown
+    const auto& names = index.manifest.fields;
+    auto it = std::find(names.begin(), names.end(), name);
+    return it == names.end() ? 0 : static_cast<uint32_t>(it - names.begin());
+  };
+  auto searched = [&](uint32_t f) {
+    return std::find(popts.default_fields.begin(), popts.default_fields.end(), f) !=
+           popts.default_fields.end();
+  };
   for (const ScoredDoc& d : first.top) {
     if (vectors) break;
     SCOUR_ASSIGN_OR_RETURN(StoredDocument doc, reader.Document(d.doc));
+    const auto [seg, local] = index.Locate(d.doc);
+    auto has_tokens = [&, seg = seg, local = local](uint32_t f) {
+      const uint8_t* n = index.segments[seg]->norms(f);
+      return n != nullptr && n[local] != 0;
+    };
+    bool combined = false;
+    for (uint32_t f : popts.default_fields)
+      combined |= has_tokens(f) && doc.Get(index.manifest.fields[f]) == nullptr;
     std::vector<const std::string*> texts;
-    for (const std::string& f : fields)
-      if (const std::string* v = doc.Get(f)) texts.push_back(v);
-    if (texts.empty())  // e.g. a --combine field: re-made from every stored field
-      for (const auto& [name, value] : doc.fields) texts.push_back(&value);
+    for (const auto& [name, value] : doc.fields) {
+      const uint32_t f = field_id(name);
+      if (searched(f) || (combined && !has_tokens(f))) texts.push_back(&value);
+    }
     std::map<std::string, uint32_t, std::less<>> tf;
     uint32_t position = 0;
     for (const std::string* text : texts) {

@@ -54,11 +54,13 @@ absl::StatusOr<std::vector<std::pair<std::string, double>>> ExpansionWeights(
     const FeedbackParams& p, const std::vector<std::pair<std::string, uint32_t>>& query_terms,
     const std::vector<FeedbackDoc>& docs, uint64_t num_docs, const TermCountsFn& counts);
 
-// Runs `query` (bound with `popts`) for its top fb_docs documents, re-analyses their stored
-// text (the default fields' values; when a document stores none of them, such as a field made
-// by --combine, every stored field of the document) and returns the expanded query: an OR of
-// default-field terms with their weights as boosts. InvalidArgument when no feedback document
-// has stored text. With no hit there is nothing to learn from: null (search the original).
+// Runs `query` (bound with `popts`) for its top fb_docs documents, reads their terms from term
+// vectors when every segment has them, else re-analyses their stored text (every value of the
+// default fields; for a default field with tokens but no stored value, such as one made by
+// --combine, the stored fields with no tokens of their own) and returns the expanded query: an
+// OR of default-field terms with their weights as boosts. InvalidArgument when no feedback
+// document has stored text. With no hit there is nothing to learn from: null (search the
+// original).
 absl::StatusOr<QueryPtr> ExpandQuery(const QueryNode& query, const IndexReader& reader,
                                      Analyzer* analyzer, const PlanOptions& popts,
                                      const FeedbackParams& p);

@@ -37,28 +37,30 @@ std::string Frame(std::string_view body) {
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (const char* out = std::getenv("SCOUR_FUZZ_WRITE_SEEDS")) {
     constexpr uint32_t kDocs = 300;
-    scour::index::TermVectorsBuilder b(kDocs);
-    std::vector<uint32_t> docs, freqs;
-    for (uint32_t field = 1; field <= 2; ++field)
-      for (int t = 100; t < 160; ++t) {
-        docs.clear();
-        freqs.clear();
-        for (uint32_t d = static_cast<uint32_t>(t) % 7; d < kDocs; d += 1 + t % 5) {
-          docs.push_back(d);
-          freqs.push_back(1 + (d + static_cast<uint32_t>(t)) % 4);
-        }
-        b.AddTerm(field, "term" + std::to_string(t), docs.data(), freqs.data(), docs.size());
+    scour::index::TermVectorsWriter w;
+    std::vector<scour::index::FieldTermVector> doc;
+    for (uint32_t d = 0; d < kDocs; ++d) {
+      doc.clear();
+      for (uint32_t field = 1; field <= 2; ++field) {
+        scour::index::FieldTermVector v{field, {}};
+        for (int t = 100; t < 160; ++t)
+          if ((d + static_cast<uint32_t>(t) * field) % 5 == 0)
+            v.terms.emplace_back("term" + std::to_string(t),
+                                 1 + (d + static_cast<uint32_t>(t)) % 4);
+        if (!v.terms.empty()) doc.push_back(std::move(v));
       }
+      w.AddDocument(doc);
+    }
     auto dir = scour::index::NewMemDirectory();
-    auto w = scour::index::FramedWriter::Create(dir.get(), "seed.tvec",
+    auto f = scour::index::FramedWriter::Create(dir.get(), "seed.tvec",
                                                 scour::index::FileKind::kTermVectors);
-    if (!w.ok() || !b.WriteTo(&*w).ok() || !w->Finish().ok()) std::abort();
-    auto f = dir->Open("seed.tvec");
-    if (!f.ok()) std::abort();
-    const std::string_view file = (*f)->data();
-    const std::string_view body = file.substr(scour::index::kHeaderSize,
-                                              file.size() - scour::index::kHeaderSize -
-                                                  scour::index::kFooterSize);
+    if (!f.ok() || !w.WriteTo(&*f).ok() || !f->Finish().ok()) std::abort();
+    auto in = dir->Open("seed.tvec");
+    if (!in.ok()) std::abort();
+    const std::string_view file = (*in)->data();
+    const std::string_view body =
+        file.substr(scour::index::kHeaderSize,
+                    file.size() - scour::index::kHeaderSize - scour::index::kFooterSize);
     const std::string path = std::string(out) + "/seed_tvec";
     FILE* o = std::fopen(path.c_str(), "wb");
     if (o == nullptr) std::abort();
@@ -82,10 +84,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!r->Get(d, &v).ok()) continue;
     for (const auto& f : v) sink += f.terms.size();
   }
-  (void)r->ForEachDocument(300, [&](uint32_t, const std::vector<scour::index::FieldTermVector>& fs) {
-    for (const auto& f : fs) sink += f.terms.size();
-    return absl::OkStatus();
-  });
+  (void)r->ForEachDocument(300,
+                           [&](uint32_t, const std::vector<scour::index::FieldTermVector>& fs) {
+                             for (const auto& f : fs) sink += f.terms.size();
+                             return absl::OkStatus();
+                           });
   if (sink == 0xFFFFFFFFFFFFFFFFull) std::fputc(' ', stderr);  // keep the reads
   return 0;
 }

@@ -61,7 +61,8 @@ size_t SegmentBuilder::ram_bytes() const {
   for (const auto& f : norms_) norms += f.capacity();
   return pool_.bytes_allocated() + terms_.bytes() + surfaces_.bytes() +
          states_.capacity() * sizeof(TermState) + heads_.capacity() * sizeof(TermHeads) + norms +
-         stored_.ram_bytes() + id_bytes_.capacity() + ids_.capacity() * sizeof(IdRef);
+         stored_.ram_bytes() + vectors_.ram_bytes() + doc_terms_.capacity() * sizeof(uint32_t) +
+         id_bytes_.capacity() + ids_.capacity() * sizeof(IdRef);
 }
 
 void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos) {
@@ -75,6 +76,7 @@ void SegmentBuilder::AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos)
       pool_.WriteVarint(&st.docs, 0);  // placeholder freq slot is never read: see Flush
     }
     ++st.df;
+    if (term_vectors_) doc_terms_.push_back(term_id);
     st.last_doc = doc;
     st.last_doc_freq = 0;
     st.last_pos = 0;
@@ -121,6 +123,7 @@ absl::Status SegmentBuilder::AddDocument(std::string_view id,
   id_bytes_.append(id);
   stored_scratch_.clear();
   stored_scratch_.emplace_back(kIdField, id);
+  doc_terms_.clear();
   // Positions continue across repeated values of one field (a multi-valued field).
   struct FieldLen {
     uint32_t field;
@@ -168,14 +171,48 @@ absl::Status SegmentBuilder::AddDocument(std::string_view id,
     fn[doc] = LengthToNorm(l.len);
   }
   stored_.AddDocument(stored_scratch_);
+  if (term_vectors_) AddTermVectors();
   ++doc_count_;
   return absl::OkStatus();
 }
 
-absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info,
-                                   bool term_vectors) {
+void SegmentBuilder::AddTermVectors() {
+  // Each term's field and bytes read once, then sorted by field id and term: fields compare by
+  // id (their key varints' bytes need not sort as the ids do), terms bytewise as in .tdict.
+  std::vector<VectorTerm>& terms = vector_terms_;
+  terms.clear();
+  for (uint32_t id : doc_terms_) {
+    const std::string_view key = terms_.key(id);
+    const uint32_t field = terms_.field(id);
+    size_t field_bytes = 1;  // AppendTermKey's varint
+    for (uint32_t f = field; f >= 0x80; f >>= 7) ++field_bytes;
+    terms.push_back({field, states_[id].last_doc_freq, key.substr(field_bytes)});
+  }
+  std::sort(terms.begin(), terms.end(), [](const VectorTerm& a, const VectorTerm& b) {
+    return a.field != b.field ? a.field < b.field : a.term < b.term;
+  });
+  // Encode every field first: views into vector_values_ are taken once it stops growing.
+  std::vector<uint32_t>& fields = vector_field_ids_;
+  fields.clear();
+  for (size_t i = 0; i < terms.size();) {
+    const uint32_t field = terms[i].field;
+    vector_pairs_.clear();
+    for (; i < terms.size() && terms[i].field == field; ++i)
+      vector_pairs_.emplace_back(terms[i].term, terms[i].tf);
+    if (vector_values_.size() == fields.size()) vector_values_.emplace_back();
+    std::string& v = vector_values_[fields.size()];
+    v.clear();
+    EncodeTermVector(vector_pairs_, &v);
+    fields.push_back(field);
+  }
+  vector_fields_.clear();
+  for (size_t f = 0; f < fields.size(); ++f)
+    vector_fields_.emplace_back(fields[f], vector_values_[f]);
+  vectors_.AddEncoded(vector_fields_);
+}
+
+absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info) {
   SCOUR_ASSIGN_OR_RETURN(auto writer, SegmentWriter::Create(dir, segment_number, doc_count_));
-  if (term_vectors) writer->EnableTermVectors();
   for (uint32_t f = 0; f < norms_.size(); ++f) {
     if (norms_[f].empty()) continue;
     writer->SetNorms(f, std::move(norms_[f]));
@@ -236,6 +273,10 @@ absl::Status SegmentBuilder::Flush(Directory* dir, uint64_t segment_number, Segm
   WriteSurfaces(writer.get());
   // Stored fields were compressed as documents came; hand them to the writer.
   writer->stored() = std::move(stored_);
+  if (term_vectors_) {
+    writer->EnableTermVectors();
+    *writer->term_vectors() = std::move(vectors_);
+  }
   SCOUR_RETURN_IF_ERROR(writer->Finish(info));
   Reset();
   return absl::OkStatus();
@@ -302,6 +343,9 @@ void SegmentBuilder::Reset() {
   std::vector<std::vector<uint8_t>>().swap(norms_);
   StoredFieldsWriter fresh;
   std::swap(stored_, fresh);
+  TermVectorsWriter fresh_vectors;
+  std::swap(vectors_, fresh_vectors);
+  std::vector<uint32_t>().swap(doc_terms_);
   doc_count_ = 0;
 }
 

@@ -19,6 +19,7 @@
 #include "index/inverter/term_table.h"
 #include "index/segment/segment_format.h"
 #include "index/segment/stored_fields.h"
+#include "index/segment/term_vectors.h"
 #include "scour/analyzer.h"
 
 namespace scour::tokenizer {
@@ -41,6 +42,10 @@ class SegmentBuilder {
  public:
   explicit SegmentBuilder(Analyzer analyzer);
 
+  // Also make each document's term vectors (.tvec) as it is inverted, kept compressed (counted
+  // in ram_bytes) and written by Flush. Set before the first document.
+  void set_term_vectors(bool on) { term_vectors_ = on; }
+
   // Inverts one document; its segment-local doc id is doc_count() before the call.
   // On error (invalid UTF-8) nothing of the document is kept... except that the builder must
   // then be discarded: callers validate text before (the readers do).
@@ -54,9 +59,7 @@ class SegmentBuilder {
   void Discard() { Reset(); }
 
   // Writes the segment files and resets the builder for a new segment.
-  // With `term_vectors`, also the segment's term vectors (.tvec).
-  absl::Status Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info,
-                     bool term_vectors = false);
+  absl::Status Flush(Directory* dir, uint64_t segment_number, SegmentInfo* info);
 
  private:
   // What every token of a term touches, in half a cache line (so never two lines).
@@ -93,6 +96,9 @@ class SegmentBuilder {
   // The words whose term differs from them (.surf), in key order.
   void WriteSurfaces(SegmentWriter* writer);
   void AddOccurrence(uint32_t term_id, uint32_t doc, uint32_t pos);
+  // Adds the document just inverted to vectors_: its terms (doc_terms_) with the frequencies
+  // their states hold for it, per field (ids increasing), terms in bytewise order.
+  void AddTermVectors();
   void Reset();
 
   Analyzer analyzer_;
@@ -108,6 +114,18 @@ class SegmentBuilder {
   std::vector<TermHeads> heads_;             // by term id
   std::vector<std::vector<uint8_t>> norms_;  // by field id: one byte per doc
   StoredFieldsWriter stored_;
+  bool term_vectors_ = false;
+  TermVectorsWriter vectors_;
+  std::vector<uint32_t> doc_terms_;         // term ids the current document holds, each once
+  std::vector<std::string> vector_values_;  // scratch of AddTermVectors, kept between calls
+  std::vector<uint32_t> vector_field_ids_;
+  std::vector<std::pair<uint32_t, std::string_view>> vector_fields_;
+  struct VectorTerm {
+    uint32_t field, tf;
+    std::string_view term;
+  };
+  std::vector<VectorTerm> vector_terms_;
+  std::vector<std::pair<std::string_view, uint32_t>> vector_pairs_;
   uint32_t doc_count_ = 0;
   std::vector<std::pair<uint32_t, std::string_view>> stored_scratch_;
   std::vector<PendingToken> window_;

@@ -83,6 +83,9 @@ class SegmentReader {
     pos_->Release(0, pos_offset);
   }
   void ReleaseStored() const { store_->Release(0, store_->data().size()); }
+  void ReleaseTermVectors() const {
+    if (tvec_file_) tvec_file_->Release(0, tvec_file_->data().size());
+  }
 
   std::string_view post_file() const { return post_->data(); }
   std::string_view pos_file() const { return pos_->data(); }

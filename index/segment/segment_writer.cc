@@ -76,11 +76,6 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
   if (field != kIdField) fd.stats.sum_total_term_freq += cf;
   fd.stats.terms++;
   if (field == kIdField) fd.present = true, fd.stats.field = kIdField;
-  if (term_vectors_ != nullptr && field != kIdField) {
-    size_t field_bytes = 1;  // AppendTermKey's varint
-    for (uint32_t f = field; f >= 0x80; f >>= 7) ++field_bytes;
-    term_vectors_->AddTerm(field, key.substr(field_bytes), docs, freqs, df);
-  }
 
   // Positions: convert to per-doc deltas group by group and encode.
   const uint64_t pos_start = pos_->offset();

@@ -43,9 +43,10 @@ class SegmentWriter {
   // Words whose term differs from them, in key order; each term must be one AddTerm was given.
   SurfaceDictWriter& surfaces() { return surfaces_; }
 
-  // Also write .tvec (term vectors) from the terms AddTerm is given: call before the first
-  // AddTerm.
-  void EnableTermVectors() { term_vectors_ = std::make_unique<TermVectorsBuilder>(doc_count_); }
+  // Also write .tvec: the caller adds every document's vectors to term_vectors() (the builder
+  // as it inverts them, a merge from its sources), as it does stored fields to stored().
+  void EnableTermVectors() { term_vectors_ = std::make_unique<TermVectorsWriter>(); }
+  TermVectorsWriter* term_vectors() { return term_vectors_.get(); }  // nullptr unless enabled
 
   // Writes .norms, .info, .store, .surf (and .tvec) and finishes every file (each is fsynced).
   absl::Status Finish(SegmentInfo* info);
@@ -79,7 +80,7 @@ class SegmentWriter {
   std::vector<uint32_t> buf_;
   StoredFieldsWriter stored_;
   SurfaceDictWriter surfaces_;
-  std::unique_ptr<TermVectorsBuilder> term_vectors_;
+  std::unique_ptr<TermVectorsWriter> term_vectors_;
 };
 
 }  // namespace scour::index

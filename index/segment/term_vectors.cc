@@ -9,7 +9,7 @@
 
 namespace scour::index {
 
-void EncodeTermVector(const std::vector<std::pair<std::string, uint32_t>>& terms,
+void EncodeTermVector(std::span<const std::pair<std::string_view, uint32_t>> terms,
                       std::string* out) {
   PutVarint64(out, terms.size());
   std::string_view prev;
@@ -18,10 +18,16 @@ void EncodeTermVector(const std::vector<std::pair<std::string, uint32_t>>& terms
     while (shared < prev.size() && shared < term.size() && prev[shared] == term[shared]) ++shared;
     PutVarint64(out, shared);
     PutVarint64(out, term.size() - shared);
-    out->append(term, shared);
+    out->append(term.substr(shared));
     PutVarint32(out, tf);
     prev = term;
   }
+}
+
+void EncodeTermVector(const std::vector<std::pair<std::string, uint32_t>>& terms,
+                      std::string* out) {
+  std::vector<std::pair<std::string_view, uint32_t>> views(terms.begin(), terms.end());
+  EncodeTermVector(views, out);
 }
 
 absl::Status DecodeTermVector(std::string_view bytes, std::string_view name,
@@ -55,50 +61,15 @@ absl::Status DecodeTermVector(std::string_view bytes, std::string_view name,
   return absl::OkStatus();
 }
 
-void TermVectorsBuilder::AddTerm(uint32_t field, std::string_view term, const uint32_t* docs,
-                                 const uint32_t* freqs, size_t df) {
-  const auto id = static_cast<uint32_t>(refs_.size());
-  refs_.push_back({field, terms_.size(), static_cast<uint32_t>(term.size())});
-  terms_.append(term);
-  for (size_t i = 0; i < df; ++i) postings_.push_back({docs[i], id, freqs[i]});
-}
-
-absl::Status TermVectorsBuilder::WriteTo(FramedWriter* out) {
-  // Counting sort by document; within one, the terms stay in the order they were added (field,
-  // then term).
-  std::vector<uint32_t> start(size_t{doc_count_} + 1, 0);
-  for (const Posting& p : postings_) ++start[p.doc + 1];
-  for (size_t d = 0; d < doc_count_; ++d) start[d + 1] += start[d];
-  std::vector<Posting> by_doc(postings_.size());
-  {
-    std::vector<uint32_t> at(start.begin(), start.end() - 1);
-    for (const Posting& p : postings_) by_doc[at[p.doc]++] = p;
+void TermVectorsWriter::AddDocument(const std::vector<FieldTermVector>& fields) {
+  values_.resize(fields.size());
+  encoded_.clear();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    values_[i].clear();
+    EncodeTermVector(fields[i].terms, &values_[i]);
+    encoded_.emplace_back(fields[i].field, values_[i]);
   }
-  postings_.clear();
-  postings_.shrink_to_fit();
-  StoredFieldsWriter chunks;
-  std::vector<std::string> values;
-  std::vector<std::pair<uint32_t, std::string_view>> fields;
-  std::vector<std::pair<std::string, uint32_t>> vec;
-  for (uint32_t d = 0; d < doc_count_; ++d) {
-    values.clear();
-    fields.clear();
-    std::vector<uint32_t> field_ids;
-    for (uint32_t i = start[d]; i < start[d + 1];) {
-      const uint32_t field = refs_[by_doc[i].term].field;
-      vec.clear();
-      for (; i < start[d + 1] && refs_[by_doc[i].term].field == field; ++i) {
-        const TermRef& t = refs_[by_doc[i].term];
-        vec.emplace_back(terms_.substr(t.offset, t.size), by_doc[i].tf);
-      }
-      values.emplace_back();
-      EncodeTermVector(vec, &values.back());
-      field_ids.push_back(field);
-    }
-    for (size_t f = 0; f < values.size(); ++f) fields.emplace_back(field_ids[f], values[f]);
-    chunks.AddDocument(fields);
-  }
-  return chunks.WriteTo(out);
+  chunks_.AddDocument(encoded_);
 }
 
 absl::StatusOr<TermVectorsReader> TermVectorsReader::Open(std::string_view file,

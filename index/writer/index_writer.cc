@@ -260,8 +260,7 @@ absl::Status IndexWriter::Impl::MaybeMerge(size_t max_segments, bool force) {
       readers.push_back(r);
     }
     uint64_t number = next_segment.fetch_add(1);
-    SCOUR_ASSIGN_OR_RETURN(SegmentRef merged,
-                           index::MergeSegments(dir, readers, number, options.term_vectors));
+    SCOUR_ASSIGN_OR_RETURN(SegmentRef merged, index::MergeSegments(dir, readers, number));
     Manifest m = committed();
     m.next_segment = next_segment.load();
     m.segments.clear();

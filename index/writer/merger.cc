@@ -13,7 +13,7 @@ namespace scour::index {
 
 absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
                                          const std::vector<std::shared_ptr<SegmentReader>>& segs,
-                                         uint64_t number, bool term_vectors) {
+                                         uint64_t number) {
   // Old doc -> new doc per segment (UINT32_MAX: deleted).
   std::vector<std::vector<uint32_t>> doc_map(segs.size());
   uint32_t next = 0;
@@ -24,11 +24,13 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   }
   const uint32_t doc_count = next;
   SCOUR_ASSIGN_OR_RETURN(auto writer, SegmentWriter::Create(dir, number, doc_count));
-  // The vectors come from the terms written below, so a merge can make them for any sources.
-  if (term_vectors || (!segs.empty() && std::all_of(segs.begin(), segs.end(), [](const auto& s) {
-        return s->term_vectors() != nullptr;
-      })))
-    writer->EnableTermVectors();
+  // Term vectors are copied from the sources, as stored fields are: kept when every source has
+  // them (a source without has nothing to copy, and inverting its postings per document would
+  // hold them all in memory).
+  const bool vectors = !segs.empty() && std::all_of(segs.begin(), segs.end(), [](const auto& s) {
+    return s->term_vectors() != nullptr;
+  });
+  if (vectors) writer->EnableTermVectors();
 
   // Norms, remapped.
   uint32_t max_field = 0;
@@ -165,6 +167,16 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
           return absl::OkStatus();
         }));
     segs[s]->ReleaseStored();
+  }
+  for (size_t s = 0; vectors && s < segs.size(); ++s) {
+    SCOUR_RETURN_IF_ERROR(segs[s]->term_vectors()->ForEachEncoded(
+        segs[s]->max_doc(), [&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
+          if (doc_map[s][d] == UINT32_MAX) return absl::OkStatus();
+          view.assign(fields.begin(), fields.end());
+          writer->term_vectors()->AddEncoded(view);
+          return absl::OkStatus();
+        }));
+    segs[s]->ReleaseTermVectors();
   }
   for (const Surface& e : surfaces)
     if (e.keep) writer->surfaces().Add(e.key, std::string_view(e.term_key).substr(e.field_len + 1));

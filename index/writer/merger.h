@@ -13,10 +13,10 @@
 namespace scour::index {
 
 // Returns the new segment's ref (no deletions). Writes files named after `number`, term vectors
-// (.tvec) too when `term_vectors` or when every source segment has them.
+// (.tvec) too when every source segment has them.
 absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
                                          const std::vector<std::shared_ptr<SegmentReader>>& segs,
-                                         uint64_t number, bool term_vectors = false);
+                                         uint64_t number);
 
 }  // namespace scour::index
 

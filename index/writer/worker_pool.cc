@@ -13,10 +13,11 @@ WorkerPool::WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t r
     : dir_(dir),
       ram_budget_(ram_budget),
       recycle_bytes_(RecycledBatchBytes(batch_bytes, analyzers.size())),
-      next_segment_(next_segment),
-      term_vectors_(term_vectors) {
-  for (Analyzer& a : analyzers)
+      next_segment_(next_segment) {
+  for (Analyzer& a : analyzers) {
     slots_.push_back(std::make_unique<Slot>(std::move(a), slots_.size()));
+    slots_.back()->builder.set_term_vectors(term_vectors);
+  }
   {
     MutexLock l(&mu_);
     busy_.assign(slots_.size(), false);
@@ -209,7 +210,7 @@ absl::Status WorkerPool::Flush(Slot* s) {
   seg.ref.number = next_segment_->fetch_add(1);
   seg.ref.doc_count = s->builder.doc_count();
   SegmentInfo info;
-  SCOUR_RETURN_IF_ERROR(s->builder.Flush(dir_, seg.ref.number, &info, term_vectors_));
+  SCOUR_RETURN_IF_ERROR(s->builder.Flush(dir_, seg.ref.number, &info));
   seg.seqs = std::exchange(s->seqs, {});
   MutexLock l(&mu_);
   flushed_[s->index].push_back(std::move(seg));

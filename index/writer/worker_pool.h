@@ -93,7 +93,6 @@ class WorkerPool {
   const size_t recycle_bytes_;  // per batch
   std::atomic<size_t> reserved_{0};
   std::atomic<uint64_t>* const next_segment_;
-  const bool term_vectors_;                   // flushed segments get .tvec files
   std::vector<std::unique_ptr<Slot>> slots_;  // fixed once constructed
   std::vector<std::thread> threads_;          // fixed once constructed
 

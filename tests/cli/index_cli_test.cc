@@ -242,6 +242,48 @@ TEST_F(IndexCli, MergeToOneSegment) {
   EXPECT_EQ(RunScour("check --index '" + index_ + "'").exit_code, 0);
 }
 
+// --term-vectors: feedback works on an index that stores no text (without them it cannot), the
+// vectors pass `check` and survive a merge; a segment added without them makes the merge drop
+// them, and feedback falls back to the stored text.
+TEST_F(IndexCli, TermVectorsServeFeedbackAndSurviveMerges) {
+  const std::string docs = Write("docs.jsonl",
+                                 "{\"id\": \"a\", \"text\": \"the red fox jumps\"}\n"
+                                 "{\"id\": \"b\", \"text\": \"a lazy dog sleeps\"}\n"
+                                 "{\"id\": \"c\", \"text\": \"red dogs and foxes\"}\n");
+  auto tvec_files = [&] {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(index_)) n += e.path().extension() == ".tvec";
+    return n;
+  };
+  auto expand = [&] {
+    return RunScour("search --expand rm3 --fb-docs 5 --index '" + index_ + "' red");
+  };
+  ASSERT_EQ(Index("'" + docs + "'", "--store none").exit_code, 0);
+  CliRun none = expand();
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.err.find("--term-vectors"), std::string::npos) << none.err;
+
+  fs::remove_all(index_);
+  ASSERT_EQ(Index("'" + docs + "'", "--store none --term-vectors").exit_code, 0);
+  EXPECT_EQ(tvec_files(), 1);
+  CliRun with = expand();
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_NE(with.out.find("query: ("), std::string::npos) << with.out;
+  const std::string more = Write("more.jsonl", "{\"id\": \"d\", \"text\": \"red hens\"}\n");
+  ASSERT_EQ(Index("'" + more + "'", "--store none --term-vectors --no-merge").exit_code, 0);
+  ASSERT_EQ(RunScour("merge -q --index '" + index_ + "'").exit_code, 0);
+  EXPECT_EQ(tvec_files(), 1);
+  EXPECT_EQ(RunScour("check --index '" + index_ + "'").exit_code, 0);
+  EXPECT_EQ(expand().exit_code, 0);
+
+  const std::string plain = Write("plain.jsonl", "{\"id\": \"e\", \"text\": \"red ants\"}\n");
+  ASSERT_EQ(Index("'" + plain + "'", "--no-merge").exit_code, 0);
+  ASSERT_EQ(RunScour("merge -q --index '" + index_ + "'").exit_code, 0);
+  EXPECT_EQ(tvec_files(), 0);
+  EXPECT_EQ(RunScour("check --index '" + index_ + "'").exit_code, 0);
+  EXPECT_EQ(expand().exit_code, 0);  // re-analyses e, the one document storing its text
+}
+
 TEST_F(IndexCli, SecondWriterFailsWhileTheFirstHoldsTheLock) {
   IndexBase();
   const std::string fifo = dir_ + "/in.fifo";

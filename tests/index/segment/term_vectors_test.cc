@@ -1,4 +1,4 @@
-// Term vectors (.tvec): what the builder is given comes back per document (against a map built
+// Term vectors (.tvec): what the writer is given comes back per document (against a map built
 // beside it), damaged vectors and files give DataLoss (never a crash), and an index written with
 // term vectors holds, for every live document, exactly the terms re-analysing its text gives,
 // through flushes, deletions and merges; `check` accepts it and finds a vector that disagrees.
@@ -17,6 +17,7 @@
 #include "index/directory/directory.h"
 #include "index/format/file_names.h"
 #include "index/inspect/checker.h"
+#include "index/inverter/segment_builder.h"
 #include "index/writer/open_writer.h"
 #include "scour/analyzer.h"
 #include "scour/index_writer.h"
@@ -26,11 +27,10 @@ namespace {
 
 using Vec = std::vector<std::pair<std::string, uint32_t>>;
 
-// Builds a .tvec of `docs` documents from random postings; `want[doc][field]` is the reference.
+// Builds a .tvec of `docs` random documents; `want[doc][field]` is the reference.
 std::string BuildFile(std::mt19937* rng, uint32_t docs,
                       std::vector<std::map<uint32_t, Vec>>* want) {
   want->assign(docs, {});
-  TermVectorsBuilder b(docs);
   for (uint32_t field : {1u, 2u, 200u}) {
     std::vector<std::string> terms;
     for (int i = 0; i < 40; ++i) {
@@ -40,16 +40,16 @@ std::string BuildFile(std::mt19937* rng, uint32_t docs,
     }
     std::sort(terms.begin(), terms.end());
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-    for (const std::string& t : terms) {
-      std::vector<uint32_t> ds, fs;
+    for (const std::string& t : terms)
       for (uint32_t d = 0; d < docs; ++d)
-        if ((*rng)() % 4 == 0) {
-          ds.push_back(d);
-          fs.push_back((*rng)() % 20 == 0 ? 100000 : 1 + (*rng)() % 5);
-          (*want)[d][field].emplace_back(t, fs.back());
-        }
-      b.AddTerm(field, t, ds.data(), fs.data(), ds.size());
-    }
+        if ((*rng)() % 4 == 0)
+          (*want)[d][field].emplace_back(t, (*rng)() % 20 == 0 ? 100000 : 1 + (*rng)() % 5);
+  }
+  TermVectorsWriter b;
+  for (uint32_t d = 0; d < docs; ++d) {
+    std::vector<FieldTermVector> doc;
+    for (const auto& [field, vec] : (*want)[d]) doc.push_back({field, vec});
+    b.AddDocument(doc);
   }
   auto dir = NewMemDirectory();
   auto w = FramedWriter::Create(dir.get(), "t.tvec", FileKind::kTermVectors);
@@ -80,17 +80,14 @@ TEST(TermVectors, WhatIsAddedComesBackPerDocument) {
       }
     }
     uint32_t seen = 0;
-    ASSERT_TRUE(r->ForEachDocument(docs,
-                                   [&](uint32_t d, const std::vector<FieldTermVector>& fs) {
-                                     EXPECT_EQ(d, seen++);
-                                     EXPECT_EQ(fs.size(), want[d].size());
-                                     return absl::OkStatus();
-                                   })
-                    .ok());
+    ASSERT_TRUE(r->ForEachDocument(docs, [&](uint32_t d, const std::vector<FieldTermVector>& fs) {
+                   EXPECT_EQ(d, seen++);
+                   EXPECT_EQ(fs.size(), want[d].size());
+                   return absl::OkStatus();
+                 }).ok());
     EXPECT_EQ(seen, docs);
-    EXPECT_FALSE(r->ForEachDocument(docs + 1, [](uint32_t, const auto&) {
-                    return absl::OkStatus();
-                  }).ok());
+    EXPECT_FALSE(
+        r->ForEachDocument(docs + 1, [](uint32_t, const auto&) { return absl::OkStatus(); }).ok());
   }
 }
 
@@ -129,7 +126,7 @@ TEST(TermVectors, DamagedFilesAreDataLossNeverACrash) {
   std::vector<std::map<uint32_t, Vec>> want;
   const std::string file = BuildFile(&rng, 300, &want);
   int failures = 0;
-  for (size_t at = 0; at < file.size(); at += 1 + file.size() / 300) {
+  for (size_t at = 0; at < file.size(); at += 1 + file.size() / 150) {
     for (uint8_t x : {0x01, 0x80, 0xff}) {
       std::string damaged = file;
       damaged[at] = static_cast<char>(damaged[at] ^ x);
@@ -140,9 +137,8 @@ TEST(TermVectors, DamagedFilesAreDataLossNeverACrash) {
       }
       std::vector<FieldTermVector> got;
       for (uint32_t d = 0; d < 300; d += 17) (void)r->Get(d, &got);
-      absl::Status s = r->ForEachDocument(300, [](uint32_t, const auto&) {
-        return absl::OkStatus();
-      });
+      absl::Status s =
+          r->ForEachDocument(300, [](uint32_t, const auto&) { return absl::OkStatus(); });
       failures += !s.ok();
     }
   }
@@ -165,12 +161,13 @@ void ExpectVectorsMatchText(const Snapshot& snap, Analyzer* analyzer) {
         if (f.field == kIdField) continue;
         uint32_t pos = 0;
         ASSERT_TRUE(analyzer
-                        ->ForEachToken(f.value,
-                                       [&](std::string_view t, uint32_t p, uint32_t, uint32_t) {
-                                         pos = p;
-                                         ++want[f.field][std::string(t)];
-                                       },
-                                       pos)
+                        ->ForEachToken(
+                            f.value,
+                            [&](std::string_view t, uint32_t p, uint32_t, uint32_t) {
+                              pos = p;
+                              ++want[f.field][std::string(t)];
+                            },
+                            pos)
                         .ok());
       }
       ASSERT_EQ(got.size(), want.size()) << "segment " << s << " doc " << d;
@@ -183,7 +180,7 @@ void ExpectVectorsMatchText(const Snapshot& snap, Analyzer* analyzer) {
 
 TEST(TermVectors, IndexKeepsThemThroughFlushesDeletesAndMerges) {
   std::mt19937 rng(21);
-  const char* words[] = {"running", "runs",  "ran",   "fox",     "foxes", "the",  "quick",
+  const char* words[] = {"running", "runs",  "ran",    "fox",    "foxes", "the",   "quick",
                          "brown",   "jumps", "jumped", "lazily", "dogs",  "dog's", "Café"};
   auto dir = NewMemDirectory();
   IndexWriterOptions o;
@@ -201,8 +198,10 @@ TEST(TermVectors, IndexKeepsThemThroughFlushesDeletesAndMerges) {
         for (int k = 0; k < n; ++k) t += std::string(words[rng() % std::size(words)]) + " ";
         return t;
       };
-      Document d{"d" + std::to_string(id++), {{"title", text(rng() % 4)}, {"text", text(rng() % 30)}}};
+      Document d{"d" + std::to_string(id++),
+                 {{"title", text(rng() % 4)}, {"text", text(rng() % 30)}}};
       if (rng() % 9 == 0) d.fields.pop_back();
+      if (rng() % 5 == 0) d.fields.push_back({"text", text(rng() % 6)});  // multi-valued
       ASSERT_TRUE((*w)->AddDocument(d).ok());
       if (rng() % 7 == 0) {
         ASSERT_TRUE((*w)->DeleteDocument("d" + std::to_string(rng() % id)).ok());
@@ -233,33 +232,70 @@ TEST(TermVectors, IndexKeepsThemThroughFlushesDeletesAndMerges) {
   ASSERT_TRUE(rep.ok()) << rep.problems[0];
 
   // A writer without the option adds a segment without vectors; merging it with the rest drops
-  // them (they are kept only when every source has them), and a writer asking for them makes
-  // them again from the merged terms.
+  // them (they are copied, so kept only when every source has them), even for a writer that
+  // asks for them; a segment it flushes has them.
   o.term_vectors = false;
   w = OpenIndexWriter(dir.get(), o);
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE((*w)->AddDocument({"plain", {{"text", "fox runs"}}}).ok());
   ASSERT_TRUE((*w)->Commit().ok());
-  ASSERT_TRUE((*w)->ForceMerge(1).ok());
   w->reset();
-  {
-    auto r = OpenIndexReader(dir.get(), {});
-    ASSERT_TRUE(r.ok());
-    ASSERT_EQ(SnapshotOf(**r).segments.size(), 1u);
-    EXPECT_EQ(SnapshotOf(**r).segments[0]->term_vectors(), nullptr);
-  }
   o.term_vectors = true;
   w = OpenIndexWriter(dir.get(), o);
   ASSERT_TRUE(w.ok());
   ASSERT_TRUE((*w)->AddDocument({"vec", {{"text", "dogs ran"}}}).ok());
   ASSERT_TRUE((*w)->Commit().ok());
+  {
+    auto r = OpenIndexReader(dir.get(), {});
+    ASSERT_TRUE(r.ok());
+    const Snapshot& snap = SnapshotOf(**r);
+    ASSERT_EQ(snap.segments.size(), 3u);
+    EXPECT_NE(snap.segments[0]->term_vectors(), nullptr);
+    EXPECT_EQ(snap.segments[1]->term_vectors(), nullptr);
+    EXPECT_NE(snap.segments[2]->term_vectors(), nullptr);
+  }
   ASSERT_TRUE((*w)->ForceMerge(1).ok());
   w->reset();
   auto r = OpenIndexReader(dir.get(), {});
   ASSERT_TRUE(r.ok());
-  ExpectVectorsMatchText(SnapshotOf(**r), &*a);
+  ASSERT_EQ(SnapshotOf(**r).segments.size(), 1u);
+  EXPECT_EQ(SnapshotOf(**r).segments[0]->term_vectors(), nullptr);
   rep = CheckIndex(dir.get());
   EXPECT_TRUE(rep.ok()) << rep.problems[0];
+}
+
+// The builder makes the vectors as documents come and keeps them compressed in the memory it
+// reports (so the writer's RAM budget covers them), the file's size at most; a flush gives it
+// back.
+TEST(TermVectors, BuilderCountsThemInItsMemory) {
+  std::mt19937 rng(3);
+  std::vector<std::string> texts;
+  for (int d = 0; d < 5000; ++d) {
+    std::string t;
+    for (int w = 0; w < 40; ++w) t += "w" + std::to_string(rng() % 20000) + " ";
+    texts.push_back(std::move(t));
+  }
+  size_t ram[2], tvec_size = 0;
+  for (bool vectors : {false, true}) {
+    auto analyzer = Analyzer::Create({.language = "none"});
+    ASSERT_TRUE(analyzer.ok());
+    SegmentBuilder b(*std::move(analyzer));
+    b.set_term_vectors(vectors);
+    const size_t empty = b.ram_bytes();
+    for (size_t d = 0; d < texts.size(); ++d)
+      ASSERT_TRUE(b.AddDocument("id" + std::to_string(d), {{1, texts[d], true, false}}).ok());
+    ram[vectors] = b.ram_bytes();
+    auto dir = NewMemDirectory();
+    SegmentInfo info;
+    ASSERT_TRUE(b.Flush(dir.get(), 1, &info).ok());
+    EXPECT_LE(b.ram_bytes(), empty + 4096);
+    auto f = dir->Open(SegmentFileName(1, FileKind::kTermVectors));
+    ASSERT_EQ(f.ok(), vectors);
+    if (vectors) tvec_size = (*f)->data().size();
+  }
+  ASSERT_GT(tvec_size, 100000u);
+  EXPECT_GE(ram[1], ram[0] + tvec_size * 9 / 10) << ram[0] << " " << ram[1] << " " << tvec_size;
+  EXPECT_LE(ram[1], ram[0] + tvec_size * 3) << ram[0] << " " << ram[1] << " " << tvec_size;
 }
 
 // `check` compares the vectors' totals with the postings: a well-formed file from another
