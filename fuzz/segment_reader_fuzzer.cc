@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "base/coding.h"
-#include "base/crc32c.h"
+#include "fuzz/frame.h"
 #include "index/commit/manifest.h"
 #include "index/directory/directory.h"
 #include "index/format/file_format.h"
@@ -87,19 +87,6 @@ std::string SlotName(const Base& b, int slot) {
   if (slot == 7) return scour::index::kManifestFileName;
   if (slot == 6) return scour::index::DeletesFileName(b.ref.number, b.ref.del_gen);
   return scour::index::SegmentFileName(b.ref.number, kKinds[slot]);
-}
-
-std::string Frame(FileKind kind, std::string_view body, uint32_t version) {
-  std::string out;
-  out.append("SCR1");
-  scour::PutFixed32(&out, static_cast<uint32_t>(kind));
-  scour::PutFixed32(&out, version);
-  out.append(body);
-  const uint64_t len = out.size();
-  scour::PutFixed64(&out, len);
-  scour::PutFixed32(&out, scour::crc32c::Value(out.substr(0, len)));
-  out.append("1RCS");
-  return out;
 }
 
 void ReadEverything(Directory* dir, const scour::index::SegmentRef& ref) {
@@ -192,7 +179,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& [name, bytes] : b.files) {
     auto f = dir->Create(name);
     if (!f.ok()) std::abort();
-    const std::string content = name == target ? Frame(kKinds[slot], body, version) : bytes;
+    const std::string content =
+        name == target ? scour::fuzz::Frame(kKinds[slot], body, version) : bytes;
     if (!(*f)->Append(content).ok() || !(*f)->Close().ok()) std::abort();
   }
   scour::index::SegmentRef ref = b.ref;

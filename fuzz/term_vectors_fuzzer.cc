@@ -12,27 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "base/coding.h"
-#include "base/crc32c.h"
+#include "fuzz/frame.h"
 #include "index/directory/directory.h"
 #include "index/format/file_format.h"
 #include "index/segment/term_vectors.h"
-
-namespace {
-
-std::string Frame(std::string_view body) {
-  std::string out("SCR1");
-  scour::PutFixed32(&out, static_cast<uint32_t>(scour::index::FileKind::kTermVectors));
-  scour::PutFixed32(&out, scour::index::kFormatVersion);
-  out.append(body);
-  const uint64_t len = out.size();
-  scour::PutFixed64(&out, len);
-  scour::PutFixed32(&out, scour::crc32c::Value(out));
-  out.append("1RCS");
-  return out;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (const char* out = std::getenv("SCOUR_FUZZ_WRITE_SEEDS")) {
@@ -75,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   std::vector<std::pair<std::string, uint32_t>> terms;
   (void)scour::index::DecodeTermVector(body, "fuzz", &terms);
-  const std::string file = Frame(body);
+  const std::string file = scour::fuzz::Frame(scour::index::FileKind::kTermVectors, body);
   auto r = scour::index::TermVectorsReader::Open(file, "fuzz.tvec");
   if (!r.ok()) return 0;
   uint64_t sink = 0;
