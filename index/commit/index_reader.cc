@@ -75,6 +75,13 @@ absl::Status OpenSnapshot(index::Snapshot* impl, const IndexReaderOptions& optio
         last = seg.status();
         break;
       }
+      // Field ids index the manifest's table everywhere above this layer.
+      const auto& fields = (*seg)->info().fields;
+      if (!fields.empty() && fields.back().field >= impl->manifest.fields.size()) {
+        last = absl::DataLossError(absl::StrCat("segment ", ref.number, ": field id ",
+                                                fields.back().field, " not in the manifest"));
+        break;
+      }
       impl->bases.push_back(impl->max_doc);
       impl->max_doc += ref.doc_count;
       impl->deleted += ref.deleted;

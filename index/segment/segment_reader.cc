@@ -25,10 +25,16 @@ absl::StatusOr<SegmentInfo> ParseInfo(std::string_view body, const std::string& 
   SegmentInfo info;
   info.doc_count = r.U32();
   uint64_t n = r.Varint64();
-  if (!r.ok() || n > 1u << 20) return absl::DataLossError(absl::StrCat(name, ": corrupt header"));
+  // Each field's entry takes at least 37 bytes: a count beyond the body is damage, not a loop.
+  constexpr uint64_t kMinFieldBytes = 1 + 4 + 4 * 8;
+  if (!r.ok() || n > r.remaining() / kMinFieldBytes)
+    return absl::DataLossError(absl::StrCat(name, ": corrupt header"));
   for (uint64_t i = 0; i < n; ++i) {
     FieldInfo s;
     s.field = r.Varint32();
+    // Sorted by id, each once (the writer's order): lookups and merges rely on it.
+    if (!info.fields.empty() && s.field <= info.fields.back().field)
+      return absl::DataLossError(absl::StrCat(name, ": field ids not increasing"));
     s.docs_with_field = r.U32();
     s.sum_total_term_freq = r.U64();
     s.sum_doc_freq = r.U64();
@@ -102,8 +108,9 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
         body_end - f.norms_offset < s->info_.doc_count)
       return absl::DataLossError(
           absl::StrCat(s->norms_->name(), ": norms of field ", f.field, " out of range"));
-    if (s->norms_by_field_.size() <= f.field) s->norms_by_field_.resize(f.field + 1, nullptr);
-    s->norms_by_field_[f.field] = reinterpret_cast<const uint8_t*>(nf.data() + f.norms_offset);
+    // Keyed by id, not indexed: the ids are the file's, and a damaged one may be huge.
+    s->norms_by_field_.emplace_back(f.field,
+                                    reinterpret_cast<const uint8_t*>(nf.data() + f.norms_offset));
   }
   if (ref.del_gen != 0) {
     std::string name = DeletesFileName(n, ref.del_gen);
@@ -118,7 +125,12 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
 }
 
 const uint8_t* SegmentReader::norms(uint32_t field) const {
-  return field < norms_by_field_.size() ? norms_by_field_[field] : nullptr;
+  // A handful of fields, sorted by id (ParseInfo): a short scan.
+  for (const auto& [f, bytes] : norms_by_field_) {
+    if (f == field) return bytes;
+    if (f > field) break;
+  }
+  return nullptr;
 }
 
 absl::StatusOr<std::optional<TermInfo>> SegmentReader::Lookup(uint32_t field,

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -101,7 +102,7 @@ class SegmentReader {
   std::unique_ptr<TermVectorsReader> term_vectors_;
   StoredFieldsReader stored_;
   std::vector<uint64_t> deleted_;
-  std::vector<const uint8_t*> norms_by_field_;
+  std::vector<std::pair<uint32_t, const uint8_t*>> norms_by_field_;  // by field id
 
   struct IdTable {
     absl::Status status;          // of building it (DataLoss for a doc without an id)

@@ -33,10 +33,14 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   if (vectors) writer->EnableTermVectors();
 
   // Norms, remapped.
-  uint32_t max_field = 0;
+  // The fields some source has (ids as the files say: never a loop up to the largest).
+  std::vector<uint32_t> fields;
   for (const auto& s : segs)
-    for (const auto& f : s->info().fields) max_field = std::max(max_field, f.field);
-  for (uint32_t f = 1; f <= max_field; ++f) {
+    for (const auto& f : s->info().fields)
+      if (f.field != kIdField) fields.push_back(f.field);
+  std::sort(fields.begin(), fields.end());
+  fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+  for (const uint32_t f : fields) {
     bool present = false;
     std::vector<uint8_t> norms(doc_count, 0);
     for (size_t s = 0; s < segs.size(); ++s) {

@@ -12,10 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "base/coding.h"
 #include "gtest/gtest.h"
 #include "index/commit/manifest.h"
 #include "index/directory/directory.h"
+#include "index/format/file_format.h"
+#include "index/format/file_names.h"
 #include "index/inspect/checker.h"
+#include "index/segment/segment_reader.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
@@ -209,6 +213,100 @@ TEST(CorruptionTest, EveryFileEveryWayIsDetectedAndNeverCrashes) {
               t.secs[0], t.secs[1], t.secs[2]);
   EXPECT_EQ(t.check_detected, t.cases);
   EXPECT_EQ(t.verify_detected, t.cases);
+}
+
+// Found by segment_reader_fuzzer: a `.info` whose checksum is right but whose field id is 2^28
+// made SegmentReader::Open allocate a table indexed by it (2 GB). Field ids and the field count
+// are the file's, so they are bounded before use: by the body's size, by their order, and (in
+// IndexReader and `check`) by the manifest's field table. The sweep above cannot reach this:
+// its damage breaks the checksum first.
+TEST(CorruptionTest, SegmentInfoFieldIdsAreBoundedNotTrusted) {
+  TempDir tmp;
+  const std::string path = tmp.Sub("idx");
+  {
+    IndexWriterOptions opt;
+    opt.threads = 1;
+    auto w = IndexWriter::Open(path, opt);
+    ASSERT_TRUE(w.ok()) << w.status();
+    for (int i = 0; i < 3; ++i) {
+      Document d;
+      d.id = "d" + std::to_string(i);
+      d.fields = {{"title", "river " + std::to_string(i)}, {"text", "mountain stars"}};
+      ASSERT_TRUE((*w)->AddDocument(d).ok());
+    }
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+  auto dir = index::OpenFsDirectory(path, false);
+  ASSERT_TRUE(dir.ok());
+  auto m = index::ReadManifest(dir->get());
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_EQ(m->segments.size(), 1u);
+  const index::SegmentRef ref = m->segments[0];
+  const std::string name = index::SegmentFileName(ref.number, index::FileKind::kSegmentInfo);
+  const std::string original = ReadAll(path + "/" + name);
+  auto body = index::CheckFrame(original, index::FileKind::kSegmentInfo, name);
+  ASSERT_TRUE(body.ok()) << body.status();
+  // Parse the body (docs/format/README.md, .info) to re-encode it with one change.
+  struct Entry {
+    uint32_t field;
+    std::string rest;  // the 36 bytes after the id
+  };
+  ByteReader r(*body);
+  const uint32_t doc_count = r.U32();
+  const uint64_t n = r.Varint64();
+  std::vector<Entry> entries;
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    Entry e;
+    e.field = r.Varint32();
+    e.rest = std::string(r.Bytes(36));
+    entries.push_back(e);
+  }
+  ASSERT_TRUE(r.ok() && r.remaining() == 0);
+  ASSERT_EQ(entries.size(), 3u);  // _id, title, text
+  auto write = [&](const std::vector<Entry>& es, uint64_t count) {
+    std::string b;
+    PutFixed32(&b, doc_count);
+    PutVarint64(&b, count);
+    for (const Entry& e : es) {
+      PutVarint32(&b, e.field);
+      b += e.rest;
+    }
+    auto out = index::FramedWriter::Create(dir->get(), name, index::FileKind::kSegmentInfo);
+    ASSERT_TRUE(out.ok()) << out.status();
+    ASSERT_TRUE(out->Append(b).ok());
+    ASSERT_TRUE(out->Finish().ok());
+  };
+  auto open_segment = [&] { return index::SegmentReader::Open(dir->get(), ref, true).status(); };
+  auto open_index = [&] { return IndexReader::Open(path, {.verify_checksums = true}).status(); };
+
+  // Re-encoded unchanged: opens (the test's encoding is the writer's).
+  ASSERT_NO_FATAL_FAILURE(write(entries, entries.size()));
+  ASSERT_EQ(ReadAll(path + "/" + name), original);
+
+  // The fuzzer's case: the last field's id 2^28, still in order.
+  std::vector<Entry> huge = entries;
+  huge.back().field = 1u << 28;
+  ASSERT_NO_FATAL_FAILURE(write(huge, huge.size()));
+  EXPECT_TRUE(open_segment().ok());  // the segment alone cannot know the manifest
+  EXPECT_EQ(open_index().code(), absl::StatusCode::kDataLoss) << open_index();
+  EXPECT_FALSE(index::CheckIndex(dir->get()).ok());
+
+  // Ids out of order, and one id twice.
+  std::vector<Entry> swapped = entries;
+  std::swap(swapped[1].field, swapped[2].field);
+  ASSERT_NO_FATAL_FAILURE(write(swapped, swapped.size()));
+  EXPECT_EQ(open_segment().code(), absl::StatusCode::kDataLoss);
+  std::vector<Entry> twice = entries;
+  twice[2].field = twice[1].field;
+  ASSERT_NO_FATAL_FAILURE(write(twice, twice.size()));
+  EXPECT_EQ(open_segment().code(), absl::StatusCode::kDataLoss);
+
+  // A field count beyond what the body can hold.
+  ASSERT_NO_FATAL_FAILURE(write(entries, 1u << 19));
+  EXPECT_EQ(open_segment().code(), absl::StatusCode::kDataLoss);
+
+  ASSERT_NO_FATAL_FAILURE(write(entries, entries.size()));
+  EXPECT_TRUE(open_index().ok()) << open_index();
 }
 
 }  // namespace
