@@ -40,11 +40,10 @@ bool RunsFlat(const PlanNode& plan);
 // The reference for counts: every live doc the iterator tree (iterators.h) matches, one by one.
 absl::StatusOr<uint64_t> CountExhaustive(const PlanNode& plan, const index::Snapshot& index);
 
-// `--verify-pruning`: runs the plan again with nothing pruned (a top-k as large as the snapshot
-// never fills, so its threshold stays -infinity and no bound ever skips a document; same
-// algorithms, same summation order), keeps its first k and compares them with `pruned` (what
-// Execute gave for k), and the count with CountExhaustive's: "" when the ids, scores (bit for
-// bit) and count agree, else the first differences, one per line.
+// `--verify-pruning`: runs the plan again through the iterator tree alone (ExecuteExhaustive:
+// every match scored, nothing skipped, the tree's own summation order) and compares its top k
+// with `pruned` (what Execute gave for k), and the count with CountExhaustive's: "" when the
+// ids, scores (bit for bit) and count agree, else the first differences, one per line.
 absl::StatusOr<std::string> VerifyPruning(const PlanNode& plan, const index::Snapshot& index,
                                           size_t k, bool count, const ExecResult& pruned);
 

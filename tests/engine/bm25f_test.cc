@@ -312,6 +312,69 @@ TEST_P(Bm25fProperty, PrunedEqualsTheIteratorTreeBitForBit) {
   EXPECT_GE(flat, 28);
 }
 
+// Single-field queries with a SHOULD group inside (`(a b) c`, boosted groups, groups beside
+// required terms): AsFlat lists the group's terms flat for the pruned algorithms, so their
+// float sums must still equal the iterator tree's, which adds the group's sum as one value.
+TEST_P(Bm25fProperty, FlattenedGroupsEqualTheIteratorTreeBitForBit) {
+  Fixture fx;
+  ASSERT_NO_FATAL_FAILURE(Build(GetParam() + 200, &fx, /*two_fields=*/false, /*min_docs=*/500,
+                                /*per_segment=*/300));
+  auto analyzer = Analyzer::Create(fx.reader->analyzer_options());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  const index::Snapshot& snap = index::SnapshotOf(*fx.reader);
+  std::mt19937 rng(GetParam() * 17 + 3);
+  auto word = [&] { return std::string(kWords[rng() % kNumWords]); };
+  int flat = 0;
+  for (int i = 0; i < 42; ++i) {
+    std::string q;
+    int want_flat = -1;  // -1: either (the parser may list a plain group flat itself)
+    switch (i % 6) {
+      case 0:
+        q = word() + " (" + word() + " " + word() + ")";
+        break;
+      case 1:  // a group beside a scoring clause: the tree adds the group's sum as one value
+        q = "(" + word() + " " + word() + ")^2 +" + word();
+        want_flat = 0;
+        break;
+      case 2:
+        q = "(" + word() + " " + word() + ") (" + word() + " " + word() + " " + word() + ")";
+        break;
+      case 3:
+        q = "+" + word() + " (" + word() + "^3 " + word() + ") -" + word();
+        break;
+      case 4:
+        q = "(" + word() + "^0.7 " + word() + ")^1.3 " + word() + "^2.1 " + word();
+        break;
+      default:  // the only scoring clause is the group: its terms listed flat sum the same
+        q = "(" + word() + " " + word() + " " + word() + ")^2 -" + word();
+        want_flat = 1;
+    }
+    SearchOptions opts;
+    opts.ranking.k1 = i % 2 ? 1.2f : 0.9f;
+    opts.load_stored = false;
+    auto pq = engine::Prepare(*fx.reader, &*analyzer, q, opts);
+    ASSERT_TRUE(pq.ok()) << q << ": " << pq.status();
+    if (want_flat >= 0) {
+      EXPECT_EQ(engine::RunsFlat(*pq->plan), want_flat == 1) << q;
+    }
+    flat += engine::RunsFlat(*pq->plan);
+    for (size_t k : {1, 10, 1000}) {
+      const size_t kk = std::min<size_t>(k, fx.reader->max_doc());
+      const std::string ctx = q + " k=" + std::to_string(k);
+      auto got = engine::Execute(*pq->plan, snap, kk, /*count=*/true);
+      auto want = engine::ExecuteExhaustive(*pq->plan, snap, kk, /*count=*/true);
+      ASSERT_TRUE(got.ok() && want.ok()) << ctx;
+      EXPECT_EQ(got->count, want->count) << ctx;
+      ASSERT_EQ(got->top.size(), want->top.size()) << ctx;
+      for (size_t j = 0; j < got->top.size(); ++j) {
+        ASSERT_EQ(got->top[j].doc, want->top[j].doc) << ctx << " rank " << j;
+        ASSERT_EQ(got->top[j].score, want->top[j].score) << ctx << " rank " << j;
+      }
+    }
+  }
+  EXPECT_GE(flat, 14);  // the pruned algorithms are what is compared
+}
+
 INSTANTIATE_TEST_SUITE_P(Seeds, Bm25fProperty, ::testing::Values(1u, 2u, 3u));
 
 // On an index with one field, w = 1 and that field's b, BM25F is the field's Lucene BM25.
