@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -122,15 +123,14 @@ std::unique_ptr<SimScorer> Bm25Scorer(const RankerParams& params, const FieldSta
 
 TermScorer::TermScorer(std::shared_ptr<const SimScorer> sim)
     : sim_(std::move(sim)),
-      table_owner_(new std::atomic<float>[kTableFreqs * 256]),
+      table_owner_(std::make_shared_for_overwrite<float[]>(kTableFreqs * 256)),
       table_(table_owner_.get()) {
   ResetTable();
 }
 
 void TermScorer::ResetTable() const {
-  for (uint32_t i = 0; i < kTableFreqs * 256; ++i) {
-    table_[i].store(-1.0f, std::memory_order_relaxed);
-  }
+  // Every entry's bits set: a negative NaN, which no score is (Compute returns finite >= 0).
+  std::memset(table_, 0xFF, kTableFreqs * 256 * sizeof(float));
 }
 
 TermScorer TermScorer::Create(const RankerParams& params, const FieldStatistics& stats, float idf,
@@ -144,7 +144,8 @@ float TermScorer::Compute(float freq, uint8_t norm) const {
   if (v > FLT_MAX) v = FLT_MAX;
   if (freq < static_cast<float>(kTableFreqs)) {
     const uint32_t tf = static_cast<uint32_t>(freq);
-    if (static_cast<float>(tf) == freq) table_[tf * 256 + norm].store(v, std::memory_order_relaxed);
+    if (static_cast<float>(tf) == freq)
+      std::atomic_ref<float>(table_[tf * 256 + norm]).store(v, std::memory_order_relaxed);
   }
   return v;
 }

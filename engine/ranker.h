@@ -12,6 +12,7 @@
 #define SCOUR_ENGINE_RANKER_H_
 
 #include <atomic>
+#include <bit>
 #include <cfloat>
 #include <cstdint>
 #include <memory>
@@ -71,8 +72,9 @@ class TermScorer {
   // The score of a posting with integer frequency `tf` (>= 1) in a doc whose norm byte is `norm`.
   float ScoreTf(uint32_t tf, uint8_t norm) const {
     if (tf < kTableFreqs) {
-      const float v = table_[tf * 256 + norm].load(std::memory_order_relaxed);
-      if (v >= 0.0f) return v;  // not yet computed: -1
+      const float v =
+          std::atomic_ref<float>(table_[tf * 256 + norm]).load(std::memory_order_relaxed);
+      if (std::bit_cast<int32_t>(v) >= 0) return v;  // not yet computed: all bits set
     }
     return Compute(static_cast<float>(tf), norm);
   }
@@ -104,8 +106,10 @@ class TermScorer {
   float Compute(float freq, uint8_t norm) const;
 
   std::shared_ptr<const SimScorer> sim_;
-  std::shared_ptr<std::atomic<float>[]> table_owner_;
-  std::atomic<float>* table_ = nullptr;
+  // Plain floats read and written through std::atomic_ref: a fresh table is one memset of
+  // 0xFF bytes (no per-entry atomic stores; 16 KiB per scorer, made for every query term).
+  std::shared_ptr<float[]> table_owner_;
+  float* table_ = nullptr;
 };
 
 }  // namespace scour::engine
