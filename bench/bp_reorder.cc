@@ -9,12 +9,9 @@
 // The lists of every term of the indexed fields (not _id) with df >= 2 are read into one
 // term-major array (CSR: docs and tf, in the index's order). From it a forward index doc ->
 // term ids (CSR) of the terms with min_df <= df <= max_df_frac * N is built, and for each
-// setting (every combination of the comma-separated lists) the documents are bisected
-// recursively: each range is split in halves; for up to `iters` iterations, every document
-// gets the gain of moving to the other half under the log-gap cost of the paper (a term with
-// degree d in a half of n docs costs d * log2(n / (d + 1))), both halves are sorted by gain and
-// pairs are swapped while the sum of their gains is positive; the halves recurse until
-// `min_partition` docs or `max_depth`. Leaves keep their documents in original order.
+// setting (every combination of the comma-separated lists) the documents are bisected by
+// index/writer/graph_bisection.h (what `scour merge --reorder` runs) with `iters` rounds per
+// split, down to `min_partition` docs or `max_depth`.
 //
 // Then every list is mapped through the permutation, sorted with its tf, and sized as the .post
 // file stores it (full 128 runs PackBlockPFor, the rest PackTail, per list: the RunBytes of
@@ -54,6 +51,7 @@
 #include "index/segment/segment_format.h"
 #include "index/segment/segment_reader.h"
 #include "index/segment/term_dict.h"
+#include "index/writer/graph_bisection.h"
 
 namespace {
 
@@ -134,18 +132,12 @@ bool ReadLists(const SegmentReader& r, bool positions, Lists* out) {
   return true;
 }
 
-// Forward index doc -> term ids (CSR) of the terms with min_df <= df <= max_df.
-
-struct Forward {
-  std::vector<uint64_t> off;  // doc d's terms are [off[d], off[d+1])
-  std::vector<uint32_t> term;
-  size_t terms_used = 0;
-};
-
-// Term ids are renumbered by decreasing df, so the per-term arrays of the frequent terms, which
-// most postings touch, share a few cache lines.
-Forward BuildForward(const Lists& l, uint32_t min_df, uint32_t max_df) {
-  Forward f;
+// Forward index doc -> term ids (CSR) of the terms with min_df <= df <= max_df: the graph of
+// index/writer/graph_bisection.h. Term ids are renumbered by decreasing df, so the per-term
+// arrays of the frequent terms, which most postings touch, share a few cache lines (as the merge
+// builds it).
+DocTermGraph BuildForward(const Lists& l, uint32_t min_df, uint32_t max_df) {
+  DocTermGraph f;
   f.off.assign(size_t{l.n_docs} + 1, 0);
   std::vector<uint32_t> used;
   for (size_t t = 0; t < l.terms(); ++t) {
@@ -155,7 +147,7 @@ Forward BuildForward(const Lists& l, uint32_t min_df, uint32_t max_df) {
   std::stable_sort(used.begin(), used.end(), [&](uint32_t a, uint32_t b) {
     return l.off[a + 1] - l.off[a] > l.off[b + 1] - l.off[b];
   });
-  f.terms_used = used.size();
+  f.num_terms = uint32_t(used.size());
   for (uint32_t t : used)
     for (uint64_t p = l.off[t]; p < l.off[t + 1]; ++p) ++f.off[l.doc[p] + 1];
   for (size_t d = 0; d < l.n_docs; ++d) f.off[d + 1] += f.off[d];
@@ -167,131 +159,6 @@ Forward BuildForward(const Lists& l, uint32_t min_df, uint32_t max_df) {
   }
   return f;
 }
-
-struct Params {
-  int iters = 20;
-  uint32_t min_partition = 32;
-  int max_depth = 64;
-};
-
-struct BpStats {
-  uint64_t nodes = 0, iterations = 0, swaps = 0, postings_visited = 0;
-};
-
-// Recursive graph bisection over a forward index. All per-term state lives in arrays indexed
-// by term id, reset after each node, so nothing is allocated per node or per posting.
-class Bisector {
- public:
-  Bisector(const Forward& f, size_t n_terms, uint32_t n_docs, Params p)
-      : f_(f),
-        p_(p),
-        deg_l_(n_terms, 0),
-        deg_r_(n_terms, 0),
-        gain_l_(n_terms),
-        gain_r_(n_terms),
-        g_(size_t{n_docs} + 2) {
-    for (size_t x = 0; x < g_.size(); ++x) g_[x] = double(x) * std::log2(double(x) + 1);
-    cand_.reserve(n_docs);
-  }
-
-  void Run(uint32_t* docs, size_t n, int depth) {
-    if (n <= p_.min_partition || depth >= p_.max_depth) {
-      std::sort(docs, docs + n);
-      return;
-    }
-    ++stats_.nodes;
-    const size_t mid = n / 2;
-    uint32_t* L = docs;
-    uint32_t* R = docs + mid;
-    const size_t nl = mid, nr = n - mid;
-    node_terms_.clear();
-    auto count = [&](const uint32_t* ds, size_t m, std::vector<int32_t>& deg) {
-      for (size_t i = 0; i < m; ++i)
-        for (uint64_t k = f_.off[ds[i]]; k < f_.off[ds[i] + 1]; ++k) {
-          uint32_t t = f_.term[k];
-          if (deg_l_[t] == 0 && deg_r_[t] == 0) node_terms_.push_back(t);
-          ++deg[t];
-        }
-    };
-    count(L, nl, deg_l_);
-    count(R, nr, deg_r_);
-    const double ln_l = std::log2(double(nl)), ln_r = std::log2(double(nr));
-    for (int it = 0; it < p_.iters; ++it) {
-      ++stats_.iterations;
-      // Gain of moving one document holding t to the other half: cost(dl, dr) minus the cost
-      // after the move, with cost(a, b) = a (ln_l - log2(a+1)) + b (ln_r - log2(b+1)).
-      for (uint32_t t : node_terms_) {
-        const int32_t dl = deg_l_[t], dr = deg_r_[t];
-        if (dl > 0) gain_l_[t] = float(ln_l - ln_r - g_[dl] + g_[dl - 1] - g_[dr] + g_[dr + 1]);
-        if (dr > 0) gain_r_[t] = float(ln_r - ln_l - g_[dr] + g_[dr - 1] - g_[dl] + g_[dl + 1]);
-      }
-      // Each document's preference for the left half: minus its gain of moving right when it
-      // is on the left, its gain of moving left when it is on the right. The nl documents of
-      // highest preference form the new left half (ties keep their side): the same halves as
-      // sorting both sides by gain and swapping pairs while the sum of their gains is > 0, but
-      // found by selection, O(n), instead of two sorts.
-      cand_.clear();
-      for (size_t i = 0; i < n; ++i) {
-        const bool was_left = i < nl;
-        const std::vector<float>& g = was_left ? gain_l_ : gain_r_;
-        // Four partial sums: one chain of dependent adds would bound the loop by add latency.
-        const uint32_t* t = f_.term.data() + f_.off[docs[i]];
-        const uint32_t* t_end = f_.term.data() + f_.off[docs[i] + 1];
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (; t + 4 <= t_end; t += 4) {
-          s0 += g[t[0]];
-          s1 += g[t[1]];
-          s2 += g[t[2]];
-          s3 += g[t[3]];
-        }
-        for (; t < t_end; ++t) s0 += g[*t];
-        const float s = (s0 + s1) + (s2 + s3);
-        stats_.postings_visited += f_.off[docs[i] + 1] - f_.off[docs[i]];
-        cand_.push_back({was_left ? -s : s, docs[i], was_left});
-      }
-      std::nth_element(cand_.begin(), cand_.begin() + nl, cand_.end(),
-                       [](const Cand& a, const Cand& b) {
-                         if (a.pref != b.pref) return a.pref > b.pref;
-                         if (a.was_left != b.was_left) return a.was_left;
-                         return a.doc < b.doc;
-                       });
-      size_t swapped = 0;
-      for (size_t i = 0; i < n; ++i) {
-        const Cand& c = cand_[i];
-        docs[i] = c.doc;
-        if (c.was_left == (i < nl)) continue;
-        ++swapped;
-        const int32_t dir = c.was_left ? -1 : 1;  // +1: moved to the left
-        for (uint64_t k = f_.off[c.doc]; k < f_.off[c.doc + 1]; ++k) {
-          deg_l_[f_.term[k]] += dir;
-          deg_r_[f_.term[k]] -= dir;
-        }
-      }
-      if (swapped == 0) break;
-      stats_.swaps += swapped / 2;
-    }
-    for (uint32_t t : node_terms_) deg_l_[t] = deg_r_[t] = 0;
-    Run(L, nl, depth + 1);
-    Run(R, nr, depth + 1);
-  }
-
-  const BpStats& stats() const { return stats_; }
-
- private:
-  const Forward& f_;
-  const Params p_;
-  std::vector<int32_t> deg_l_, deg_r_;
-  std::vector<float> gain_l_, gain_r_;
-  std::vector<double> g_;  // g(x) = x log2(x + 1)
-  std::vector<uint32_t> node_terms_;
-  struct Cand {
-    float pref;
-    uint32_t doc;
-    bool was_left;
-  };
-  std::vector<Cand> cand_;
-  BpStats stats_;
-};
 
 struct Sizes {
   uint64_t docs = 0, tf = 0, pos = 0, skip_blocks = 0;
@@ -576,22 +443,23 @@ int main(int argc, char** argv) {
   for (long min_df : min_dfs) {
     const uint32_t max_df = uint32_t(std::floor(max_df_frac * lists.n_docs));
     double fw0 = WallSeconds(), fc0 = CpuSeconds();
-    Forward fwd = BuildForward(lists, uint32_t(std::max(2L, min_df)), max_df);
+    DocTermGraph fwd = BuildForward(lists, uint32_t(std::max(2L, min_df)), max_df);
     const double fwd_wall = WallSeconds() - fw0, fwd_cpu = CpuSeconds() - fc0;
     std::printf(
-        "# forward index: min df %ld, max df %u: %zu terms, %zu postings, %.1f MB; "
+        "# forward index: min df %ld, max df %u: %u terms, %zu postings, %.1f MB; "
         "built in %.2f s wall, %.2f s CPU\n",
-        min_df, max_df, fwd.terms_used, fwd.term.size(),
+        min_df, max_df, fwd.num_terms, fwd.term.size(),
         (fwd.term.size() * 4.0 + fwd.off.size() * 8.0) / 1e6, fwd_wall, fwd_cpu);
     for (long md : max_depths)
       for (long mp : min_parts)
         for (long it : iters) {
-          Params p{int(it), uint32_t(mp), int(md)};
-          std::vector<uint32_t> perm(lists.n_docs);
-          std::iota(perm.begin(), perm.end(), 0);
+          BisectionParams p;
+          p.iterations = int(it);
+          p.min_partition = uint32_t(mp);
+          p.max_depth = int(md);
           double bw0 = WallSeconds(), bc0 = CpuSeconds();
-          Bisector bp(fwd, fwd.terms_used, lists.n_docs, p);
-          bp.Run(perm.data(), perm.size(), 0);
+          BisectionStats st;
+          const std::vector<uint32_t> perm = BisectionOrder(fwd, p, &st);
           const double bp_wall = WallSeconds() - bw0, bp_cpu = CpuSeconds() - bc0;
           std::vector<bool> seen(lists.n_docs);
           for (uint32_t d : perm) seen[d] = true;
@@ -612,10 +480,9 @@ int main(int argc, char** argv) {
             for (uint32_t d : perm) std::fprintf(f, "%u\n", d);
             std::fclose(f);
           }
-          const BpStats& st = bp.stats();
-          std::printf("#   nodes %llu, iterations %llu, swaps %llu, postings visited %.2f G\n",
-                      (unsigned long long)st.nodes, (unsigned long long)st.iterations,
-                      (unsigned long long)st.swaps, st.postings_visited / 1e9);
+          std::printf("#   splits %llu, rounds %llu, documents moved %llu\n",
+                      (unsigned long long)st.splits, (unsigned long long)st.rounds,
+                      (unsigned long long)st.moved);
         }
   }
   std::printf(

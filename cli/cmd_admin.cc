@@ -70,17 +70,50 @@ int RunDelete(const std::string& index, const std::vector<std::string>& ids, boo
   return kExitOk;
 }
 
-int RunMerge(const std::string& index, size_t max_segments, bool quiet) {
-  auto w = IndexWriter::Open(index, ExistingIndex());
+struct MergeArgs {
+  std::string index;
+  size_t max_segments = 1;
+  bool reorder = false;
+  ReorderOptions reorder_options;
+  bool reorder_flags = false;  // a --reorder-* flag was given
+  bool quiet = false;
+};
+
+int RunMerge(const MergeArgs& a) {
+  if (a.reorder_flags && !a.reorder)
+    return PrintError(
+        "--reorder-iters, --reorder-min-df and --reorder-min-partition need --reorder", kExitUsage);
+  ForceMergeOptions options;
+  options.max_segments = a.max_segments;
+  options.reorder = a.reorder;
+  options.reorder_options = a.reorder_options;
+  if (a.reorder) {
+    const ReorderOptions& r = a.reorder_options;
+    if (a.max_segments > 1)
+      return PrintError("--reorder merges into one segment: --max-segments must be 1", kExitUsage);
+    if (r.iterations < 1 || r.iterations > 100)
+      return PrintError("--reorder-iters must be 1-100", kExitUsage);
+    if (r.min_doc_freq < 2) return PrintError("--reorder-min-df must be at least 2", kExitUsage);
+    if (r.min_partition < 2)
+      return PrintError("--reorder-min-partition must be at least 2", kExitUsage);
+  }
+  auto w = IndexWriter::Open(a.index, ExistingIndex());
   if (!w.ok()) return PrintError(w.status());
-  absl::Status s = (*w)->ForceMerge(max_segments);
+  absl::Status s = (*w)->ForceMerge(options);
   if (!s.ok()) return PrintError(s);
+  const IndexWriterStats st = (*w)->stats();
   w->reset();
-  if (!quiet) {
-    auto r = IndexReader::Open(index);
-    if (r.ok())
-      std::fprintf(stderr, "index %s: %llu documents in %zu segments\n", index.c_str(),
+  if (!a.quiet) {
+    auto r = IndexReader::Open(a.index);
+    if (r.ok()) {
+      std::fprintf(stderr, "index %s: %llu documents in %zu segments\n", a.index.c_str(),
                    static_cast<unsigned long long>((*r)->num_docs()), (*r)->num_segments());
+      if (a.reorder)
+        std::fprintf(stderr, "reordered %llu documents (%llu terms, %llu postings) in %.2f s\n",
+                     static_cast<unsigned long long>((*r)->num_docs()),
+                     static_cast<unsigned long long>(st.reorder_terms),
+                     static_cast<unsigned long long>(st.reorder_postings), st.reorder_seconds);
+    }
   }
   return kExitOk;
 }
@@ -102,17 +135,27 @@ void RegisterDelete(CLI::App& app, CommandResult& result) {
 }
 
 void RegisterMerge(CLI::App& app, CommandResult& result) {
-  struct Args {
-    std::string index;
-    size_t max_segments = 1;
-    bool quiet = false;
-  };
-  auto a = std::make_shared<Args>();
+  auto a = std::make_shared<MergeArgs>();
   CLI::App* cmd = app.add_subcommand("merge", "Merge segments (and purge deleted documents)");
   cmd->add_option("--index", a->index, "Index directory")->required();
   cmd->add_option("--max-segments", a->max_segments, "Segments to leave")->capture_default_str();
+  cmd->add_flag("--reorder", a->reorder,
+                "Merge into one segment with its documents in BP order (docs/cli/merge.md)");
+  CLI::Option* iters =
+      cmd->add_option("--reorder-iters", a->reorder_options.iterations, "Swap rounds per split")
+          ->capture_default_str();
+  CLI::Option* min_df = cmd->add_option("--reorder-min-df", a->reorder_options.min_doc_freq,
+                                        "Leave out terms in fewer documents")
+                            ->capture_default_str();
+  CLI::Option* min_part =
+      cmd->add_option("--reorder-min-partition", a->reorder_options.min_partition,
+                      "Do not split ranges of at most this many documents")
+          ->capture_default_str();
   cmd->add_flag("-q,--quiet", a->quiet, "No summary");
-  cmd->callback([a, &result] { result.exit_code = RunMerge(a->index, a->max_segments, a->quiet); });
+  cmd->callback([a, iters, min_df, min_part, &result] {
+    a->reorder_flags = iters->count() + min_df->count() + min_part->count() > 0;
+    result.exit_code = RunMerge(*a);
+  });
 }
 
 }  // namespace scour::cli

@@ -41,11 +41,32 @@ struct IndexWriterOptions {
   bool term_vectors = false;
 };
 
+// Document reordering at a forced merge (docs/cli/merge.md, "Reordering"): recursive graph
+// bisection of the merged documents over their frequent terms, for smaller postings.
+struct ReorderOptions {
+  int iterations = 3;             // swap rounds per split, 1-100
+  uint32_t min_doc_freq = 1024;   // terms in fewer documents are left out, >= 2
+  uint32_t min_partition = 1024;  // ranges of at most this many documents are not split, >= 2
+};
+
+struct ForceMergeOptions {
+  size_t max_segments = 1;  // 0 is taken as 1
+  // Merge every segment into one whose documents are in BP order (also a one-segment index);
+  // max_segments must then be 1. The result is an ordinary segment.
+  bool reorder = false;
+  ReorderOptions reorder_options;
+};
+
 struct IndexWriterStats {
   uint64_t docs_added = 0;  // since open
   uint64_t deletes_requested = 0;
   uint64_t segments_flushed = 0;
   uint64_t bytes_indexed = 0;  // text bytes of indexed fields
+  // The last reordering merge: the terms and postings of its graph, and its CPU seconds
+  // (building the graph and bisecting, not writing the segment).
+  uint64_t reorder_terms = 0;
+  uint64_t reorder_postings = 0;
+  double reorder_seconds = 0;
 };
 
 class SCOUR_EXPORT IndexWriter {
@@ -79,6 +100,9 @@ class SCOUR_EXPORT IndexWriter {
   absl::Status Rollback();
   // Merges segments until at most max_segments remain (deletions are purged), then commits.
   absl::Status ForceMerge(size_t max_segments);
+  // The same with options; InvalidArgument for a ReorderOptions value out of range or
+  // reorder with max_segments > 1 (nothing is merged then).
+  absl::Status ForceMerge(const ForceMergeOptions& options);
 
   IndexWriterStats stats() const;
 

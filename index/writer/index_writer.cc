@@ -68,7 +68,9 @@ struct IndexWriter::Impl {
   absl::Status WaitIdle();
   absl::Status CommitSession();
   absl::Status Publish(Manifest m);
-  absl::Status MaybeMerge(size_t max_segments, bool force);
+  // reorder: with force, merge every segment (even one) into one in BP order.
+  absl::Status MaybeMerge(size_t max_segments, bool force,
+                          const index::MergeOptions& merge_options = {});
   // Runs the merge policy after a commit; keeps its error as the background error.
   void AutoMerge();
   // The background error once, if it has not been reported yet; else OK.
@@ -241,10 +243,17 @@ void IndexWriter::Impl::ResetSession() {
   seq = 0;
 }
 
-absl::Status IndexWriter::Impl::MaybeMerge(size_t max_segments, bool force) {
-  for (;;) {
+absl::Status IndexWriter::Impl::MaybeMerge(size_t max_segments, bool force,
+                                           const index::MergeOptions& merge_options) {
+  for (bool first = true;; first = false) {
     std::vector<std::vector<size_t>> groups;
-    if (force) {
+    if (force && merge_options.reorder) {
+      // One merge of everything; then done.
+      if (!first || committed().segments.empty()) return absl::OkStatus();
+      std::vector<size_t> all(committed().segments.size());
+      for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+      groups.push_back(std::move(all));
+    } else if (force) {
       std::vector<size_t> group = index::PickForcedMerge(committed().segments, max_segments);
       if (!group.empty()) groups.push_back(std::move(group));
     } else {
@@ -260,7 +269,14 @@ absl::Status IndexWriter::Impl::MaybeMerge(size_t max_segments, bool force) {
       readers.push_back(r);
     }
     uint64_t number = next_segment.fetch_add(1);
-    SCOUR_ASSIGN_OR_RETURN(SegmentRef merged, index::MergeSegments(dir, readers, number));
+    index::MergeStats merge_stats;
+    SCOUR_ASSIGN_OR_RETURN(SegmentRef merged,
+                           index::MergeSegments(dir, readers, number, merge_options, &merge_stats));
+    if (merge_options.reorder) {
+      stats.reorder_terms = merge_stats.graph_terms;
+      stats.reorder_postings = merge_stats.graph_postings;
+      stats.reorder_seconds = merge_stats.reorder_seconds;
+    }
     Manifest m = committed();
     m.next_segment = next_segment.load();
     m.segments.clear();
@@ -388,6 +404,33 @@ absl::Status IndexWriter::ForceMerge(size_t max_segments) {
   absl::Status s = impl_->MaybeMerge(std::max<size_t>(max_segments, 1), true);
   // This call reports its own merge's outcome: a failure of the automatic merge just before it
   // is not reported again, and a forced merge that succeeds leaves nothing to retry.
+  impl_->background_error_unreported = false;
+  if (s.ok()) impl_->background_error = absl::OkStatus();
+  return s;
+}
+
+absl::Status IndexWriter::ForceMerge(const ForceMergeOptions& options) {
+  if (!options.reorder) return ForceMerge(options.max_segments);
+  const ReorderOptions& r = options.reorder_options;
+  if (options.max_segments > 1)
+    return absl::InvalidArgumentError("reorder merges into one segment: max_segments must be 1");
+  if (r.iterations < 1 || r.iterations > 100)
+    return absl::InvalidArgumentError(
+        absl::StrCat("reorder iterations must be 1-100, not ", r.iterations));
+  if (r.min_doc_freq < 2)
+    return absl::InvalidArgumentError(
+        absl::StrCat("reorder min_doc_freq must be at least 2, not ", r.min_doc_freq));
+  if (r.min_partition < 2)
+    return absl::InvalidArgumentError(
+        absl::StrCat("reorder min_partition must be at least 2, not ", r.min_partition));
+  SCOUR_RETURN_IF_ERROR(Commit());
+  index::MergeOptions m;
+  m.reorder = true;
+  m.bisection.iterations = r.iterations;
+  m.bisection.min_partition = r.min_partition;
+  m.min_doc_freq = r.min_doc_freq;
+  m.buffer_bytes = std::max<size_t>(impl_->options.ram_budget_mb, 1) << 20;
+  absl::Status s = impl_->MaybeMerge(1, true, m);
   impl_->background_error_unreported = false;
   if (s.ok()) impl_->background_error = absl::OkStatus();
   return s;

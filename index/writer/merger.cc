@@ -1,8 +1,13 @@
 #include "index/writer/merger.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <queue>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
@@ -10,10 +15,210 @@
 #include "index/segment/segment_writer.h"
 
 namespace scour::index {
+namespace {
+
+double CpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+// The union of the sources' dictionaries in key order: each key once, with the sources that
+// hold it (in segment order).
+class TermWalk {
+ public:
+  explicit TermWalk(const std::vector<std::shared_ptr<SegmentReader>>& segs) : heap_(Cmp{this}) {
+    for (const auto& s : segs) its_.push_back(s->dict().Seek(""));
+  }
+  absl::Status Start() {
+    for (size_t i = 0; i < its_.size(); ++i) {
+      SCOUR_RETURN_IF_ERROR(its_[i].status());
+      if (its_[i].Valid()) heap_.push(i);
+    }
+    return absl::OkStatus();
+  }
+  // The next key and its holders; false at the end.
+  bool Take(std::string* key, std::vector<size_t>* holders) {
+    if (heap_.empty()) return false;
+    key->assign(its_[heap_.top()].key());
+    holders->clear();
+    while (!heap_.empty() && its_[heap_.top()].key() == *key) {
+      holders->push_back(heap_.top());
+      heap_.pop();
+    }
+    std::sort(holders->begin(), holders->end());
+    return true;
+  }
+  // Moves the holders of the key taken past it.
+  absl::Status Advance(const std::vector<size_t>& holders) {
+    for (size_t s : holders) {
+      its_[s].Next();
+      SCOUR_RETURN_IF_ERROR(its_[s].status());
+      if (its_[s].Valid()) heap_.push(s);
+    }
+    return absl::OkStatus();
+  }
+  TermDictReader::Iterator& it(size_t s) { return its_[s]; }
+
+ private:
+  struct Cmp {
+    const TermWalk* w;
+    bool operator()(size_t a, size_t b) const { return w->its_[a].key() > w->its_[b].key(); }
+  };
+  std::vector<TermDictReader::Iterator> its_;
+  std::priority_queue<size_t, std::vector<size_t>, Cmp> heap_;
+};
+
+// The document -> terms graph of the merged documents (ids as doc_map gives them) over the terms
+// of the indexed fields in at least min_df live documents, term ids by decreasing df (the per-term
+// arrays of the frequent terms, which most postings touch, then share cache lines).
+absl::StatusOr<DocTermGraph> BuildGraph(const std::vector<std::shared_ptr<SegmentReader>>& segs,
+                                        const std::vector<std::vector<uint32_t>>& doc_map,
+                                        uint32_t doc_count, uint32_t min_df) {
+  min_df = std::max<uint32_t>(min_df, 2);
+  std::vector<uint64_t> t_off{0};
+  std::vector<uint32_t> t_docs;  // term-major, in the order the terms come
+  TermWalk walk(segs);
+  SCOUR_RETURN_IF_ERROR(walk.Start());
+  std::string key;
+  std::vector<size_t> holders;
+  while (walk.Take(&key, &holders)) {
+    ByteReader kr(key);
+    const uint32_t field = kr.Varint32();
+    if (!kr.ok()) return absl::DataLossError("merge: corrupt term key");
+    uint64_t df = 0;
+    for (size_t s : holders) df += walk.it(s).info().df;
+    if (field != kIdField && df >= min_df) {
+      for (size_t s : holders) {
+        SegmentPostings p = segs[s]->Postings(field, walk.it(s).info());
+        for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next())
+          if (doc_map[s][d] != UINT32_MAX) t_docs.push_back(doc_map[s][d]);
+        SCOUR_RETURN_IF_ERROR(p.status());
+      }
+      if (t_docs.size() - t_off.back() >= min_df)
+        t_off.push_back(t_docs.size());
+      else
+        t_docs.resize(t_off.back());
+    }
+    SCOUR_RETURN_IF_ERROR(walk.Advance(holders));
+  }
+  for (const auto& s : segs) s->ReleaseReadPostings(UINT64_MAX, UINT64_MAX);
+  const uint32_t n_terms = static_cast<uint32_t>(t_off.size() - 1);
+  std::vector<uint32_t> by_df(n_terms);
+  std::iota(by_df.begin(), by_df.end(), 0u);
+  std::stable_sort(by_df.begin(), by_df.end(), [&](uint32_t a, uint32_t b) {
+    return t_off[a + 1] - t_off[a] > t_off[b + 1] - t_off[b];
+  });
+  DocTermGraph g;
+  g.num_terms = n_terms;
+  g.off.assign(size_t{doc_count} + 1, 0);
+  for (uint32_t d : t_docs) ++g.off[d + 1];
+  for (size_t d = 0; d < doc_count; ++d) g.off[d + 1] += g.off[d];
+  g.term.resize(t_docs.size());
+  std::vector<uint64_t> fill(g.off.begin(), g.off.end() - 1);
+  for (uint32_t rank = 0; rank < n_terms; ++rank) {
+    const uint32_t t = by_df[rank];
+    for (uint64_t k = t_off[t]; k < t_off[t + 1]; ++k) g.term[fill[t_docs[k]]++] = rank;
+  }
+  return g;
+}
+
+using FieldView = StoredFieldsReader::FieldView;
+using DocFn = absl::FunctionRef<absl::Status(uint32_t, std::span<const FieldView>)>;
+
+// Writes every live document's stored fields (or encoded term vectors: the same layout) in new
+// doc order through `add`. read(s, fn) calls fn for each document of source s in its order. The
+// records wait in a buffer of at most `budget` bytes (or one record): when they do not all fit,
+// the sources are read again per range of new ids whose records fit.
+absl::Status CopyInNewOrder(
+    size_t n_sources, const std::vector<std::vector<uint32_t>>& doc_map, uint32_t doc_count,
+    size_t budget, absl::FunctionRef<absl::Status(size_t, DocFn)> read,
+    absl::FunctionRef<void(const std::vector<std::pair<uint32_t, std::string_view>>&)> add,
+    uint32_t* passes) {
+  std::vector<uint64_t> record_size(doc_count, 0);
+  std::vector<uint64_t> at(doc_count, 0);
+  std::string buf;
+  auto encode = [&](std::span<const FieldView> fields) {
+    PutVarint64(&buf, fields.size());
+    for (const FieldView& f : fields) {
+      PutVarint32(&buf, f.first);
+      PutVarint64(&buf, f.second.size());
+      buf.append(f.second);
+    }
+  };
+  std::vector<std::pair<uint32_t, std::string_view>> view;
+  auto emit = [&](uint32_t lo, uint32_t hi) -> absl::Status {
+    for (uint32_t nd = lo; nd < hi; ++nd) {
+      ByteReader r(std::string_view(buf).substr(at[nd]));
+      const uint64_t nf = r.Varint64();
+      view.clear();
+      for (uint64_t i = 0; i < nf && r.ok(); ++i) {
+        const uint32_t field = r.Varint32();
+        const uint64_t len = r.Varint64();
+        view.emplace_back(field, r.Bytes(len));
+      }
+      if (!r.ok()) return absl::InternalError("merge: reorder buffer");
+      add(view);
+    }
+    return absl::OkStatus();
+  };
+  // First pass: every record's size, and the records themselves while they fit.
+  bool fits = true;
+  *passes = 1;
+  for (size_t s = 0; s < n_sources; ++s) {
+    SCOUR_RETURN_IF_ERROR(read(s, [&](uint32_t d, std::span<const FieldView> fields) {
+      const uint32_t nd = doc_map[s][d];
+      if (nd == UINT32_MAX) return absl::OkStatus();
+      const size_t before = buf.size();
+      if (fits) {
+        at[nd] = before;
+        encode(fields);
+        record_size[nd] = buf.size() - before;
+        if (buf.size() > budget) {
+          fits = false;
+          std::string().swap(buf);
+        }
+      } else {
+        encode(fields);
+        record_size[nd] = buf.size();
+        buf.clear();
+      }
+      return absl::OkStatus();
+    }));
+  }
+  if (fits) return emit(0, doc_count);
+  std::string().swap(buf);
+  for (uint32_t lo = 0; lo < doc_count;) {
+    uint32_t hi = lo;
+    uint64_t bytes = 0;
+    while (hi < doc_count && (hi == lo || bytes + record_size[hi] <= budget))
+      bytes += record_size[hi++];
+    ++*passes;
+    buf.clear();
+    for (size_t s = 0; s < n_sources; ++s) {
+      SCOUR_RETURN_IF_ERROR(read(s, [&](uint32_t d, std::span<const FieldView> fields) {
+        const uint32_t nd = doc_map[s][d];
+        if (nd == UINT32_MAX || nd < lo || nd >= hi) return absl::OkStatus();
+        at[nd] = buf.size();
+        encode(fields);
+        return absl::OkStatus();
+      }));
+    }
+    SCOUR_RETURN_IF_ERROR(emit(lo, hi));
+    lo = hi;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
                                          const std::vector<std::shared_ptr<SegmentReader>>& segs,
-                                         uint64_t number) {
+                                         uint64_t number, const MergeOptions& options,
+                                         MergeStats* stats) {
+  MergeStats local_stats;
+  if (stats == nullptr) stats = &local_stats;
+  *stats = MergeStats();
   // Old doc -> new doc per segment (UINT32_MAX: deleted).
   std::vector<std::vector<uint32_t>> doc_map(segs.size());
   uint32_t next = 0;
@@ -23,6 +228,22 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
       doc_map[s][d] = segs[s]->IsDeleted(d) ? UINT32_MAX : next++;
   }
   const uint32_t doc_count = next;
+  if (options.reorder) {
+    // The plain order above is the bisection's input order; its result renumbers it.
+    const double c0 = CpuSeconds();
+    SCOUR_ASSIGN_OR_RETURN(DocTermGraph graph,
+                           BuildGraph(segs, doc_map, doc_count, options.min_doc_freq));
+    stats->graph_terms = graph.num_terms;
+    stats->graph_postings = graph.term.size();
+    const std::vector<uint32_t> order = BisectionOrder(graph, options.bisection, &stats->bisection);
+    graph = DocTermGraph();
+    std::vector<uint32_t> new_id(doc_count);
+    for (uint32_t i = 0; i < doc_count; ++i) new_id[order[i]] = i;
+    for (auto& m : doc_map)
+      for (uint32_t& d : m)
+        if (d != UINT32_MAX) d = new_id[d];
+    stats->reorder_seconds = CpuSeconds() - c0;
+  }
   SCOUR_ASSIGN_OR_RETURN(auto writer, SegmentWriter::Create(dir, number, doc_count));
   // Term vectors are copied from the sources, as stored fields are: kept when every source has
   // them (a source without has nothing to copy, and inverting its postings per document would
@@ -86,15 +307,12 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   size_t next_surface = 0;  // in by_term
 
   // Terms: k-way merge of the dictionaries.
-  std::vector<TermDictReader::Iterator> its;
-  for (const auto& s : segs) its.push_back(s->dict().Seek(""));
-  auto cmp = [&](size_t a, size_t b) { return its[a].key() > its[b].key(); };
-  std::priority_queue<size_t, std::vector<size_t>, decltype(cmp)> heap(cmp);
-  for (size_t i = 0; i < its.size(); ++i) {
-    SCOUR_RETURN_IF_ERROR(its[i].status());
-    if (its[i].Valid()) heap.push(i);
-  }
+  TermWalk walk(segs);
+  SCOUR_RETURN_IF_ERROR(walk.Start());
   std::vector<uint32_t> docs, freqs, positions, pos;
+  // With reorder, a term's postings are gathered in source order and then sorted by new doc.
+  std::vector<uint64_t> pos_start;
+  std::vector<uint32_t> by_doc, docs2, freqs2, positions2;
   std::string key;
   std::vector<size_t> holders;
   // Sources are read in file order (postings follow the term order), so what lies before a
@@ -104,23 +322,17 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   // pages already given back cost madvise next to nothing.
   std::vector<uint64_t> post_done(segs.size(), 0), pos_done(segs.size(), 0);
   auto note_progress = [&](size_t s) {
-    if (!its[s].Valid()) return;
-    if (its[s].info().df >= 2) post_done[s] = std::max(post_done[s], its[s].info().postings);
-    pos_done[s] = std::max(pos_done[s], its[s].info().positions);
+    const TermDictReader::Iterator& it = walk.it(s);
+    if (!it.Valid()) return;
+    if (it.info().df >= 2) post_done[s] = std::max(post_done[s], it.info().postings);
+    pos_done[s] = std::max(pos_done[s], it.info().positions);
   };
   constexpr uint64_t kReleaseEveryTerms = 4096;
   uint64_t merged_terms = 0;
-  while (!heap.empty()) {
+  while (walk.Take(&key, &holders)) {
     if (++merged_terms % kReleaseEveryTerms == 0)
       for (size_t s = 0; s < segs.size(); ++s)
         segs[s]->ReleaseReadPostings(post_done[s], pos_done[s]);
-    key.assign(its[heap.top()].key());
-    holders.clear();
-    while (!heap.empty() && its[heap.top()].key() == key) {
-      holders.push_back(heap.top());
-      heap.pop();
-    }
-    std::sort(holders.begin(), holders.end());  // segment order = new doc order
     ByteReader kr(key);
     uint32_t field = kr.Varint32();
     if (!kr.ok()) return absl::DataLossError("merge: corrupt term key");
@@ -128,8 +340,9 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
     docs.clear();
     freqs.clear();
     positions.clear();
+    pos_start.clear();
     for (size_t s : holders) {
-      SegmentPostings p = segs[s]->Postings(field, its[s].info());
+      SegmentPostings p = segs[s]->Postings(field, walk.it(s).info());
       for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next()) {
         uint32_t nd = doc_map[s][d];
         if (nd == UINT32_MAX) continue;
@@ -137,10 +350,32 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
         freqs.push_back(p.freq());
         if (with_positions) {
           if (!p.Positions(&pos)) break;
+          pos_start.push_back(positions.size());
           positions.insert(positions.end(), pos.begin(), pos.end());
         }
       }
       SCOUR_RETURN_IF_ERROR(p.status());
+    }
+    // Holders in segment order give increasing new docs unless the merge reorders.
+    if (options.reorder && !std::is_sorted(docs.begin(), docs.end())) {
+      pos_start.push_back(positions.size());
+      by_doc.resize(docs.size());
+      std::iota(by_doc.begin(), by_doc.end(), 0u);
+      std::sort(by_doc.begin(), by_doc.end(),
+                [&](uint32_t a, uint32_t b) { return docs[a] < docs[b]; });
+      docs2.clear();
+      freqs2.clear();
+      positions2.clear();
+      for (uint32_t i : by_doc) {
+        docs2.push_back(docs[i]);
+        freqs2.push_back(freqs[i]);
+        if (with_positions)
+          positions2.insert(positions2.end(), positions.begin() + pos_start[i],
+                            positions.begin() + pos_start[i + 1]);
+      }
+      docs.swap(docs2);
+      freqs.swap(freqs2);
+      positions.swap(positions2);
     }
     if (!docs.empty()) {
       SCOUR_RETURN_IF_ERROR(writer->AddTerm(key, field, docs.data(), freqs.data(), docs.size(),
@@ -151,18 +386,37 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
            ++next_surface)
         surfaces[by_term[next_surface]].keep = true;
     }
-    for (size_t s : holders) {
-      its[s].Next();
-      SCOUR_RETURN_IF_ERROR(its[s].status());
-      note_progress(s);
-      if (its[s].Valid()) heap.push(s);
-    }
+    SCOUR_RETURN_IF_ERROR(walk.Advance(holders));
+    for (size_t s : holders) note_progress(s);
   }
   for (const auto& s : segs) s->ReleaseReadPostings(UINT64_MAX, UINT64_MAX);
 
   // Stored fields of live documents, in the new order.
   std::vector<std::pair<uint32_t, std::string_view>> view;
-  for (size_t s = 0; s < segs.size(); ++s) {
+  if (options.reorder) {
+    SCOUR_RETURN_IF_ERROR(CopyInNewOrder(
+        segs.size(), doc_map, doc_count, options.buffer_bytes,
+        [&](size_t s, DocFn fn) { return segs[s]->ForEachStored(fn); },
+        [&](const std::vector<std::pair<uint32_t, std::string_view>>& v) {
+          writer->stored().AddDocument(v);
+        },
+        &stats->stored_passes));
+    for (const auto& s : segs) s->ReleaseStored();
+    if (vectors) {
+      uint32_t passes = 0;
+      SCOUR_RETURN_IF_ERROR(CopyInNewOrder(
+          segs.size(), doc_map, doc_count, options.buffer_bytes,
+          [&](size_t s, DocFn fn) {
+            return segs[s]->term_vectors()->ForEachEncoded(segs[s]->max_doc(), fn);
+          },
+          [&](const std::vector<std::pair<uint32_t, std::string_view>>& v) {
+            writer->term_vectors()->AddEncoded(v);
+          },
+          &passes));
+      for (const auto& s : segs) s->ReleaseTermVectors();
+    }
+  }
+  for (size_t s = 0; !options.reorder && s < segs.size(); ++s) {
     SCOUR_RETURN_IF_ERROR(segs[s]->ForEachStored(
         [&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
           if (doc_map[s][d] == UINT32_MAX) return absl::OkStatus();
@@ -172,7 +426,7 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
         }));
     segs[s]->ReleaseStored();
   }
-  for (size_t s = 0; vectors && s < segs.size(); ++s) {
+  for (size_t s = 0; vectors && !options.reorder && s < segs.size(); ++s) {
     SCOUR_RETURN_IF_ERROR(segs[s]->term_vectors()->ForEachEncoded(
         segs[s]->max_doc(), [&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
           if (doc_map[s][d] == UINT32_MAX) return absl::OkStatus();

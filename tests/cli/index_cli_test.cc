@@ -242,6 +242,37 @@ TEST_F(IndexCli, MergeToOneSegment) {
   EXPECT_EQ(RunScour("check --index '" + index_ + "'").exit_code, 0);
 }
 
+// merge --reorder: one segment, same hits, `check` passes; bad --reorder-* values are usage
+// errors (exit 2, naming the flag) that leave the index as it was.
+TEST_F(IndexCli, MergeReorderAndItsBadValues) {
+  IndexBase();
+  const std::string more = Write("more.jsonl", "{\"id\": \"m\", \"text\": \"red more text\"}\n");
+  ASSERT_EQ(Index("'" + more + "'", "--no-merge").exit_code, 0);
+  const std::string red = Search("red");
+  for (const auto& [flags, names] : std::vector<std::pair<std::string, std::string>>{
+           {"--reorder --reorder-iters 0", "--reorder-iters"},
+           {"--reorder --reorder-iters 101", "--reorder-iters"},
+           {"--reorder --reorder-min-df 1", "--reorder-min-df"},
+           {"--reorder --reorder-min-partition 1", "--reorder-min-partition"},
+           {"--reorder --reorder-iters x", "--reorder-iters"},
+           {"--reorder --reorder-min-df -5", "--reorder-min-df"},
+           {"--reorder-iters 3", "need --reorder"},
+           {"--reorder --max-segments 2", "--max-segments"}}) {
+    CliRun r = RunScour("merge " + flags + " --index '" + index_ + "'");
+    EXPECT_EQ(r.exit_code, 2) << flags;
+    EXPECT_NE(r.err.find(names), std::string::npos) << flags << ": " << r.err;
+    EXPECT_EQ(Stats()["segments"], 2) << flags;
+  }
+  CliRun r = RunScour("merge --reorder --reorder-min-df 2 --reorder-min-partition 2 --index '" +
+                      index_ + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("documents in 1 segments"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("reordered "), std::string::npos) << r.err;
+  EXPECT_EQ(Stats()["segments"], 1);
+  EXPECT_EQ(Search("red").size(), red.size());
+  EXPECT_EQ(RunScour("check --index '" + index_ + "'").exit_code, 0);
+}
+
 // --term-vectors: feedback works on an index that stores no text (without them it cannot), the
 // vectors pass `check` and survive a merge; a segment added without them makes the merge drop
 // them, and feedback falls back to the stored text.

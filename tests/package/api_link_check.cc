@@ -97,7 +97,9 @@ int main() {
   Use(&IndexWriter::Commit);
   Use(&IndexWriter::background_error);
   Use(&IndexWriter::Rollback);
-  Use(&IndexWriter::ForceMerge);
+  Use(static_cast<absl::Status (IndexWriter::*)(size_t)>(&IndexWriter::ForceMerge));
+  Use(static_cast<absl::Status (IndexWriter::*)(const scour::ForceMergeOptions&)>(
+      &IndexWriter::ForceMerge));
   Use(&IndexWriter::stats);
   Use(&IndexWriter::SetSynonyms);
   Use(&IndexReader::synonyms);
