@@ -19,7 +19,8 @@ L=${LUCENE_IDX:-/work/data/engine-bench/lucene_index} Q=${QDIR:-/work/data/large
 P=${PEERS_BUILD:-$HOME/.cache/scour-peers/build}
 reps=${REPS:-5} warm=${WARM:-10}
 mkdir -p "$out"
-for r in $(seq 1 "$rounds"); do
+first=${FIRST_ROUND:-1}
+for r in $(seq "$first" $((first + rounds - 1))); do
   for row in "${rows[@]}"; do
     IFS=: read -r log k n <<<"$row"
     mode=$log; [ "$log" = term ] && mode=or
