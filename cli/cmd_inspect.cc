@@ -82,6 +82,7 @@ int RunStats(const std::string& path, bool json) {
     j["postings_bytes"] = {{"doc_ids", parts.doc_ids},
                            {"freqs", parts.freqs},
                            {"skip", parts.skip},
+                           {"impacts", parts.impacts},
                            {"lists", parts.lists},
                            {"list_postings", parts.list_postings},
                            {"inline_postings", parts.inline_postings}};
@@ -139,6 +140,8 @@ int RunStats(const std::string& path, bool json) {
   std::printf("bits/freq    %.2f\n", freq_bits);
   std::printf("skip data    %llu bytes (skip entries and list impacts)\n",
               static_cast<unsigned long long>(parts.skip));
+  std::printf("impact lists %llu bytes (Pareto (tf, norm) pairs of full blocks, format 4)\n",
+              static_cast<unsigned long long>(parts.impacts));
   std::printf("bits/position %.2f\n", pos_bits);
   return kExitOk;
 }

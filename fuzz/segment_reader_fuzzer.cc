@@ -3,10 +3,10 @@
 // .post, .pos, .norms, .store, .del or the MANIFEST) and is framed with a correct header and CRC,
 // so the parsers behind the checksum are what gets fuzzed; bit 3 of that byte frames it as
 // format version 1 instead of the current one, so both dictionary layouts are exercised. The
-// segment is then opened and every term, posting, position, norm and stored document is read,
-// and CheckIndex runs. Any outcome but a crash, hang or sanitizer report is fine.
-// With SCOUR_FUZZ_WRITE_SEEDS=<dir> in the environment, the unmodified files are written there
-// as seeds (scripts/fuzz.sh does this) and the process exits.
+// segment is then opened and every term, posting, position, block bound (format 4's impact
+// lists included), norm and stored document is read, and CheckIndex runs. Any outcome but a crash,
+// hang or sanitizer report is fine. With SCOUR_FUZZ_WRITE_SEEDS=<dir> in the environment, the
+// unmodified files are written there as seeds (scripts/fuzz.sh does this) and the process exits.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -96,7 +96,8 @@ void ReadEverything(Directory* dir, const scour::index::SegmentRef& ref) {
   std::vector<uint32_t> positions;
   uint64_t sink = 0;
   if (auto parts = scour::index::MeasurePostings(s); parts.ok())  // `scour stats`' walk
-    sink += parts->doc_ids + parts->freqs + parts->skip;
+    sink += parts->doc_ids + parts->freqs + parts->skip + parts->impacts;
+  scour::index::ImpactPair pairs[scour::index::kMaxImpactPairs];
   for (auto it = s.dict().Seek(""); it.Valid(); it.Next()) {
     std::string_view key = it.key();
     scour::ByteReader r(key);
@@ -109,12 +110,14 @@ void ReadEverything(Directory* dir, const scour::index::SegmentRef& ref) {
       if (!p.Positions(&positions)) break;
       for (uint32_t x : positions) sink += x;
       sink += p.BlockLastDoc() + p.BlockMaxTf() + p.BlockMinNorm();
+      sink += pairs[p.BlockImpacts(pairs) - 1].tf;  // format 4's impact lists
     }
     // Skipping paths too.
     auto q = s.Postings(field, it.info());
     for (uint32_t target = 0, n = 0; q.doc() != scour::index::kNoMoreDocs && n < 100000;
          target += 97, ++n) {
       q.ShallowAdvance(target);
+      sink += pairs[0].norm + q.BlockImpacts(pairs);
       q.Advance(target);
     }
     (void)s.Lookup(field, key.substr(key.size() - r.remaining()));

@@ -9,6 +9,7 @@
 #include "index/commit/synonyms_file.h"
 #include "index/format/file_format.h"
 #include "index/format/file_names.h"
+#include "index/postings/impact_list.h"
 #include "index/segment/norms.h"
 #include "index/segment/segment_reader.h"
 #include "index/segment/segment_writer.h"
@@ -101,6 +102,30 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
     uint64_t cf = 0;
     uint32_t block = 0, block_max_tf = 0;
     uint8_t block_min_norm = 255;
+    // Format 4: each full block's impact list, against the frontier of its documents.
+    std::string_view list_bytes;
+    uint32_t list_skip_tf = 0;
+    uint8_t list_skip_norm = 0;
+    uint32_t block_tfs[kBlockSize];
+    uint8_t block_norms[kBlockSize];
+    auto check_list = [&](uint32_t b, uint32_t n) {
+      if (!p.has_impact_lists() || n != kBlockSize || field == kIdField) return;
+      ImpactPair want[kBlockSize], got[kMaxImpactPairs];
+      const size_t m = CutFrontier(want, ParetoFrontier(block_tfs, block_norms, n, want));
+      const std::string_view bytes = list_bytes;
+      bool malformed = false;
+      size_t k = DecodeImpactList(bytes.data(), bytes.size(), got, &malformed);
+      if (k == 0 && !malformed) got[k++] = {list_skip_tf, list_skip_norm};
+      const std::string where = label + absl::StrCat(": impact list of block ", b);
+      if (malformed) {
+        problem(where + " malformed (a pair cut short, one pair, over 16, or not increasing)");
+      } else if (std::min(got[k - 1].tf, kTfSaturated) != list_skip_tf ||
+                 got[0].norm != list_skip_norm) {
+        problem(where + " disagrees with the skip entry's max tf and min norm");
+      } else if (k != m || !std::equal(got, got + k, want)) {
+        problem(where + " is not the Pareto frontier of the block's documents");
+      }
+    };
     for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next(), ++df) {
       if (df > 0 && d <= prev_doc) {
         problem(label + ": doc ids not increasing");
@@ -116,6 +141,7 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
       }
       // Block-max data must bound every posting of its block.
       if (df / kBlockSize != block) {
+        check_list(block, kBlockSize);
         block = df / kBlockSize;
         block_max_tf = 0;
         block_min_norm = 255;
@@ -123,6 +149,13 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
       block_max_tf = std::max(block_max_tf, f);
       if (norms) block_min_norm = std::min(block_min_norm, norms[d]);
       p.ShallowAdvance(d);
+      if (df % kBlockSize == 0) {
+        list_bytes = p.BlockImpactBytes();
+        list_skip_tf = p.BlockMaxTf();
+        list_skip_norm = p.BlockMinNorm();
+      }
+      block_tfs[df % kBlockSize] = f;
+      block_norms[df % kBlockSize] = norms ? norms[d] : 0;
       if (p.BlockMaxTf() < std::min(block_max_tf, kTfSaturated) ||
           (norms && p.BlockMinNorm() > block_min_norm))
         problem(label + absl::StrCat(": block-max data does not bound doc ", d));
@@ -144,6 +177,7 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
         }
       }
     }
+    if (p.ok() && df == info.df && df > 0) check_list(block, df - block * kBlockSize);
     if (!p.ok()) problem(label + ": " + std::string(p.status().message()));
     if (df != info.df)
       problem(label + absl::StrCat(": df is ", info.df, " but ", df, " postings decode"));

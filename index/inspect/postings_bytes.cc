@@ -16,12 +16,13 @@ PostingsBytes& PostingsBytes::operator+=(const PostingsBytes& o) {
   skip += o.skip;
   doc_ids += o.doc_ids;
   freqs += o.freqs;
+  impacts += o.impacts;
   return *this;
 }
 
 // The layout is docs/format/README.md's ".post": nb skip entries, the list impact, then per
-// full block the doc-id block and the frequency block (the skip entry's "end of the block's
-// bytes" closes both), then the tail's doc ids and frequencies.
+// full block (format 4: its impact list,) the doc-id block and the frequency block (the skip
+// entry's "end of the block's bytes" closes them), then the tail's doc ids and frequencies.
 absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo& info) {
   auto corrupt = [&] {
     return absl::DataLossError("corrupt postings list at offset " + std::to_string(info.postings) +
@@ -41,10 +42,17 @@ absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo&
   const char* data = skips + skip;
   const char* end = post.data() + post.size();
   const char* p = data;
+  const bool lists = FrameVersion(post) >= 4;
   for (uint32_t b = 0; b < nb; ++b) {
     const uint32_t rel_end = DecodeFixed32(skips + size_t{b} * kSkipEntrySize + 4);
     if (rel_end > uint64_t(end - data)) return corrupt();
     const char* block_end = data + rel_end;
+    if (lists) {
+      const size_t len = p < block_end ? static_cast<uint8_t>(*p) : 0;
+      if (p >= block_end || static_cast<size_t>(block_end - p) <= len) return corrupt();
+      r.impacts += 1 + len;
+      p += 1 + len;
+    }
     const char* q = block_end < p ? nullptr : SkipBlockPFor(p, block_end);
     if (q == nullptr) return corrupt();
     r.doc_ids += q - p;

@@ -1,6 +1,6 @@
-// Where the bytes of a segment's postings go: doc ids, frequencies and skip data of the lists
-// in .post, and how many postings the dictionary holds inline (df == 1). For `scour stats`
-// (bits per doc id and per frequency) and for benchmarks; O(size of .post), full blocks are
+// Where the bytes of a segment's postings go: doc ids, frequencies, skip data and impact lists of
+// the lists in .post, and how many postings the dictionary holds inline (df == 1). For `scour
+// stats` (bits per doc id and per frequency) and for benchmarks; O(size of .post), full blocks are
 // sized from their headers without decoding.
 #ifndef SCOUR_INDEX_INSPECT_POSTINGS_BYTES_H_
 #define SCOUR_INDEX_INSPECT_POSTINGS_BYTES_H_
@@ -21,6 +21,7 @@ struct PostingsBytes {
   uint64_t skip = 0;             // skip entries and list impacts
   uint64_t doc_ids = 0;          // doc-id blocks and tails
   uint64_t freqs = 0;            // frequency blocks and tails
+  uint64_t impacts = 0;          // impact lists of full blocks (format 4), length bytes included
 
   PostingsBytes& operator+=(const PostingsBytes& o);
 };

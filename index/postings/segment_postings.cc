@@ -33,6 +33,7 @@ SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos, co
     Fail();
     return;
   }
+  lists_ = FrameVersion(post) >= 4;  // info.postings >= kHeaderSize: the header is there
   skips_ = post.data() + info.postings;
   list_impact_ = DecodeFixed32(skips_ + size_t{nb_} * kSkipEntrySize);
   data_ = skips_ + need;
@@ -79,6 +80,12 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
   if (b < nb_) {
     const char* block_end = data_ + Skip(b, 1);
     if (block_end > end_of_file || block_end < p) return Fail();
+    if (lists_) {  // the impact list: read by BlockImpacts, skipped here
+      if (p == block_end) return Fail();
+      const size_t len = static_cast<uint8_t>(*p);
+      if (static_cast<size_t>(block_end - p) <= len) return Fail();
+      p += 1 + len;
+    }
     p = UnpackDocBlock(p, block_end, base, docs_, &delta_bits);
     if (p == nullptr) return Fail();
     freq_end_ = block_end;
@@ -177,6 +184,28 @@ uint32_t SegmentPostings::BlockMaxTf() const {
 uint8_t SegmentPostings::BlockMinNorm() const {
   if (df_ != 1 && shallow_ < nb_) return ImpactNorm(Skip(shallow_, 3));
   return ImpactNorm(list_impact_);
+}
+
+std::string_view SegmentPostings::BlockImpactBytes() const {
+  if (!lists_ || df_ == 1 || shallow_ >= nb_) return {};
+  const char* end_of_file = post_.data() + post_.size();
+  const uint64_t start = shallow_ == 0 ? 0 : Skip(shallow_ - 1, 1);
+  const uint64_t end = Skip(shallow_, 1);
+  if (start >= end || end > static_cast<uint64_t>(end_of_file - data_)) return {};
+  const char* p = data_ + start;
+  const size_t len = static_cast<uint8_t>(*p);
+  if (len >= end - start) return {};
+  return {p + 1, len};
+}
+
+uint32_t SegmentPostings::BlockImpacts(ImpactPair* out) const {
+  const std::string_view list = BlockImpactBytes();
+  bool malformed = false;
+  // A list that is malformed is reported by `scour check`; the skip entry still bounds.
+  const size_t m = DecodeImpactList(list.data(), list.size(), out, &malformed);
+  if (m != 0) return static_cast<uint32_t>(m);
+  out[0] = {BlockMaxTf(), BlockMinNorm()};
+  return 1;
 }
 
 bool SegmentPostings::Positions(std::vector<uint32_t>* out) {

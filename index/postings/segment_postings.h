@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "index/postings/bitpack.h"
+#include "index/postings/impact_list.h"
 #include "index/postings/postings_cursor.h"
 #include "index/postings/postings_format.h"
 
@@ -62,6 +63,15 @@ class SegmentPostings {
   DocId BlockLastDoc() const;
   uint32_t BlockMaxTf() const;
   uint8_t BlockMinNorm() const;
+  // The (tf, norm) pairs bounding every doc of the shallow block (docs/format/README.md,
+  // "Pareto impacts"): its impact list in format 4, else (older formats, the tail, a one-pair
+  // frontier, df == 1) the single pair (BlockMaxTf(), BlockMinNorm()). Writes 1 to
+  // kMaxImpactPairs pairs to `out` and returns how many; tf and norm increase along them.
+  uint32_t BlockImpacts(ImpactPair* out) const;
+  // For `scour check`: whether full blocks carry impact lists (format 4), and the shallow
+  // block's list bytes after its length byte (empty when it has none or they overrun the block).
+  bool has_impact_lists() const { return lists_; }
+  std::string_view BlockImpactBytes() const;
   uint32_t MaxTf() const { return ImpactTf(list_impact_); }
   uint8_t MinNorm() const { return ImpactNorm(list_impact_); }
   bool Positions(std::vector<uint32_t>* out);
@@ -84,6 +94,7 @@ class SegmentPostings {
   const char* data_ = nullptr;   // first block
   uint32_t df_ = 0, nb_ = 0, max_doc_ = 0;
   uint32_t list_impact_ = 0;
+  bool lists_ = false;      // format 4: each full block starts with its impact list
   uint32_t cur_block_ = 0;  // decoded block index
   uint32_t shallow_ = 0;    // block of the shallow pointer
   uint32_t idx_ = 0, n_ = 0;

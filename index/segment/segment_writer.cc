@@ -6,6 +6,7 @@
 #include "base/status_macros.h"
 #include "index/format/file_names.h"
 #include "index/postings/bitpack.h"
+#include "index/postings/impact_list.h"
 
 namespace scour::index {
 
@@ -132,6 +133,13 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
       list_max_tf = std::max(list_max_tf, max_tf);
       list_min_norm = std::min(list_min_norm, min_norm);
       if (n == kBlockSize) {
+        // Format 4: the block's impact list first (docs/format/README.md, "Pareto impacts").
+        uint8_t block_norms[kBlockSize];
+        for (size_t i = 0; i < n; ++i) block_norms[i] = norms ? norms[docs[begin + i]] : 0;
+        ImpactPair frontier[kBlockSize];
+        const size_t m = CutFrontier(
+            frontier, ParetoFrontier(freqs + begin, block_norms, n, frontier), kMaxImpactPairs);
+        AppendImpactList(frontier, m, &scratch_);
         PackBlockPFor(block, &scratch_);
         for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
         PackBlockPFor(block, &scratch_);

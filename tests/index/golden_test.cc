@@ -1,5 +1,7 @@
 // Old indexes keep opening: tests/data/golden-vN/ is an index written by format version N and
-// checked in (N = 1, 2, 3; 3 has a synonyms file). Each must open, pass CheckIndex and answer
+// checked in (N = 1, 2, 3, 4; 3 and 4 have a synonyms file; none has the optional .surf, which
+// CurrentWriterAddsSurfaceFormsForPrefixes covers, nor a full block: impact_list_test covers
+// format 4's lists). Each must open, pass CheckIndex and answer
 // exactly as when it was written; the current writer must reproduce the current version's files
 // byte for byte. Write a new golden-vN folder (only when the format version changes) with
 //   SCOUR_WRITE_GOLDEN=<dir> build/.../index_test --gtest_filter=Golden.*
@@ -109,7 +111,7 @@ TEST_P(Golden, IndexOpensChecksAndAnswers) {
   EXPECT_EQ(ids("subsidy"), std::vector<std::string>{"d"});
   EXPECT_EQ(ids("+party +committee +2008"), std::vector<std::string>{"b"});
   EXPECT_TRUE(ids("天眼系统").empty());  // only in the deleted document
-  // Versions 1 and 2 have no synonyms; version 3's golden index has the set WriteGolden gave it.
+  // Versions 1 and 2 have no synonyms; from 3 on the golden index has the set WriteGolden gave it.
   auto synonyms = (*reader)->synonyms();
   if (GetParam() < 3) {
     EXPECT_EQ(synonyms, nullptr);
@@ -126,7 +128,7 @@ TEST_P(Golden, IndexOpensChecksAndAnswers) {
   EXPECT_TRUE(ids("unite*").empty());      // "united" as "unit"
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u, 3u));
+INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u, 3u, 4u));
 
 // An old index takes new segments (a mixed-version index), deletes and replaces across them,
 // and a merge rewrites everything in the current version.

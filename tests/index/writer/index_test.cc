@@ -552,8 +552,9 @@ TEST(IndexWriter, FailedAutomaticMergeIsKeptAndReported) {
   EXPECT_GT(merges_failed, 0) << "no fault fell in the merge";
 }
 
-// `scour stats` splits .post into doc ids, frequencies and skip data by walking every list: the
-// parts must add up to the file's body exactly, and every posting must be counted once.
+// `scour stats` splits .post into doc ids, frequencies, skip data and impact lists by walking
+// every list: the parts must add up to the file's body exactly, and every posting must be
+// counted once.
 TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
   auto dir = index::NewMemDirectory();
   std::mt19937 rng(77);
@@ -572,7 +573,7 @@ TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
   auto parts = index::MeasurePostings(**seg);
   ASSERT_TRUE(parts.ok()) << parts.status();
   const std::string_view post = (*seg)->post_file();
-  EXPECT_EQ(parts->doc_ids + parts->freqs + parts->skip,
+  EXPECT_EQ(parts->doc_ids + parts->freqs + parts->skip + parts->impacts,
             post.size() - index::kHeaderSize - index::kFooterSize);
   uint64_t df_sum = 0, lists = 0, blocks = 0;
   for (auto it = (*seg)->dict().Seek(""); it.Valid(); it.Next()) {
@@ -584,6 +585,7 @@ TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
   EXPECT_EQ(parts->lists, lists);
   EXPECT_EQ(parts->list_postings + parts->inline_postings, df_sum);
   EXPECT_EQ(parts->skip, blocks * index::kSkipEntrySize + 4 * lists);
+  EXPECT_GT(parts->impacts, blocks);  // a length byte per full block, and some pairs (format 4)
   EXPECT_GT(parts->doc_ids, parts->freqs);
 
   // A list that claims more blocks than the file holds is DataLoss, not a read past the end.
