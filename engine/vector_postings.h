@@ -1,7 +1,8 @@
 // In-memory postings for tests and benchmarks. PostingList holds one term's docs, freqs,
-// positions and per-block (128 docs) max-tf / min-norm data; VectorPostings is a cursor over it
-// implementing exactly the contract of index/postings/postings_cursor.h. A PostingList is immutable
-// after Finish() and may be shared by any number of cursors (one cursor per thread/use).
+// positions and per-block (128 docs) max-tf / min-norm data and impact pairs; VectorPostings is a
+// cursor over it implementing exactly the contract of index/postings/postings_cursor.h. A
+// PostingList is immutable after Finish() and may be shared by any number of cursors (one cursor
+// per thread/use).
 #ifndef SCOUR_ENGINE_VECTOR_POSTINGS_H_
 #define SCOUR_ENGINE_VECTOR_POSTINGS_H_
 
@@ -11,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "index/postings/impact_list.h"
 #include "index/postings/postings_cursor.h"
 
 namespace scour::engine {
@@ -51,6 +53,19 @@ class PostingList {
       max_tf_ = std::max(max_tf_, block_max_tf_[b]);
       min_norm_ = std::min(min_norm_, block_min_norm_[b]);
     }
+    // Each block's impact pairs, as a format-4 .post lists them (every block here, the last
+    // partial one included): the Pareto frontier, cut to kMaxImpactPairs.
+    block_pairs_.assign(blocks * index::kMaxImpactPairs, {});
+    block_npairs_.assign(blocks, 0);
+    uint8_t bn[kBlockSize];
+    index::ImpactPair f[kBlockSize];
+    for (size_t b = 0; b < blocks; ++b) {
+      const size_t begin = b * kBlockSize, m = std::min(kBlockSize, n - begin);
+      for (size_t i = 0; i < m; ++i) bn[i] = norms[docs_[begin + i]];
+      size_t k = index::CutFrontier(f, index::ParetoFrontier(freqs_.data() + begin, bn, m, f));
+      std::copy(f, f + k, block_pairs_.begin() + b * index::kMaxImpactPairs);
+      block_npairs_[b] = static_cast<uint8_t>(k);
+    }
   }
 
   size_t size() const { return docs_.size(); }
@@ -70,6 +85,8 @@ class PostingList {
   std::vector<index::DocId> block_last_;
   std::vector<uint32_t> block_max_tf_;
   std::vector<uint8_t> block_min_norm_;
+  std::vector<index::ImpactPair> block_pairs_;  // kMaxImpactPairs slots per block
+  std::vector<uint8_t> block_npairs_;
   uint32_t max_tf_ = 0;
   uint8_t min_norm_ = 255;
 };
@@ -136,6 +153,17 @@ class VectorPostings {
   }
   uint8_t BlockMinNorm() const {
     return block_ < list_->block_min_norm_.size() ? list_->block_min_norm_[block_] : 255;
+  }
+  // The shallow block's Pareto (tf, norm) pairs (SegmentPostings::BlockImpacts); past the end
+  // the one pair (BlockMaxTf(), BlockMinNorm()).
+  uint32_t BlockImpacts(index::ImpactPair* out) const {
+    if (block_ >= list_->block_npairs_.size()) {
+      out[0] = {BlockMaxTf(), BlockMinNorm()};
+      return 1;
+    }
+    const uint32_t m = list_->block_npairs_[block_];
+    std::copy_n(list_->block_pairs_.begin() + block_ * index::kMaxImpactPairs, m, out);
+    return m;
   }
   uint32_t MaxTf() const { return list_->max_tf_; }
   uint8_t MinNorm() const { return list_->min_norm_; }

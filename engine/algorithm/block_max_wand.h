@@ -29,7 +29,9 @@ class BlockMaxWandOr {
         topk_(topk),
         n_(clauses.size()),
         ub_(n_),
-        ord_(n_) {
+        ord_(n_),
+        bound_last_(n_, kNoMoreDocs),
+        bound_(n_, -1.0f) {
     for (size_t i = 0; i < n_; ++i) ub_[i] = ClauseBound(clauses_[i]);
     std::iota(ord_.begin(), ord_.end(), size_t{0});
   }
@@ -96,10 +98,26 @@ class BlockMaxWandOr {
     for (size_t p = 0; p <= pivot; ++p) {
       Cursor* c = CursorAt(p);
       c->ShallowAdvance(pdoc);
-      block_sum += BlockBound(clauses_[ord_[p]]);
-      *block_end = std::min(*block_end, c->BlockLastDoc());
+      const DocId last = c->BlockLastDoc();
+      block_sum += CachedBlockBound(ord_[p], last);
+      *block_end = std::min(*block_end, last);
     }
     return block_sum;
+  }
+
+  // A block's bound from its impact pairs costs a model score per pair: computed once per
+  // block of a cursor whose block is named by its last doc (ImpactCursor: SegmentPostings).
+  // Other cursors' windows (a union's) can change bound under the same end: not cached.
+  float CachedBlockBound(size_t i, DocId last) const {
+    if constexpr (ImpactCursor<Cursor>) {
+      if (bound_[i] < 0.0f || bound_last_[i] != last) {
+        bound_[i] = BlockBound(clauses_[i]);
+        bound_last_[i] = last;
+      }
+      return bound_[i];
+    } else {
+      return BlockBound(clauses_[i]);
+    }
   }
 
   // Every cursor on `pdoc` is in ord_[0..pivot]: score it (clause order) and move them past it.
@@ -119,8 +137,10 @@ class BlockMaxWandOr {
   const uint8_t* const norms_;
   TopK* const topk_;
   const size_t n_;
-  std::vector<float> ub_;    // per clause: its bound over its whole list
-  std::vector<size_t> ord_;  // clause indexes by current doc
+  std::vector<float> ub_;                  // per clause: its bound over its whole list
+  std::vector<size_t> ord_;                // clause indexes by current doc
+  mutable std::vector<DocId> bound_last_;  // per clause: the block of bound_ (its last doc)
+  mutable std::vector<float> bound_;       // and that block's bound; < 0: none yet
 };
 
 }  // namespace scour::engine

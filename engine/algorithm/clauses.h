@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include "engine/ranker.h"
+#include "index/postings/impact_list.h"
 #include "index/postings/postings_cursor.h"
 
 namespace scour::engine {
@@ -78,6 +79,64 @@ inline float ClauseScore(const ScoredCursor<Cursor>& c, DocId doc, const uint8_t
   }
 }
 
+// A cursor whose blocks list (tf, norm) pairs that bound each of their docs (SegmentPostings:
+// the impact lists of `.post` format 4, docs/format/README.md "Pareto impacts"): every doc of
+// the shallow block has a tf at most and a norm at least those of one of the pairs.
+template <typename C>
+concept ImpactCursor = requires(const C& c, index::ImpactPair* out) {
+  { c.BlockImpacts(out) } -> std::same_as<uint32_t>;
+};
+
+// The shallow block's pairs (1 to kMaxImpactPairs, tf and norm increasing): the cursor's list,
+// else the one pair (block max tf, block min norm).
+template <typename Cursor>
+inline uint32_t BlockPairs(const Cursor& c, index::ImpactPair* out) {
+  if constexpr (ImpactCursor<Cursor>) {
+    return c.BlockImpacts(out);
+  } else {
+    out[0] = {c.BlockMaxTf(), c.BlockMinNorm()};
+    return 1;
+  }
+}
+
+// The best model score over the pairs: a bound of every doc under them (the model grows with tf
+// and falls with the norm), never above the model at (max tf, min norm).
+inline float PairsBound(const TermScorer& s, const index::ImpactPair* pairs, uint32_t m) {
+  float best = 0.0f;
+  for (uint32_t i = 0; i < m; ++i) best = std::max(best, s.MaxScore(pairs[i].tf, pairs[i].norm));
+  return best;
+}
+
+// The least tf a doc of a block bounded by pairs[0..m) (BlockPairs) needs for `rest` plus its
+// score to beat `threshold` among n clauses: a doc whose tf lies in (pairs[j-1].tf, pairs[j].tf]
+// lies under pair j or a later one, so its norm is at least pairs[j].norm. Returns the least
+// such tf, capped at 2^16 (docs above the cap are candidates), or the block's max tf when
+// none can (the caller still tests every candidate's score).
+inline uint32_t MinTfToBeat(const TermScorer& s, const index::ImpactPair* pairs, uint32_t m,
+                            double rest, size_t n, float threshold) {
+  constexpr uint32_t kCap = 1u << 16;
+  uint32_t lo = 1;
+  for (uint32_t j = 0; j < m; ++j) {
+    const uint8_t norm = pairs[j].norm;
+    uint32_t hi = std::min(pairs[j].tf, kCap);
+    if (lo <= hi && CanBeat(rest + s.MaxScore(hi, norm), n, threshold)) {
+      if (CanBeat(rest + s.MaxScore(lo, norm), n, threshold)) return lo;
+      while (lo < hi) {  // the model grows with tf: the least tf in [lo, hi] that can
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (CanBeat(rest + s.MaxScore(mid, norm), n, threshold)) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      return lo;
+    }
+    if (pairs[j].tf >= kCap) return kCap;
+    lo = pairs[j].tf + 1;
+  }
+  return std::max(1u, std::min(pairs[m - 1].tf, kCap));
+}
+
 // Bound of the clause's score over its whole list, and over its cursor's current shallow block.
 template <typename Cursor>
 inline float ClauseBound(const ScoredCursor<Cursor>& c) {
@@ -91,6 +150,9 @@ template <typename Cursor>
 inline float BlockBound(const ScoredCursor<Cursor>& c) {
   if constexpr (SelfScoringCursor<Cursor>) {
     return c.cursor->BlockMaxScore(*c.scorer);
+  } else if constexpr (ImpactCursor<Cursor>) {
+    index::ImpactPair pairs[index::kMaxImpactPairs];
+    return PairsBound(*c.scorer, pairs, c.cursor->BlockImpacts(pairs));
   } else {
     return c.scorer->MaxScore(c.cursor->BlockMaxTf(), c.cursor->BlockMinNorm());
   }

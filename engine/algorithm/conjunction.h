@@ -132,23 +132,15 @@ class BlockMaxConjunction {
     lead_need_ -= std::abs(lead_need_) * 0x1p-40 + 0x1p-100;
   }
 
-  // The smallest tf at which the lead's score, at its current block's shortest doc, plus `rest`
-  // (the other clauses' bounds) can beat `threshold`; scores grow with tf, so lead docs with a
-  // smaller tf cannot. The threshold only rises, so a value computed earlier stays a safe bound.
+  // The smallest tf at which the lead's score plus `rest` (the other clauses' bounds) can beat
+  // `threshold`, from its current block's pairs (MinTfToBeat); scores grow with tf, so lead
+  // docs with a smaller tf cannot. The threshold only rises, so a value computed earlier stays
+  // a safe bound.
   uint32_t LeadMinTf(double rest, float threshold) const {
     const ScoredCursor<Cursor>& lead = Required(0);
-    const uint8_t min_norm = lead.cursor->BlockMinNorm();
-    uint32_t lo = 1, hi = std::min<uint32_t>(lead.cursor->BlockMaxTf(), 1u << 16);
-    if (hi <= 1 || CanBeat(rest + lead.scorer->MaxScore(1, min_norm), n_, threshold)) return 1;
-    while (lo < hi) {
-      const uint32_t mid = lo + (hi - lo) / 2;
-      if (CanBeat(rest + lead.scorer->MaxScore(mid, min_norm), n_, threshold)) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
+    index::ImpactPair pairs[index::kMaxImpactPairs];
+    const uint32_t m = BlockPairs(*lead.cursor, pairs);
+    return MinTfToBeat(*lead.scorer, pairs, m, rest, n_, threshold);
   }
 
   // The window cannot compete: the lead's next doc past it. The window ends where the first
@@ -346,21 +338,12 @@ class BlockMaxConjunction {
 #endif
   }
 
-  // RunSingle's least tf that can beat `threshold` at the current block's shortest doc (1 when
-  // any can; the block's max tf, capped, when none below it can).
+  // RunSingle's least tf that can beat `threshold` in the current block, from its pairs (1 when
+  // any can; the block's max tf, capped, when none can).
   uint32_t SingleMinTf(const ScoredCursor<Cursor>& lead, float threshold) const {
-    const uint8_t min_norm = lead.cursor->BlockMinNorm();
-    uint32_t lo = 1, hi = std::min<uint32_t>(lead.cursor->BlockMaxTf(), 1u << 16);
-    if (hi <= 1 || CanBeat(lead.scorer->MaxScore(1, min_norm), 1, threshold)) return 1;
-    while (lo < hi) {
-      const uint32_t mid = lo + (hi - lo) / 2;
-      if (CanBeat(lead.scorer->MaxScore(mid, min_norm), 1, threshold)) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
+    index::ImpactPair pairs[index::kMaxImpactPairs];
+    const uint32_t m = BlockPairs(*lead.cursor, pairs);
+    return MinTfToBeat(*lead.scorer, pairs, m, 0.0, 1, threshold);
   }
 
   // The lead's candidates in its run [i0, ie) when pruning: the docs whose own score can still
