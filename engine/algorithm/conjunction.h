@@ -264,9 +264,10 @@ class BlockMaxConjunction {
         DocId target = doc;
         for (;;) {
           c->ShallowAdvance(target);
-          if (CanBeat(BlockBound(lead), 1, threshold)) break;
           const DocId last = c->BlockLastDoc();
-          if (last == kNoMoreDocs) return;
+          // No block at or after target (past a tail or a single doc, whose block stays put).
+          if (last == kNoMoreDocs || last < target) return;
+          if (CanBeat(BlockBound(lead), 1, threshold)) break;
           target = last + 1;
         }
         if (target > doc) {

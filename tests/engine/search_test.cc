@@ -1022,13 +1022,14 @@ TEST(VerifyPruning, SearchAndSearchBatchReportABrokenModel) {
     for (int i = 0; i < n; ++i) t += "x ";
     return t + "y";
   };
-  // Docs 0-127 have tf 9; the rest tf 8 but doc 200, whose tf 7 scores 100 under the model.
+  // Docs 0-127 have tf 9; the rest tf 8 but doc 200, whose tf 7 scores 100 under the model. Doc
+  // 200 is as long as its block's others (an extra "y"), so no block bound, the impact pairs'
+  // included, lists its tf 7 apart from tf 8.
   for (int d = 0; d < 400; ++d)
-    ASSERT_TRUE((*w)->AddDocument({std::to_string(d),
-                                   {{"text", repeat(d < 128    ? 9
-                                                    : d == 200 ? 7
-                                                               : 8)}}})
-                    .ok());
+    ASSERT_TRUE(
+        (*w)->AddDocument({std::to_string(d),
+                           {{"text", d == 200 ? repeat(7) + " y" : repeat(d < 128 ? 9 : 8)}}})
+            .ok());
   ASSERT_TRUE((*w)->Commit().ok());
   auto r = index::OpenIndexReader(dir.get(), {});
   ASSERT_TRUE(r.ok());
