@@ -222,6 +222,21 @@ TEST_P(Bm25fProperty, TopKScoresAndCountsEqualBruteForce) {
   EXPECT_GT(nonempty, 25);
 }
 
+// Execute (the pruned paths) against ExecuteExhaustive (the iterator tree, every match scored):
+// the same count, ids and scores, bit for bit.
+void ExpectPrunedEqualsTree(const engine::PlanNode& plan, const index::Snapshot& snap, size_t k,
+                            bool count, const std::string& ctx) {
+  auto got = engine::Execute(plan, snap, k, count);
+  auto want = engine::ExecuteExhaustive(plan, snap, k, count);
+  ASSERT_TRUE(got.ok() && want.ok()) << ctx;
+  EXPECT_EQ(got->count, want->count) << ctx;
+  ASSERT_EQ(got->top.size(), want->top.size()) << ctx;
+  for (size_t j = 0; j < got->top.size(); ++j) {
+    ASSERT_EQ(got->top[j].doc, want->top[j].doc) << ctx << " rank " << j;
+    ASSERT_EQ(got->top[j].score, want->top[j].score) << ctx << " rank " << j;
+  }
+}
+
 // bm25f queries of terms alone (one term, OR, AND, +a b -c, field-qualified, boosted) run through
 // the pruned algorithms over CombinedPostings (MaxScore, block-max WAND, the block-max
 // conjunction): their top k and counts equal the iterator tree's (every match scored), ids and
@@ -289,16 +304,8 @@ TEST_P(Bm25fProperty, PrunedEqualsTheIteratorTreeBitForBit) {
       const size_t kk = std::min<size_t>(k, fx.reader->max_doc());
       for (bool count : {false, true}) {
         if (k == 0 && !count) continue;
-        const std::string ctx = q + " k=" + std::to_string(k) + (count ? " count" : "");
-        auto got = engine::Execute(*pq->plan, snap, kk, count);
-        auto want = engine::ExecuteExhaustive(*pq->plan, snap, kk, count);
-        ASSERT_TRUE(got.ok() && want.ok()) << ctx;
-        EXPECT_EQ(got->count, want->count) << ctx;
-        ASSERT_EQ(got->top.size(), want->top.size()) << ctx;
-        for (size_t j = 0; j < got->top.size(); ++j) {
-          ASSERT_EQ(got->top[j].doc, want->top[j].doc) << ctx << " rank " << j;
-          ASSERT_EQ(got->top[j].score, want->top[j].score) << ctx << " rank " << j;
-        }
+        ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsTree(
+            *pq->plan, snap, kk, count, q + " k=" + std::to_string(k) + (count ? " count" : "")));
       }
       if (k == 0) continue;
       opts.k = k;
@@ -360,16 +367,8 @@ TEST_P(Bm25fProperty, FlattenedGroupsEqualTheIteratorTreeBitForBit) {
     flat += engine::RunsFlat(*pq->plan);
     for (size_t k : {1, 10, 1000}) {
       const size_t kk = std::min<size_t>(k, fx.reader->max_doc());
-      const std::string ctx = q + " k=" + std::to_string(k);
-      auto got = engine::Execute(*pq->plan, snap, kk, /*count=*/true);
-      auto want = engine::ExecuteExhaustive(*pq->plan, snap, kk, /*count=*/true);
-      ASSERT_TRUE(got.ok() && want.ok()) << ctx;
-      EXPECT_EQ(got->count, want->count) << ctx;
-      ASSERT_EQ(got->top.size(), want->top.size()) << ctx;
-      for (size_t j = 0; j < got->top.size(); ++j) {
-        ASSERT_EQ(got->top[j].doc, want->top[j].doc) << ctx << " rank " << j;
-        ASSERT_EQ(got->top[j].score, want->top[j].score) << ctx << " rank " << j;
-      }
+      ASSERT_NO_FATAL_FAILURE(ExpectPrunedEqualsTree(*pq->plan, snap, kk, /*count=*/true,
+                                                     q + " k=" + std::to_string(k)));
     }
   }
   EXPECT_GE(flat, 14);  // the pruned algorithms are what is compared

@@ -236,6 +236,43 @@ TEST_F(FeedbackSearch, UnstoredTextIsAnError) {
   EXPECT_TRUE(none->hits.empty());
 }
 
+// The two indexes the FeedbackTermVectors tests compare, written with the same operations:
+// [0] stores its text (feedback re-analyses it), [1] keeps term vectors instead.
+void OpenTextAndVectorWriters(IndexWriterOptions o,
+                              std::vector<std::unique_ptr<index::Directory>>* dirs,
+                              std::vector<std::unique_ptr<IndexWriter>>* writers) {
+  for (bool vectors : {false, true}) {
+    dirs->push_back(index::NewMemDirectory());
+    o.term_vectors = vectors;
+    auto w = index::OpenIndexWriter(dirs->back().get(), o);
+    ASSERT_TRUE(w.ok()) << w.status();
+    writers->push_back(*std::move(w));
+  }
+}
+
+// One expanded search on both indexes: the same expanded query, hits and scores, bit for bit.
+void ExpectSameExpandedRun(const std::vector<std::unique_ptr<Searcher>>& searchers,
+                           const std::string& query, const char* method, int fb_docs,
+                           const std::string& ctx) {
+  SearchOptions o;
+  o.k = 20;
+  o.load_stored = false;
+  o.query_syntax = false;
+  o.ranking.expand = method;
+  o.ranking.fb_docs = fb_docs;
+  auto a = searchers[0]->Search(query, o);
+  auto b = searchers[1]->Search(query, o);
+  ASSERT_TRUE(a.ok()) << ctx << a.status();
+  ASSERT_TRUE(b.ok()) << ctx << b.status();
+  EXPECT_EQ(a->parsed_query, b->parsed_query) << ctx;
+  EXPECT_EQ(a->total_hits, b->total_hits) << ctx;
+  ASSERT_EQ(a->hits.size(), b->hits.size()) << ctx;
+  for (size_t i = 0; i < a->hits.size(); ++i) {
+    EXPECT_EQ(a->hits[i].doc, b->hits[i].doc) << ctx << " " << i;
+    EXPECT_EQ(a->hits[i].score, b->hits[i].score) << ctx << " " << i;
+  }
+}
+
 // Term vectors give RM3 and Bo1 the terms re-analysis gives: random multi-segment indexes with
 // deletions, written twice with the same operations, once storing the text (feedback re-analyses
 // it) and once storing no text but term vectors (feedback can only read the vectors): every
@@ -248,18 +285,12 @@ TEST(FeedbackTermVectors, SameRunsAsReanalysis) {
     std::mt19937 rng(seed);
     std::vector<std::unique_ptr<index::Directory>> dirs;
     std::vector<std::unique_ptr<IndexWriter>> writers;
-    for (bool vectors : {false, true}) {
-      dirs.push_back(index::NewMemDirectory());
-      IndexWriterOptions o;
-      o.analyzer.language = "english";
-      o.threads = 1;
-      o.auto_merge = seed == 3;
-      o.merge_factor = 3;
-      o.term_vectors = vectors;
-      auto w = index::OpenIndexWriter(dirs.back().get(), o);
-      ASSERT_TRUE(w.ok());
-      writers.push_back(*std::move(w));
-    }
+    IndexWriterOptions o;
+    o.analyzer.language = "english";
+    o.threads = 1;
+    o.auto_merge = seed == 3;
+    o.merge_factor = 3;
+    ASSERT_NO_FATAL_FAILURE(OpenTextAndVectorWriters(o, &dirs, &writers));
     int id = 0;
     for (int seg = 0; seg < 5; ++seg) {
       for (int i = 0; i < 40; ++i) {
@@ -307,24 +338,9 @@ TEST(FeedbackTermVectors, SameRunsAsReanalysis) {
       for (int k = 1 + rng() % 3; k > 0; --k)
         query += std::string(words[rng() % std::size(words)]) + " ";
       for (const char* method : {"rm3", "bo1"}) {
-        SearchOptions o;
-        o.k = 20;
-        o.load_stored = false;
-        o.query_syntax = false;
-        o.ranking.expand = method;
-        o.ranking.fb_docs = 1 + static_cast<int>(rng() % 10);
-        const std::string ctx = absl::StrCat(seed, " ", method, " ", query);
-        auto a = searchers[0]->Search(query, o);
-        auto b = searchers[1]->Search(query, o);
-        ASSERT_TRUE(a.ok()) << ctx << a.status();
-        ASSERT_TRUE(b.ok()) << ctx << b.status();
-        EXPECT_EQ(a->parsed_query, b->parsed_query) << ctx;
-        EXPECT_EQ(a->total_hits, b->total_hits) << ctx;
-        ASSERT_EQ(a->hits.size(), b->hits.size()) << ctx;
-        for (size_t i = 0; i < a->hits.size(); ++i) {
-          EXPECT_EQ(a->hits[i].doc, b->hits[i].doc) << ctx << " " << i;
-          EXPECT_EQ(a->hits[i].score, b->hits[i].score) << ctx << " " << i;
-        }
+        const int fb_docs = 1 + static_cast<int>(rng() % 10);
+        ASSERT_NO_FATAL_FAILURE(ExpectSameExpandedRun(searchers, query, method, fb_docs,
+                                                      absl::StrCat(seed, " ", method, " ", query)));
       }
     }
   }
@@ -343,17 +359,11 @@ TEST(FeedbackTermVectors, CombinedFieldSameRunsAsReanalysis) {
   std::mt19937 rng(7);
   std::vector<std::unique_ptr<index::Directory>> dirs;
   std::vector<std::unique_ptr<IndexWriter>> writers;
-  for (bool vectors : {false, true}) {
-    dirs.push_back(index::NewMemDirectory());
-    IndexWriterOptions o;
-    o.analyzer.language = "english";
-    o.threads = 1;
-    o.auto_merge = false;
-    o.term_vectors = vectors;
-    auto w = index::OpenIndexWriter(dirs.back().get(), o);
-    ASSERT_TRUE(w.ok());
-    writers.push_back(*std::move(w));
-  }
+  IndexWriterOptions o;
+  o.analyzer.language = "english";
+  o.threads = 1;
+  o.auto_merge = false;
+  ASSERT_NO_FATAL_FAILURE(OpenTextAndVectorWriters(o, &dirs, &writers));
   auto text = [&](int n) {
     std::string t;
     for (int k = 0; k < n; ++k) t += std::string(words[rng() % std::size(words)]) + " ";
@@ -387,23 +397,9 @@ TEST(FeedbackTermVectors, CombinedFieldSameRunsAsReanalysis) {
   for (int q = 0; q < 30; ++q) {
     const std::string query = text(1 + rng() % 3);
     for (const char* method : {"rm3", "bo1"}) {
-      SearchOptions o;
-      o.k = 20;
-      o.load_stored = false;
-      o.query_syntax = false;
-      o.ranking.expand = method;
-      o.ranking.fb_docs = 1 + static_cast<int>(rng() % 10);
-      const std::string ctx = absl::StrCat(method, " ", query);
-      auto a = searchers[0]->Search(query, o);
-      auto b = searchers[1]->Search(query, o);
-      ASSERT_TRUE(a.ok()) << ctx << a.status();
-      ASSERT_TRUE(b.ok()) << ctx << b.status();
-      EXPECT_EQ(a->parsed_query, b->parsed_query) << ctx;
-      ASSERT_EQ(a->hits.size(), b->hits.size()) << ctx;
-      for (size_t i = 0; i < a->hits.size(); ++i) {
-        EXPECT_EQ(a->hits[i].doc, b->hits[i].doc) << ctx << " " << i;
-        EXPECT_EQ(a->hits[i].score, b->hits[i].score) << ctx << " " << i;
-      }
+      const int fb_docs = 1 + static_cast<int>(rng() % 10);
+      ASSERT_NO_FATAL_FAILURE(ExpectSameExpandedRun(searchers, query, method, fb_docs,
+                                                    absl::StrCat(method, " ", query)));
     }
   }
 }
