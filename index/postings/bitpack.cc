@@ -30,7 +30,8 @@ inline int ReadWidth(const char* p, const char* end) {
 // Value j of every lane at once: the 4 lanes' bits [j*B, j*B+B) sit at the same offset of the
 // same 128-bit word, so one shift (plus one more for values straddling two words) and one mask
 // decode 4 values. J and B are template arguments so every shift is an immediate.
-template <int B, int J>
+// kPlusOne adds 1 to each value in the register (frequency blocks store tf - 1).
+template <int B, int J, bool kPlusOne>
 __attribute__((always_inline)) inline void UnpackStep(const __m128i* in, __m128i* out,
                                                       __m128i mask) {
   constexpr int kBit = J * B;
@@ -43,36 +44,46 @@ __attribute__((always_inline)) inline void UnpackStep(const __m128i* in, __m128i
   }
   // The high bits are already zero when the value ends exactly at the top of its word.
   if constexpr (kOff + B != 32) v = _mm_and_si128(v, mask);
+  if constexpr (kPlusOne) v = _mm_add_epi32(v, _mm_set1_epi32(1));
   _mm_storeu_si128(out + J, v);
 }
 
-template <int B, size_t... J>
+template <int B, bool kPlusOne, size_t... J>
 inline void UnpackSse2Impl(const __m128i* in, __m128i* out, std::index_sequence<J...>) {
   const __m128i mask = _mm_set1_epi32(static_cast<int>((uint64_t{1} << B) - 1));
-  (UnpackStep<B, static_cast<int>(J)>(in, out, mask), ...);
+  (UnpackStep<B, static_cast<int>(J), kPlusOne>(in, out, mask), ...);
 }
 
-template <int B>
+template <int B, bool kPlusOne = false>
 void UnpackSse2(const char* p, uint32_t* out) {
+  const __m128i add = _mm_set1_epi32(kPlusOne ? 1 : 0);
+  auto* o = reinterpret_cast<__m128i*>(out);
   if constexpr (B == 0) {
-    std::memset(out, 0, kBlockSize * sizeof(uint32_t));
+    for (size_t i = 0; i < kPerLane; ++i) _mm_storeu_si128(o + i, add);
   } else if constexpr (B == 32) {
     // Width 32 is the identity layout: a plain copy (inline, memcpy's call costs more here).
     const auto* in = reinterpret_cast<const __m128i*>(p);
-    auto* o = reinterpret_cast<__m128i*>(out);
-    for (size_t i = 0; i < kPerLane; ++i) _mm_storeu_si128(o + i, _mm_loadu_si128(in + i));
+    for (size_t i = 0; i < kPerLane; ++i) {
+      __m128i v = _mm_loadu_si128(in + i);
+      if constexpr (kPlusOne) v = _mm_add_epi32(v, add);
+      _mm_storeu_si128(o + i, v);
+    }
   } else {
-    UnpackSse2Impl<B>(reinterpret_cast<const __m128i*>(p), reinterpret_cast<__m128i*>(out),
-                      std::make_index_sequence<kPerLane>{});
+    UnpackSse2Impl<B, kPlusOne>(reinterpret_cast<const __m128i*>(p), o,
+                                std::make_index_sequence<kPerLane>{});
   }
 }
 
 using UnpackFn = void (*)(const char*, uint32_t*);
-template <size_t... B>
+template <bool kPlusOne, size_t... B>
 constexpr std::array<UnpackFn, 33> MakeSse2Table(std::index_sequence<B...>) {
-  return {&UnpackSse2<static_cast<int>(B)>...};
+  return {&UnpackSse2<static_cast<int>(B), kPlusOne>...};
 }
-constexpr std::array<UnpackFn, 33> kSse2Unpack = MakeSse2Table(std::make_index_sequence<33>{});
+constexpr std::array<UnpackFn, 33> kSse2Unpack =
+    MakeSse2Table<false>(std::make_index_sequence<33>{});
+// Frequency blocks: each value + 1 in the register it was decoded in (no second pass).
+constexpr std::array<UnpackFn, 33> kSse2UnpackPlusOne =
+    MakeSse2Table<true>(std::make_index_sequence<33>{});
 
 // Inclusive scan of 4 lanes plus the carry (every lane of `carry` holds the running total).
 inline __m128i Scan4(__m128i v, __m128i carry) {
@@ -340,9 +351,24 @@ uint32_t CountExceptions(const uint32_t* in, size_t n, uint32_t b) {
   return e;
 }
 
+// Sets the high bits of out[idx]; with kPlusOne, out[idx] holds the value + 1 (UnpackFreqBlock),
+// which stays so, and *wrapped gets a bit when a patched value + 1 wraps to 0.
+template <bool kPlusOne>
+inline void Patch(uint32_t* slot, uint32_t high_bits, uint32_t* wrapped) {
+  if constexpr (kPlusOne) {
+    const uint32_t v = ((*slot - 1) | high_bits) + 1;
+    *wrapped |= v == 0 ? 1u : 0u;
+    *slot = v;
+  } else {
+    *slot |= high_bits;
+  }
+}
+
 // The reference: every exception through the general varint reader and every check.
+template <bool kPlusOne = false>
 const char* PatchExceptionsGeneral(const char* p, const char* end, uint32_t e, uint32_t b,
-                                   uint32_t* out, size_t n, uint32_t* high_or) {
+                                   uint32_t* out, size_t n, uint32_t* high_or,
+                                   uint32_t* wrapped = nullptr) {
   for (uint32_t k = 0; k < e; ++k) {
     if (p == nullptr || p >= end) return nullptr;
     uint32_t idx = static_cast<uint8_t>(*p++);
@@ -350,7 +376,7 @@ const char* PatchExceptionsGeneral(const char* p, const char* end, uint32_t e, u
     p = GetVarint32Ptr(p, end, &high);
     if (p == nullptr || idx >= n || b >= 32 || high == 0 || (b > 0 && (high >> (32 - b)) != 0))
       return nullptr;
-    out[idx] |= high << b;
+    Patch<kPlusOne>(&out[idx], high << b, wrapped);
     *high_or |= high;
   }
   return p;
@@ -361,8 +387,10 @@ const char* PatchExceptionsGeneral(const char* p, const char* end, uint32_t e, u
 // when 2e bytes are), and a one-byte high cannot overflow 32 bits at b <= 25. The first other
 // exception hands the rest to the general loop, which accepts and rejects exactly as before.
 // *high_or gets the OR of the high parts (for UnpackDocBlock's bound).
+template <bool kPlusOne = false>
 inline const char* PatchExceptions(const char* p, const char* end, uint32_t e, uint32_t b,
-                                   uint32_t* out, size_t n, uint32_t* high_or) {
+                                   uint32_t* out, size_t n, uint32_t* high_or,
+                                   uint32_t* wrapped = nullptr) {
   if (b <= 25 && p != nullptr && static_cast<size_t>(end - p) >= 2 * size_t{e}) {
     const auto* q = reinterpret_cast<const uint8_t*>(p);
     uint32_t k = 0, acc = 0;
@@ -370,13 +398,14 @@ inline const char* PatchExceptions(const char* p, const char* end, uint32_t e, u
       const uint32_t idx = q[0], high = q[1];
       if (high - 1 >= 0x7f) break;  // 0 (corrupt) or a longer varint: the general loop
       if (idx >= n) return nullptr;
-      out[idx] |= high << b;
+      Patch<kPlusOne>(&out[idx], high << b, wrapped);
       acc |= high;
     }
     *high_or |= acc;
-    return PatchExceptionsGeneral(reinterpret_cast<const char*>(q), end, e - k, b, out, n, high_or);
+    return PatchExceptionsGeneral<kPlusOne>(reinterpret_cast<const char*>(q), end, e - k, b, out, n,
+                                            high_or, wrapped);
   }
-  return PatchExceptionsGeneral(p, end, e, b, out, n, high_or);
+  return PatchExceptionsGeneral<kPlusOne>(p, end, e, b, out, n, high_or, wrapped);
 }
 
 }  // namespace
@@ -411,6 +440,33 @@ const char* UnpackBlockPForScalar(const char* p, const char* end, uint32_t out[k
   if (e == 0 || p == nullptr) return p;
   uint32_t high_or = 0;
   return PatchExceptionsGeneral(p, end, e, b, out, kBlockSize, &high_or);
+}
+
+const char* UnpackFreqBlock(const char* p, const char* end, uint32_t out[kBlockSize]) {
+  if (p == nullptr || p >= end) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  if (e > kMaxExceptions || p >= end) return nullptr;
+  const int width = ReadWidth(p, end);
+  if (width < 0) return nullptr;
+  const uint32_t b = static_cast<uint32_t>(width);
+  uint32_t wrapped = 0;
+#if SCOUR_BITPACK_SSE2
+  kSse2UnpackPlusOne[b](p + 1, out);
+#else
+  UnpackBlockScalar(p, end, out);
+  for (size_t i = 0; i < kBlockSize; ++i) out[i] += 1;
+#endif
+  p += PackedBlockSize(b);
+  // Below 32 bits a packed value + 1 cannot wrap; only exceptions (checked as patched) and
+  // width 32 can reach 2^32 - 1.
+  if (b == 32) {
+    for (size_t i = 0; i < kBlockSize; ++i) wrapped |= out[i] == 0 ? 1u : 0u;
+  }
+  if (e != 0) {
+    uint32_t high_or = 0;
+    p = PatchExceptions<true>(p, end, e, b, out, kBlockSize, &high_or, &wrapped);
+  }
+  return wrapped != 0 ? nullptr : p;
 }
 
 const char* UnpackDocBlock(const char* p, const char* end, uint32_t base, uint32_t out[kBlockSize],

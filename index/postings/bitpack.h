@@ -59,6 +59,10 @@ const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockS
 // The reference the tests compare UnpackBlockPFor with: the scalar unpacker and the general
 // exception reader (varints of any length, every check per byte).
 const char* UnpackBlockPForScalar(const char* p, const char* end, uint32_t out[kBlockSize]);
+// A patched block of frequencies stored as tf - 1 decoded to the tfs: out[i] = value + 1, the
+// addition fused into the unpacking (UnpackBlockPFor then + 1 is the reference). Returns as
+// UnpackBlockPFor, and nullptr also when a value is 2^32 - 1 (its tf would wrap to 0).
+const char* UnpackFreqBlock(const char* p, const char* end, uint32_t out[kBlockSize]);
 // A patched block of doc-id deltas decoded to the ids: out[i] = base + the deltas up to i
 // (mod 2^32), the unpacking and the prefix sum fused when the block has no exceptions (SSE2;
 // elsewhere UnpackBlockPFor then PrefixSum, the reference). *delta_bits is set to a value with

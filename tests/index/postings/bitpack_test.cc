@@ -276,6 +276,13 @@ TEST(Bitpack, PForMatchesScalarReferenceOnArbitraryExceptions) {
     if (ref != nullptr) {
       ASSERT_TRUE(std::equal(a, a + kBlockSize, b)) << "rep " << rep;
     }
+    // Frequency blocks: the same values + 1, refused where one would wrap to 0.
+    uint32_t tfs[kBlockSize];
+    const bool wraps = ref != nullptr && std::find(b, b + kBlockSize, ~0u) != b + kBlockSize;
+    ASSERT_EQ(UnpackFreqBlock(buf.data(), end, tfs), wraps ? nullptr : ref) << "rep " << rep;
+    if (ref != nullptr && !wraps) {
+      for (size_t i = 0; i < kBlockSize; ++i) ASSERT_EQ(tfs[i], b[i] + 1) << "rep " << rep;
+    }
     // Doc-id blocks: the same deltas summed from a base, and a bound holding every delta's bits.
     const uint32_t base = static_cast<uint32_t>(rng());
     uint32_t ids[kBlockSize], delta_bits = 0;
@@ -286,6 +293,30 @@ TEST(Bitpack, PForMatchesScalarReferenceOnArbitraryExceptions) {
       EXPECT_EQ(all & ~delta_bits, 0u) << "rep " << rep;
       PrefixSumScalar(b, kBlockSize, base);
       ASSERT_TRUE(std::equal(ids, ids + kBlockSize, b)) << "rep " << rep;
+    }
+  }
+}
+
+TEST(Bitpack, FreqBlocksAddOneAtEveryWidthAndRefuseAWrap) {
+  std::mt19937 rng(37);
+  for (uint32_t bits = 0; bits <= 32; ++bits) {
+    for (int outliers : {0, 1, 5, 30}) {
+      std::vector<uint32_t> in = RandomBlock(rng, bits);
+      for (int i = 0; i < outliers; ++i)
+        in[rng() % kBlockSize] = static_cast<uint32_t>(rng()) >> (rng() % 32);
+      for (auto& x : in) x = std::min(x, ~0u - 1);
+      std::string packed;
+      PackBlockPFor(in.data(), &packed);
+      std::vector<char> buf = Exact(packed, packed.size());
+      uint32_t out[kBlockSize];
+      ASSERT_EQ(UnpackFreqBlock(buf.data(), buf.data() + buf.size(), out), buf.data() + buf.size());
+      for (size_t i = 0; i < kBlockSize; ++i) ASSERT_EQ(out[i], in[i] + 1) << bits << " " << i;
+      // A value of 2^32 - 1 (a tf of 2^32) is refused, packed plainly or as an exception.
+      in[rng() % kBlockSize] = ~0u;
+      packed.clear();
+      PackBlockPFor(in.data(), &packed);
+      buf = Exact(packed, packed.size());
+      EXPECT_EQ(UnpackFreqBlock(buf.data(), buf.data() + buf.size(), out), nullptr) << bits;
     }
   }
 }
