@@ -167,9 +167,13 @@ absl::StatusOr<StoredDocument> IndexReader::Document(uint64_t doc) const {
   std::vector<index::StoredField> fields;
   SCOUR_RETURN_IF_ERROR(impl_->segments[s]->Stored(local, &fields));
   StoredDocument out;
+  // The id from the dictionary, for every format version: from 5 on `.store` has none, and
+  // formats 1-4 hold the same bytes as their first stored field (skipped below).
+  SCOUR_ASSIGN_OR_RETURN(std::string_view id, impl_->segments[s]->ExternalId(local));
+  out.id = std::string(id);
   for (auto& f : fields) {
     if (f.field == index::kIdField) {
-      out.id = std::move(f.value);
+      continue;
     } else if (f.field < impl_->manifest.fields.size()) {
       out.fields.emplace_back(impl_->manifest.fields[f.field], std::move(f.value));
     } else {

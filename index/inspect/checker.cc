@@ -269,12 +269,19 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
               absl::StrCat("term vectors hold field ", m.fields[f], ", which the segment lacks"));
     }
   }
-  // Stored fields: the chunks hold exactly docs [0, max_doc), each starting with its id. Read
-  // chunk by chunk (a lookup per doc would decompress every chunk 128 times).
+  // Stored fields: the chunks hold exactly docs [0, max_doc); formats 1-4 start each with its
+  // id, from 5 on none holds one (the id is the _id term's only). Read chunk by chunk (a lookup
+  // per doc would decompress every chunk 128 times).
+  const bool ids_stored = r.store_version() < 5;
   absl::Status stored =
       r.ForEachStored([&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
-        if (fields.empty() || fields[0].first != kIdField) {
+        if (ids_stored && (fields.empty() || fields[0].first != kIdField))
           return absl::DataLossError(absl::StrCat("stored doc ", d, " has no id"));
+        for (size_t i = ids_stored ? 1 : 0; i < fields.size(); ++i) {
+          if (fields[i].first == kIdField)
+            return absl::DataLossError(
+                absl::StrCat("stored doc ", d, " holds an _id field (format ", r.store_version(),
+                             ids_stored ? " stores it once, first)" : " stores none)"));
         }
         return absl::OkStatus();
       });

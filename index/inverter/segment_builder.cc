@@ -121,8 +121,7 @@ absl::Status SegmentBuilder::AddDocument(std::string_view id,
   const uint32_t doc = doc_count_;
   ids_.push_back(IdRef{id_bytes_.size(), static_cast<uint32_t>(id.size())});
   id_bytes_.append(id);
-  stored_scratch_.clear();
-  stored_scratch_.emplace_back(kIdField, id);
+  stored_scratch_.clear();  // the id is the _id term's only (format 5)
   doc_terms_.clear();
   // Positions continue across repeated values of one field (a multi-valued field).
   struct FieldLen {

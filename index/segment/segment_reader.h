@@ -59,6 +59,8 @@ class SegmentReader {
   }
   uint32_t num_deleted() const { return ref_.deleted; }
 
+  // The `.store` frame's format version: from 5 on its documents hold no `_id` field.
+  uint32_t store_version() const { return FrameVersion(store_->data()); }
   absl::Status Stored(uint32_t doc, std::vector<StoredField>* out) const {
     return stored_.Get(doc, out);
   }

@@ -18,7 +18,9 @@ void StoredFieldsWriter::AddDocument(
     raw_.append(value);
   }
   ++docs_;
-  if (++chunk_docs_ >= kChunkDocs || raw_.size() >= kChunkBytes) FlushChunk();
+  ++chunk_docs_;
+  if (!fields.empty()) ++chunk_counted_;
+  if (chunk_counted_ >= kChunkDocs || raw_.size() >= kChunkBytes) FlushChunk();
 }
 
 void StoredFieldsWriter::FreeCCtx::operator()(ZSTD_CCtx_s* c) const { ZSTD_freeCCtx(c); }
@@ -39,6 +41,7 @@ void StoredFieldsWriter::FlushChunk() {
       {chunk_first_doc_, at, static_cast<uint32_t>(n), static_cast<uint32_t>(raw_.size())});
   raw_.clear();
   chunk_docs_ = 0;
+  chunk_counted_ = 0;
 }
 
 absl::Status StoredFieldsWriter::WriteTo(FramedWriter* out) {
@@ -125,9 +128,9 @@ absl::Status StoredFieldsReader::Get(uint32_t doc, std::vector<StoredField>* out
     }
     if (!r.ok()) break;
   }
+  // A doc past the chunk's last document runs off its bytes above; a document without fields
+  // is an empty list (every document of format 5 with nothing stored).
   if (!r.ok()) return absl::DataLossError(absl::StrCat(name_, ": corrupt stored document ", doc));
-  if (out->empty() && doc - first >= StoredFieldsWriter::kChunkDocs)
-    return absl::NotFoundError(absl::StrCat(name_, ": no stored document ", doc));
   return absl::OkStatus();
 }
 

@@ -50,6 +50,9 @@ class StoredFieldsWriter {
   std::string compressed_;
   std::vector<Chunk> chunks_;
   uint32_t docs_ = 0, chunk_first_doc_ = 0, chunk_docs_ = 0;
+  // Documents of the chunk with at least one field: only they count towards kChunkDocs (format
+  // 5), so documents without stored fields pack into a few 16 KiB chunks.
+  uint32_t chunk_counted_ = 0;
   // One compression context for all chunks: ZSTD_compress would build (and zero) one per call.
   std::unique_ptr<ZSTD_CCtx_s, FreeCCtx> cctx_;
 };

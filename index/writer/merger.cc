@@ -126,6 +126,12 @@ absl::StatusOr<DocTermGraph> BuildGraph(const std::vector<std::shared_ptr<Segmen
 using FieldView = StoredFieldsReader::FieldView;
 using DocFn = absl::FunctionRef<absl::Status(uint32_t, std::span<const FieldView>)>;
 
+// A document's stored fields as format 5 writes them: formats 1-4 stored the external id as
+// field 0, first; it is the _id term's only from 5 on (docs/format/README.md, ".store").
+std::span<const FieldView> WithoutId(std::span<const FieldView> fields) {
+  return !fields.empty() && fields[0].first == kIdField ? fields.subspan(1) : fields;
+}
+
 // Writes every live document's stored fields (or encoded term vectors: the same layout) in new
 // doc order through `add`. read(s, fn) calls fn for each document of source s in its order. The
 // records wait in a buffer of at most `budget` bytes (or one record): when they do not all fit,
@@ -396,7 +402,11 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   if (options.reorder) {
     SCOUR_RETURN_IF_ERROR(CopyInNewOrder(
         segs.size(), doc_map, doc_count, options.buffer_bytes,
-        [&](size_t s, DocFn fn) { return segs[s]->ForEachStored(fn); },
+        [&](size_t s, DocFn fn) {
+          return segs[s]->ForEachStored([&](uint32_t d, std::span<const FieldView> fields) {
+            return fn(d, WithoutId(fields));
+          });
+        },
         [&](const std::vector<std::pair<uint32_t, std::string_view>>& v) {
           writer->stored().AddDocument(v);
         },
@@ -420,7 +430,8 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
     SCOUR_RETURN_IF_ERROR(segs[s]->ForEachStored(
         [&](uint32_t d, std::span<const StoredFieldsReader::FieldView> fields) {
           if (doc_map[s][d] == UINT32_MAX) return absl::OkStatus();
-          view.assign(fields.begin(), fields.end());
+          const std::span<const FieldView> kept = WithoutId(fields);
+          view.assign(kept.begin(), kept.end());
           writer->stored().AddDocument(view);
           return absl::OkStatus();
         }));

@@ -1,7 +1,7 @@
 // Old indexes keep opening: tests/data/golden-vN/ is an index written by format version N and
-// checked in (N = 1, 2, 3, 4; 3 and 4 have a synonyms file; none has the optional .surf, which
+// checked in (N = 1 to 5; from 3 on with a synonyms file; none has the optional .surf, which
 // CurrentWriterAddsSurfaceFormsForPrefixes covers, nor a full block: impact_list_test covers
-// format 4's lists). Each must open, pass CheckIndex and answer
+// format 4's lists; from 5 on `.store` holds no ids). Each must open, pass CheckIndex and answer
 // exactly as when it was written; the current writer must reproduce the current version's files
 // byte for byte. Write a new golden-vN folder (only when the format version changes) with
 //   SCOUR_WRITE_GOLDEN=<dir> build/.../index_test --gtest_filter=Golden.*
@@ -11,10 +11,14 @@
 #include <iterator>
 #include <set>
 
+#include "base/coding.h"
+#include "base/crc32c.h"
 #include "gtest/gtest.h"
 #include "index/directory/directory.h"
 #include "index/format/file_format.h"
 #include "index/inspect/checker.h"
+#include "index/segment/segment_format.h"
+#include "index/segment/stored_fields.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
 #include "scour/searcher.h"
@@ -92,6 +96,7 @@ TEST_P(Golden, IndexOpensChecksAndAnswers) {
   ASSERT_TRUE(b.ok());
   auto doc = (*reader)->Document(*b);
   ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->id, "b");  // from the dictionary (versions 1-4 also stored it)
   ASSERT_NE(doc->Get("title"), nullptr);
   EXPECT_EQ(*doc->Get("title"), "Party-state (updated)");
   EXPECT_FALSE((*reader)->Find("c").ok());
@@ -128,7 +133,73 @@ TEST_P(Golden, IndexOpensChecksAndAnswers) {
   EXPECT_TRUE(ids("unite*").empty());      // "united" as "unit"
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u, 3u, 4u));
+INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u, 3u, 4u, 5u));
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), {});
+}
+
+// `file` with its header's version set to `version` and its CRC made to match again.
+std::string WithVersion(std::string file, uint32_t version) {
+  std::string v;
+  PutFixed32(&v, version);
+  file.replace(8, 4, v);
+  const size_t len = file.size() - index::kFooterSize;
+  std::string crc;
+  PutFixed32(&crc, crc32c::Value(std::string_view(file).substr(0, len)));
+  file.replace(len + 8, 4, crc);
+  return file;
+}
+
+// Format 5's `.store` holds no id, 1-4 hold it first: CheckIndex names a document that breaks
+// its file's version either way (sound frames, CRCs repaired), and the golden files pass.
+TEST(GoldenWrite, CheckNamesAStoredIdThatBreaksItsStoreVersion) {
+  const std::string dir = ::testing::TempDir() + "/scour_golden_store_ids";
+  const std::string store = "/s00000001.store";  // a, b, c (deleted later)
+  auto problems = [&](const std::string& file) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::copy(GoldenDir(5), dir);
+    std::ofstream(dir + store, std::ios::binary | std::ios::trunc) << file;
+    auto d = index::OpenFsDirectory(dir, false);
+    EXPECT_TRUE(d.ok());
+    return index::CheckIndex(d->get()).problems;
+  };
+  const std::string golden = ReadAll(GoldenDir(5) + store);
+  EXPECT_TRUE(problems(golden).empty());
+  // The same bytes claiming version 4: its documents lack the id.
+  std::vector<std::string> p = problems(WithVersion(golden, 4));
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find("stored doc 0 has no id"), std::string::npos) << p[0];
+  // Version 5 with a stored _id (as version 4 wrote it) in the second document.
+  auto reader = index::StoredFieldsReader::Open(golden, "s.store");
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  index::StoredFieldsWriter w;
+  std::vector<std::pair<uint32_t, std::string_view>> fields;
+  ASSERT_TRUE(reader
+                  ->ForEachDocument(
+                      3,
+                      [&](uint32_t d, std::span<const index::StoredFieldsReader::FieldView> f) {
+                        fields.assign(f.begin(), f.end());
+                        if (d == 1) fields.insert(fields.begin(), {index::kIdField, "b"});
+                        w.AddDocument(fields);
+                        return absl::OkStatus();
+                      })
+                  .ok());
+  auto mem = index::NewMemDirectory();
+  auto out = index::FramedWriter::Create(mem.get(), "s", index::FileKind::kStored);
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(w.WriteTo(&*out).ok());
+  ASSERT_TRUE(out->Finish().ok());
+  auto with_id = mem->Open("s");
+  ASSERT_TRUE(with_id.ok());
+  p = problems(std::string((*with_id)->data()));
+  ASSERT_FALSE(p.empty());
+  EXPECT_NE(p[0].find("stored doc 1 holds an _id field (format 5 stores none)"), std::string::npos)
+      << p[0];
+  // Version 4's own files keep their ids and pass (IndexOpensChecksAndAnswers).
+  std::filesystem::remove_all(dir);
+}
 
 // An old index takes new segments (a mixed-version index), deletes and replaces across them,
 // and a merge rewrites everything in the current version.

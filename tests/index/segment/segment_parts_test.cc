@@ -78,6 +78,53 @@ TEST(StoredFields, ForEachDocumentEqualsGetAndChecksTheCount) {
   EXPECT_EQ(calls, 3);
 }
 
+// Format 5 stores no id: documents without fields are common (every document of a --store none
+// index) and do not count towards a chunk's 128 documents, so a run of them packs into 16 KiB
+// chunks; mixed with documents that have fields, each reads back as written.
+TEST(StoredFields, DocumentsWithoutFieldsPackIntoFewChunks) {
+  auto dir = NewMemDirectory();
+  const std::vector<std::vector<std::string>> empty(40000);
+  const std::string file = WriteStore(dir.get(), empty);
+  auto reader = StoredFieldsReader::Open(file, "x.store");
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  // 40,000 one-byte documents: three chunks of 16 KiB of raw bytes (one per 128 docs would be
+  // 313); each chunk is 20 bytes of index and a small zstd frame.
+  const uint64_t index_offset = DecodeFixed64(file.data() + file.size() - kFooterSize - 8);
+  EXPECT_EQ(DecodeFixed32(file.data() + index_offset), 3u);
+  EXPECT_LT(file.size(), 400u);
+  std::vector<StoredField> got = {{1, "x"}};
+  for (uint32_t d : {0u, 127u, 128u, 16383u, 16384u, 39999u}) {
+    EXPECT_TRUE(reader->Get(d, &got).ok()) << d;
+    EXPECT_TRUE(got.empty()) << d;
+  }
+  EXPECT_EQ(reader->Get(40000, &got).code(), absl::StatusCode::kDataLoss);  // past the last
+
+  std::mt19937 rng(11);
+  std::vector<std::vector<std::string>> mixed(3000);
+  for (auto& d : mixed) {
+    d.resize(rng() % 4 == 0 ? 1 + rng() % 2 : 0);
+    for (auto& v : d) v = std::string(rng() % 300, static_cast<char>('a' + rng() % 26));
+  }
+  const std::string file2 = WriteStore(dir.get(), mixed);
+  auto reader2 = StoredFieldsReader::Open(file2, "x.store");
+  ASSERT_TRUE(reader2.ok()) << reader2.status();
+  uint32_t seen = 0;
+  absl::Status s = reader2->ForEachDocument(
+      3000, [&](uint32_t doc, std::span<const StoredFieldsReader::FieldView> fields) {
+        ++seen;
+        EXPECT_TRUE(reader2->Get(doc, &got).ok());
+        EXPECT_EQ(got.size(), mixed[doc].size()) << doc;
+        EXPECT_EQ(fields.size(), mixed[doc].size()) << doc;
+        for (size_t i = 0; i < fields.size() && i < got.size(); ++i) {
+          EXPECT_EQ(got[i].value, mixed[doc][i]);
+          EXPECT_EQ(fields[i].second, mixed[doc][i]);
+        }
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(seen, 3000u);
+}
+
 // Found by segment_reader_fuzzer: a block-index offset of 2^64 - 1 made `offset + 4` wrap
 // below the file size, so the check passed and the reader read the 4 bytes before the file.
 std::string Framed(FileKind kind, const std::string& body) {
