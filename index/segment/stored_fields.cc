@@ -2,6 +2,9 @@
 
 #include <zstd.h>
 
+#include <atomic>
+#include <memory>
+
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
 #include "base/status_macros.h"
@@ -66,7 +69,23 @@ absl::Status StoredFieldsWriter::WriteTo(FramedWriter* out) {
 
 namespace {
 constexpr size_t kChunkEntry = 20;
-}
+
+// Readers are told apart in the chunk cache by an id that is never reused (an address could be,
+// by a reader of another file opened where a closed one was).
+std::atomic<uint64_t> next_reader_id{1};
+
+// The last chunk this thread decompressed in Get, and the thread's zstd context: reading the
+// documents of a chunk one by one (a scan, the hits of a query that share a chunk) decompresses
+// it once, not once per document. Chunks above kMaxCachedChunk (one huge document) are not kept.
+constexpr size_t kMaxCachedChunk = size_t{1} << 20;
+struct ChunkCache {
+  uint64_t reader = 0;  // 0: empty
+  uint32_t chunk = 0;
+  std::string raw;
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx{nullptr, ZSTD_freeDCtx};
+};
+thread_local ChunkCache chunk_cache;
+}  // namespace
 
 absl::StatusOr<StoredFieldsReader> StoredFieldsReader::Open(std::string_view file,
                                                             std::string_view name, FileKind kind) {
@@ -87,6 +106,7 @@ absl::StatusOr<StoredFieldsReader> StoredFieldsReader::Open(std::string_view fil
       body_end - index_offset - 4 != uint64_t{r.chunk_count_} * kChunkEntry)
     return absl::DataLossError(absl::StrCat(r.name_, ": chunk index size mismatch"));
   r.index_ = file.data() + index_offset + 4;
+  r.id_ = next_reader_id.fetch_add(1, std::memory_order_relaxed);
   return r;
 }
 
@@ -113,10 +133,28 @@ absl::Status StoredFieldsReader::Get(uint32_t doc, std::vector<StoredField>* out
   // cannot make us allocate more than the frame claims, and the two must agree.
   if (ZSTD_getFrameContentSize(file_.data() + off, size) != raw_size)
     return absl::DataLossError(absl::StrCat(name_, ": chunk size mismatch at offset ", off));
-  std::string raw(raw_size, '\0');
-  size_t n = ZSTD_decompress(raw.data(), raw.size(), file_.data() + off, size);
-  if (ZSTD_isError(n) || n != raw_size)
-    return absl::DataLossError(absl::StrCat(name_, ": corrupt compressed chunk at offset ", off));
+  ChunkCache& cache = chunk_cache;
+  std::string uncached;
+  std::string_view raw;
+  if (cache.reader == id_ && cache.chunk == lo - 1) {
+    raw = cache.raw;
+  } else {
+    const bool keep = raw_size <= kMaxCachedChunk;
+    std::string* buf = keep ? &cache.raw : &uncached;
+    if (keep) cache.reader = 0;  // until the chunk is decompressed whole
+    if (cache.dctx == nullptr) cache.dctx.reset(ZSTD_createDCtx());
+    if (cache.dctx == nullptr) return absl::ResourceExhaustedError("zstd: cannot create a context");
+    buf->resize(raw_size);
+    size_t n =
+        ZSTD_decompressDCtx(cache.dctx.get(), buf->data(), buf->size(), file_.data() + off, size);
+    if (ZSTD_isError(n) || n != raw_size)
+      return absl::DataLossError(absl::StrCat(name_, ": corrupt compressed chunk at offset ", off));
+    if (keep) {
+      cache.reader = id_;
+      cache.chunk = lo - 1;
+    }
+    raw = *buf;
+  }
   ByteReader r(raw);
   for (uint32_t d = first; d <= doc; ++d) {
     uint64_t nf = r.Varint64();

@@ -77,6 +77,7 @@ class StoredFieldsReader {
   std::string name_;
   const char* index_ = nullptr;
   uint32_t chunk_count_ = 0;
+  uint64_t id_ = 0;  // this reader in the thread's cache of the last chunk Get decompressed
 };
 
 }  // namespace scour::index

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/coding.h"
@@ -123,6 +124,49 @@ TEST(StoredFields, DocumentsWithoutFieldsPackIntoFewChunks) {
       });
   EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(seen, 3000u);
+}
+
+// Get keeps the last chunk it decompressed per thread: reads that alternate between two stores
+// of the same shape (same chunk numbers), in random order and from two threads, must each see
+// their own store's documents, never the other's cached chunk.
+TEST(StoredFields, GetAcrossReadersAndThreadsSeesItsOwnChunks) {
+  std::mt19937 rng(9);
+  std::vector<std::vector<std::string>> a(600), b(600);
+  for (size_t i = 0; i < a.size(); ++i) {
+    a[i] = {"a" + std::to_string(i), std::string(rng() % 300, 'x')};
+    b[i] = {"b" + std::to_string(i), std::string(a[i][1].size(), 'y')};
+  }
+  auto dir = NewMemDirectory();
+  const std::string fa = WriteStore(dir.get(), a);
+  ASSERT_TRUE(dir->Delete("x.store").ok());
+  const std::string fb = WriteStore(dir.get(), b);
+  auto ra = StoredFieldsReader::Open(fa, "a.store");
+  auto rb = StoredFieldsReader::Open(fb, "b.store");
+  ASSERT_TRUE(ra.ok() && rb.ok());
+  auto check = [&](uint32_t seed) {
+    std::mt19937 r(seed);
+    std::vector<StoredField> got;
+    for (int i = 0; i < 3000; ++i) {
+      const bool first = r() % 2 == 0;
+      const uint32_t doc = r() % 600;
+      // Runs of neighbours (the cache's hits) between random jumps (its misses).
+      for (uint32_t d = doc; d < std::min<uint32_t>(doc + r() % 4, 600); ++d) {
+        ASSERT_TRUE((first ? *ra : *rb).Get(d, &got).ok());
+        ASSERT_EQ(got.size(), 2u);
+        EXPECT_EQ(got[0].value, (first ? a : b)[d][0]);
+        EXPECT_EQ(got[1].value, (first ? a : b)[d][1]);
+      }
+    }
+  };
+  check(1);
+  std::thread other(check, 2);
+  check(3);
+  other.join();
+  // A copy of a reader reads the same file: it may share the cached chunk.
+  StoredFieldsReader copy = *ra;
+  std::vector<StoredField> got;
+  ASSERT_TRUE(copy.Get(599, &got).ok());
+  EXPECT_EQ(got[0].value, "a599");
 }
 
 // Found by segment_reader_fuzzer: a block-index offset of 2^64 - 1 made `offset + 4` wrap
