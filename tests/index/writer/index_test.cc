@@ -205,6 +205,13 @@ IndexWriterOptions SmallOptions(int threads, size_t ram_mb = 1) {
 
 class IndexRoundTrip : public ::testing::TestWithParam<int> {};
 
+// Sanitizer builds (instrumented: ~6x slower) index half the documents; the ci build all.
+#ifdef SCOUR_TEST_SANITIZED
+constexpr int kRoundTripDocs = 1500;
+#else
+constexpr int kRoundTripDocs = 3000;
+#endif
+
 TEST_P(IndexRoundTrip, EveryPostingEqualsTheModel) {
   const int threads = GetParam();
   auto dir = index::NewFaultInjectingDirectory();
@@ -212,14 +219,14 @@ TEST_P(IndexRoundTrip, EveryPostingEqualsTheModel) {
   Model model;
   auto w = index::OpenIndexWriter(dir.get(), SmallOptions(threads));
   ASSERT_TRUE(w.ok()) << w.status();
-  ASSERT_NO_FATAL_FAILURE(AddRandomDocs(w->get(), rng, "doc", 3000, &model));
+  ASSERT_NO_FATAL_FAILURE(AddRandomDocs(w->get(), rng, "doc", kRoundTripDocs, &model));
   ASSERT_TRUE((*w)->Commit().ok());
   EXPECT_GT((*w)->stats().segments_flushed, 1u) << "the 1 MB budget should force several flushes";
   ExpectIndexEquals(dir.get(), model);
 
   // Updates and deletes, within and across sessions.
   for (int i = 0; i < 300; ++i) {
-    std::string id = "doc" + std::to_string(rng() % 3500);
+    std::string id = "doc" + std::to_string(rng() % (kRoundTripDocs + kRoundTripDocs / 6));
     if (rng() % 3 == 0) {
       ASSERT_TRUE((*w)->DeleteDocument(id).ok());
       model.erase(id);
@@ -454,9 +461,15 @@ TEST(IndexWriter, FailedCommitAtAnyOperationKeepsThePreviousCommit) {
   std::fprintf(stderr, "second commit: %llu I/O operations\n",
                static_cast<unsigned long long>(total_ops));
   // Every one of the last 40 operations (the commit protocol: deletions, manifest, rename,
-  // directory sync) and an even sample of the earlier ones (segment writing).
+  // directory sync) and an even sample of the earlier ones (segment writing): 100 of them, 40
+  // in sanitizer builds (instrumented, this test took 30 s there).
+#ifdef SCOUR_TEST_SANITIZED
+  constexpr uint64_t kSampled = 40;
+#else
+  constexpr uint64_t kSampled = 100;
+#endif
   std::vector<uint64_t> points;
-  const uint64_t step = std::max<uint64_t>(1, total_ops / 100);
+  const uint64_t step = std::max<uint64_t>(1, total_ops / kSampled);
   for (uint64_t k = 1; k + 40 <= total_ops; k += step) points.push_back(k);
   for (uint64_t k = total_ops > 40 ? total_ops - 39 : 1; k <= total_ops; ++k) points.push_back(k);
   int failed_commits = 0;
