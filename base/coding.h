@@ -2,6 +2,7 @@
 #ifndef SCOUR_BASE_CODING_H_
 #define SCOUR_BASE_CODING_H_
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -15,17 +16,34 @@ inline void EncodeFixed32(char* dst, uint32_t v) {
 inline void EncodeFixed64(char* dst, uint64_t v) {
   for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>(v >> (8 * i));
 }
+// On a little-endian host the bytes are the value: one load. (GCC 12 does not merge the byte
+// loops below into a load: a skip-table read cost 10 instructions instead of 1.)
 inline uint32_t DecodeFixed32(const char* p) {
+  if constexpr (std::endian::native == std::endian::little) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  }
   uint32_t v = 0;
   for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<uint8_t>(p[i])} << (8 * i);
   return v;
 }
 inline uint64_t DecodeFixed64(const char* p) {
+  if constexpr (std::endian::native == std::endian::little) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  }
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<uint8_t>(p[i])} << (8 * i);
   return v;
 }
 inline uint16_t DecodeFixed16(const char* p) {
+  if constexpr (std::endian::native == std::endian::little) {
+    uint16_t v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  }
   return static_cast<uint16_t>(static_cast<uint8_t>(p[0]) | (static_cast<uint8_t>(p[1]) << 8));
 }
 
