@@ -555,19 +555,28 @@ const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n) 
   const uint32_t b = static_cast<uint8_t>(*p++);
   const size_t bytes = (n * b + 7) / 8;
   if (e > kMaxExceptions || b > 32 || static_cast<size_t>(end - p) < bytes) return nullptr;
-  const auto* src = reinterpret_cast<const uint8_t*>(p);
   const uint64_t mask = b == 32 ? 0xffffffffu : (uint64_t{1} << b) - 1;
-  uint64_t acc = 0;
-  uint32_t have = 0;
-  size_t s = 0;
-  for (size_t i = 0; i < n; ++i) {
-    while (have < b) {
-      acc |= uint64_t{src[s++]} << have;
-      have += 8;
+  if (static_cast<size_t>(end - p) >= bytes + 8) {
+    // Value i from the 8 bytes at its first bit's byte (its <= 32 bits start within the first
+    // of them): no loop per byte. The last value's 8 bytes end before bytes + 8.
+    for (size_t i = 0; i < n; ++i) {
+      const size_t bit = i * b;
+      out[i] = static_cast<uint32_t>((DecodeFixed64(p + bit / 8) >> (bit % 8)) & mask);
     }
-    out[i] = static_cast<uint32_t>(acc & mask);
-    acc >>= b;
-    have -= b;
+  } else {  // the last bytes of the file: a byte at a time, never past `end`
+    const auto* src = reinterpret_cast<const uint8_t*>(p);
+    uint64_t acc = 0;
+    uint32_t have = 0;
+    size_t s = 0;
+    for (size_t i = 0; i < n; ++i) {
+      while (have < b) {
+        acc |= uint64_t{src[s++]} << have;
+        have += 8;
+      }
+      out[i] = static_cast<uint32_t>(acc & mask);
+      acc >>= b;
+      have -= b;
+    }
   }
   uint32_t high_or = 0;
   return PatchExceptions(p + bytes, end, e, b, out, n, &high_or);

@@ -334,8 +334,16 @@ TEST(Bitpack, TailOfSmallValuesIsBitPackedAtEveryWidth) {
       // Patched frame of reference: never larger than plain packing at the full width.
       ASSERT_LE(packed.size(), 2 + (n * width + 7) / 8) << "width " << width << " n " << n;
       std::vector<uint32_t> out(n);
-      ASSERT_EQ(UnpackTail(packed.data(), packed.data() + packed.size(), out.data(), n),
-                packed.data() + packed.size());
+      // Exactly its bytes (decoded a byte at a time), then with bytes after it as in a file
+      // (8 bytes read per value): the same values.
+      std::vector<char> exact = Exact(packed, packed.size());
+      ASSERT_EQ(UnpackTail(exact.data(), exact.data() + exact.size(), out.data(), n),
+                exact.data() + exact.size());
+      EXPECT_EQ(out, in);
+      std::string padded = packed + std::string(9, static_cast<char>(0xff));
+      std::fill(out.begin(), out.end(), 0);
+      ASSERT_EQ(UnpackTail(padded.data(), padded.data() + padded.size(), out.data(), n),
+                padded.data() + packed.size());
       EXPECT_EQ(out, in);
     }
   }
