@@ -98,6 +98,7 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
     const uint8_t* norms = r.norms(field);
     if (field != kIdField && norms == nullptr) problem(label + ": field has no norms");
     SegmentPostings p = r.Postings(field, info);
+    if (!p.skip_widths_minimal()) problem(label + ": skip entries wider than their values need");
     uint32_t df = 0, prev_doc = 0;
     uint64_t cf = 0;
     uint32_t block = 0, block_max_tf = 0;

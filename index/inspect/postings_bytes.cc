@@ -31,20 +31,20 @@ absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo&
   PostingsBytes r;
   if (info.df < 2) return r;
   const uint32_t nb = info.df / kBlockSize, tail = info.df % kBlockSize;
-  const uint64_t skip = uint64_t{nb} * kSkipEntrySize + 4;
-  if (info.postings < kHeaderSize || info.postings > post.size() ||
-      post.size() - info.postings < skip)
-    return corrupt();
+  if (info.postings < kHeaderSize || info.postings >= post.size()) return corrupt();
+  const SkipLayout layout = ReadSkipLayout(FrameVersion(post), nb, post.data() + info.postings);
+  const uint64_t skip = layout.head + uint64_t{nb} * layout.stride + 4;  // + the list impact
+  if (post.size() - info.postings < skip) return corrupt();
   r.lists = 1;
   r.list_postings = info.df;
   r.skip = skip;
-  const char* skips = post.data() + info.postings;
-  const char* data = skips + skip;
+  const char* skips = post.data() + info.postings + layout.head;
+  const char* data = post.data() + info.postings + skip;
   const char* end = post.data() + post.size();
   const char* p = data;
   const bool lists = FrameVersion(post) >= 4;
   for (uint32_t b = 0; b < nb; ++b) {
-    const uint32_t rel_end = DecodeFixed32(skips + size_t{b} * kSkipEntrySize + 4);
+    const uint32_t rel_end = ReadSkip(skips, layout, b, kSkipBlockEnd);
     if (rel_end > uint64_t(end - data)) return corrupt();
     const char* block_end = data + rel_end;
     if (lists) {

@@ -4,11 +4,70 @@
 #ifndef SCOUR_INDEX_POSTINGS_POSTINGS_FORMAT_H_
 #define SCOUR_INDEX_POSTINGS_POSTINGS_FORMAT_H_
 
+#include <cstddef>
 #include <cstdint>
+
+#include "base/coding.h"
 
 namespace scour::index {
 
-inline constexpr uint32_t kSkipEntrySize = 16;
+inline constexpr uint32_t kSkipEntrySize = 16;  // formats 1-4
+
+// The columns of a skip entry, and where each lies in a list's entries (docs/format/README.md,
+// ".post"): formats 1-4 have 16-byte entries (max tf in bytes 12-14, min norm byte 15); from 5
+// on each list has its own widths, given by a byte before its entries. A column is read with
+// one unaligned 4-byte load and a mask: the 4 bytes after the last entry's start of any column
+// are inside the list (its list impact follows the entries).
+enum SkipColumn {
+  kSkipLastDoc = 0,
+  kSkipBlockEnd = 1,
+  kSkipPosEnd = 2,
+  kSkipMaxTf = 3,
+  kSkipMinNorm = 4
+};
+struct SkipLayout {
+  uint32_t stride = kSkipEntrySize;
+  uint32_t head = 0;  // bytes before the entries: the widths byte (format 5, nb >= 1)
+  uint8_t off[5] = {0, 4, 8, 12, 15};
+  uint32_t mask[5] = {~0u, ~0u, ~0u, (1u << 24) - 1, 0xFF};
+};
+
+inline uint32_t SkipWidth(uint32_t v) {
+  return v < (1u << 8) ? 1 : v < (1u << 16) ? 2 : v < (1u << 24) ? 3 : 4;
+}
+// The widths byte of format 5: column c (last doc, block end, positions end, max tf) in bits
+// 2c..2c+1 as width - 1.
+inline uint8_t SkipWidthsByte(const uint32_t widths[4]) {
+  return static_cast<uint8_t>((widths[0] - 1) | (widths[1] - 1) << 2 | (widths[2] - 1) << 4 |
+                              (widths[3] - 1) << 6);
+}
+inline uint32_t SkipWidthOf(uint8_t widths, int column) {
+  return 1 + ((widths >> (2 * column)) & 3);
+}
+// The layout of a list with `nb` full blocks whose bytes start at `list`, in a .post of frame
+// version `version`; from format 5 on with nb >= 1 the caller has checked that the widths byte
+// (list[0]) is inside the file.
+inline SkipLayout ReadSkipLayout(uint32_t version, uint32_t nb, const char* list) {
+  SkipLayout l;
+  if (version < 5 || nb == 0) return l;
+  const uint8_t w = static_cast<uint8_t>(list[0]);
+  l.head = 1;
+  uint32_t at = 0;
+  for (int c = 0; c < 4; ++c) {
+    const uint32_t width = SkipWidthOf(w, c);
+    l.off[c] = static_cast<uint8_t>(at);
+    l.mask[c] = width == 4 ? ~0u : (1u << (8 * width)) - 1;
+    at += width;
+  }
+  l.mask[kSkipMaxTf] &= (1u << 24) - 1;  // saturated at 2^24 - 1 ("unbounded"), as in format 4
+  l.off[kSkipMinNorm] = static_cast<uint8_t>(at);
+  l.mask[kSkipMinNorm] = 0xFF;
+  l.stride = at + 1;
+  return l;
+}
+inline uint32_t ReadSkip(const char* entries, const SkipLayout& l, uint32_t b, int column) {
+  return DecodeFixed32(entries + size_t{b} * l.stride + l.off[column]) & l.mask[column];
+}
 
 // Where a term's postings live; what the dictionary stores per term.
 struct TermInfo {

@@ -27,16 +27,21 @@ SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos, co
     return;
   }
   nb_ = df_ / kBlockSize;
-  uint64_t need = uint64_t{nb_} * kSkipEntrySize + 4;
-  if (info.postings < kHeaderSize || info.postings > post.size() ||
-      post.size() - info.postings < need) {
+  if (info.postings < kHeaderSize || info.postings >= post.size()) {
     Fail();
     return;
   }
-  lists_ = FrameVersion(post) >= 4;  // info.postings >= kHeaderSize: the header is there
-  skips_ = post.data() + info.postings;
-  list_impact_ = DecodeFixed32(skips_ + size_t{nb_} * kSkipEntrySize);
-  data_ = skips_ + need;
+  const uint32_t version = FrameVersion(post);  // info.postings >= kHeaderSize: it is there
+  lists_ = version >= 4;
+  skip_ = ReadSkipLayout(version, nb_, post.data() + info.postings);  // a byte is there
+  const uint64_t need = skip_.head + uint64_t{nb_} * skip_.stride + 4;
+  if (post.size() - info.postings < need) {
+    Fail();
+    return;
+  }
+  skips_ = post.data() + info.postings + skip_.head;
+  list_impact_ = DecodeFixed32(skips_ + size_t{nb_} * skip_.stride);
+  data_ = post.data() + info.postings + need;
   LoadBlock(0);
 }
 
@@ -56,8 +61,16 @@ absl::Status SegmentPostings::status() const {
   return absl::DataLossError("corrupt postings (bad block, offset or doc id)");
 }
 
-uint32_t SegmentPostings::Skip(uint32_t b, int field) const {
-  return DecodeFixed32(skips_ + size_t{b} * kSkipEntrySize + 4 * field);
+bool SegmentPostings::skip_widths_minimal() const {
+  if (skip_.head == 0 || skips_ == nullptr) return true;  // not format 5, or no entries read
+  uint32_t max_tf = 0;
+  for (uint32_t b = 0; b < nb_; ++b) max_tf = std::max(max_tf, Skip(b, kSkipMaxTf));
+  const uint32_t need[4] = {SkipWidth(Skip(nb_ - 1, kSkipLastDoc)),
+                            SkipWidth(Skip(nb_ - 1, kSkipBlockEnd)),
+                            SkipWidth(Skip(nb_ - 1, kSkipPosEnd)), SkipWidth(max_tf)};
+  for (int c = 0; c < 4; ++c)
+    if (uint32_t{skip_.off[c + 1]} - skip_.off[c] != need[c]) return false;
+  return true;
 }
 
 bool SegmentPostings::LoadBlock(uint32_t b) {
@@ -68,8 +81,12 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
     return false;
   }
   const char* end_of_file = post_.data() + post_.size();
-  const char* p = data_ + (b == 0 ? 0 : Skip(b - 1, 1));
-  uint32_t base = b == 0 ? 0 : Skip(b - 1, 0);
+  // The previous block's entry gives where this block starts and the doc its deltas add to.
+  const char* const prev = b == 0 ? nullptr : skips_ + size_t{b - 1} * skip_.stride;
+  const char* p =
+      data_ +
+      (b == 0 ? 0 : DecodeFixed32(prev + skip_.off[kSkipBlockEnd]) & skip_.mask[kSkipBlockEnd]);
+  uint32_t base = b == 0 ? 0 : DecodeFixed32(prev) & skip_.mask[kSkipLastDoc];
   if (p < data_ || p > end_of_file) return Fail();
   uint32_t n;
   // Doc ids must stay inside the segment (they index norms and deletions). Unless the sums
@@ -146,16 +163,22 @@ DocId SegmentPostings::AdvanceSlow(DocId target) {
   if (n_ == 0 || docs_[n_ - 1] < target) {
     if (df_ == 1) return doc_ = kNoMoreDocs;
     uint32_t b = cur_block_ + 1;
-    // Skip whole blocks whose last doc is below target: gallop, then binary search.
+    // Skip whole blocks whose last doc is below target: gallop, then binary search. The layout
+    // in locals: the loops then keep it in registers.
+    const char* const skips = skips_;
+    const size_t stride = skip_.stride;
+    const uint32_t mask = skip_.mask[kSkipLastDoc];
+    const uint32_t nb = nb_;
+    auto last_doc = [&](uint32_t k) { return DecodeFixed32(skips + k * stride) & mask; };
     uint32_t step = 1;
-    while (b + step < nb_ && Skip(b + step, 0) < target) {
+    while (b + step < nb && last_doc(b + step) < target) {
       b += step;
       step *= 2;
     }
-    uint32_t hi = std::min(nb_, b + step);
+    uint32_t hi = std::min(nb, b + step);
     while (b < hi) {
       uint32_t mid = b + (hi - b) / 2;
-      if (Skip(mid, 0) < target)
+      if (last_doc(mid) < target)
         b = mid + 1;
       else
         hi = mid;
@@ -171,8 +194,14 @@ DocId SegmentPostings::AdvanceSlow(DocId target) {
 }
 
 void SegmentPostings::ShallowAdvance(DocId target) {
-  if (shallow_ < cur_block_) shallow_ = cur_block_;
-  while (shallow_ < nb_ && Skip(shallow_, 0) < target) ++shallow_;
+  uint32_t b = std::max(shallow_, cur_block_);
+  if (b < nb_) {  // a pointer walk over the last-doc column, the layout in registers
+    const size_t stride = skip_.stride;
+    const uint32_t mask = skip_.mask[kSkipLastDoc];
+    const char* e = skips_ + b * stride;
+    while (b < nb_ && (DecodeFixed32(e) & mask) < target) ++b, e += stride;
+  }
+  shallow_ = b;
 }
 
 DocId SegmentPostings::BlockLastDoc() const {
@@ -183,12 +212,12 @@ DocId SegmentPostings::BlockLastDoc() const {
 }
 
 uint32_t SegmentPostings::BlockMaxTf() const {
-  if (df_ != 1 && shallow_ < nb_) return ImpactTf(Skip(shallow_, 3));
+  if (df_ != 1 && shallow_ < nb_) return Skip(shallow_, kSkipMaxTf);
   return ImpactTf(list_impact_);
 }
 
 uint8_t SegmentPostings::BlockMinNorm() const {
-  if (df_ != 1 && shallow_ < nb_) return ImpactNorm(Skip(shallow_, 3));
+  if (df_ != 1 && shallow_ < nb_) return static_cast<uint8_t>(Skip(shallow_, kSkipMinNorm));
   return ImpactNorm(list_impact_);
 }
 

@@ -1,8 +1,9 @@
 // SegmentPostings: a cursor over one term's on-disk postings in one segment, implementing the
 // contract of index/postings/postings_cursor.h. Decodes one 128-doc block at a time into inline
-// arrays (no allocation per block), skips with the fixed-width skip table, and decodes positions
-// only when asked. Every offset read from disk is bounds-checked; on corruption the cursor ends
-// (doc() == kNoMoreDocs) with ok() false. Not thread-safe; cheap to create.
+// arrays (no allocation per block), skips with the skip table (entries of one width per list),
+// and decodes positions only when asked. Every offset read from disk is bounds-checked; on
+// corruption the cursor ends (doc() == kNoMoreDocs) with ok() false. Not thread-safe; cheap to
+// create.
 #ifndef SCOUR_INDEX_POSTINGS_SEGMENT_POSTINGS_H_
 #define SCOUR_INDEX_POSTINGS_SEGMENT_POSTINGS_H_
 
@@ -71,6 +72,9 @@ class SegmentPostings {
   // For `scour check`: whether full blocks carry impact lists (format 4), and the shallow
   // block's list bytes after its length byte (empty when it has none or they overrun the block).
   bool has_impact_lists() const { return lists_; }
+  // For `scour check`: format 5's skip widths are the fewest bytes that hold each column (true
+  // for other formats and lists without full blocks). Reads every skip entry.
+  bool skip_widths_minimal() const;
   std::string_view BlockImpactBytes() const;
   uint32_t MaxTf() const { return ImpactTf(list_impact_); }
   uint8_t MinNorm() const { return ImpactNorm(list_impact_); }
@@ -80,7 +84,7 @@ class SegmentPostings {
 
  private:
   DocId AdvanceSlow(DocId target);
-  uint32_t Skip(uint32_t b, int field) const;
+  uint32_t Skip(uint32_t b, int column) const { return ReadSkip(skips_, skip_, b, column); }
   bool LoadBlock(uint32_t b);  // b == nb_ is the tail; sets doc_ = kNoMoreDocs past the end
   // Frequencies are decoded only when asked for: conjunctions skip most blocks they land on.
   void DecodeFreqs() const;
@@ -90,8 +94,9 @@ class SegmentPostings {
 
   std::string_view post_, pos_;
   uint64_t pos_base_ = 0;
-  const char* skips_ = nullptr;  // nb_ entries of 16 bytes
-  const char* data_ = nullptr;   // first block
+  const char* skips_ = nullptr;  // nb_ entries, skip_.stride bytes each
+  SkipLayout skip_;
+  const char* data_ = nullptr;  // first block
   uint32_t df_ = 0, nb_ = 0, max_doc_ = 0;
   uint32_t list_impact_ = 0;
   bool lists_ = false;      // format 4: each full block starts with its impact list

@@ -7,6 +7,8 @@
 #include "index/format/file_names.h"
 #include "index/postings/bitpack.h"
 #include "index/postings/impact_list.h"
+#include "index/postings/postings_cursor.h"
+#include "index/postings/postings_format.h"
 
 namespace scour::index {
 
@@ -113,7 +115,7 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
     // Encode blocks to scratch, then the skip table, then the blocks.
     scratch_.clear();
     size_t nb = df / kBlockSize;
-    std::string skips;
+    skip_rows_.clear();
     uint32_t list_max_tf = 0;
     uint8_t list_min_norm = 255;
     uint32_t prev_doc = 0;
@@ -143,14 +145,31 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
         PackBlockPFor(block, &scratch_);
         for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
         PackBlockPFor(block, &scratch_);
-        PutFixed32(&skips, docs[begin + n - 1]);
-        PutFixed32(&skips, static_cast<uint32_t>(scratch_.size()));
-        PutFixed32(&skips, positions ? pos_ends[b] : 0);
-        PutFixed32(&skips, PackImpact(max_tf, min_norm));
+        skip_rows_.push_back({docs[begin + n - 1], static_cast<uint32_t>(scratch_.size()),
+                              positions ? pos_ends[b] : 0, std::min(max_tf, kTfSaturated),
+                              min_norm});
       } else {
         PackTail(block, n, &scratch_);
         for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
         PackTail(block, n, &scratch_);
+      }
+    }
+    // Format 5: the entries at the list's widths (docs/format/README.md, ".post"): a column's
+    // largest value is its last row's, but for max tf.
+    std::string skips;
+    if (nb > 0) {
+      const SkipRow& last = skip_rows_.back();
+      uint32_t max_tf = 0;
+      for (const SkipRow& r : skip_rows_) max_tf = std::max(max_tf, r.max_tf);
+      const uint32_t widths[4] = {SkipWidth(last.last_doc), SkipWidth(last.end),
+                                  SkipWidth(last.pos_end), SkipWidth(max_tf)};
+      skips.push_back(static_cast<char>(SkipWidthsByte(widths)));
+      for (const SkipRow& r : skip_rows_) {
+        const uint32_t values[4] = {r.last_doc, r.end, r.pos_end, r.max_tf};
+        for (int c = 0; c < 4; ++c)
+          for (uint32_t k = 0; k < widths[c]; ++k)
+            skips.push_back(static_cast<char>(values[c] >> (8 * k)));
+        skips.push_back(static_cast<char>(r.min_norm));
       }
     }
     PutFixed32(&skips, PackImpact(list_max_tf, list_min_norm));

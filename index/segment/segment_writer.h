@@ -78,6 +78,12 @@ class SegmentWriter {
   uint64_t num_terms_ = 0;
   std::string scratch_;
   std::vector<uint32_t> buf_;
+  // The current list's skip entries, written at its widths once all are known.
+  struct SkipRow {
+    uint32_t last_doc, end, pos_end, max_tf;
+    uint8_t min_norm;
+  };
+  std::vector<SkipRow> skip_rows_;
   StoredFieldsWriter stored_;
   SurfaceDictWriter surfaces_;
   std::unique_ptr<TermVectorsWriter> term_vectors_;

@@ -588,16 +588,40 @@ TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
   const std::string_view post = (*seg)->post_file();
   EXPECT_EQ(parts->doc_ids + parts->freqs + parts->skip + parts->impacts,
             post.size() - index::kHeaderSize - index::kFooterSize);
-  uint64_t df_sum = 0, lists = 0, blocks = 0;
+  // Format 5's skip entries: a widths byte per list with full blocks, then per block the four
+  // columns at its widths and the min norm byte. The last-doc and max-tf widths are the fewest
+  // bytes that hold the list's values, found here by walking its postings.
+  uint64_t df_sum = 0, lists = 0, blocks = 0, skip = 0;
   for (auto it = (*seg)->dict().Seek(""); it.Valid(); it.Next()) {
-    df_sum += it.info().df;
-    lists += it.info().df >= 2;
-    blocks += it.info().df / index::kBlockSize;
+    const index::TermInfo& info = it.info();
+    df_sum += info.df;
+    lists += info.df >= 2;
+    const uint32_t nb = info.df / index::kBlockSize;
+    blocks += nb;
+    if (info.df >= 2) skip += 4;  // the list impact
+    if (nb == 0) continue;
+    const uint8_t widths = static_cast<uint8_t>(post[info.postings]);
+    uint32_t entry = 1;
+    for (int c = 0; c < 4; ++c) entry += 1 + ((widths >> (2 * c)) & 3);
+    skip += 1 + uint64_t{nb} * entry;
+    const std::string_view key = it.key();
+    index::SegmentPostings p = (*seg)->Postings(static_cast<uint8_t>(key[0]), info);
+    uint32_t last_doc = 0, max_tf = 0;
+    for (uint32_t i = 0; i < nb * index::kBlockSize; ++i, p.Next()) {
+      last_doc = p.doc();
+      max_tf = std::max(max_tf, p.freq());
+    }
+    auto bytes_for = [](uint32_t v) {
+      return v < 256 ? 1 : v < 65536 ? 2 : v < (1u << 24) ? 3 : 4;
+    };
+    EXPECT_EQ(1 + (widths & 3), bytes_for(last_doc)) << key;
+    EXPECT_EQ(1 + (widths >> 6), bytes_for(max_tf)) << key;
   }
   EXPECT_GT(blocks, 10u) << "the test wants lists with full blocks and tails";
   EXPECT_EQ(parts->lists, lists);
   EXPECT_EQ(parts->list_postings + parts->inline_postings, df_sum);
-  EXPECT_EQ(parts->skip, blocks * index::kSkipEntrySize + 4 * lists);
+  EXPECT_EQ(parts->skip, skip);
+  EXPECT_LT(parts->skip, blocks * index::kSkipEntrySize + 4 * lists);  // narrower than format 4
   EXPECT_GT(parts->impacts, blocks);  // a length byte per full block, and some pairs (format 4)
   EXPECT_GT(parts->doc_ids, parts->freqs);
 
@@ -612,15 +636,34 @@ TEST(PostingsBytes, PartsAddUpToThePostingsFile) {
     bad = it.info();
     bad.postings = post.size() - 2;
     EXPECT_EQ(index::MeasureList(post, bad).status().code(), absl::StatusCode::kDataLoss);
-    // A skip entry whose block end lies past the file.
+    // A skip entry whose block end lies past the file (widths byte 0xff: every column 4 bytes).
     std::string copy(post);
-    const size_t rel_end_at = it.info().postings + 4;
+    copy[it.info().postings] = '\xff';
+    const size_t rel_end_at = it.info().postings + 1 + 4;
     for (int k = 0; k < 4; ++k) copy[rel_end_at + k] = '\xf0';
     auto past = index::MeasureList(copy, it.info());
     EXPECT_EQ(past.status().code(), absl::StatusCode::kDataLoss);
     EXPECT_NE(past.status().message().find("offset " + std::to_string(it.info().postings)),
               std::string_view::npos)
         << past.status();
+    // Every other widths byte (the CRC would catch it; this is what an unverified open reads):
+    // the cursor and the walk of `scour stats` stay inside the file, and most are reported.
+    const uint8_t widths = static_cast<uint8_t>(post[it.info().postings]);
+    int reported = 0;
+    for (int w = 0; w < 256; ++w) {
+      if (w == widths) continue;
+      copy.assign(post);
+      copy[it.info().postings] = static_cast<char>(w);
+      index::SegmentPostings p(copy, (*seg)->pos_file(), it.info(), (*seg)->max_doc(), 0);
+      uint64_t sink = 0;
+      for (index::DocId d = p.doc(); d != index::kNoMoreDocs; d = p.Next()) {
+        p.ShallowAdvance(d);
+        sink += p.freq() + p.BlockMaxTf() + p.BlockMinNorm();
+      }
+      reported += !p.ok() || !p.skip_widths_minimal() || !index::MeasureList(copy, it.info()).ok();
+      EXPECT_GE(sink, 0u);
+    }
+    EXPECT_GT(reported, 200) << "of 255 wrong widths bytes";
     break;
   }
 }
