@@ -101,8 +101,8 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
     if (!p.skip_widths_minimal()) problem(label + ": skip entries wider than their values need");
     uint32_t df = 0, prev_doc = 0;
     uint64_t cf = 0;
-    uint32_t block = 0, block_max_tf = 0;
-    uint8_t block_min_norm = 255;
+    uint32_t block = 0, block_max_tf = 0, list_max_tf = 0;
+    uint8_t block_min_norm = 255, list_min_norm = 255;
     // Format 4: each full block's impact list, against the frontier of its documents.
     std::string_view list_bytes;
     uint32_t list_skip_tf = 0;
@@ -148,7 +148,9 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
         block_min_norm = 255;
       }
       block_max_tf = std::max(block_max_tf, f);
+      list_max_tf = std::max(list_max_tf, f);
       if (norms) block_min_norm = std::min(block_min_norm, norms[d]);
+      if (norms) list_min_norm = std::min(list_min_norm, norms[d]);
       p.ShallowAdvance(d);
       if (df % kBlockSize == 0) {
         list_bytes = p.BlockImpactBytes();
@@ -179,6 +181,10 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
       }
     }
     if (p.ok() && df == info.df && df > 0) check_list(block, df - block * kBlockSize);
+    // The list impact (format 5: the dictionary entry's) bounds every posting of the list.
+    if (p.ok() && df == info.df && field != kIdField &&
+        (p.MaxTf() < std::min(list_max_tf, kTfSaturated) || (norms && p.MinNorm() > list_min_norm)))
+      problem(label + ": the list's max tf and min norm do not bound its postings");
     if (!p.ok()) problem(label + ": " + std::string(p.status().message()));
     if (df != info.df)
       problem(label + absl::StrCat(": df is ", info.df, " but ", df, " postings decode"));

@@ -32,9 +32,11 @@ absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo&
   if (info.df < 2) return r;
   const uint32_t nb = info.df / kBlockSize, tail = info.df % kBlockSize;
   if (info.postings < kHeaderSize || info.postings >= post.size()) return corrupt();
-  const SkipLayout layout = ReadSkipLayout(FrameVersion(post), nb, post.data() + info.postings);
-  const uint64_t skip = layout.head + uint64_t{nb} * layout.stride + 4;  // + the list impact
-  if (post.size() - info.postings < skip) return corrupt();
+  const uint32_t version = FrameVersion(post);
+  const SkipLayout layout = ReadSkipLayout(version, nb, post.data() + info.postings);
+  // Formats 1-4: the list impact follows the entries (from 5 on it is in the dictionary).
+  const uint64_t skip = layout.head + uint64_t{nb} * layout.stride + (version >= 5 ? 0 : 4);
+  if (post.size() - info.postings < skip + (nb > 0 ? 3 : 0)) return corrupt();  // 4-byte loads
   r.lists = 1;
   r.list_postings = info.df;
   r.skip = skip;
@@ -42,7 +44,7 @@ absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo&
   const char* data = post.data() + info.postings + skip;
   const char* end = post.data() + post.size();
   const char* p = data;
-  const bool lists = FrameVersion(post) >= 4;
+  const bool lists = version >= 4;
   for (uint32_t b = 0; b < nb; ++b) {
     const uint32_t rel_end = ReadSkip(skips, layout, b, kSkipBlockEnd);
     if (rel_end > uint64_t(end - data)) return corrupt();

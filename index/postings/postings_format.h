@@ -16,8 +16,8 @@ inline constexpr uint32_t kSkipEntrySize = 16;  // formats 1-4
 // The columns of a skip entry, and where each lies in a list's entries (docs/format/README.md,
 // ".post"): formats 1-4 have 16-byte entries (max tf in bytes 12-14, min norm byte 15); from 5
 // on each list has its own widths, given by a byte before its entries. A column is read with
-// one unaligned 4-byte load and a mask: the 4 bytes after the last entry's start of any column
-// are inside the list (its list impact follows the entries).
+// one unaligned 4-byte load and a mask: readers check that the 3 bytes after the last entry are
+// inside the file.
 enum SkipColumn {
   kSkipLastDoc = 0,
   kSkipBlockEnd = 1,
@@ -76,9 +76,13 @@ struct TermInfo {
   uint64_t postings = 0;    // .post offset (df >= 2)
   uint32_t single_doc = 0;  // the doc (df == 1)
   uint64_t positions = 0;   // .pos offset
+  // The list's max tf and min norm, packed as PackImpact (df >= 2): from format 5 on in the
+  // dictionary entry; before, the u32 after the skip entries in .post, which SegmentPostings
+  // reads itself (0 here).
+  uint32_t impact = 0;
 };
 
-inline uint32_t PackImpact(uint32_t max_tf, uint8_t min_norm) {
+inline uint32_t PackImpact(uint32_t max_tf, uint8_t min_norm) {  // max tf saturated
   if (max_tf > (1u << 24) - 1) max_tf = (1u << 24) - 1;
   return max_tf | uint32_t{min_norm} << 24;
 }

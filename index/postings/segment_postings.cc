@@ -34,13 +34,16 @@ SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos, co
   const uint32_t version = FrameVersion(post);  // info.postings >= kHeaderSize: it is there
   lists_ = version >= 4;
   skip_ = ReadSkipLayout(version, nb_, post.data() + info.postings);  // a byte is there
-  const uint64_t need = skip_.head + uint64_t{nb_} * skip_.stride + 4;
-  if (post.size() - info.postings < need) {
+  // Format 5 keeps the list impact in the dictionary entry, 1-4 after the skip entries.
+  const uint64_t need = skip_.head + uint64_t{nb_} * skip_.stride + (version >= 5 ? 0 : 4);
+  // A column is read with a 4-byte load: up to 3 bytes past the last entry must be the file's
+  // (they are the first block's; in formats 1-4 the list impact's).
+  if (post.size() - info.postings < need + (nb_ > 0 ? 3 : 0)) {
     Fail();
     return;
   }
   skips_ = post.data() + info.postings + skip_.head;
-  list_impact_ = DecodeFixed32(skips_ + size_t{nb_} * skip_.stride);
+  list_impact_ = version >= 5 ? info.impact : DecodeFixed32(skips_ + size_t{nb_} * skip_.stride);
   data_ = post.data() + info.postings + need;
   LoadBlock(0);
 }

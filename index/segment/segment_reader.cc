@@ -77,6 +77,12 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
                                                 FileKind::kStored, verify));
   SCOUR_ASSIGN_OR_RETURN(s->dict_,
                          TermDictReader::Open(s->dict_file_->data(), s->dict_file_->name()));
+  // Format 5 moved each list's impact from .post into its .tdict entry: a segment whose two
+  // files disagree about it cannot bound its lists.
+  if ((FrameVersion(s->dict_file_->data()) >= 5) != (FrameVersion(s->post_->data()) >= 5))
+    return absl::DataLossError(absl::StrCat(
+        s->post_->name(), ": format version ", FrameVersion(s->post_->data()), " beside a ",
+        s->dict_file_->name(), " of version ", FrameVersion(s->dict_file_->data())));
   SCOUR_ASSIGN_OR_RETURN(s->stored_,
                          StoredFieldsReader::Open(s->store_->data(), s->store_->name()));
   // Surface forms: a segment written before they existed has no .surf file.

@@ -172,7 +172,7 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
         skips.push_back(static_cast<char>(r.min_norm));
       }
     }
-    PutFixed32(&skips, PackImpact(list_max_tf, list_min_norm));
+    info.impact = PackImpact(list_max_tf, list_min_norm);  // in the dictionary (format 5)
     SCOUR_RETURN_IF_ERROR(post_->Append(skips));
     SCOUR_RETURN_IF_ERROR(post_->Append(scratch_));
   }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
 #include "index/format/file_format.h"
+#include "index/postings/postings_cursor.h"
 
 namespace scour::index {
 
@@ -62,6 +63,8 @@ void AppendDictEntryV2(std::string* block, std::string_view key, size_t shared,
   } else {
     PutVarint64(block, info.postings - state->last_post);
     state->last_post = info.postings;
+    PutVarint32(block, ImpactTf(info.impact));  // format 5: the list impact, from .post
+    block->push_back(static_cast<char>(ImpactNorm(info.impact)));
   }
   PutVarint64(block, info.positions - state->last_pos);
   state->last_pos = info.positions;
@@ -164,7 +167,7 @@ absl::StatusOr<std::optional<TermInfo>> TermDictReader::LookupInBlock(uint32_t b
     const bool id = shared + len > 0 && first == static_cast<char>(kIdField);
     prev_len = shared + len;
     TermInfo info;
-    if (!ReadEntryValues(&r, id, &state, &info)) {
+    if (!ReadEntryValues(&r, id, version_ >= 5, &state, &info)) {
       return Corrupt(absl::StrCat("entry in block ", b));
     }
     // The entry's key against `key`.
@@ -251,7 +254,7 @@ bool TermDictReader::Iterator::ReadEntry() {
 }
 
 bool TermDictReader::Iterator::ReadLocation(ByteReader* r) {
-  if (!ReadLocationValues(r, &state_, &info_)) return BadEntry();
+  if (!ReadLocationValues(r, /*impacts=*/false, &state_, &info_)) return BadEntry();
   p_ = r->pos();
   return true;
 }
@@ -272,7 +275,7 @@ bool TermDictReader::Iterator::ReadEntryV1() {
   return ReadLocation(&r);
 }
 
-bool TermDictReader::ReadEntryValues(ByteReader* r, bool id, DictBlockState* state,
+bool TermDictReader::ReadEntryValues(ByteReader* r, bool id, bool impacts, DictBlockState* state,
                                      TermInfo* info) {
   *info = TermInfo{};
   if (id) {
@@ -295,17 +298,24 @@ bool TermDictReader::ReadEntryValues(ByteReader* r, bool id, DictBlockState* sta
   if (!r->ok() || df == 0 || df > UINT32_MAX || cf_extra > UINT64_MAX - df) return false;
   info->df = static_cast<uint32_t>(df);
   info->cf = df + cf_extra;
-  return ReadLocationValues(r, state, info);
+  return ReadLocationValues(r, impacts, state, info);
 }
 
-// The end of an entry in both versions: where the postings (or the single doc) and the
-// positions are.
-bool TermDictReader::ReadLocationValues(ByteReader* r, DictBlockState* state, TermInfo* info) {
+// The end of an entry in every version: where the postings (or the single doc) and the
+// positions are; from version 5 on (`impacts`) a list's max tf and min norm.
+bool TermDictReader::ReadLocationValues(ByteReader* r, bool impacts, DictBlockState* state,
+                                        TermInfo* info) {
   if (info->df == 1) {
     info->single_doc = r->Varint32();
   } else {
     state->last_post += r->Varint64();
     info->postings = state->last_post;
+    if (impacts) {
+      const uint32_t max_tf = r->Varint32();
+      const uint8_t min_norm = r->U8();
+      if (max_tf > kTfSaturated) return false;
+      info->impact = PackImpact(max_tf, min_norm);
+    }
   }
   state->last_pos += r->Varint64();
   info->positions = state->last_pos;
@@ -320,7 +330,7 @@ bool TermDictReader::Iterator::ReadEntryV2() {
   if (!r.ok() || shared > key_.size()) return BadEntry();
   key_.resize(shared);
   key_.append(suffix);
-  if (!ReadEntryValues(&r, IsIdKey(key_), &state_, &info_)) return BadEntry();
+  if (!ReadEntryValues(&r, IsIdKey(key_), dict_->version_ >= 5, &state_, &info_)) return BadEntry();
   p_ = r.pos();
   return true;
 }

@@ -84,8 +84,10 @@ class TermDictReader {
   absl::StatusOr<std::optional<TermInfo>> LookupByIterator(uint32_t b, std::string_view key) const;
   // An entry's values after its key (`id`: the key is an _id's), against the block's running
   // state; false when they are corrupt.
-  static bool ReadEntryValues(ByteReader* r, bool id, DictBlockState* state, TermInfo* info);
-  static bool ReadLocationValues(ByteReader* r, DictBlockState* state, TermInfo* info);
+  static bool ReadEntryValues(ByteReader* r, bool id, bool impacts, DictBlockState* state,
+                              TermInfo* info);
+  static bool ReadLocationValues(ByteReader* r, bool impacts, DictBlockState* state,
+                                 TermInfo* info);
 
   std::string_view file_;
   std::string name_;

@@ -201,6 +201,27 @@ TEST(GoldenWrite, CheckNamesAStoredIdThatBreaksItsStoreVersion) {
   std::filesystem::remove_all(dir);
 }
 
+// Format 5 keeps each list's impact in .tdict, 1-4 in .post: a segment whose two files
+// disagree (a v4 .tdict beside a v5 .post, sound frames) is DataLoss, not lists without bounds.
+TEST(GoldenWrite, TermDictAndPostingsOfDifferentSidesOfFormat5AreDataLoss) {
+  const std::string dir = ::testing::TempDir() + "/scour_golden_mixed_dict";
+  std::filesystem::remove_all(dir);
+  std::filesystem::copy(GoldenDir(5), dir);
+  const std::string tdict = dir + "/s00000001.tdict";
+  const std::string v4 = WithVersion(ReadAll(tdict), 4);
+  std::ofstream(tdict, std::ios::binary | std::ios::trunc) << v4;
+  auto reader = IndexReader::Open(dir, {.verify_checksums = true});
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kDataLoss) << reader.status();
+  EXPECT_NE(reader.status().message().find("s00000001.post: format version 5 beside"),
+            std::string_view::npos)
+      << reader.status();
+  auto d = index::OpenFsDirectory(dir, false);
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(index::CheckIndex(d->get()).ok());
+  std::filesystem::remove_all(dir);
+}
+
 // An old index takes new segments (a mixed-version index), deletes and replaces across them,
 // and a merge rewrites everything in the current version.
 TEST(GoldenWrite, Version1IndexTakesUpdatesAndMergesToCurrentVersion) {
