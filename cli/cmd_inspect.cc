@@ -138,7 +138,7 @@ int RunStats(const std::string& path, bool json) {
       static_cast<unsigned long long>(parts.lists),
       static_cast<unsigned long long>(parts.inline_postings));
   std::printf("bits/freq    %.2f\n", freq_bits);
-  std::printf("skip data    %llu bytes (skip entries and list impacts)\n",
+  std::printf("skip data    %llu bytes (skip entries; before format 5 also list impacts)\n",
               static_cast<unsigned long long>(parts.skip));
   std::printf("impact lists %llu bytes (Pareto (tf, norm) pairs of full blocks, format 4)\n",
               static_cast<unsigned long long>(parts.impacts));

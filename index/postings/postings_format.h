@@ -66,7 +66,9 @@ inline SkipLayout ReadSkipLayout(uint32_t version, uint32_t nb, const char* list
   return l;
 }
 inline uint32_t ReadSkip(const char* entries, const SkipLayout& l, uint32_t b, int column) {
-  return DecodeFixed32(entries + size_t{b} * l.stride + l.off[column]) & l.mask[column];
+  // The last doc starts every entry: no offset to load for the column skipping reads most.
+  const size_t off = column == kSkipLastDoc ? 0 : l.off[column];
+  return DecodeFixed32(entries + size_t{b} * l.stride + off) & l.mask[column];
 }
 
 // Where a term's postings live; what the dictionary stores per term.

@@ -253,6 +253,30 @@ bool TermDictReader::Iterator::ReadEntry() {
   return true;
 }
 
+// The end of an entry in every version: where the postings (or the single doc) and the
+// positions are; from version 5 on (`impacts`) a list's max tf and min norm. Inlined: a lookup
+// decodes every entry before its term in the block (a call each cost ~2% of a term query).
+__attribute__((always_inline)) inline bool TermDictReader::ReadLocationValues(ByteReader* r,
+                                                                              bool impacts,
+                                                                              DictBlockState* state,
+                                                                              TermInfo* info) {
+  if (info->df == 1) {
+    info->single_doc = r->Varint32();
+  } else {
+    state->last_post += r->Varint64();
+    info->postings = state->last_post;
+    if (impacts) {
+      const uint32_t max_tf = r->Varint32();
+      const uint8_t min_norm = r->U8();
+      if (max_tf > kTfSaturated) return false;
+      info->impact = max_tf | uint32_t{min_norm} << 24;  // PackImpact, saturation checked
+    }
+  }
+  state->last_pos += r->Varint64();
+  info->positions = state->last_pos;
+  return r->ok();
+}
+
 bool TermDictReader::Iterator::ReadLocation(ByteReader* r) {
   if (!ReadLocationValues(r, /*impacts=*/false, &state_, &info_)) return BadEntry();
   p_ = r->pos();
@@ -299,27 +323,6 @@ bool TermDictReader::ReadEntryValues(ByteReader* r, bool id, bool impacts, DictB
   info->df = static_cast<uint32_t>(df);
   info->cf = df + cf_extra;
   return ReadLocationValues(r, impacts, state, info);
-}
-
-// The end of an entry in every version: where the postings (or the single doc) and the
-// positions are; from version 5 on (`impacts`) a list's max tf and min norm.
-bool TermDictReader::ReadLocationValues(ByteReader* r, bool impacts, DictBlockState* state,
-                                        TermInfo* info) {
-  if (info->df == 1) {
-    info->single_doc = r->Varint32();
-  } else {
-    state->last_post += r->Varint64();
-    info->postings = state->last_post;
-    if (impacts) {
-      const uint32_t max_tf = r->Varint32();
-      const uint8_t min_norm = r->U8();
-      if (max_tf > kTfSaturated) return false;
-      info->impact = PackImpact(max_tf, min_norm);
-    }
-  }
-  state->last_pos += r->Varint64();
-  info->positions = state->last_pos;
-  return r->ok();
 }
 
 bool TermDictReader::Iterator::ReadEntryV2() {
