@@ -214,16 +214,6 @@ DocId SegmentPostings::BlockLastDoc() const {
   return kNoMoreDocs;
 }
 
-uint32_t SegmentPostings::BlockMaxTf() const {
-  if (df_ != 1 && shallow_ < nb_) return Skip(shallow_, kSkipMaxTf);
-  return ImpactTf(list_impact_);
-}
-
-uint8_t SegmentPostings::BlockMinNorm() const {
-  if (df_ != 1 && shallow_ < nb_) return static_cast<uint8_t>(Skip(shallow_, kSkipMinNorm));
-  return ImpactNorm(list_impact_);
-}
-
 std::string_view SegmentPostings::BlockImpactBytes() const {
   if (!lists_ || df_ == 1 || shallow_ >= nb_) return {};
   const char* end_of_file = post_.data() + post_.size();

@@ -62,8 +62,16 @@ class SegmentPostings {
   }
   void ShallowAdvance(DocId target);
   DocId BlockLastDoc() const;
-  uint32_t BlockMaxTf() const;
-  uint8_t BlockMinNorm() const;
+  // Inline: block-max loops call them per block (phrase queries ~2 per candidate block), and a
+  // column at the list's width costs a few instructions more than format 4's fixed offsets.
+  // (df == 1 has nb_ == 0: its bound is the list's.)
+  uint32_t BlockMaxTf() const {
+    return shallow_ < nb_ ? Skip(shallow_, kSkipMaxTf) : ImpactTf(list_impact_);
+  }
+  uint8_t BlockMinNorm() const {
+    return shallow_ < nb_ ? static_cast<uint8_t>(Skip(shallow_, kSkipMinNorm))
+                          : ImpactNorm(list_impact_);
+  }
   // The (tf, norm) pairs bounding every doc of the shallow block (docs/format/README.md,
   // "Pareto impacts"): its impact list in format 4, else (older formats, the tail, a one-pair
   // frontier, df == 1) the single pair (BlockMaxTf(), BlockMinNorm()). Writes 1 to
