@@ -420,6 +420,20 @@ void PackBlockPFor(const uint32_t in[kBlockSize], std::string* out) {
   AppendExceptions(in, kBlockSize, b, out);
 }
 
+namespace {
+// A patched block's header: the exception count (moved past) and the width of its packed
+// values (p stays on it, the packed block's first byte); false if either is out of range.
+inline bool ReadPForHeader(const char** p, const char* end, uint32_t* e, uint32_t* b) {
+  if (*p == nullptr || *p >= end) return false;
+  *e = static_cast<uint8_t>(*(*p)++);
+  if (*e > kMaxExceptions) return false;
+  const int width = ReadWidth(*p, end);
+  if (width < 0) return false;
+  *b = static_cast<uint32_t>(width);
+  return true;
+}
+}  // namespace
+
 const char* UnpackBlockPFor(const char* p, const char* end, uint32_t out[kBlockSize]) {
   if (p == nullptr || p >= end) return nullptr;
   const uint32_t e = static_cast<uint8_t>(*p++);
@@ -443,12 +457,8 @@ const char* UnpackBlockPForScalar(const char* p, const char* end, uint32_t out[k
 }
 
 const char* UnpackFreqBlock(const char* p, const char* end, uint32_t out[kBlockSize]) {
-  if (p == nullptr || p >= end) return nullptr;
-  const uint32_t e = static_cast<uint8_t>(*p++);
-  if (e > kMaxExceptions || p >= end) return nullptr;
-  const int width = ReadWidth(p, end);
-  if (width < 0) return nullptr;
-  const uint32_t b = static_cast<uint32_t>(width);
+  uint32_t e, b;
+  if (!ReadPForHeader(&p, end, &e, &b)) return nullptr;
   uint32_t wrapped = 0;
 #if SCOUR_BITPACK_SSE2
   kSse2UnpackPlusOne[b](p + 1, out);
@@ -471,12 +481,8 @@ const char* UnpackFreqBlock(const char* p, const char* end, uint32_t out[kBlockS
 
 const char* UnpackDocBlock(const char* p, const char* end, uint32_t base, uint32_t out[kBlockSize],
                            uint32_t* delta_bits) {
-  if (p == nullptr || p >= end) return nullptr;
-  const uint32_t e = static_cast<uint8_t>(*p++);
-  if (e > kMaxExceptions || p >= end) return nullptr;
-  const int width = ReadWidth(p, end);
-  if (width < 0) return nullptr;
-  const uint32_t b = static_cast<uint32_t>(width);
+  uint32_t e, b;
+  if (!ReadPForHeader(&p, end, &e, &b)) return nullptr;
   uint32_t bits = b == 32 ? ~0u : (1u << b) - 1;
 #if SCOUR_BITPACK_SSE2
   if (e == 0) {
