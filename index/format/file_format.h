@@ -36,9 +36,10 @@ const char* FileKindName(FileKind kind);
 
 // Version 2 changed only the term dictionary's entry layout, version 3 added the synonyms file
 // and its generation at the end of the MANIFEST, version 4 the impact list at the start of each
-// full `.post` block, version 5 dropped the external id from `.store` (docs/format/README.md,
-// "Versions"); every other file kind is identical in all five, and readers accept all five.
-inline constexpr uint32_t kFormatVersion = 5;
+// full `.post` block, version 5 dropped the external id from `.store` and narrowed the skip
+// entries, version 6 compressed `.surf` in zstd groups (docs/format/README.md, "Versions");
+// readers accept all six.
+inline constexpr uint32_t kFormatVersion = 6;
 inline constexpr uint32_t kMinFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 12;
 inline constexpr size_t kFooterSize = 16;

@@ -1,54 +1,107 @@
 #include "index/segment/surface_dict.h"
 
+#include <zstd.h>
+
 #include <algorithm>
+#include <cassert>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
+#include "base/string_view.h"
 #include "index/format/file_format.h"
 
 namespace scour::index {
+namespace {
+
+constexpr size_t kGroupEntryBytes = 24;  // u64 frame offset, u64 first key offset, u32 x 2
+constexpr uint32_t kSurfaceNibbleEscape = 15;
+
+// Two lengths in one byte, low nibble then high nibble; 15 in either means "15 + a varint that
+// follows" (the .tdict head byte's coding).
+void PutNibblePair(std::string* out, size_t low, size_t high) {
+  out->push_back(static_cast<char>(std::min<size_t>(low, kSurfaceNibbleEscape) |
+                                   std::min<size_t>(high, kSurfaceNibbleEscape) << 4));
+  if (low >= kSurfaceNibbleEscape) PutVarint64(out, low - kSurfaceNibbleEscape);
+  if (high >= kSurfaceNibbleEscape) PutVarint64(out, high - kSurfaceNibbleEscape);
+}
+
+void GetNibblePair(ByteReader* r, uint64_t* low, uint64_t* high) {
+  const uint8_t b = r->U8();
+  *low = b & 15;
+  *high = b >> 4;
+  if (*low == kSurfaceNibbleEscape) *low += r->Varint64();
+  if (*high == kSurfaceNibbleEscape) *high += r->Varint64();
+}
+
+// Bytes of the key's field varint, minus one (the word starts after them).
+size_t FieldVarintEnd(std::string_view key) {
+  size_t n = 0;
+  while (n < key.size() && (static_cast<uint8_t>(key[n]) & 0x80)) ++n;
+  return n;
+}
+
+constexpr uint32_t kSurfaceRestartEvery = 32;
+
+}  // namespace
 
 void SurfaceDictWriter::Add(std::string_view key, std::string_view term) {
+  assert(key.size() + term.size() < kMaxSurfaceGroupBytes - kSurfaceGroupBytes - 32);
   size_t shared = 0;
-  if (block_entries_ > 0) {
+  if (group_entries_ > 0) {
     const size_t lim = std::min(key.size(), last_key_.size());
     while (shared < lim && key[shared] == last_key_[shared]) ++shared;
   } else {
-    block_offsets_.push_back(0);  // set when the block is flushed
+    groups_.emplace_back().first_key.assign(key.data(), key.size());
   }
-  PutVarint64(&block_, shared);
-  PutVarint64(&block_, key.size() - shared);
-  block_.append(key.substr(shared));
+  PutNibblePair(&raw_, shared, key.size() - shared);
+  raw_.append(key.substr(shared));
   // The term as an edit of the word (the key without its field varint): keep the longest
   // common prefix, cut the rest, append the term's remainder.
-  size_t field_len = 0;
-  while (field_len < key.size() && (static_cast<uint8_t>(key[field_len]) & 0x80)) ++field_len;
-  const std::string_view word = key.substr(std::min(field_len + 1, key.size()));
+  const std::string_view word = key.substr(std::min(FieldVarintEnd(key) + 1, key.size()));
   size_t common = 0;
   const size_t lim = std::min(word.size(), term.size());
   while (common < lim && word[common] == term[common]) ++common;
-  PutVarint64(&block_, word.size() - common);
-  PutVarint64(&block_, term.size() - common);
-  block_.append(term.substr(common));
+  PutNibblePair(&raw_, word.size() - common, term.size() - common);
+  raw_.append(term.substr(common));
   last_key_.assign(key.data(), key.size());
   ++entries_;
-  if (++block_entries_ == kSurfacesPerBlock) FlushBlock();
+  ++group_entries_;
+  if (raw_.size() >= kSurfaceGroupBytes) FlushGroup();
 }
 
-void SurfaceDictWriter::FlushBlock() {
-  if (block_entries_ == 0) return;
-  block_offsets_.back() = body_.size();
-  PutVarint32(&body_, block_entries_);
-  body_.append(block_);
-  block_.clear();
-  block_entries_ = 0;
+void SurfaceDictWriter::FlushGroup() {
+  if (group_entries_ == 0) return;
+  Group& g = groups_.back();
+  g.frame_offset = body_.size();
+  g.raw_size = static_cast<uint32_t>(raw_.size());
+  g.entries = group_entries_;
+  const size_t bound = ZSTD_compressBound(raw_.size());
+  body_.resize(g.frame_offset + bound);
+  const size_t n = ZSTD_compress(body_.data() + g.frame_offset, bound, raw_.data(), raw_.size(),
+                                 kSurfaceZstdLevel);
+  // ZSTD_compress cannot fail with a sufficient bound and a valid level.
+  assert(!ZSTD_isError(n));
+  body_.resize(g.frame_offset + n);
+  raw_.clear();
+  group_entries_ = 0;
 }
 
 std::string SurfaceDictWriter::Finish(uint64_t body_offset) {
-  FlushBlock();
+  FlushGroup();
+  std::vector<uint64_t> key_offsets;
+  for (const Group& g : groups_) {
+    key_offsets.push_back(body_offset + body_.size());
+    body_.append(g.first_key);
+  }
   const uint64_t index_offset = body_offset + body_.size();
-  PutFixed32(&body_, static_cast<uint32_t>(block_offsets_.size()));
-  for (uint64_t off : block_offsets_) PutFixed64(&body_, body_offset + off);
+  PutFixed32(&body_, static_cast<uint32_t>(groups_.size()));
+  for (size_t i = 0; i < groups_.size(); ++i) {
+    PutFixed64(&body_, body_offset + groups_[i].frame_offset);
+    PutFixed64(&body_, key_offsets[i]);
+    PutFixed32(&body_, groups_[i].raw_size);
+    PutFixed32(&body_, groups_[i].entries);
+  }
   PutFixed64(&body_, index_offset);
   PutFixed64(&body_, entries_);
   return std::move(body_);
@@ -58,10 +111,11 @@ absl::StatusOr<SurfaceDictReader> SurfaceDictReader::Open(std::string_view file,
   SurfaceDictReader r;
   r.file_ = file;
   r.name_ = std::move(name);
-  auto corrupt = [&](const char* what) {
-    return absl::DataLossError(absl::StrCat(r.name_, ": corrupt surface forms: ", what));
+  auto corrupt = [&](std::string_view what) {
+    return absl::DataLossError(absl::StrCat(r.name_, ": corrupt surface forms: ", Av(what)));
   };
   if (file.size() < kHeaderSize + kFooterSize + 16 + 4) return corrupt("too short");
+  r.version_ = FrameVersion(file);
   const char* tail = file.data() + file.size() - kFooterSize - 16;
   const uint64_t index_off = DecodeFixed64(tail);
   r.entries_ = DecodeFixed64(tail + 8);
@@ -69,19 +123,59 @@ absl::StatusOr<SurfaceDictReader> SurfaceDictReader::Open(std::string_view file,
   if (index_off < kHeaderSize || index_off > tail_off || tail_off - index_off < 4)
     return corrupt("bad block index offset");
   r.num_blocks_ = DecodeFixed32(file.data() + index_off);
-  if (uint64_t{r.num_blocks_} * 8 != tail_off - index_off - 4) return corrupt("block index size");
   r.block_index_ = file.data() + index_off + 4;
-  r.blocks_end_ = index_off;
-  if (r.entries_ > uint64_t{r.num_blocks_} * kSurfacesPerBlock || r.entries_ < r.num_blocks_)
-    return corrupt("entry count does not match block count");
+  if (r.version_ < 6) {
+    if (uint64_t{r.num_blocks_} * 8 != tail_off - index_off - 4) return corrupt("block index size");
+    r.blocks_end_ = index_off;
+    if (r.entries_ > uint64_t{r.num_blocks_} * kSurfacesPerBlock || r.entries_ < r.num_blocks_)
+      return corrupt("entry count does not match block count");
+    return r;
+  }
+  // Format 6: the groups' frames, then their first keys, each range ending where the next
+  // begins; every group holds at least one entry, at most kMaxSurfaceGroupBytes raw.
+  if (uint64_t{r.num_blocks_} * kGroupEntryBytes != tail_off - index_off - 4)
+    return corrupt("group index size");
+  uint64_t frame_end = kHeaderSize, key_end = index_off, sum = 0;
+  if (r.num_blocks_ > 0) {
+    frame_end = DecodeFixed64(r.block_index_ + 8);  // the frames end where the keys start
+    if (frame_end < kHeaderSize || frame_end > index_off) return corrupt("group key offsets");
+  }
+  for (uint32_t g = 0; g < r.num_blocks_; ++g) {
+    const char* e = r.block_index_ + size_t{g} * kGroupEntryBytes;
+    const uint64_t frame = DecodeFixed64(e), key = DecodeFixed64(e + 8);
+    const uint64_t next_frame =
+        g + 1 < r.num_blocks_ ? DecodeFixed64(e + kGroupEntryBytes) : frame_end;
+    const uint64_t next_key =
+        g + 1 < r.num_blocks_ ? DecodeFixed64(e + kGroupEntryBytes + 8) : key_end;
+    if ((g == 0 && frame != kHeaderSize) || frame >= next_frame || next_frame > frame_end)
+      return corrupt(absl::StrCat("group ", g, ": frame offsets"));
+    if (key < frame_end || key >= next_key || next_key > key_end)
+      return corrupt(absl::StrCat("group ", g, ": first key offsets"));
+    const uint32_t raw_size = DecodeFixed32(e + 16), n = DecodeFixed32(e + 20);
+    if (n == 0 || raw_size == 0 || raw_size > kMaxSurfaceGroupBytes)
+      return corrupt(absl::StrCat("group ", g, ": size"));
+    sum += n;
+  }
+  if (sum != r.entries_) return corrupt("entry count does not match the groups");
+  r.blocks_end_ = frame_end;
   return r;
 }
 
 uint64_t SurfaceDictReader::BlockOffset(uint32_t b) const {
+  if (version_ >= 6) return DecodeFixed64(block_index_ + size_t{b} * kGroupEntryBytes);
   return DecodeFixed64(block_index_ + size_t{b} * 8);
 }
 
 bool SurfaceDictReader::FirstKey(uint32_t b, std::string_view* key) const {
+  if (version_ >= 6) {  // ranges checked by Open
+    const char* e = block_index_ + size_t{b} * kGroupEntryBytes;
+    const uint64_t off = DecodeFixed64(e + 8);
+    const uint64_t end = b + 1 < num_blocks_
+                             ? DecodeFixed64(e + kGroupEntryBytes + 8)
+                             : static_cast<uint64_t>(block_index_ - 4 - file_.data());
+    *key = file_.substr(off, end - off);
+    return true;
+  }
   const uint64_t off = BlockOffset(b);
   if (off < kHeaderSize || off >= blocks_end_) return false;
   ByteReader r(std::string_view(file_.data() + off, blocks_end_ - off));
@@ -92,10 +186,87 @@ bool SurfaceDictReader::FirstKey(uint32_t b, std::string_view* key) const {
   return r.ok() && shared == 0;
 }
 
+const SurfaceDictReader::Decoded& SurfaceDictReader::Decode() const {
+  std::call_once(lazy_->once, [this] { DecodeAll(&lazy_->decoded); });
+  return lazy_->decoded;
+}
+
+void SurfaceDictReader::DecodeAll(Decoded* d) const {
+  std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
+  if (dctx == nullptr) {
+    d->status = absl::ResourceExhaustedError("zstd: cannot create a context");
+    return;
+  }
+  // Sizes and offsets were checked by Open; each frame must hold exactly its raw size. The
+  // buffer grows group by group, so a damaged size costs at most one group's allocation.
+  d->group_start.push_back(0);
+  for (uint32_t g = 0; g < num_blocks_; ++g) {
+    const char* e = block_index_ + size_t{g} * kGroupEntryBytes;
+    const uint64_t off = DecodeFixed64(e);
+    const uint64_t end = g + 1 < num_blocks_ ? DecodeFixed64(e + kGroupEntryBytes) : blocks_end_;
+    const uint32_t raw_size = DecodeFixed32(e + 16);
+    const char* frame = file_.data() + off;
+    const size_t at = d->group_start.back();
+    d->raw.resize(at + raw_size);
+    const size_t n =
+        ZSTD_getFrameContentSize(frame, end - off) != raw_size
+            ? 0
+            : ZSTD_decompressDCtx(dctx.get(), d->raw.data() + at, raw_size, frame, end - off);
+    if (ZSTD_isError(n) || n != raw_size) {
+      d->status = absl::DataLossError(
+          absl::StrCat(name_, ": corrupt surface forms: group ", g, ": compressed bytes"));
+      return;
+    }
+    d->group_start.push_back(at + raw_size);
+  }
+  // Every entry read once with the checks of ReadEntry, noting the restarts.
+  Iterator it;
+  it.dict_ = this;
+  it.grouped_ = true;
+  it.decoded_ = d;
+  uint64_t n = 0;
+  std::string prev;
+  if (num_blocks_ > 0 && it.LoadBlock(0)) {
+    for (; it.Valid(); it.Next(), ++n) {
+      if (n % kSurfaceRestartEvery == 0)
+        d->restarts.push_back({it.key_, prev, it.entry_pos_, it.block_, it.left_in_block_ + 1});
+      prev = it.key_;
+    }
+  }
+  if (it.status().ok() && n != entries_) {
+    d->status = absl::DataLossError(
+        absl::StrCat(name_, ": corrupt surface forms: ", n, " entries, the file says ", entries_));
+    return;
+  }
+  d->status = it.status();
+}
+
 SurfaceDictReader::Iterator SurfaceDictReader::Seek(std::string_view from) const {
   Iterator it;
   it.dict_ = this;
+  it.grouped_ = version_ >= 6;
   if (num_blocks_ == 0) return it;
+  if (it.grouped_) {
+    const Decoded& d = Decode();
+    it.decoded_ = &d;
+    if (!d.status.ok()) {
+      it.status_ = d.status;
+      return it;
+    }
+    // The last restart whose key <= from (the first if none), then a scan of < 32 entries.
+    auto r = std::upper_bound(
+        d.restarts.begin(), d.restarts.end(), from,
+        [](std::string_view k, const Decoded::Restart& x) { return k < std::string_view(x.key); });
+    if (r != d.restarts.begin()) --r;
+    it.block_ = r->group;
+    it.block_end_ = d.group_start[r->group + 1];
+    it.left_in_block_ = r->left;
+    it.pos_ = r->pos;
+    it.key_ = r->prev_key;
+    if (!it.ReadEntry()) return it;
+    while (it.valid_ && it.key_ < from) it.Next();
+    return it;
+  }
   // The last block whose first key <= from (0 if none).
   uint32_t lo = 0, hi = num_blocks_;
   while (lo < hi) {
@@ -116,14 +287,27 @@ SurfaceDictReader::Iterator SurfaceDictReader::Seek(std::string_view from) const
   return it;
 }
 
-bool SurfaceDictReader::Iterator::Fail(const char* what) {
+bool SurfaceDictReader::Iterator::Fail(std::string_view what) {
   valid_ = false;
-  status_ = absl::DataLossError(absl::StrCat(dict_->name_, ": corrupt surface forms: ", what));
+  status_ = absl::DataLossError(absl::StrCat(
+      dict_->name_,
+      ": corrupt surface forms: ", grouped_ ? absl::StrCat("group ", block_, ": ") : "", Av(what)));
   return false;
 }
 
 bool SurfaceDictReader::Iterator::LoadBlock(uint32_t b) {
   block_ = b;
+  if (grouped_) {  // decompressed by DecodeAll
+    block_end_ = decoded_->group_start[b + 1];
+    pos_ = decoded_->group_start[b];
+    left_in_block_ = DecodeFixed32(dict_->block_index_ + size_t{b} * kGroupEntryBytes + 20);
+    key_.clear();
+    if (!ReadEntry()) return false;
+    std::string_view first;
+    dict_->FirstKey(b, &first);
+    if (key_ != first) return Fail("first key differs from the group index");
+    return true;
+  }
   const uint64_t off = dict_->BlockOffset(b);
   if (off < kHeaderSize || off >= dict_->blocks_end_) return Fail("block offset");
   const uint64_t end = b + 1 < dict_->num_blocks_ ? dict_->BlockOffset(b + 1) : dict_->blocks_end_;
@@ -131,17 +315,27 @@ bool SurfaceDictReader::Iterator::LoadBlock(uint32_t b) {
   ByteReader r(std::string_view(dict_->file_.data() + off, end - off));
   const uint32_t n = r.Varint32();
   if (!r.ok() || n == 0 || n > kSurfacesPerBlock) return Fail("block size");
-  p_ = r.pos();
-  block_end_ = dict_->file_.data() + end;
+  pos_ = r.pos() - dict_->file_.data();
+  block_end_ = end;
   left_in_block_ = n;
   key_.clear();
   return ReadEntry();
 }
 
+const char* SurfaceDictReader::Iterator::base() const {
+  return grouped_ ? decoded_->raw.data() : dict_->file_.data();
+}
+
 bool SurfaceDictReader::Iterator::ReadEntry() {
-  ByteReader r(std::string_view(p_, static_cast<size_t>(block_end_ - p_)));
-  const uint64_t shared = r.Varint64();
-  const uint64_t len = r.Varint64();
+  entry_pos_ = pos_;
+  ByteReader r(std::string_view(base() + pos_, block_end_ - pos_));
+  uint64_t shared, len;
+  if (grouped_) {
+    GetNibblePair(&r, &shared, &len);
+  } else {
+    shared = r.Varint64();
+    len = r.Varint64();
+  }
   if (!r.ok() || shared > key_.size() || (key_.empty() && shared != 0))
     return Fail("shared length");
   const std::string_view suffix = r.Bytes(len);
@@ -152,20 +346,25 @@ bool SurfaceDictReader::Iterator::ReadEntry() {
   key_.resize(shared);
   key_.append(suffix);
   // The word is the key without its field varint.
-  size_t field_len = 0;
-  while (field_len < key_.size() && (static_cast<uint8_t>(key_[field_len]) & 0x80)) ++field_len;
+  const size_t field_len = FieldVarintEnd(key_);
   if (field_len >= key_.size() || field_len > 4) return Fail("field");
   const std::string_view word = std::string_view(key_).substr(field_len + 1);
-  const uint64_t cut = r.Varint64();
-  const uint64_t add = r.Varint64();
+  uint64_t cut, add;
+  if (grouped_) {
+    GetNibblePair(&r, &cut, &add);
+  } else {
+    cut = r.Varint64();
+    add = r.Varint64();
+  }
   if (!r.ok() || cut > word.size()) return Fail("term edit");
   const std::string_view added = r.Bytes(add);
   if (!r.ok()) return Fail("term bytes");
   term_.assign(word.substr(0, word.size() - cut));
   term_.append(added);
-  p_ = r.pos();
+  pos_ = r.pos() - base();
   --left_in_block_;
-  if (left_in_block_ == 0 && p_ != block_end_) return Fail("block length");
+  if (left_in_block_ == 0 && pos_ != block_end_) return Fail("block length");
+  if (left_in_block_ > 0 && pos_ == block_end_) return Fail("fewer entries than the index says");
   valid_ = true;
   return true;
 }

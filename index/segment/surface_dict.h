@@ -8,6 +8,8 @@
 #define SCOUR_INDEX_SEGMENT_SURFACE_DICT_H_
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,22 +19,33 @@
 
 namespace scour::index {
 
-inline constexpr uint32_t kSurfacesPerBlock = 32;
+inline constexpr uint32_t kSurfacesPerBlock = 32;  // formats 1-5
+// Format 6: a group ends after the entry that brings its raw bytes to kSurfaceGroupBytes; a
+// reader rejects a group whose raw size exceeds kMaxSurfaceGroupBytes.
+inline constexpr size_t kSurfaceGroupBytes = 16 * 1024;
+inline constexpr size_t kMaxSurfaceGroupBytes = size_t{64} << 10;
+inline constexpr int kSurfaceZstdLevel = 9;
 
 class SurfaceDictWriter {
  public:
   // `key` = AppendTermKey(field, word), strictly increasing over the calls; `term` is the
   // word's stemmed term (without the field), different from the word.
+  // REQUIRES: key.size() + term.size() < kMaxSurfaceGroupBytes - kSurfaceGroupBytes - 32.
   void Add(std::string_view key, std::string_view term);
   size_t size() const { return entries_; }
-  // The file's body; `body_offset` is where it starts in the file (the header's size).
+  // The file's body (format 6); `body_offset` is where it starts in the file (the header's size).
   std::string Finish(uint64_t body_offset);
 
  private:
-  void FlushBlock();
-  std::string body_, block_, last_key_;
-  std::vector<uint64_t> block_offsets_;  // relative to the body
-  uint32_t block_entries_ = 0;
+  struct Group {
+    uint64_t frame_offset = 0;  // relative to the body
+    std::string first_key;
+    uint32_t raw_size = 0, entries = 0;
+  };
+  void FlushGroup();
+  std::string body_, raw_, last_key_;
+  std::vector<Group> groups_;
+  uint32_t group_entries_ = 0;
   uint64_t entries_ = 0;
 };
 
@@ -43,6 +56,19 @@ class SurfaceDictReader {
   static absl::StatusOr<SurfaceDictReader> Open(std::string_view file, std::string name);
 
   uint64_t size() const { return entries_; }
+
+  // Format 6, made on first use: every group decompressed and every entry checked.
+  struct Decoded {
+    absl::Status status;
+    std::string raw;                  // the groups' raw bytes, back to back
+    std::vector<size_t> group_start;  // G + 1 offsets into raw
+    struct Restart {                  // every 32nd entry: where it starts, and the keys around
+      std::string key, prev_key;      // its own, and the previous entry's (its front coding's)
+      size_t pos;
+      uint32_t group, left;  // its group, and the entries of the group from it on
+    };
+    std::vector<Restart> restarts;
+  };
 
   // Iterates entries in key order from the first key >= `from`.
   class Iterator {
@@ -57,11 +83,16 @@ class SurfaceDictReader {
     friend class SurfaceDictReader;
     bool LoadBlock(uint32_t b);
     bool ReadEntry();
-    bool Fail(const char* what);
+    bool Fail(std::string_view what);
+    // The bytes entries are read from: the mapped file (formats 1-5) or the decompressed
+    // groups (6).
+    const char* base() const;
     const SurfaceDictReader* dict_ = nullptr;
-    uint32_t block_ = 0;
-    const char* p_ = nullptr;
-    const char* block_end_ = nullptr;
+    const Decoded* decoded_ = nullptr;  // format 6
+    bool grouped_ = false;
+    uint32_t block_ = 0;  // the block (formats 1-5) or the group (6)
+    size_t pos_ = 0, block_end_ = 0;
+    size_t entry_pos_ = 0;  // where the current entry starts
     uint32_t left_in_block_ = 0;
     std::string key_, term_;
     bool valid_ = false;
@@ -73,12 +104,21 @@ class SurfaceDictReader {
   uint64_t BlockOffset(uint32_t b) const;
   bool FirstKey(uint32_t b, std::string_view* key) const;
 
+  const Decoded& Decode() const;
+  void DecodeAll(Decoded* d) const;
+
   std::string_view file_;
   std::string name_;
-  const char* block_index_ = nullptr;
-  uint32_t num_blocks_ = 0;
-  uint64_t blocks_end_ = 0;
+  uint32_t version_ = 0;
+  const char* block_index_ = nullptr;  // formats 1-5: u64 offsets; 6: 24-byte group entries
+  uint32_t num_blocks_ = 0;            // blocks or groups
+  uint64_t blocks_end_ = 0;            // where the blocks (1-5) or the first keys (6) end
   uint64_t entries_ = 0;
+  struct Lazy {
+    std::once_flag once;
+    Decoded decoded;
+  };
+  std::unique_ptr<Lazy> lazy_ = std::make_unique<Lazy>();
 };
 
 }  // namespace scour::index

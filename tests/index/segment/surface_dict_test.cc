@@ -3,6 +3,8 @@
 // DataLoss, never a crash or a read outside the file.
 #include "index/segment/surface_dict.h"
 
+#include <zstd.h>
+
 #include <algorithm>
 #include <random>
 #include <string>
@@ -18,10 +20,10 @@
 namespace scour::index {
 namespace {
 
-std::string Frame(std::string_view body) {
+std::string Frame(std::string_view body, uint32_t version = kFormatVersion) {
   std::string out("SCR1");
   PutFixed32(&out, static_cast<uint32_t>(FileKind::kSurfaceForms));
-  PutFixed32(&out, kFormatVersion);
+  PutFixed32(&out, version);
   out.append(body);
   const uint64_t len = out.size();
   PutFixed64(&out, len);
@@ -39,7 +41,8 @@ std::vector<Entry> RandomEntries(std::mt19937* rng, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     const uint32_t field = 1 + (*rng)() % 3 + ((*rng)() % 10 == 0 ? 300 : 0);  // 2-byte varints
     std::string word;
-    const size_t len = 1 + (*rng)() % 14;
+    // Mostly short words; some past 15 bytes, where the lengths' nibbles escape to a varint.
+    const size_t len = 1 + (*rng)() % ((*rng)() % 8 == 0 ? 40 : 14);
     for (size_t k = 0; k < len; ++k) word.push_back("abcxyz\xc3\xa9"[(*rng)() % 8]);
     Entry x;
     AppendTermKey(field, word, &x.key);
@@ -65,7 +68,7 @@ std::string Write(const std::vector<Entry>& entries) {
 
 TEST(SurfaceDict, RoundTripAndSeekAgainstBruteForce) {
   std::mt19937 rng(14);
-  for (size_t n : {0, 1, 31, 32, 33, 64, 1000}) {
+  for (size_t n : {0, 1, 31, 32, 33, 64, 1000, 5000}) {  // 5000: several 16 KiB groups
     const std::vector<Entry> entries = RandomEntries(&rng, n);
     const std::string file = Write(entries);
     auto r = SurfaceDictReader::Open(file, "t.surf");
@@ -104,6 +107,20 @@ TEST(SurfaceDict, RoundTripAndSeekAgainstBruteForce) {
   }
 }
 
+// The raw bytes of group `g` of a format-6 body that starts at kHeaderSize.
+std::string RawGroup(std::string_view body, uint32_t g) {
+  const size_t tail = body.size() - 16;
+  const uint64_t index_off = DecodeFixed64(body.data() + tail) - kHeaderSize;
+  const char* e = body.data() + index_off + 4 + size_t{g} * 24;
+  const uint64_t off = DecodeFixed64(e) - kHeaderSize, key = DecodeFixed64(e + 8) - kHeaderSize;
+  const uint32_t groups = DecodeFixed32(body.data() + index_off);
+  const uint64_t end = g + 1 < groups ? DecodeFixed64(e + 24) - kHeaderSize : key;
+  std::string raw(DecodeFixed32(e + 16), '\0');
+  const size_t n = ZSTD_decompress(raw.data(), raw.size(), body.data() + off, end - off);
+  EXPECT_EQ(n, raw.size());
+  return raw;
+}
+
 TEST(SurfaceDict, TermsAreEditsOfTheirWords) {
   // committees -> committe: cut 2, nothing added; happy -> happi: cut 1, "i" added.
   std::string k1, k2;
@@ -113,17 +130,73 @@ TEST(SurfaceDict, TermsAreEditsOfTheirWords) {
   w.Add(k1, "committe");
   w.Add(k2, "happi");
   const std::string body = w.Finish(kHeaderSize);
-  // varint n, then per entry: shared, length, key, cut, add length, add bytes.
+  // Per entry: the (shared, suffix length) byte, the suffix, the (cut, add length) byte, the
+  // added bytes; all in one zstd frame, the group's first key beside it, then the group index.
   using std::string_literals::operator""s;
-  const std::string want = "\x02"s + "\x00\x0b\x01"s + "committees" + "\x02\x00"s +  // 1st
-                           "\x01\x05"s + "happy" + "\x01\x01i"s;                     // 2nd
-  EXPECT_EQ(body.substr(0, want.size()), want);
+  const std::string want = "\xb0\x01"s + "committees" + "\x02"s +  // 1st: 0 shared, 11 new
+                           "\x51"s + "happy" + "\x11i"s;           // 2nd: 1 shared, 5 new
+  EXPECT_EQ(RawGroup(body, 0), want);
+  const std::string file = Frame(body);
+  auto r = SurfaceDictReader::Open(file, "t.surf");
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto it = r->Seek("");
+  ASSERT_TRUE(it.Valid()) << it.status();
+  EXPECT_EQ(it.term(), "committe");
+  it.Next();
+  ASSERT_TRUE(it.Valid()) << it.status();
+  EXPECT_EQ(it.term(), "happi");
+}
+
+// A version-5 file (plain blocks of 32 entries, varint lengths) is still read.
+TEST(SurfaceDict, ReadsVersion5Blocks) {
+  using std::string_literals::operator""s;
+  // varint n, then per entry: shared, length, key, cut, add length, add bytes.
+  std::string body = "\x02"s + "\x00\x0b\x01"s + "committees" + "\x02\x00"s +  // 1st
+                     "\x01\x05"s + "happy" + "\x01\x01i"s;                     // 2nd
+  const uint64_t index_off = kHeaderSize + body.size();
+  PutFixed32(&body, 1);
+  PutFixed64(&body, kHeaderSize);
+  PutFixed64(&body, index_off);
+  PutFixed64(&body, 2);
+  const std::string file = Frame(body, 5);
+  auto r = SurfaceDictReader::Open(file, "t.surf");
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::string from;
+  AppendTermKey(1, "h", &from);
+  auto it = r->Seek(from);
+  ASSERT_TRUE(it.Valid()) << it.status();
+  EXPECT_EQ(it.term(), "happi");
+  it.Next();
+  EXPECT_FALSE(it.Valid());
+  EXPECT_TRUE(it.status().ok()) << it.status();
+  // The same bytes framed as version 6 are not a group index.
+  EXPECT_FALSE(SurfaceDictReader::Open(Frame(body, 6), "t.surf").ok());
+}
+
+// A group whose first key in the index differs from its first entry is named.
+TEST(SurfaceDict, DamagedGroupIsNamed) {
+  std::mt19937 rng(16);
+  const std::vector<Entry> entries = RandomEntries(&rng, 3000);
+  std::string file = Write(entries);
+  const size_t tail = file.size() - kFooterSize - 16;
+  const uint64_t index_off = DecodeFixed64(file.data() + tail);
+  ASSERT_GE(DecodeFixed32(file.data() + index_off), 2u);
+  const uint64_t key1 = DecodeFixed64(file.data() + index_off + 4 + 24 + 8);
+  file[key1 + 2] = static_cast<char>(file[key1 + 2] ^ 1);  // past the field varint
+  auto r = SurfaceDictReader::Open(file, "t.surf");
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto it = r->Seek("");
+  while (it.Valid()) it.Next();
+  EXPECT_EQ(it.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(it.status().message().find("t.surf: corrupt surface forms: group 1"),
+            std::string_view::npos)
+      << it.status();
 }
 
 TEST(SurfaceDict, DamagedBytesAreDataLoss) {
   std::mt19937 rng(15);
-  const std::string good = Write(RandomEntries(&rng, 200));
-  for (int trial = 0; trial < 3000; ++trial) {
+  const std::string good = Write(RandomEntries(&rng, 1500));  // two groups
+  for (int trial = 0; trial < 2000; ++trial) {
     std::string bad = good;
     const size_t at = kHeaderSize + rng() % (bad.size() - kHeaderSize - kFooterSize);
     bad[at] = static_cast<char>(bad[at] ^ (1 + rng() % 255));
