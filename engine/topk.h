@@ -6,8 +6,10 @@
 #define SCOUR_ENGINE_TOPK_H_
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -38,72 +40,100 @@ class TopK {
   // Score a new doc must beat to enter: -infinity until full (+infinity when k == 0). Pruning
   // algorithms skip a doc whose score bound is <= threshold(); that is exact only because docs
   // arrive in increasing id order, so an equal score would lose the tie-break anyway.
-  float threshold() const {
-    if (!full()) return -std::numeric_limits<float>::infinity();
-    if (k_ == 0) return std::numeric_limits<float>::infinity();
-    return heap_.front().score;
-  }
+  float threshold() const { return threshold_; }
 
   // Returns true if the doc entered the top k. The test that turns most docs away is inline;
   // the heap's moves are not (at k = 1000 a query calls this ~30k times).
   bool Insert(index::DocId doc, float score) {
-    const ScoredDoc d{doc, score};
+    const uint64_t key = Key(doc, score);
     if (heap_.size() < k_) {
-      Push(d);
+      Push(key);
       return true;
     }
-    if (k_ == 0 || !RanksBefore(d, heap_.front())) return false;
-    ReplaceTop(d);
+    if (k_ == 0 || key <= heap_.front()) return false;
+    ReplaceTop(key);
     return true;
   }
 
   // The results, best first. Leaves the TopK empty (reusable with the same k).
   std::vector<ScoredDoc> Take() {
-    std::sort(heap_.begin(), heap_.end(), kRanksBefore);
-    std::vector<ScoredDoc> out;
-    out.swap(heap_);
-    heap_.reserve(k_);
+    std::sort(heap_.begin(), heap_.end(), std::greater<uint64_t>());
+    std::vector<ScoredDoc> out(heap_.size());
+    for (size_t i = 0; i < heap_.size(); ++i) out[i] = {DocOf(heap_[i]), ScoreOf(heap_[i])};
+    heap_.clear();
+    threshold_ = EmptyThreshold();
     return out;
   }
 
+  // The order as one integer: a ranks before b exactly when Key(a) > Key(b) (RanksBefore), so
+  // the heap compares once per step and picks a child without a branch; two float comparisons
+  // with a tie-break mispredict about half the time on the random path down a deep heap. High
+  // 32 bits: the score's bits made to sort as unsigned (sign bit flipped for scores >= 0, all
+  // bits for negative ones; -0 is made +0 first, since they compare equal); low 32 bits: the
+  // doc id inverted, so the smaller doc wins a tie. Scores are never NaN (Ranker clamps them).
+  static uint64_t Key(index::DocId doc, float score) {
+    uint32_t b = std::bit_cast<uint32_t>(score + 0.0f);
+    b = (b & 0x80000000u) ? ~b : (b | 0x80000000u);
+    return (uint64_t{b} << 32) | static_cast<uint32_t>(~doc);
+  }
+  static float ScoreOf(uint64_t key) {
+    uint32_t b = static_cast<uint32_t>(key >> 32);
+    b = (b & 0x80000000u) ? (b & 0x7fffffffu) : ~b;
+    return std::bit_cast<float>(b);
+  }
+  static index::DocId DocOf(uint64_t key) {
+    return static_cast<index::DocId>(~static_cast<uint32_t>(key));
+  }
+
  private:
+  float EmptyThreshold() const {
+    return k_ == 0 ? std::numeric_limits<float>::infinity()
+                   : -std::numeric_limits<float>::infinity();
+  }
+
   // Until the top k is full nothing reads the order: docs are appended and the heap is made
   // once, when the k-th arrives (O(k), where a heap kept from the start cost O(k log k), and
   // nothing at all for the queries that never fill it: many AND queries at k = 1000).
-  ABSL_ATTRIBUTE_NOINLINE void Push(const ScoredDoc& d) {
-    heap_.push_back(d);
-    if (heap_.size() == k_) std::make_heap(heap_.begin(), heap_.end(), kRanksBefore);
+  ABSL_ATTRIBUTE_NOINLINE void Push(uint64_t key) {
+    heap_.push_back(key);
+    if (heap_.size() == k_) {
+      std::make_heap(heap_.begin(), heap_.end(), std::greater<uint64_t>());
+      threshold_ = ScoreOf(heap_.front());
+    }
   }
 
-  // Replaces the worst (top) by d, which ranks before it. Bottom-up (Floyd): the hole walks down
-  // to a leaf along the child that ranks last, one comparison per level, then d climbs back up
+  // Replaces the worst (top) by key, which ranks before it. Bottom-up (Floyd): the hole walks
+  // down to a leaf along the smaller child, one comparison per level, then key climbs back up
   // from there, rarely far (a newcomer belongs near the leaves); the top-down sift compares
   // twice per level.
-  ABSL_ATTRIBUTE_NOINLINE void ReplaceTop(const ScoredDoc& d) {
+  ABSL_ATTRIBUTE_NOINLINE void ReplaceTop(uint64_t key) {
     const size_t n = heap_.size();
-    ScoredDoc* h = heap_.data();
+    uint64_t* h = heap_.data();
     size_t i = 0;
-    for (size_t c = 1; c < n; c = 2 * i + 1) {
-      if (c + 1 < n && RanksBefore(h[c], h[c + 1])) ++c;  // the child that ranks last
+    size_t c = 1;
+    for (; c + 1 < n; c = 2 * i + 1) {
+      c += h[c + 1] < h[c];  // the child that ranks last; a select, not a branch
+      h[i] = h[c];
+      i = c;
+    }
+    if (c < n) {  // a last node with one child
       h[i] = h[c];
       i = c;
     }
     while (i > 0) {
       const size_t parent = (i - 1) / 2;
-      if (!RanksBefore(h[parent], d)) break;
+      if (h[parent] <= key) break;
       h[i] = h[parent];
       i = parent;
     }
-    h[i] = d;
+    h[i] = key;
+    threshold_ = ScoreOf(h[0]);
   }
 
-  // A function object, so that the heap and sort algorithms inline the comparison.
-  static constexpr auto kRanksBefore = [](const ScoredDoc& a, const ScoredDoc& b) {
-    return RanksBefore(a, b);
-  };
   size_t k_;
-  // std heap with comparator RanksBefore keeps the element that ranks LAST on top.
-  std::vector<ScoredDoc> heap_;
+  // A min-heap of keys once full: the doc that ranks last on top.
+  std::vector<uint64_t> heap_;
+  float threshold_ = EmptyThreshold();
 };
 
 }  // namespace scour::engine

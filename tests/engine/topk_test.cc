@@ -29,10 +29,14 @@ TEST(TopK, EqualsSortingEverythingOnRandomStreams) {
     TopK top(k);
     std::vector<ScoredDoc> all;
     std::vector<index::DocId> docs(n);
-    for (size_t i = 0; i < n; ++i) docs[i] = static_cast<index::DocId>(i * 3);
+    // Some streams use ids near the top of the range (the key inverts them).
+    const index::DocId base = iter % 7 == 0 ? 0xFFFF0000u : 0;
+    for (size_t i = 0; i < n; ++i) docs[i] = base + static_cast<index::DocId>(i * 3);
     std::shuffle(docs.begin(), docs.end(), rng);
     for (index::DocId d : docs) {
-      const float s = static_cast<float>(rng() % levels) * 0.25f;
+      // Negative scores too, in some streams (the key flips their bits).
+      const int shift = iter % 5 == 0 ? levels / 2 : 0;
+      const float s = static_cast<float>(static_cast<int>(rng() % levels) - shift) * 0.25f;
       all.push_back({d, s});
       const std::vector<ScoredDoc> after = Reference(all, k);
       // Insert returns whether the doc entered the top k.
@@ -51,6 +55,45 @@ TEST(TopK, EqualsSortingEverythingOnRandomStreams) {
     EXPECT_EQ(top.size(), 0u);
     top.Insert(1, 1.0f);
     EXPECT_EQ(top.Take().size(), std::min<size_t>(k, 1));
+  }
+}
+
+// Key(a) > Key(b) exactly when RanksBefore(a, b): the heap compares keys.
+TEST(TopK, KeyOrderIsRanksBefore) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const std::vector<float> scores = {-inf,  -1e30f,     -2.5f,  -1.0f,  -1e-40f,
+                                     -0.0f, 0.0f,       1e-40f, 1e-30f, 0.25f,
+                                     1.0f,  1.0000001f, 7.5f,   3e38f,  inf};
+  const std::vector<index::DocId> docs = {0,           1,           2,           1000,
+                                          0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+  std::vector<ScoredDoc> all;
+  for (float s : scores)
+    for (index::DocId d : docs) all.push_back({d, s});
+  for (const ScoredDoc& a : all) {
+    const uint64_t ka = TopK::Key(a.doc, a.score);
+    // The key gives the doc and score back (-0 as +0: they compare equal).
+    ASSERT_EQ(TopK::DocOf(ka), a.doc);
+    ASSERT_EQ(TopK::ScoreOf(ka), a.score);
+    for (const ScoredDoc& b : all)
+      ASSERT_EQ(ka > TopK::Key(b.doc, b.score), RanksBefore(a, b))
+          << a.doc << " " << a.score << " vs " << b.doc << " " << b.score;
+  }
+}
+
+// A heap a thousand deep, as evaluation runs fill it, against sorting everything.
+TEST(TopK, DeepHeapEqualsSorting) {
+  std::mt19937_64 rng(5);
+  for (size_t k : {999u, 1000u, 1024u}) {
+    TopK top(k);
+    std::vector<ScoredDoc> all;
+    for (index::DocId d = 0; d < 30000; ++d) {
+      const float s = static_cast<float>(rng() % 5000) * 0.01f;
+      all.push_back({d, s});
+      top.Insert(d, s);
+    }
+    const std::vector<ScoredDoc> want = Reference(all, k);
+    EXPECT_EQ(top.threshold(), want.back().score);
+    EXPECT_EQ(top.Take(), want);
   }
 }
 
