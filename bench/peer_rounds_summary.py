@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # peer_rounds_summary.py STATS: per mode and engine (lines `round=R mode=M engine=E <STATS or
 # JSON>`, as bench/count_rounds.sh writes), the median over rounds of p50/p99 (us), and each
-# scour binary's ratio to Lucene's in the same round (median of the per-round ratios).
+# scour binary's ratio to Lucene's in the same round (median of the per-round ratios, their
+# range in brackets).
 import json, re, sys, statistics, collections
 rows = collections.defaultdict(dict)  # (round, mode) -> engine -> (p50, p99)
 for line in open(sys.argv[1]):
@@ -26,5 +27,7 @@ for mode in modes:
         v = [rows[k][e] for k in keys if e in rows[k]]
         r50 = [rows[k][e][0] / rows[k]["lucene"][0] for k in keys if e in rows[k] and "lucene" in rows[k]]
         r99 = [rows[k][e][1] / rows[k]["lucene"][1] for k in keys if e in rows[k] and "lucene" in rows[k]]
-        out.append("%s p50 %.1f p99 %.0f (x%.3f / x%.3f)" % (e, statistics.median(x[0] for x in v), statistics.median(x[1] for x in v), statistics.median(r50), statistics.median(r99)))
+        out.append("%s p50 %.1f p99 %.0f (x%.3f [%.2f-%.2f] / x%.3f [%.2f-%.2f])" % (
+            e, statistics.median(x[0] for x in v), statistics.median(x[1] for x in v),
+            statistics.median(r50), min(r50), max(r50), statistics.median(r99), min(r99), max(r99)))
     print(" | ".join(out))
