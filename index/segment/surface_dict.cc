@@ -67,7 +67,7 @@ void SurfaceDictWriter::Add(std::string_view key, std::string_view term) {
   last_key_.assign(key.data(), key.size());
   ++entries_;
   ++group_entries_;
-  if (raw_.size() >= kSurfaceGroupBytes) FlushGroup();
+  if (raw_.size() >= group_bytes_) FlushGroup();
 }
 
 void SurfaceDictWriter::FlushGroup() {
@@ -197,8 +197,15 @@ void SurfaceDictReader::DecodeAll(Decoded* d) const {
     d->status = absl::ResourceExhaustedError("zstd: cannot create a context");
     return;
   }
-  // Sizes and offsets were checked by Open; each frame must hold exactly its raw size. The
-  // buffer grows group by group, so a damaged size costs at most one group's allocation.
+  // Sizes and offsets were checked by Open; each frame must hold exactly its raw size. Each
+  // group is decompressed and read (with the checks of ReadEntry, noting the restarts) before
+  // the next is allocated, so damaged bytes cost at most one group's allocation past them.
+  Iterator it;
+  it.dict_ = this;
+  it.grouped_ = true;
+  it.decoded_ = d;
+  uint64_t count = 0;
+  std::string prev;
   d->group_start.push_back(0);
   for (uint32_t g = 0; g < num_blocks_; ++g) {
     const char* e = block_index_ + size_t{g} * kGroupEntryBytes;
@@ -218,27 +225,23 @@ void SurfaceDictReader::DecodeAll(Decoded* d) const {
       return;
     }
     d->group_start.push_back(at + raw_size);
-  }
-  // Every entry read once with the checks of ReadEntry, noting the restarts.
-  Iterator it;
-  it.dict_ = this;
-  it.grouped_ = true;
-  it.decoded_ = d;
-  uint64_t n = 0;
-  std::string prev;
-  if (num_blocks_ > 0 && it.LoadBlock(0)) {
-    for (; it.Valid(); it.Next(), ++n) {
-      if (n % kSurfaceRestartEvery == 0)
-        d->restarts.push_back({it.key_, prev, it.entry_pos_, it.block_, it.left_in_block_ + 1});
+    if (it.LoadBlock(g) && !prev.empty() && !(prev < it.key_)) it.Fail("groups not in key order");
+    while (it.Valid()) {
+      if (count++ % kSurfaceRestartEvery == 0)
+        d->restarts.push_back({it.key_, prev, it.entry_pos_, g, it.left_in_block_ + 1});
       prev = it.key_;
+      if (it.left_in_block_ == 0) break;
+      it.ReadEntry();
+    }
+    if (!it.status().ok()) {
+      d->status = it.status();
+      return;
     }
   }
-  if (it.status().ok() && n != entries_) {
-    d->status = absl::DataLossError(
-        absl::StrCat(name_, ": corrupt surface forms: ", n, " entries, the file says ", entries_));
-    return;
+  if (count != entries_) {
+    d->status = absl::DataLossError(absl::StrCat(name_, ": corrupt surface forms: ", count,
+                                                 " entries, the file says ", entries_));
   }
-  d->status = it.status();
 }
 
 SurfaceDictReader::Iterator SurfaceDictReader::Seek(std::string_view from) const {

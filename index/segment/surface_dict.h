@@ -22,12 +22,14 @@ namespace scour::index {
 inline constexpr uint32_t kSurfacesPerBlock = 32;  // formats 1-5
 // Format 6: a group ends after the entry that brings its raw bytes to kSurfaceGroupBytes; a
 // reader rejects a group whose raw size exceeds kMaxSurfaceGroupBytes.
-inline constexpr size_t kSurfaceGroupBytes = 16 * 1024;
-inline constexpr size_t kMaxSurfaceGroupBytes = size_t{64} << 10;
+inline constexpr size_t kSurfaceGroupBytes = size_t{512} << 10;
+inline constexpr size_t kMaxSurfaceGroupBytes = size_t{1} << 20;
 inline constexpr int kSurfaceZstdLevel = 9;
 
 class SurfaceDictWriter {
  public:
+  // `group_bytes`: where a group ends (tests make small groups; files use the default).
+  explicit SurfaceDictWriter(size_t group_bytes = kSurfaceGroupBytes) : group_bytes_(group_bytes) {}
   // `key` = AppendTermKey(field, word), strictly increasing over the calls; `term` is the
   // word's stemmed term (without the field), different from the word.
   // REQUIRES: key.size() + term.size() < kMaxSurfaceGroupBytes - kSurfaceGroupBytes - 32.
@@ -45,6 +47,7 @@ class SurfaceDictWriter {
   void FlushGroup();
   std::string body_, raw_, last_key_;
   std::vector<Group> groups_;
+  size_t group_bytes_;
   uint32_t group_entries_ = 0;
   uint64_t entries_ = 0;
 };

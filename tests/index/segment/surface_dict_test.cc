@@ -59,8 +59,9 @@ std::vector<Entry> RandomEntries(std::mt19937* rng, size_t n) {
   return e;
 }
 
-std::string Write(const std::vector<Entry>& entries) {
-  SurfaceDictWriter w;
+// Groups of 2 KiB here, so that a few hundred entries make several (files use 512 KiB).
+std::string Write(const std::vector<Entry>& entries, size_t group_bytes = 2048) {
+  SurfaceDictWriter w(group_bytes);
   for (const Entry& e : entries) w.Add(e.key, e.term);
   EXPECT_EQ(w.size(), entries.size());
   return Frame(w.Finish(kHeaderSize));
@@ -68,9 +69,9 @@ std::string Write(const std::vector<Entry>& entries) {
 
 TEST(SurfaceDict, RoundTripAndSeekAgainstBruteForce) {
   std::mt19937 rng(14);
-  for (size_t n : {0, 1, 31, 32, 33, 64, 1000, 5000}) {  // 5000: several 16 KiB groups
+  for (size_t n : {0, 1, 31, 32, 33, 64, 1000, 5000}) {
     const std::vector<Entry> entries = RandomEntries(&rng, n);
-    const std::string file = Write(entries);
+    const std::string file = Write(entries, n == 1000 ? kSurfaceGroupBytes : 2048);
     auto r = SurfaceDictReader::Open(file, "t.surf");
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_EQ(r->size(), entries.size());
@@ -176,7 +177,7 @@ TEST(SurfaceDict, ReadsVersion5Blocks) {
 // A group whose first key in the index differs from its first entry is named.
 TEST(SurfaceDict, DamagedGroupIsNamed) {
   std::mt19937 rng(16);
-  const std::vector<Entry> entries = RandomEntries(&rng, 3000);
+  const std::vector<Entry> entries = RandomEntries(&rng, 1000);
   std::string file = Write(entries);
   const size_t tail = file.size() - kFooterSize - 16;
   const uint64_t index_off = DecodeFixed64(file.data() + tail);
@@ -195,7 +196,7 @@ TEST(SurfaceDict, DamagedGroupIsNamed) {
 
 TEST(SurfaceDict, DamagedBytesAreDataLoss) {
   std::mt19937 rng(15);
-  const std::string good = Write(RandomEntries(&rng, 1500));  // two groups
+  const std::string good = Write(RandomEntries(&rng, 300));  // three groups
   for (int trial = 0; trial < 2000; ++trial) {
     std::string bad = good;
     const size_t at = kHeaderSize + rng() % (bad.size() - kHeaderSize - kFooterSize);
