@@ -61,7 +61,18 @@ absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo&
     r.freqs += block_end - q;
     p = block_end;
   }
-  if (tail > 0) {
+  if (tail > 0 && version >= 6 && tail < kTailPackMin) {
+    // Format 6's short tail: the joint varints are the doc ids', the tf - 2 varints the
+    // frequencies'.
+    uint32_t gaps[kBlockSize], tfs[kBlockSize];
+    const char* e = UnpackShortTail(p, end, gaps, tfs, tail);
+    if (e == nullptr) return corrupt();
+    uint64_t tf_bytes = 0;
+    for (uint32_t i = 0; i < tail; ++i)
+      if (tfs[i] != 1) tf_bytes += VarintLength(tfs[i] - 2);
+    r.doc_ids += (e - p) - tf_bytes;
+    r.freqs += tf_bytes;
+  } else if (tail > 0) {
     uint32_t scratch[kBlockSize];
     const char* q = UnpackTail(p, end, scratch, tail);
     const char* e = q == nullptr ? nullptr : UnpackTail(q, end, scratch, tail);

@@ -588,4 +588,29 @@ const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n) 
   return PatchExceptions(p + bytes, end, e, b, out, n, &high_or);
 }
 
+void PackShortTail(const uint32_t* gaps, const uint32_t* tfs, size_t n, std::string* out) {
+  for (size_t i = 0; i < n; ++i) {
+    PutVarint64(out, uint64_t{gaps[i]} << 1 | (tfs[i] == 1 ? 1 : 0));
+    if (tfs[i] != 1) PutVarint32(out, tfs[i] - 2);
+  }
+}
+
+const char* UnpackShortTail(const char* p, const char* end, uint32_t* gaps, uint32_t* tfs,
+                            size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t v;
+    if (p == nullptr || (p = GetVarint64Ptr(p, end, &v)) == nullptr || (v >> 33) != 0)
+      return nullptr;
+    gaps[i] = static_cast<uint32_t>(v >> 1);
+    if (v & 1) {
+      tfs[i] = 1;
+      continue;
+    }
+    uint32_t t;
+    if ((p = GetVarint32Ptr(p, end, &t)) == nullptr || t > 0xFFFFFFFDu) return nullptr;
+    tfs[i] = t + 2;
+  }
+  return p;
+}
+
 }  // namespace scour::index

@@ -83,6 +83,16 @@ inline constexpr size_t kTailPackMin = 8;  // tails this long or longer are bit-
 void PackTail(const uint32_t* in, size_t n, std::string* out);
 const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n);
 
+// Format 6: a tail of n < kTailPackMin documents, one varint per document, gap << 1 | (tf == 1),
+// then varint tf - 2 when tf > 1 (docs/format/block-codec.md, "Short tails (format 6)"): most
+// documents of a short list have tf 1, so their frequency costs a bit, not a byte.
+// UnpackShortTail writes the n gaps and the n frequencies (tf, not tf - 1) and returns the byte
+// after them, or nullptr when the input is truncated or a value overflows 32 bits, never
+// reading at or past `end`.
+void PackShortTail(const uint32_t* gaps, const uint32_t* tfs, size_t n, std::string* out);
+const char* UnpackShortTail(const char* p, const char* end, uint32_t* gaps, uint32_t* tfs,
+                            size_t n);
+
 }  // namespace scour::index
 
 #endif  // SCOUR_INDEX_POSTINGS_BITPACK_H_

@@ -33,6 +33,7 @@ SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos, co
   }
   const uint32_t version = FrameVersion(post);  // info.postings >= kHeaderSize: it is there
   lists_ = version >= 4;
+  short_tails_ = version >= 6;
   skip_ = ReadSkipLayout(version, nb_, post.data() + info.postings);  // a byte is there
   // Format 5 keeps the list impact in the dictionary entry, 1-4 after the skip entries.
   const uint64_t need = skip_.head + uint64_t{nb_} * skip_.stride + (version >= 5 ? 0 : 4);
@@ -97,6 +98,7 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
   // cannot wrap (128 x 2^24 = 2^31), which the block's width (and exceptions) tell without a
   // pass over the deltas: the max loop below is for the rare block that could wrap.
   uint32_t delta_bits = 0;
+  bool short_tail = false;
   if (b < nb_) {
     const char* block_end = data_ + Skip(b, 1);
     if (block_end > end_of_file || block_end < p) return Fail();
@@ -112,14 +114,17 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
     n = kBlockSize;
   } else {
     n = df_ % kBlockSize;
-    p = UnpackTail(p, end_of_file, docs_, n);
+    // Format 6's short tails hold the frequencies beside the gaps: decoded here, at once.
+    short_tail = short_tails_ && n < kTailPackMin;
+    p = short_tail ? UnpackShortTail(p, end_of_file, docs_, freqs_, n)
+                   : UnpackTail(p, end_of_file, docs_, n);
     if (p == nullptr) return Fail();
     freq_end_ = end_of_file;
     for (uint32_t i = 0; i < n; ++i) delta_bits |= docs_[i];
     PrefixSum(docs_, n, base);
   }
   freq_ptr_ = p;
-  freqs_pending_ = true;
+  freqs_pending_ = !short_tail;
   uint32_t max_doc = docs_[n - 1];
   if ((delta_bits >> 24) != 0 || base >= (1u << 31))
     for (uint32_t i = 0; i < n; ++i) max_doc = std::max(max_doc, docs_[i]);

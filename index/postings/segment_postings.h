@@ -107,9 +107,10 @@ class SegmentPostings {
   const char* data_ = nullptr;  // first block
   uint32_t df_ = 0, nb_ = 0, max_doc_ = 0;
   uint32_t list_impact_ = 0;
-  bool lists_ = false;      // format 4: each full block starts with its impact list
-  uint32_t cur_block_ = 0;  // decoded block index
-  uint32_t shallow_ = 0;    // block of the shallow pointer
+  bool lists_ = false;        // format 4: each full block starts with its impact list
+  bool short_tails_ = false;  // format 6: a tail of < 8 docs codes gap and tf together
+  uint32_t cur_block_ = 0;    // decoded block index
+  uint32_t shallow_ = 0;      // block of the shallow pointer
   uint32_t idx_ = 0, n_ = 0;
   DocId doc_ = kNoMoreDocs;
   mutable bool ok_ = true;

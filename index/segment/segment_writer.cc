@@ -148,6 +148,8 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
         skip_rows_.push_back({docs[begin + n - 1], static_cast<uint32_t>(scratch_.size()),
                               positions ? pos_ends[b] : 0, std::min(max_tf, kTfSaturated),
                               min_norm});
+      } else if (n < kTailPackMin) {  // format 6: gap and tf == 1 in one varint
+        PackShortTail(block, freqs + begin, n, &scratch_);
       } else {
         PackTail(block, n, &scratch_);
         for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
@@ -209,8 +211,15 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
   SCOUR_RETURN_IF_ERROR(FlushDictBlock());
   std::string tail;
   uint64_t index_offset = dict_->offset();
+  // Format 6: the offsets at the width of the largest (the last), not 8 bytes each.
+  const uint32_t width = DictBlockIndexWidth(block_offsets_.empty() ? 0 : block_offsets_.back());
   PutFixed32(&tail, static_cast<uint32_t>(block_offsets_.size()));
-  for (uint64_t off : block_offsets_) PutFixed64(&tail, off);
+  tail.push_back(static_cast<char>(width));
+  for (uint64_t off : block_offsets_) {
+    char buf[8];
+    EncodeFixed64(buf, off);
+    tail.append(buf, width);
+  }
   PutFixed64(&tail, index_offset);
   PutFixed64(&tail, num_terms_);
   SCOUR_RETURN_IF_ERROR(dict_->Append(tail));

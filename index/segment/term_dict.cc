@@ -86,8 +86,19 @@ absl::StatusOr<TermDictReader> TermDictReader::Open(std::string_view file, std::
   if (index_off < kHeaderSize || index_off > tail_off || tail_off - index_off < 4)
     return r.Corrupt("bad block index offset");
   r.num_blocks_ = DecodeFixed32(file.data() + index_off);
-  if (uint64_t{r.num_blocks_} * 8 != tail_off - index_off - 4) return r.Corrupt("block index size");
-  r.block_index_ = file.data() + index_off + 4;
+  uint64_t index_head = 4;
+  if (r.version_ >= 6) {  // a width byte, then the offsets at that width
+    if (tail_off - index_off < 5) return r.Corrupt("bad block index offset");
+    r.index_width_ = static_cast<uint8_t>(file[index_off + 4]);
+    if (r.index_width_ < 1 || r.index_width_ > 8) return r.Corrupt("block index width");
+    if (r.index_width_ < 8) r.index_mask_ = (uint64_t{1} << (8 * r.index_width_)) - 1;
+    index_head = 5;
+  }
+  // The last offset is read with 8 bytes, of which the 16-byte tail after the index holds the
+  // rest: no read leaves the body.
+  if (uint64_t{r.num_blocks_} * r.index_width_ != tail_off - index_off - index_head)
+    return r.Corrupt("block index size");
+  r.block_index_ = file.data() + index_off + index_head;
   r.blocks_end_ = index_off;
   if (r.num_terms_ > uint64_t{r.num_blocks_} * kTermsPerDictBlock ||
       (r.num_blocks_ > 0 && r.num_terms_ == 0))
@@ -96,7 +107,7 @@ absl::StatusOr<TermDictReader> TermDictReader::Open(std::string_view file, std::
 }
 
 uint64_t TermDictReader::BlockOffset(uint32_t b) const {
-  return DecodeFixed64(block_index_ + size_t{b} * 8);
+  return DecodeFixed64(block_index_ + size_t{b} * index_width_) & index_mask_;
 }
 
 bool TermDictReader::FirstKey(uint32_t b, std::string_view* key) const {

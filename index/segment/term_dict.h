@@ -29,6 +29,13 @@ struct DictBlockState {
 void AppendDictEntryV2(std::string* block, std::string_view key, size_t shared,
                        const TermInfo& info, DictBlockState* state);
 
+// Bytes per block offset in a format-6 block index: the fewest (1 to 8) that hold `max_offset`.
+inline uint32_t DictBlockIndexWidth(uint64_t max_offset) {
+  uint32_t w = 1;
+  while (w < 8 && (max_offset >> (8 * w)) != 0) ++w;
+  return w;
+}
+
 class TermDictReader {
  public:
   TermDictReader() = default;
@@ -93,6 +100,8 @@ class TermDictReader {
   std::string name_;
   uint32_t version_ = 0;
   const char* block_index_ = nullptr;
+  uint32_t index_width_ = 8;            // bytes per block offset (format 6: 1 to 8)
+  uint64_t index_mask_ = ~uint64_t{0};  // the low index_width_ bytes
   uint32_t num_blocks_ = 0;
   uint64_t blocks_end_ = 0;
   uint64_t num_terms_ = 0;

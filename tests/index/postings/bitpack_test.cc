@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/coding.h"
 #include "gtest/gtest.h"
 
 namespace scour::index {
@@ -213,6 +214,46 @@ TEST(Bitpack, TailRoundTripAndTruncation) {
   std::string big = "\xff\xff\xff\xff\x7f";
   uint32_t v;
   EXPECT_EQ(UnpackTail(big.data(), big.data() + big.size(), &v, 1), nullptr);
+}
+
+// Format 6's short tails: gap and "tf = 1" in one varint, tf - 2 after it; every value of either
+// at its edges round-trips, every cut is refused, and overflowing values are corruption.
+TEST(Bitpack, ShortTailRoundTripAndTruncation) {
+  std::mt19937 rng(23);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const size_t n = 1 + trial % (kTailPackMin - 1);
+    std::vector<uint32_t> gaps(n), tfs(n);
+    for (size_t i = 0; i < n; ++i) {
+      gaps[i] = static_cast<uint32_t>(rng()) >> (rng() % 32);
+      tfs[i] = rng() % 2 ? 1 : 1 + (static_cast<uint32_t>(rng()) >> (rng() % 32));
+      if (tfs[i] == 0) tfs[i] = 1;
+    }
+    if (trial == 0) gaps[0] = UINT32_MAX, tfs[0] = UINT32_MAX;
+    std::string packed;
+    PackShortTail(gaps.data(), tfs.data(), n, &packed);
+    size_t want = 0;  // the documented size
+    for (size_t i = 0; i < n; ++i)
+      want += VarintLength(uint64_t{gaps[i]} << 1) + (tfs[i] == 1 ? 0 : VarintLength(tfs[i] - 2));
+    EXPECT_EQ(packed.size(), want);
+    std::vector<char> buf = Exact(packed, packed.size());
+    std::vector<uint32_t> g(n + 1, 777), t(n + 1, 777);
+    const char* end = buf.data() + buf.size();
+    ASSERT_EQ(UnpackShortTail(buf.data(), end, g.data(), t.data(), n), end);
+    EXPECT_EQ(std::vector<uint32_t>(g.begin(), g.begin() + n), gaps);
+    EXPECT_EQ(std::vector<uint32_t>(t.begin(), t.begin() + n), tfs);
+    EXPECT_EQ(g[n], 777u);
+    EXPECT_EQ(t[n], 777u);
+    for (size_t len = 0; len < packed.size(); ++len) {
+      std::vector<char> cut = Exact(packed, len);
+      EXPECT_EQ(UnpackShortTail(cut.data(), cut.data() + cut.size(), g.data(), t.data(), n),
+                nullptr);
+    }
+  }
+  uint32_t g, t;
+  const std::string gap_too_big = "\x80\x80\x80\x80\x20";  // 2^33
+  EXPECT_EQ(UnpackShortTail(gap_too_big.data(), gap_too_big.data() + 5, &g, &t, 1), nullptr);
+  const std::string tf_too_big = "\x02\xfe\xff\xff\xff\x0f";  // tf - 2 = 2^32 - 2
+  EXPECT_EQ(UnpackShortTail(tf_too_big.data(), tf_too_big.data() + 6, &g, &t, 1), nullptr);
 }
 
 TEST(Bitpack, PForBlocksRoundTripWithOutliers) {

@@ -397,7 +397,8 @@ TEST(TermDictV2, BadIdTagIsDataLoss) {
   body.back() = 3;  // odd and > 1
   std::string file_body = body;
   PutFixed32(&file_body, 1);
-  PutFixed64(&file_body, kHeaderSize);  // block 0 starts right after the header
+  file_body.push_back(1);                               // format 6: offsets of one byte
+  file_body.push_back(static_cast<char>(kHeaderSize));  // block 0 starts after the header
   uint64_t index_off = kHeaderSize + body.size();
   PutFixed64(&file_body, index_off);
   PutFixed64(&file_body, 1);
@@ -407,6 +408,72 @@ TEST(TermDictV2, BadIdTagIsDataLoss) {
   auto it = dict->Seek("");
   EXPECT_FALSE(it.Valid());
   EXPECT_EQ(it.status().code(), absl::StatusCode::kDataLoss) << it.status();
+}
+
+// Format 6's block index: offsets at the width of the largest, read through a mask; a width
+// of 0 or above 8, or one that does not match the index's size, is DataLoss at open; the same
+// blocks behind an index of 8-byte offsets (format 5) read alike.
+TEST(TermDictV6, BlockIndexWidthsAndTheirDamage) {
+  std::string body;  // two blocks of one entry each
+  std::vector<uint64_t> offsets;
+  for (const char* word : {"alpha", "beta"}) {
+    offsets.push_back(kHeaderSize + body.size());
+    PutVarint32(&body, 1);
+    std::string key;
+    AppendTermKey(1, word, &key);
+    DictBlockState st;
+    TermInfo info;
+    info.df = 1;
+    info.cf = 1;
+    info.single_doc = 7;
+    AppendDictEntryV2(&body, key, 0, info, &st);
+  }
+  const uint64_t index_off = kHeaderSize + body.size();
+  auto file_with = [&](uint32_t version, uint32_t width, uint8_t width_byte) {
+    std::string b = body;
+    PutFixed32(&b, 2);
+    if (version >= 6) b.push_back(static_cast<char>(width_byte));
+    for (uint64_t off : offsets) {
+      char buf[8];
+      EncodeFixed64(buf, off);
+      b.append(buf, width);
+    }
+    PutFixed64(&b, index_off);
+    PutFixed64(&b, 2);
+    std::string f = Framed(FileKind::kTermDict, b);
+    std::string v;
+    PutFixed32(&v, version);
+    f.replace(8, 4, v);  // the reader takes the layout from the header (CRC not checked here)
+    return f;
+  };
+  std::string beta;
+  AppendTermKey(1, "beta", &beta);
+  for (uint32_t width : {1u, 2u, 8u}) {
+    const std::string file = file_with(6, width, static_cast<uint8_t>(width));
+    auto dict = TermDictReader::Open(file, "t.tdict");
+    ASSERT_TRUE(dict.ok()) << dict.status();
+    auto found = dict->Lookup(beta);
+    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_TRUE(found->has_value());
+    EXPECT_EQ((*found)->single_doc, 7u);
+  }
+  const std::string v5 = file_with(5, 8, 0);
+  auto dict5 = TermDictReader::Open(v5, "t.tdict");
+  ASSERT_TRUE(dict5.ok()) << dict5.status();
+  auto found5 = dict5->Lookup(beta);
+  ASSERT_TRUE(found5.ok() && found5->has_value());
+  for (uint8_t bad : {0, 2, 9, 255}) {  // 2: the index holds one-byte offsets
+    const std::string file = file_with(6, 1, bad);
+    auto dict = TermDictReader::Open(file, "t.tdict");
+    ASSERT_FALSE(dict.ok()) << int{bad};
+    EXPECT_EQ(dict.status().code(), absl::StatusCode::kDataLoss);
+  }
+  // A one-byte width that cuts the offsets reads the wrong blocks: DataLoss, not a wrong term.
+  std::string cut = file_with(6, 1, 1);
+  cut[index_off + 5 + 1] = static_cast<char>(body.size() + kHeaderSize);  // past the blocks
+  auto dict = TermDictReader::Open(cut, "t.tdict");
+  ASSERT_TRUE(dict.ok());
+  EXPECT_FALSE(dict->Lookup(beta).ok());
 }
 
 }  // namespace
