@@ -78,8 +78,7 @@ bool AsFlat(const PlanNode& root, FlatQuery* flat) {
 }
 
 void Merge(TopK& seg_top, uint64_t base, TopK* global) {
-  for (const ScoredDoc& d : seg_top.Take())
-    global->Insert(static_cast<DocId>(base + d.doc), d.score);
+  global->Absorb(seg_top, static_cast<DocId>(base));
 }
 
 // A leaf's cursor in `seg`, or nullopt when the segment has none of its terms.

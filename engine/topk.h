@@ -55,6 +55,26 @@ class TopK {
     return true;
   }
 
+  // Adds every doc of `other` (its ids plus `base`) and leaves `other` empty: the same top k as
+  // inserting them one by one in any order, since the order is total. Into an empty top k of
+  // the same k (a one-segment index), `other`'s array is taken whole, heap or not (adding the
+  // same base to every id keeps their order): no sort, no pushes, no heap moves, which at
+  // k = 1000 cost ~7% of a slow AND query.
+  void Absorb(TopK& other, index::DocId base) {
+    if (heap_.empty() && k_ == other.k_) {
+      heap_.swap(other.heap_);
+      threshold_ = other.threshold_;
+      other.threshold_ = other.EmptyThreshold();
+      if (base != 0) {
+        for (uint64_t& key : heap_) key = Key(DocOf(key) + base, ScoreOf(key));
+      }
+      return;
+    }
+    for (const uint64_t key : other.heap_) Insert(DocOf(key) + base, ScoreOf(key));
+    other.heap_.clear();
+    other.threshold_ = other.EmptyThreshold();
+  }
+
   // The results, best first. Leaves the TopK empty (reusable with the same k).
   std::vector<ScoredDoc> Take() {
     std::sort(heap_.begin(), heap_.end(), std::greater<uint64_t>());

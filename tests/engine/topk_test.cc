@@ -97,6 +97,46 @@ TEST(TopK, DeepHeapEqualsSorting) {
   }
 }
 
+TEST(TopK, AbsorbEqualsInsertingEveryDoc) {
+  // Segments' top k absorbed into a global one (the first into an empty global takes the
+  // array whole), then more docs inserted: the same as inserting everything into one top k.
+  std::mt19937_64 rng(13);
+  for (int iter = 0; iter < 2000; ++iter) {
+    const size_t k = iter % 50 == 0 ? 0 : 1 + rng() % (iter % 3 == 0 ? 3 : 40);
+    const int levels = 1 + static_cast<int>(rng() % 20);
+    const size_t segments = 1 + rng() % 4;
+    TopK global(k);
+    std::vector<ScoredDoc> all;
+    index::DocId base = static_cast<index::DocId>(rng() % 2 == 0 ? 0 : rng() % 1000);
+    for (size_t s = 0; s < segments; ++s) {
+      TopK seg(k);
+      const size_t n = rng() % (rng() % 2 == 0 ? 2 * k + 2 : 200);
+      for (size_t i = 0; i < n; ++i) {
+        const index::DocId d = static_cast<index::DocId>(i);
+        const float score = static_cast<float>(rng() % levels) * 0.25f;
+        seg.Insert(d, score);
+        all.push_back({base + d, score});
+      }
+      global.Absorb(seg, base);
+      ASSERT_EQ(seg.size(), 0u) << "iteration " << iter;
+      base += static_cast<index::DocId>(n);
+      const std::vector<ScoredDoc> want = Reference(all, k);
+      ASSERT_EQ(global.size(), want.size()) << "iteration " << iter;
+      const float want_threshold = k == 0            ? std::numeric_limits<float>::infinity()
+                                   : want.size() < k ? -std::numeric_limits<float>::infinity()
+                                                     : want.back().score;
+      ASSERT_EQ(global.threshold(), want_threshold) << "iteration " << iter;
+    }
+    // The absorbed array is a valid top k to go on inserting into.
+    for (int i = 0; i < 20; ++i) {
+      const float score = static_cast<float>(rng() % levels) * 0.25f;
+      global.Insert(base, score);
+      all.push_back({base++, score});
+    }
+    ASSERT_EQ(global.Take(), Reference(all, k)) << "iteration " << iter;
+  }
+}
+
 TEST(TopK, TiesGoToTheSmallerDoc) {
   TopK top(2);
   EXPECT_TRUE(top.Insert(7, 1.0f));
