@@ -26,6 +26,7 @@
 
 #include "base/coding.h"
 #include "bench/index_segments.h"
+#include "index/format/file_format.h"
 #include "index/postings/bitpack.h"
 #include "index/postings/segment_postings.h"
 #include "index/segment/norms.h"
@@ -154,7 +155,21 @@ void NarrowLayouts(const std::vector<uint32_t>& gaps, const std::vector<uint32_t
   }
 }
 
+// Format 6 codes a tail of < 8 docs as one varint per doc (gap and tf == 1), tf - 2 after it when
+// tf > 1: what that changes in RunBytes(gaps) and RunBytes(tf - 1), doc ids' part and tf's part.
+void ShortTailChange(const std::vector<uint32_t>& gaps, const std::vector<uint32_t>& tfs,
+                     double* docs, double* freqs) {
+  const size_t tail = gaps.size() % kBlockSize;
+  if (tail == 0 || tail >= kTailPackMin) return;
+  for (size_t i = gaps.size() - tail; i < gaps.size(); ++i) {
+    *docs +=
+        scour::VarintLength(uint64_t{gaps[i]} << 1 | (tfs[i] == 0)) - scour::VarintLength(gaps[i]);
+    *freqs += (tfs[i] == 0 ? 0 : scour::VarintLength(tfs[i] - 1)) - scour::VarintLength(tfs[i]);
+  }
+}
+
 void Segment(const SegmentReader& r, Totals* t) {
+  const bool short_tails = FrameVersion(r.post_file()) >= 6;
   const uint32_t n_docs = r.max_doc();
   std::vector<uint32_t> gaps, tfs, group, firsts, deltas, pos;
   std::vector<size_t> pos_run_bytes;  // .pos bytes of each group of the current list
@@ -222,6 +237,14 @@ void Segment(const SegmentReader& r, Totals* t) {
       c->docs_bytes += RunBytes(gaps);
       c->docs_bound += Log2Binomial(n_docs, info.df) / 8;
       c->tf_bytes += RunBytes(tfs);
+      if (short_tails) {  // the file's own tails, so the sums still match it
+        double docs = 0, freqs = 0;
+        ShortTailChange(gaps, tfs, &docs, &freqs);
+        t->docs_bytes += docs;
+        c->docs_bytes += docs;
+        t->tf_bytes += freqs;
+        c->tf_bytes += freqs;
+      }
       for (size_t k = 1; k < gaps.size(); ++k) gaps[k] -= 1;  // gaps after the first are >= 1
       t->docs_rice += RiceBytes(gaps);
       t->tf_rice += RiceBytes(tfs);
