@@ -23,6 +23,8 @@
 #include <limits>
 #include <numeric>
 #include <span>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #if defined(__SSE2__)
@@ -349,7 +351,8 @@ class BlockMaxConjunction {
 
   // The lead's candidates in its run [i0, ie) when pruning: the docs whose own score can still
   // make it, which spares the second clause the decoding of blocks that hold none. Branch-free:
-  // about half the docs pass. Candidate k is lead doc cand_docs_[k] at block index cand_idx_[k].
+  // about half the docs pass. Candidate k is lead doc cand_docs_[k] at block index cand_idx_[k],
+  // its lead score cand_score_[k].
   size_t PruneRun(const DocId* a, size_t i0, size_t ie) {
     const TermScorer& lead_scorer = *Required(0).scorer;
     const uint32_t* f = Lead()->BlockFreqs();
@@ -365,6 +368,7 @@ class BlockMaxConjunction {
       const float s = lead_scorer.ScoreTf(f[t], norms[d]);
       cand_docs_[m] = d;
       cand_idx_[m] = static_cast<uint32_t>(t);
+      cand_score_[m] = s;
       m += s <= need ? 0 : 1;
     }
     return m;
@@ -401,6 +405,14 @@ class BlockMaxConjunction {
     Cursor* lead = Lead();
     Cursor* second = Required(1).cursor;
     want_min_tf_ = false;  // every candidate lead doc is scored here anyway
+    // (Cursors whose ClauseScore is ScoreTf(freq(), norm), as every block cursor's.)
+    constexpr bool kTfScored =
+        !SelfScoringCursor<Cursor> && std::is_integral_v<decltype(std::declval<Cursor&>().freq())>;
+    const bool two_scored = kTfScored && nr_ == 2 && no_ == 0 && topk_ != nullptr;
+    const TermScorer& lead_scorer = *Required(0).scorer;
+    const TermScorer& second_scorer = *Required(1).scorer;
+    const bool lead_first = by_df_[0] == 0;  // Collect sums in required_'s order
+    const uint8_t* norms = norms_;
     DocId doc = lead->doc();
     while (doc != kNoMoreDocs) {
       float threshold = 0.0f;
@@ -458,6 +470,26 @@ class BlockMaxConjunction {
         const size_t li = ci != nullptr ? ci[k] : i0 + k;
         lead->SeekInBlock(li);
         second->SeekInBlock(j);
+        if (two_scored) {
+          // Two required clauses, nothing optional (most AND queries): Collect's work from the
+          // blocks' arrays, the lead's score from PruneRun when it ran, and a doc whose score is
+          // below the threshold is not offered to the top k. The sum in Collect's order.
+          const float sl = ci != nullptr ? cand_score_[k]
+                                         : lead_scorer.ScoreTf(lead->BlockFreqs()[li], norms[d]);
+          ++k;
+          ++j;
+          if (filter_.Rejects(d)) continue;
+          const float s2 = second_scorer.ScoreTf(second->BlockFreqs()[j - 1], norms[d]);
+          float s = 0.0f;
+          s += lead_first ? sl : s2;
+          s += lead_first ? s2 : sl;
+          if (s < topk_->threshold()) continue;
+          if (topk_->Insert(d, s) && !pruning && topk_->full()) {
+            resume = li + 1;
+            break;
+          }
+          continue;
+        }
         ++k;
         ++j;
         const bool all = MatchOthers(d, pruning, threshold, &done);
@@ -511,6 +543,7 @@ class BlockMaxConjunction {
   // A pruned run's candidates (PruneRun).
   DocId cand_docs_[kRun];
   uint32_t cand_idx_[kRun];
+  float cand_score_[kRun];
 };
 
 }  // namespace scour::engine
