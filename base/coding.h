@@ -181,6 +181,23 @@ class ByteReader {
   bool ok_ = true;
 };
 
+// Two lengths in one byte, low nibble then high nibble; 15 in either means "15 + a varint that
+// follows" (.tdict's entry head, .surf's entry lengths: docs/format/README.md).
+inline constexpr uint32_t kNibbleEscape = 15;
+inline void PutNibblePair(std::string* out, size_t low, size_t high) {
+  out->push_back(static_cast<char>((low < kNibbleEscape ? low : kNibbleEscape) |
+                                   (high < kNibbleEscape ? high : kNibbleEscape) << 4));
+  if (low >= kNibbleEscape) PutVarint64(out, low - kNibbleEscape);
+  if (high >= kNibbleEscape) PutVarint64(out, high - kNibbleEscape);
+}
+inline void GetNibblePair(ByteReader* r, uint64_t* low, uint64_t* high) {
+  const uint8_t b = r->U8();
+  *low = b & 15;
+  *high = b >> 4;
+  if (*low == kNibbleEscape) *low += r->Varint64();
+  if (*high == kNibbleEscape) *high += r->Varint64();
+}
+
 }  // namespace scour
 
 #endif  // SCOUR_BASE_CODING_H_

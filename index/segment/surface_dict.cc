@@ -15,24 +15,6 @@ namespace scour::index {
 namespace {
 
 constexpr size_t kGroupEntryBytes = 24;  // u64 frame offset, u64 first key offset, u32 x 2
-constexpr uint32_t kSurfaceNibbleEscape = 15;
-
-// Two lengths in one byte, low nibble then high nibble; 15 in either means "15 + a varint that
-// follows" (the .tdict head byte's coding).
-void PutNibblePair(std::string* out, size_t low, size_t high) {
-  out->push_back(static_cast<char>(std::min<size_t>(low, kSurfaceNibbleEscape) |
-                                   std::min<size_t>(high, kSurfaceNibbleEscape) << 4));
-  if (low >= kSurfaceNibbleEscape) PutVarint64(out, low - kSurfaceNibbleEscape);
-  if (high >= kSurfaceNibbleEscape) PutVarint64(out, high - kSurfaceNibbleEscape);
-}
-
-void GetNibblePair(ByteReader* r, uint64_t* low, uint64_t* high) {
-  const uint8_t b = r->U8();
-  *low = b & 15;
-  *high = b >> 4;
-  if (*low == kSurfaceNibbleEscape) *low += r->Varint64();
-  if (*high == kSurfaceNibbleEscape) *high += r->Varint64();
-}
 
 // Bytes of the key's field varint, minus one (the word starts after them).
 size_t FieldVarintEnd(std::string_view key) {

@@ -20,32 +20,13 @@ uint64_t ZigZag(int64_t v) {
 }
 int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
-// Version 2 head byte: shared length in the low nibble, suffix length in the high one; 15 in
-// either means "15 + a varint that follows".
-constexpr uint32_t kNibbleEscape = 15;
-
-void PutHead(std::string* out, size_t shared, size_t suffix) {
-  out->push_back(static_cast<char>(std::min<size_t>(shared, kNibbleEscape) |
-                                   std::min<size_t>(suffix, kNibbleEscape) << 4));
-  if (shared >= kNibbleEscape) PutVarint64(out, shared - kNibbleEscape);
-  if (suffix >= kNibbleEscape) PutVarint64(out, suffix - kNibbleEscape);
-}
-
-void GetHead(ByteReader* r, uint64_t* shared, uint64_t* suffix) {
-  uint8_t head = r->U8();
-  *shared = head & 15;
-  *suffix = head >> 4;
-  if (*shared == kNibbleEscape) *shared += r->Varint64();
-  if (*suffix == kNibbleEscape) *suffix += r->Varint64();
-}
-
 bool IsIdKey(std::string_view key) { return !key.empty() && key[0] == static_cast<char>(kIdField); }
 
 }  // namespace
 
 void AppendDictEntryV2(std::string* block, std::string_view key, size_t shared,
                        const TermInfo& info, DictBlockState* state) {
-  PutHead(block, shared, key.size() - shared);
+  PutNibblePair(block, shared, key.size() - shared);  // the head: shared, suffix length
   block->append(key.substr(shared));
   const bool id = IsIdKey(key);
   if (id && info.df == 1 && info.cf == 1) {
@@ -120,7 +101,7 @@ bool TermDictReader::FirstKey(uint32_t b, std::string_view* key) const {
     shared = r.Varint64();
     len = r.Varint64();
   } else {
-    GetHead(&r, &shared, &len);
+    GetNibblePair(&r, &shared, &len);
   }
   *key = r.Bytes(len);
   return r.ok() && shared == 0;
@@ -171,7 +152,7 @@ absl::StatusOr<std::optional<TermInfo>> TermDictReader::LookupInBlock(uint32_t b
   char first = 0;  // the previous key's first byte
   for (uint32_t i = 0; i < n; ++i) {
     uint64_t shared, len;
-    GetHead(&r, &shared, &len);
+    GetNibblePair(&r, &shared, &len);
     const std::string_view suffix = r.Bytes(len);
     if (!r.ok() || shared > prev_len) return Corrupt(absl::StrCat("entry in block ", b));
     if (shared == 0) first = len > 0 ? suffix[0] : 0;
@@ -339,7 +320,7 @@ bool TermDictReader::ReadEntryValues(ByteReader* r, bool id, bool impacts, DictB
 bool TermDictReader::Iterator::ReadEntryV2() {
   ByteReader r(std::string_view(p_, block_end_ - p_));
   uint64_t shared, len;
-  GetHead(&r, &shared, &len);
+  GetNibblePair(&r, &shared, &len);
   std::string_view suffix = r.Bytes(len);
   if (!r.ok() || shared > key_.size()) return BadEntry();
   key_.resize(shared);

@@ -35,6 +35,40 @@ TEST(Coding, OverlongVarintFails) {
   EXPECT_FALSE(r.ok());
 }
 
+// Two lengths in a byte: one byte while both are below 15, escapes for the rest; a cut escape
+// fails the reader.
+TEST(Coding, NibblePairRoundTrip) {
+  std::vector<std::pair<uint64_t, uint64_t>> pairs;
+  for (uint64_t a = 0; a < 20; ++a)
+    for (uint64_t b = 0; b < 20; ++b) pairs.emplace_back(a, b);
+  pairs.emplace_back(300, 0);
+  pairs.emplace_back(0, 1u << 20);
+  std::string buf;
+  for (auto [a, b] : pairs) {
+    const size_t before = buf.size();
+    PutNibblePair(&buf, a, b);
+    if (a < 15 && b < 15) {
+      EXPECT_EQ(buf.size() - before, 1u);
+    }
+  }
+  ByteReader r(buf);
+  for (auto [a, b] : pairs) {
+    uint64_t x = 0, y = 0;
+    GetNibblePair(&r, &x, &y);
+    EXPECT_EQ(x, a);
+    EXPECT_EQ(y, b);
+  }
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.remaining(), 0u);
+  std::string cut;
+  PutNibblePair(&cut, 3, 200);
+  cut.pop_back();
+  ByteReader rc(cut);
+  uint64_t x, y;
+  GetNibblePair(&rc, &x, &y);
+  EXPECT_FALSE(rc.ok());
+}
+
 TEST(Coding, ReaderNeverReadsPastEnd) {
   std::string buf = "abc";
   ByteReader r(buf);
