@@ -100,7 +100,7 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
   uint32_t delta_bits = 0;
   bool short_tail = false;
   if (b < nb_) {
-    const char* block_end = data_ + Skip(b, 1);
+    const char* block_end = data_ + Skip(b, kSkipBlockEnd);
     if (block_end > end_of_file || block_end < p) return Fail();
     if (lists_) {  // the impact list: read by BlockImpacts, skipped here
       if (p == block_end) return Fail();
@@ -128,7 +128,7 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
   uint32_t max_doc = docs_[n - 1];
   if ((delta_bits >> 24) != 0 || base >= (1u << 31))
     for (uint32_t i = 0; i < n; ++i) max_doc = std::max(max_doc, docs_[i]);
-  if (max_doc >= max_doc_ || (b < nb_ && docs_[n - 1] != Skip(b, 0))) return Fail();
+  if (max_doc >= max_doc_ || (b < nb_ && docs_[n - 1] != Skip(b, kSkipLastDoc))) return Fail();
   cur_block_ = b;
   shallow_ = std::max(shallow_, b);
   n_ = n;
@@ -214,7 +214,7 @@ void SegmentPostings::ShallowAdvance(DocId target) {
 
 DocId SegmentPostings::BlockLastDoc() const {
   if (df_ == 1) return docs_[0] < max_doc_ ? (ok_ ? docs_[0] : kNoMoreDocs) : kNoMoreDocs;
-  if (shallow_ < nb_) return Skip(shallow_, 0);
+  if (shallow_ < nb_) return Skip(shallow_, kSkipLastDoc);
   if (shallow_ == nb_ && df_ % kBlockSize != 0) return max_doc_ - 1;
   return kNoMoreDocs;
 }
@@ -223,7 +223,7 @@ std::string_view SegmentPostings::BlockImpactBytes() const {
   if (!lists_ || df_ == 1 || shallow_ >= nb_) return {};
   const char* end_of_file = post_.data() + post_.size();
   const uint64_t start = shallow_ == 0 ? 0 : Skip(shallow_ - 1, 1);
-  const uint64_t end = Skip(shallow_, 1);
+  const uint64_t end = Skip(shallow_, kSkipBlockEnd);
   if (start >= end || end > static_cast<uint64_t>(end_of_file - data_)) return {};
   const char* p = data_ + start;
   const size_t len = static_cast<uint8_t>(*p);

@@ -16,6 +16,17 @@ namespace {
 
 constexpr size_t kGroupEntryBytes = 24;  // u64 frame offset, u64 first key offset, u32 x 2
 
+// Two lengths of an entry (shared/suffix, cut/add): a nibble pair in format 6's groups, two
+// varints before.
+void GetLengths(ByteReader* r, bool grouped, uint64_t* first, uint64_t* second) {
+  if (grouped) {
+    GetNibblePair(r, first, second);
+  } else {
+    *first = r->Varint64();
+    *second = r->Varint64();
+  }
+}
+
 // Bytes of the key's field varint, minus one (the word starts after them).
 size_t FieldVarintEnd(std::string_view key) {
   size_t n = 0;
@@ -315,12 +326,7 @@ bool SurfaceDictReader::Iterator::ReadEntry() {
   entry_pos_ = pos_;
   ByteReader r(std::string_view(base() + pos_, block_end_ - pos_));
   uint64_t shared, len;
-  if (grouped_) {
-    GetNibblePair(&r, &shared, &len);
-  } else {
-    shared = r.Varint64();
-    len = r.Varint64();
-  }
+  GetLengths(&r, grouped_, &shared, &len);
   if (!r.ok() || shared > key_.size() || (key_.empty() && shared != 0))
     return Fail("shared length");
   const std::string_view suffix = r.Bytes(len);
@@ -335,12 +341,7 @@ bool SurfaceDictReader::Iterator::ReadEntry() {
   if (field_len >= key_.size() || field_len > 4) return Fail("field");
   const std::string_view word = std::string_view(key_).substr(field_len + 1);
   uint64_t cut, add;
-  if (grouped_) {
-    GetNibblePair(&r, &cut, &add);
-  } else {
-    cut = r.Varint64();
-    add = r.Varint64();
-  }
+  GetLengths(&r, grouped_, &cut, &add);
   if (!r.ok() || cut > word.size()) return Fail("term edit");
   const std::string_view added = r.Bytes(add);
   if (!r.ok()) return Fail("term bytes");

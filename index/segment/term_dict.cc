@@ -260,8 +260,8 @@ __attribute__((always_inline)) inline bool TermDictReader::ReadLocationValues(By
     if (impacts) {
       const uint32_t max_tf = r->Varint32();
       const uint8_t min_norm = r->U8();
-      if (max_tf > kTfSaturated) return false;
-      info->impact = max_tf | uint32_t{min_norm} << 24;  // PackImpact, saturation checked
+      if (max_tf > kTfSaturated) return false;  // PackImpact would saturate it: corrupt here
+      info->impact = PackImpact(max_tf, min_norm);
     }
   }
   state->last_pos += r->Varint64();
