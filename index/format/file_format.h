@@ -37,9 +37,9 @@ const char* FileKindName(FileKind kind);
 // Version 2 changed only the term dictionary's entry layout, version 3 added the synonyms file
 // and its generation at the end of the MANIFEST, version 4 the impact list at the start of each
 // full `.post` block, version 5 dropped the external id from `.store` and narrowed the skip
-// entries, version 6 compressed `.surf` in zstd groups (docs/format/README.md, "Versions");
-// readers accept all six.
-inline constexpr uint32_t kFormatVersion = 6;
+// entries, version 6 compressed `.surf` in zstd groups, version 7 gave `.tdict` a document ->
+// `_id` entry map (docs/format/README.md, "Versions"); readers accept all seven.
+inline constexpr uint32_t kFormatVersion = 7;
 inline constexpr uint32_t kMinFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 12;
 inline constexpr size_t kFooterSize = 16;

@@ -73,7 +73,8 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
     uint64_t sum_df = 0, sum_tf = 0, terms = 0;
   };
   std::vector<FieldSums> sums(m.fields.size());
-  std::vector<uint32_t> id_count(max_doc, 0);
+  std::vector<uint32_t> id_count(max_doc, 0), id_docs;
+  uint64_t id_entries = 0;
   std::string prev;
   bool first = true;
   uint64_t nterms = 0;
@@ -97,6 +98,28 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
     const TermInfo& info = it.info();
     const uint8_t* norms = r.norms(field);
     if (field != kIdField && norms == nullptr) problem(label + ": field has no norms");
+    if (field == kIdField && r.dict().has_doc_map()) {  // format 7: the docs are the doc map's
+      ++id_entries;
+      if (info.df != 0 || info.id_entry != nterms - 1)
+        problem(label + absl::StrCat(": _id entry ", info.id_entry, " at term #", nterms - 1));
+      const absl::Status st = r.IdDocs(info, &id_docs);
+      if (!st.ok()) {
+        problem(label + ": " + std::string(st.message()));
+        continue;
+      }
+      for (size_t i = 0; i < id_docs.size(); ++i) {
+        if ((i > 0 && id_docs[i] <= id_docs[i - 1]) || id_docs[i] >= max_doc) {
+          problem(label + ": doc ids not increasing or out of range");
+          break;
+        }
+        id_count[id_docs[i]]++;
+      }
+      sums[field].sum_df += id_docs.size();
+      sums[field].sum_tf += id_docs.size();
+      sums[field].terms++;
+      rep->postings += id_docs.size();
+      continue;
+    }
     SegmentPostings p = r.Postings(field, info);
     if (!p.skip_widths_minimal()) problem(label + ": skip entries wider than their values need");
     uint32_t df = 0, prev_doc = 0;
@@ -199,6 +222,9 @@ void CheckSegment(Directory* dir, const Manifest& m, const SegmentRef& ref, Chec
   rep->terms += nterms;
   if (nterms != r.dict().num_terms())
     problem(absl::StrCat("dictionary says ", r.dict().num_terms(), " terms, ", nterms, " found"));
+  if (r.dict().has_doc_map() && id_entries != r.dict().num_id_entries())
+    problem(absl::StrCat("doc map says ", r.dict().num_id_entries(), " _id entries, ", id_entries,
+                         " found"));
   for (uint32_t d = 0; d < max_doc; ++d)
     if (id_count[d] != 1) {
       problem(absl::StrCat("doc ", d, " has ", id_count[d], " ids (expected 1)"));

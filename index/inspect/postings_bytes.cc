@@ -88,6 +88,7 @@ absl::StatusOr<PostingsBytes> MeasurePostings(const SegmentReader& segment) {
   auto it = segment.dict().Seek("");
   for (; it.Valid(); it.Next()) {
     const TermInfo& info = it.info();
+    if (info.df == 0) continue;  // a format-7 _id entry: no postings
     if (info.df == 1) {
       total.inline_postings++;
       continue;

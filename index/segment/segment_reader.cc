@@ -1,5 +1,7 @@
 #include "index/segment/segment_reader.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
 #include "base/status_macros.h"
@@ -77,6 +79,15 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
                                                 FileKind::kStored, verify));
   SCOUR_ASSIGN_OR_RETURN(s->dict_,
                          TermDictReader::Open(s->dict_file_->data(), s->dict_file_->name()));
+  // Format 7: the doc map covers the segment's documents.
+  if (s->dict_.has_doc_map()) {
+    if (s->dict_.doc_map_docs() != s->info_.doc_count)
+      return absl::DataLossError(absl::StrCat(s->dict_file_->name(), ": doc map of ",
+                                              s->dict_.doc_map_docs(), " documents, ",
+                                              s->info_.doc_count, " in the segment"));
+    const size_t pages = (size_t{s->info_.doc_count} + kDocMapBlock - 1) / kDocMapBlock;
+    s->id_pages_.reset(new std::atomic<IdPage*>[pages]());
+  }
   // Format 5 moved each list's impact from .post into its .tdict entry: a segment whose two
   // files disagree about it cannot bound its lists.
   if ((FrameVersion(s->dict_file_->data()) >= 5) != (FrameVersion(s->post_->data()) >= 5))
@@ -154,14 +165,106 @@ SegmentPostings SegmentReader::Postings(uint32_t field, const TermInfo& info) co
   return SegmentPostings(post_->data(), pos_->data(), info, max_doc(), single_norm);
 }
 
+SegmentReader::~SegmentReader() {
+  if (!id_pages_) return;
+  const size_t pages = (size_t{max_doc()} + kDocMapBlock - 1) / kDocMapBlock;
+  for (size_t j = 0; j < pages; ++j) delete id_pages_[j].load(std::memory_order_relaxed);
+}
+
 absl::StatusOr<std::optional<uint32_t>> SegmentReader::FindId(std::string_view id) const {
   SCOUR_ASSIGN_OR_RETURN(auto info, Lookup(kIdField, id));
   if (!info) return std::nullopt;
+  if (info->df == 0) {  // format 7: the doc map's inverse
+    const IdInverse& inv = inverse();
+    if (!inv.status.ok()) return inv.status;
+    for (uint32_t k = inv.start[info->id_entry]; k < inv.start[info->id_entry + 1]; ++k)
+      if (!IsDeleted(inv.docs[k])) return std::optional<uint32_t>(inv.docs[k]);
+    return std::nullopt;
+  }
   SegmentPostings p = Postings(kIdField, *info);
   for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next())
     if (!IsDeleted(d)) return std::optional<uint32_t>(d);
   SCOUR_RETURN_IF_ERROR(p.status());
   return std::nullopt;
+}
+
+absl::Status SegmentReader::IdDocs(const TermInfo& info, std::vector<uint32_t>* docs) const {
+  docs->clear();
+  if (info.df == 0) {
+    const IdInverse& inv = inverse();
+    if (!inv.status.ok()) return inv.status;
+    if (info.id_entry + size_t{1} >= inv.start.size())
+      return absl::DataLossError(
+          absl::StrCat(dict_file_->name(), ": no _id entry ", info.id_entry, " in the doc map"));
+    docs->assign(inv.docs.begin() + inv.start[info.id_entry],
+                 inv.docs.begin() + inv.start[info.id_entry + 1]);
+    return absl::OkStatus();
+  }
+  SegmentPostings p = Postings(kIdField, info);
+  for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next()) docs->push_back(d);
+  return p.status();
+}
+
+// Ordinal -> documents: a counting sort of the doc map (documents stay increasing per ordinal).
+const SegmentReader::IdInverse& SegmentReader::inverse() const {
+  std::call_once(inverse_once_, [this] {
+    auto inv = std::make_unique<IdInverse>();
+    std::vector<uint32_t> ordinals;
+    inv->status = dict_.DocMap(&ordinals);
+    const uint32_t m = dict_.num_id_entries();
+    if (inv->status.ok()) {
+      inv->start.assign(size_t{m} + 1, 0);
+      for (uint32_t o : ordinals) ++inv->start[o + 1];
+      for (uint32_t o = 0; o < m && inv->status.ok(); ++o) {
+        if (inv->start[o + 1] == 0)
+          inv->status = absl::DataLossError(
+              absl::StrCat(dict_file_->name(), ": _id entry ", o, " has no document"));
+        inv->start[o + 1] += inv->start[o];
+      }
+    }
+    if (inv->status.ok()) {
+      inv->docs.resize(ordinals.size());
+      std::vector<uint32_t> fill(inv->start.begin(), inv->start.end() - 1);
+      for (uint32_t d = 0; d < ordinals.size(); ++d) inv->docs[fill[ordinals[d]]++] = d;
+    } else {
+      inv->start.clear();
+    }
+    inverse_ = std::move(inv);
+  });
+  return *inverse_;
+}
+
+// Format 7: the ids of one doc block, decoded together (their dictionary blocks once each, in
+// order) and kept for the reader's life, so views into them stay valid.
+absl::StatusOr<const SegmentReader::IdPage*> SegmentReader::Page(uint32_t j) const {
+  if (IdPage* page = id_pages_[j].load(std::memory_order_acquire)) return page;
+  uint32_t ordinals[kDocMapBlock], n = 0;
+  SCOUR_RETURN_IF_ERROR(dict_.DocBlock(j, ordinals, &n));
+  uint32_t sorted[kDocMapBlock];
+  std::copy(ordinals, ordinals + n, sorted);
+  std::sort(sorted, sorted + n);
+  const uint32_t unique = static_cast<uint32_t>(std::unique(sorted, sorted + n) - sorted);
+  std::string bytes;
+  uint32_t start[kDocMapBlock + 1], size[kDocMapBlock];
+  uint32_t k = 0;
+  SCOUR_RETURN_IF_ERROR(
+      dict_.ForEachIdEntry(std::span<const uint32_t>(sorted, unique),
+                           [&](uint32_t, std::string_view id) {
+                             start[k] = static_cast<uint32_t>(bytes.size());
+                             size[k++] = static_cast<uint32_t>(id.size());
+                             bytes.append(id);
+                           }));
+  auto page = std::make_unique<IdPage>();
+  page->bytes = std::move(bytes);
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t u = static_cast<uint32_t>(std::lower_bound(sorted, sorted + unique, ordinals[i]) - sorted);
+    page->start[i] = start[u];
+    page->size[i] = size[u];
+  }
+  IdPage* expected = nullptr;
+  if (id_pages_[j].compare_exchange_strong(expected, page.get(), std::memory_order_acq_rel))
+    return page.release();
+  return expected;  // another thread made it first
 }
 
 const SegmentReader::IdTable& SegmentReader::ids() const {
@@ -213,6 +316,13 @@ const SegmentReader::IdTable& SegmentReader::ids() const {
 }
 
 absl::StatusOr<std::string_view> SegmentReader::ExternalId(uint32_t doc) const {
+  if (id_pages_) {
+    if (doc >= max_doc())
+      return absl::OutOfRangeError(absl::StrCat("document ", doc, " >= ", max_doc()));
+    SCOUR_ASSIGN_OR_RETURN(const IdPage* page, Page(doc / kDocMapBlock));
+    const uint32_t i = doc % kDocMapBlock;
+    return std::string_view(page->bytes).substr(page->start[i], page->size[i]);
+  }
   const IdTable& t = ids();
   if (!t.status.ok()) return t.status;
   if (doc >= t.size.size())

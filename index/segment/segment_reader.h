@@ -3,6 +3,7 @@
 #ifndef SCOUR_INDEX_SEGMENT_SEGMENT_READER_H_
 #define SCOUR_INDEX_SEGMENT_SEGMENT_READER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -36,6 +37,7 @@ class SegmentReader {
   // Opens the segment. verify_checksums: also check the CRC of every file (O(size)).
   static absl::StatusOr<std::shared_ptr<SegmentReader>> Open(Directory* dir, const SegmentRef& ref,
                                                              bool verify_checksums);
+  ~SegmentReader();
 
   const SegmentRef& ref() const { return ref_; }
   uint32_t max_doc() const { return info_.doc_count; }
@@ -73,9 +75,15 @@ class SegmentReader {
   }
   // Finds the live doc whose external id is `id`.
   absl::StatusOr<std::optional<uint32_t>> FindId(std::string_view id) const;
-  // External id of `doc` (deleted docs included): the inverse of FindId, from a table of every
-  // doc's id made once, on first use, from the _id terms of the term dictionary (no stored field
-  // is read; ~12 bytes per doc plus the ids). Thread-safe. The view lives as long as the reader.
+  // The documents (deleted ones included), increasing, of the _id entry `info` (what Lookup of
+  // kIdField or a dictionary iterator gave): its postings up to format 6; from 7 on the doc
+  // map's inverse, made once per reader on first use (O(documents)).
+  absl::Status IdDocs(const TermInfo& info, std::vector<uint32_t>* docs) const;
+  // External id of `doc` (deleted docs included): the inverse of FindId. Format 7: from the doc
+  // map, the ids of the doc's block of 128 decoded together on first use and kept (no walk over
+  // the ids). Up to format 6: from a table of every doc's id made once, on first use, from the
+  // _id terms (~12 bytes per doc plus the ids). Thread-safe. The view lives as long as the
+  // reader.
   absl::StatusOr<std::string_view> ExternalId(uint32_t doc) const;
 
   // A merge that has read everything of .post before `post_offset` and of .pos before
@@ -115,6 +123,22 @@ class SegmentReader {
   const IdTable& ids() const;
   mutable std::once_flag ids_once_;
   mutable std::unique_ptr<IdTable> ids_;
+
+  // Format 7: ids of one doc block, by document; made on first use, never changed after.
+  struct IdPage {
+    std::string bytes;
+    uint32_t start[kDocMapBlock], size[kDocMapBlock];
+  };
+  absl::StatusOr<const IdPage*> Page(uint32_t j) const;
+  std::unique_ptr<std::atomic<IdPage*>[]> id_pages_;  // null up to format 6
+  // Format 7: _id entry ordinal -> documents (ordinal o's are docs[start[o] .. start[o+1])).
+  struct IdInverse {
+    absl::Status status;
+    std::vector<uint32_t> start, docs;
+  };
+  const IdInverse& inverse() const;
+  mutable std::once_flag inverse_once_;
+  mutable std::unique_ptr<IdInverse> inverse_;
 };
 
 // Deletion bitmaps (.del).

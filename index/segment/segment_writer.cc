@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "base/coding.h"
 #include "base/status_macros.h"
 #include "index/format/file_names.h"
@@ -78,7 +79,10 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
   fd.stats.sum_doc_freq += df;
   if (field != kIdField) fd.stats.sum_total_term_freq += cf;
   fd.stats.terms++;
-  if (field == kIdField) fd.present = true, fd.stats.field = kIdField;
+  if (field == kIdField) {
+    fd.present = true, fd.stats.field = kIdField;
+    return AddIdTerm(key, docs, df);
+  }
 
   // Positions: convert to per-doc deltas group by group and encode.
   const uint64_t pos_start = pos_->offset();
@@ -194,6 +198,33 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
   return absl::OkStatus();
 }
 
+// Format 7: an _id term is its key in the dictionary and its ordinal in the doc map, for each
+// of its documents; no postings. The _id keys sort first: the ordinal is the entry's.
+absl::Status SegmentWriter::AddIdTerm(std::string_view key, const uint32_t* docs, size_t df) {
+  if (num_terms_ != id_terms_)
+    return absl::InvalidArgumentError("segment writer: an _id term after other fields' terms");
+  if (doc_entry_.empty()) doc_entry_.assign(doc_count_, UINT32_MAX);
+  for (size_t i = 0; i < df; ++i) {
+    if (docs[i] >= doc_count_ || doc_entry_[docs[i]] != UINT32_MAX)
+      return absl::InvalidArgumentError(
+          absl::StrCat("segment writer: document ", docs[i], " out of range or with two ids"));
+    doc_entry_[docs[i]] = id_terms_;
+  }
+  ++id_terms_;
+  size_t shared = 0;
+  if (block_terms_ > 0) {
+    size_t lim = std::min(key.size(), last_key_.size());
+    while (shared < lim && key[shared] == last_key_[shared]) ++shared;
+  } else {
+    block_offsets_.push_back(0);  // set when the block is flushed
+  }
+  AppendDictIdKey(&block_, key, shared);
+  last_key_.assign(key.data(), key.size());
+  ++num_terms_;
+  if (++block_terms_ == kTermsPerDictBlock) SCOUR_RETURN_IF_ERROR(FlushDictBlock());
+  return absl::OkStatus();
+}
+
 absl::Status SegmentWriter::FlushDictBlock() {
   if (block_terms_ == 0) return absl::OkStatus();
   block_offsets_.back() = dict_->offset();
@@ -209,6 +240,10 @@ absl::Status SegmentWriter::FlushDictBlock() {
 
 absl::Status SegmentWriter::Finish(SegmentInfo* info) {
   SCOUR_RETURN_IF_ERROR(FlushDictBlock());
+  if (doc_count_ > 0 && id_terms_ == 0) doc_entry_.assign(doc_count_, UINT32_MAX);
+  for (uint32_t d = 0; d < doc_count_; ++d)
+    if (doc_entry_[d] == UINT32_MAX)
+      return absl::InvalidArgumentError(absl::StrCat("segment writer: document ", d, " has no _id"));
   std::string tail;
   uint64_t index_offset = dict_->offset();
   // Format 6: the offsets at the width of the largest (the last), not 8 bytes each.
@@ -220,7 +255,12 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
     EncodeFixed64(buf, off);
     tail.append(buf, width);
   }
+  // Format 7: the doc map after the block index, its offset in the tail.
+  const uint64_t map_offset = index_offset + tail.size();
+  tail += EncodeDocMap(doc_entry_, id_terms_);
+  std::vector<uint32_t>().swap(doc_entry_);
   PutFixed64(&tail, index_offset);
+  PutFixed64(&tail, map_offset);
   PutFixed64(&tail, num_terms_);
   SCOUR_RETURN_IF_ERROR(dict_->Append(tail));
   SCOUR_RETURN_IF_ERROR(dict_->Finish());

@@ -56,6 +56,7 @@ class SegmentWriter {
  private:
   SegmentWriter(Directory* dir, uint64_t number, uint32_t doc_count);
   absl::Status FlushDictBlock();
+  absl::Status AddIdTerm(std::string_view key, const uint32_t* docs, size_t df);
   void EncodePositions(const uint32_t* pos, size_t n);
 
   Directory* dir_;
@@ -76,6 +77,9 @@ class SegmentWriter {
   DictBlockState block_state_;
   std::vector<uint64_t> block_offsets_;
   uint64_t num_terms_ = 0;
+  // Format 7's doc map: each document's _id entry ordinal (UINT32_MAX: none yet).
+  std::vector<uint32_t> doc_entry_;
+  uint32_t id_terms_ = 0;
   std::string scratch_;
   std::vector<uint32_t> buf_;
   // The current list's skip entries, written at its widths once all are known.

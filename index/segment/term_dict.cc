@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
+#include "base/status_macros.h"
 #include "index/format/file_format.h"
 #include "index/postings/postings_cursor.h"
 
@@ -51,6 +52,89 @@ void AppendDictEntryV2(std::string* block, std::string_view key, size_t shared,
   state->last_pos = info.positions;
 }
 
+void AppendDictIdKey(std::string* block, std::string_view key, size_t shared) {
+  PutNibblePair(block, shared, key.size() - shared);
+  block->append(key.substr(shared));
+}
+
+namespace {
+
+uint32_t BitWidth(uint64_t v) { return v == 0 ? 0 : 64 - static_cast<uint32_t>(__builtin_clzll(v)); }
+
+// `values` at `b` bits each, least significant bit first.
+void PackBits(const uint64_t* values, size_t n, uint32_t b, std::string* out) {
+  uint64_t acc = 0;
+  uint32_t have = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc |= values[i] << have;  // have < 8 here, b <= 32: no bit is lost
+    have += b;
+    while (have >= 8) {
+      out->push_back(static_cast<char>(acc));
+      acc >>= 8;
+      have -= 8;
+    }
+  }
+  if (have > 0) out->push_back(static_cast<char>(acc));
+}
+
+constexpr uint8_t kDocMapDelta = 0x80;
+constexpr uint8_t kDocMapWidthMask = 0x3f;
+
+// Bytes of a doc block of `count` packed values at `b` bits, its head and base included.
+uint64_t DocBlockBytes(uint32_t count, uint32_t b) { return 5 + (uint64_t{count} * b + 7) / 8; }
+
+}  // namespace
+
+std::string EncodeDocMap(const std::vector<uint32_t>& ordinals, uint32_t num_id_entries) {
+  const uint32_t docs = static_cast<uint32_t>(ordinals.size());
+  const uint32_t nb = (docs + kDocMapBlock - 1) / kDocMapBlock;
+  std::string blocks;
+  std::vector<uint64_t> offsets;
+  uint64_t values[kDocMapBlock];
+  for (uint32_t j = 0; j < nb; ++j) {
+    const uint32_t* o = ordinals.data() + size_t{j} * kDocMapBlock;
+    const uint32_t n = std::min(kDocMapBlock, docs - j * kDocMapBlock);
+    uint32_t lo = o[0], hi = o[0];
+    uint64_t max_zz = 0;
+    for (uint32_t i = 1; i < n; ++i) {
+      lo = std::min(lo, o[i]);
+      hi = std::max(hi, o[i]);
+      max_zz = std::max(max_zz, ZigZag(int64_t{o[i]} - int64_t{o[i - 1]}));
+    }
+    const uint32_t b_for = BitWidth(hi - lo), b_delta = BitWidth(max_zz);
+    const bool delta = DocBlockBytes(n - 1, b_delta) < DocBlockBytes(n, b_for);
+    offsets.push_back(blocks.size());
+    blocks.push_back(static_cast<char>(delta ? kDocMapDelta | b_delta : b_for));
+    PutFixed32(&blocks, delta ? o[0] : lo);
+    if (delta) {
+      for (uint32_t i = 1; i < n; ++i) values[i - 1] = ZigZag(int64_t{o[i]} - int64_t{o[i - 1]});
+      PackBits(values, n - 1, b_delta, &blocks);
+    } else {
+      for (uint32_t i = 0; i < n; ++i) values[i] = o[i] - lo;
+      PackBits(values, n, b_for, &blocks);
+    }
+  }
+  // Offsets from the map's first byte: its 9-byte head, the offsets, then the blocks.
+  uint32_t width = 1;
+  for (;;) {
+    const uint64_t head = 9 + uint64_t{nb} * width;
+    if (DictBlockIndexWidth(head + (offsets.empty() ? 0 : offsets.back())) <= width) break;
+    ++width;
+  }
+  const uint64_t head = 9 + uint64_t{nb} * width;
+  std::string out;
+  PutFixed32(&out, docs);
+  PutFixed32(&out, num_id_entries);
+  out.push_back(static_cast<char>(width));
+  for (uint64_t off : offsets) {
+    char buf[8];
+    EncodeFixed64(buf, head + off);
+    out.append(buf, width);
+  }
+  out += blocks;
+  return out;
+}
+
 absl::StatusOr<TermDictReader> TermDictReader::Open(std::string_view file, std::string name) {
   TermDictReader r;
   r.file_ = file;
@@ -59,32 +143,137 @@ absl::StatusOr<TermDictReader> TermDictReader::Open(std::string_view file, std::
   r.version_ = FrameVersion(file);
   if (r.version_ < kMinFormatVersion || r.version_ > kFormatVersion)
     return r.Corrupt(absl::StrCat("format version ", r.version_));
-  const char* tail = file.data() + file.size() - kFooterSize - 16;
+  // Format 7: the doc map's offset between the block index's and the term count.
+  const uint64_t tail_size = r.version_ >= 7 ? 24 : 16;
+  if (file.size() < kHeaderSize + kFooterSize + tail_size + 4) return r.Corrupt("too short");
+  const char* tail = file.data() + file.size() - kFooterSize - tail_size;
   uint64_t index_off = DecodeFixed64(tail);
-  r.num_terms_ = DecodeFixed64(tail + 8);
+  uint64_t map_off = r.version_ >= 7 ? DecodeFixed64(tail + 8) : 0;
+  r.num_terms_ = DecodeFixed64(tail + tail_size - 8);
   uint64_t tail_off = tail - file.data();
   // Subtractions, not index_off + 4: an offset near 2^64 would wrap past the check (fuzzer).
   if (index_off < kHeaderSize || index_off > tail_off || tail_off - index_off < 4)
     return r.Corrupt("bad block index offset");
+  // The block index ends where the doc map starts (format 7) or at the tail.
+  const uint64_t index_end = r.version_ >= 7 ? map_off : tail_off;
+  if (r.version_ >= 7) {
+    if (map_off < index_off || map_off > tail_off || tail_off - map_off < 9)
+      return r.Corrupt("bad doc map offset");
+    SCOUR_RETURN_IF_ERROR(r.OpenDocMap(file.data() + map_off, tail_off - map_off));
+  }
+  if (index_end - index_off < 4) return r.Corrupt("bad block index offset");
   r.num_blocks_ = DecodeFixed32(file.data() + index_off);
   uint64_t index_head = 4;
   if (r.version_ >= 6) {  // a width byte, then the offsets at that width
-    if (tail_off - index_off < 5) return r.Corrupt("bad block index offset");
+    if (index_end - index_off < 5) return r.Corrupt("bad block index offset");
     r.index_width_ = static_cast<uint8_t>(file[index_off + 4]);
     if (r.index_width_ < 1 || r.index_width_ > 8) return r.Corrupt("block index width");
     if (r.index_width_ < 8) r.index_mask_ = (uint64_t{1} << (8 * r.index_width_)) - 1;
     index_head = 5;
   }
-  // The last offset is read with 8 bytes, of which the 16-byte tail after the index holds the
-  // rest: no read leaves the body.
-  if (uint64_t{r.num_blocks_} * r.index_width_ != tail_off - index_off - index_head)
+  // The last offset is read with 8 bytes, of which the 16-byte tail (or the doc map's 9-byte
+  // head and the tail) after the index holds the rest: no read leaves the body.
+  if (uint64_t{r.num_blocks_} * r.index_width_ != index_end - index_off - index_head)
     return r.Corrupt("block index size");
   r.block_index_ = file.data() + index_off + index_head;
   r.blocks_end_ = index_off;
   if (r.num_terms_ > uint64_t{r.num_blocks_} * kTermsPerDictBlock ||
       (r.num_blocks_ > 0 && r.num_terms_ == 0))
     return r.Corrupt("term count does not match block count");
+  if (r.map_ids_ > r.num_terms_) return r.Corrupt("doc map: more ids than terms");
   return r;
+}
+
+absl::Status TermDictReader::OpenDocMap(const char* map, uint64_t size) {
+  map_ = map;
+  map_size_ = size;
+  map_docs_ = DecodeFixed32(map);
+  map_ids_ = DecodeFixed32(map + 4);
+  map_width_ = static_cast<uint8_t>(map[8]);
+  if (map_width_ < 1 || map_width_ > 8) return Corrupt("doc map: offset width");
+  map_mask_ = map_width_ < 8 ? (uint64_t{1} << (8 * map_width_)) - 1 : ~uint64_t{0};
+  const uint64_t nb = (uint64_t{map_docs_} + kDocMapBlock - 1) / kDocMapBlock;
+  map_blocks_at_ = 9 + nb * map_width_;
+  // Every document has an id and every id a document: M <= D, and M = 0 only if D = 0.
+  if (map_blocks_at_ > size || map_ids_ > map_docs_ || (map_ids_ == 0) != (map_docs_ == 0))
+    return Corrupt("doc map: size");
+  return absl::OkStatus();
+}
+
+// Value i of b-bit values packed from p: one 8-byte load (the caller has checked that the
+// block's bytes lie in the map; the tail's 24 bytes follow the map).
+static inline uint32_t UnpackBit(const char* p, uint32_t i, uint32_t b) {
+  const uint64_t bit = uint64_t{i} * b;
+  return static_cast<uint32_t>((DecodeFixed64(p + (bit >> 3)) >> (bit & 7)) &
+                               ((uint64_t{1} << b) - 1));
+}
+
+absl::Status TermDictReader::DocBlock(uint32_t j, uint32_t out[kDocMapBlock], uint32_t* n) const {
+  const uint32_t nb = (map_docs_ + kDocMapBlock - 1) / kDocMapBlock;
+  if (j >= nb) return Corrupt(absl::StrCat("doc map: block ", j, " of ", nb));
+  const uint64_t off = DecodeFixed64(map_ + 9 + uint64_t{j} * map_width_) & map_mask_;
+  const uint32_t count = std::min(kDocMapBlock, map_docs_ - j * kDocMapBlock);
+  if (off < map_blocks_at_ || off > map_size_ || map_size_ - off < 5)
+    return Corrupt(absl::StrCat("doc map: block ", j, " offset"));
+  const uint8_t head = static_cast<uint8_t>(map_[off]);
+  const uint32_t b = head & kDocMapWidthMask;
+  const bool delta = head & kDocMapDelta;
+  if (b > 32 || (head & 0x40) ||
+      DocBlockBytes(delta ? count - 1 : count, b) > map_size_ - off)
+    return Corrupt(absl::StrCat("doc map: block ", j, " head"));
+  const uint32_t base = DecodeFixed32(map_ + off + 1);
+  const char* bits = map_ + off + 5;
+  bool bad = false;
+  if (delta) {
+    int64_t v = base;
+    out[0] = base;
+    for (uint32_t i = 1; i < count; ++i) {
+      v += UnZigZag(UnpackBit(bits, i - 1, b));
+      bad |= v < 0 || v >= map_ids_;
+      out[i] = static_cast<uint32_t>(v);
+    }
+    bad |= base >= map_ids_;
+  } else {
+    for (uint32_t i = 0; i < count; ++i) {
+      const uint64_t v = uint64_t{base} + UnpackBit(bits, i, b);
+      bad |= v >= map_ids_;
+      out[i] = static_cast<uint32_t>(v);
+    }
+  }
+  if (bad) return Corrupt(absl::StrCat("doc map: block ", j, " names an id past ", map_ids_));
+  *n = count;
+  return absl::OkStatus();
+}
+
+absl::Status TermDictReader::DocMap(std::vector<uint32_t>* ordinals) const {
+  ordinals->resize(map_docs_);
+  const uint32_t nb = (map_docs_ + kDocMapBlock - 1) / kDocMapBlock;
+  for (uint32_t j = 0; j < nb; ++j) {
+    uint32_t n;
+    SCOUR_RETURN_IF_ERROR(DocBlock(j, ordinals->data() + size_t{j} * kDocMapBlock, &n));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TermDictReader::ForEachIdEntry(
+    std::span<const uint32_t> ordinals,
+    absl::FunctionRef<void(uint32_t, std::string_view)> fn) const {
+  Iterator it;
+  it.dict_ = this;
+  for (const uint32_t o : ordinals) {
+    if (o >= map_ids_) return Corrupt(absl::StrCat("no _id entry ", o));
+    const uint32_t b = o / kTermsPerDictBlock, i = o % kTermsPerDictBlock;
+    if (!it.valid_ || it.block_ != b || it.entry_in_block() > i) {
+      if (!it.LoadBlock(b)) return it.status_.ok() ? Corrupt("doc map: no such block") : it.status_;
+    }
+    while (it.valid_ && it.block_ == b && it.entry_in_block() < i) it.Next();
+    if (!it.valid_ || it.block_ != b || !IsIdKey(it.key_)) {
+      if (!it.status_.ok()) return it.status_;
+      return Corrupt(absl::StrCat("_id entry ", o, " is not entry ", i, " of block ", b));
+    }
+    fn(o, std::string_view(it.key_).substr(1));
+  }
+  return absl::OkStatus();
 }
 
 uint64_t TermDictReader::BlockOffset(uint32_t b) const {
@@ -159,7 +348,11 @@ absl::StatusOr<std::optional<TermInfo>> TermDictReader::LookupInBlock(uint32_t b
     const bool id = shared + len > 0 && first == static_cast<char>(kIdField);
     prev_len = shared + len;
     TermInfo info;
-    if (!ReadEntryValues(&r, id, version_ >= 5, &state, &info)) {
+    if (id && version_ >= 7) {  // the key alone: the doc map has its documents
+      const uint64_t ordinal = uint64_t{b} * kTermsPerDictBlock + i;
+      if (ordinal >= map_ids_) return Corrupt(absl::StrCat("_id entry ", ordinal, " past the doc map's"));
+      info.id_entry = static_cast<uint32_t>(ordinal);
+    } else if (!ReadEntryValues(&r, id, version_ >= 5, &state, &info)) {
       return Corrupt(absl::StrCat("entry in block ", b));
     }
     // The entry's key against `key`.
@@ -227,6 +420,7 @@ bool TermDictReader::Iterator::LoadBlock(uint32_t b) {
     return false;
   }
   left_in_block_ = n;
+  block_size_ = n;
   state_ = DictBlockState{};
   key_.clear();
   return ReadEntry();
@@ -325,7 +519,15 @@ bool TermDictReader::Iterator::ReadEntryV2() {
   if (!r.ok() || shared > key_.size()) return BadEntry();
   key_.resize(shared);
   key_.append(suffix);
-  if (!ReadEntryValues(&r, IsIdKey(key_), dict_->version_ >= 5, &state_, &info_)) return BadEntry();
+  const bool id = IsIdKey(key_);
+  if (id && dict_->version_ >= 7) {  // the key alone: the doc map has its documents
+    const uint64_t ordinal = uint64_t{block_} * kTermsPerDictBlock + (block_size_ - left_in_block_);
+    if (ordinal >= dict_->map_ids_) return BadEntry();
+    info_ = TermInfo{};
+    info_.id_entry = static_cast<uint32_t>(ordinal);
+  } else if (!ReadEntryValues(&r, id, dict_->version_ >= 5, &state_, &info_)) {
+    return BadEntry();
+  }
   p_ = r.pos();
   return true;
 }

@@ -8,9 +8,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "base/coding.h"
 #include "index/segment/segment_format.h"
@@ -28,6 +31,16 @@ struct DictBlockState {
 // `shared` bytes with the previous key of the block (0 for the block's first entry).
 void AppendDictEntryV2(std::string* block, std::string_view key, size_t shared,
                        const TermInfo& info, DictBlockState* state);
+
+// Appends a format-7 `_id` entry: the key alone, its documents being the doc map's.
+void AppendDictIdKey(std::string* block, std::string_view key, size_t shared);
+
+// Format 7's doc map (docs/format/README.md, ".tdict", "Format version 7"): documents per block.
+inline constexpr uint32_t kDocMapBlock = 128;
+
+// Encodes the doc map of `ordinals` (document d's `_id` entry ordinal at [d], each below
+// `num_id_entries`): each block in the mode of fewer bytes.
+std::string EncodeDocMap(const std::vector<uint32_t>& ordinals, uint32_t num_id_entries);
 
 // Bytes per block offset in a format-6 block index: the fewest (1 to 8) that hold `max_offset`.
 inline uint32_t DictBlockIndexWidth(uint64_t max_offset) {
@@ -49,6 +62,20 @@ class TermDictReader {
   uint64_t num_terms() const { return num_terms_; }
   uint32_t num_blocks() const { return num_blocks_; }
 
+  // Format 7 on: the doc map, document -> ordinal of its `_id` entry (the dictionary's first
+  // num_id_entries() entries). Without one (versions 1-6) the `_id` entries name their docs.
+  bool has_doc_map() const { return version_ >= 7; }
+  uint32_t doc_map_docs() const { return map_docs_; }
+  uint32_t num_id_entries() const { return map_ids_; }
+  // The ordinals of doc block j (documents kDocMapBlock * j on): *n of them into out.
+  absl::Status DocBlock(uint32_t j, uint32_t out[kDocMapBlock], uint32_t* n) const;
+  // Every document's ordinal, in doc order.
+  absl::Status DocMap(std::vector<uint32_t>* ordinals) const;
+  // Calls fn(ordinal, id) for each of `ordinals` (increasing, each below num_id_entries()),
+  // decoding each dictionary block they fall in once; `id` is the key past its field byte.
+  absl::Status ForEachIdEntry(std::span<const uint32_t> ordinals,
+                              absl::FunctionRef<void(uint32_t, std::string_view)> fn) const;
+
   // Iterates entries in key order starting at the first key >= `from`.
   class Iterator {
    public:
@@ -66,8 +93,12 @@ class TermDictReader {
     bool ReadEntryV2();
     bool ReadLocation(ByteReader* r);
     bool BadEntry();
+    // The current entry's place in its block, and in the dictionary.
+    uint32_t entry_in_block() const { return block_size_ - left_in_block_ - 1; }
+    uint64_t ordinal() const { return uint64_t{block_} * kTermsPerDictBlock + entry_in_block(); }
     const TermDictReader* dict_ = nullptr;
     uint32_t block_ = 0;
+    uint32_t block_size_ = 0;
     const char* p_ = nullptr;
     const char* block_end_ = nullptr;
     uint32_t left_in_block_ = 0;
@@ -81,6 +112,7 @@ class TermDictReader {
 
  private:
   absl::Status Corrupt(const std::string& what) const;
+  absl::Status OpenDocMap(const char* map, uint64_t size);
   uint64_t BlockOffset(uint32_t b) const;
   // First key of block b (its first entry has shared = 0).
   bool FirstKey(uint32_t b, std::string_view* key) const;
@@ -105,6 +137,12 @@ class TermDictReader {
   uint32_t num_blocks_ = 0;
   uint64_t blocks_end_ = 0;
   uint64_t num_terms_ = 0;
+  // Format 7's doc map: its first byte, its end, and its header's values.
+  const char* map_ = nullptr;
+  uint64_t map_size_ = 0;
+  uint32_t map_docs_ = 0, map_ids_ = 0, map_width_ = 0;
+  uint64_t map_mask_ = 0;
+  uint64_t map_blocks_at_ = 0;  // where the block offsets end: the first block's least offset
 };
 
 }  // namespace scour::index

@@ -51,17 +51,17 @@ absl::StatusOr<SegmentRef> DeleteSuperseded(Directory* dir, const SessionSegment
   SCOUR_ASSIGN_OR_RETURN(auto reader, SegmentReader::Open(dir, ref, false));
   std::vector<uint64_t> bits((ref.doc_count + 63) / 64, 0);
   uint32_t count = 0;
+  std::vector<uint32_t> docs;
   for (const auto& [id, st] : dirty) {
     SCOUR_ASSIGN_OR_RETURN(auto info, reader->Lookup(kIdField, id));
     if (!info) continue;
-    SegmentPostings p = reader->Postings(kIdField, *info);
-    for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next()) {
+    SCOUR_RETURN_IF_ERROR(reader->IdDocs(*info, &docs));
+    for (const uint32_t d : docs) {
       if (seg.seqs[d] != st->last_add_seq || st->deleted) {
         bits[d >> 6] |= uint64_t{1} << (d & 63);
         ++count;
       }
     }
-    SCOUR_RETURN_IF_ERROR(p.status());
   }
   if (count > 0) {
     ref.deleted = count;

@@ -315,7 +315,7 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   // Terms: k-way merge of the dictionaries.
   TermWalk walk(segs);
   SCOUR_RETURN_IF_ERROR(walk.Start());
-  std::vector<uint32_t> docs, freqs, positions, pos;
+  std::vector<uint32_t> docs, freqs, positions, pos, id_docs;
   // With reorder, a term's postings are gathered in source order and then sorted by new doc.
   std::vector<uint64_t> pos_start;
   std::vector<uint32_t> by_doc, docs2, freqs2, positions2;
@@ -348,6 +348,15 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
     positions.clear();
     pos_start.clear();
     for (size_t s : holders) {
+      if (field == kIdField) {  // no positions, tf 1; format 7 keeps the docs in the doc map
+        SCOUR_RETURN_IF_ERROR(segs[s]->IdDocs(walk.it(s).info(), &id_docs));
+        for (const uint32_t d : id_docs) {
+          if (doc_map[s][d] == UINT32_MAX) continue;
+          docs.push_back(doc_map[s][d]);
+          freqs.push_back(1);
+        }
+        continue;
+      }
       SegmentPostings p = segs[s]->Postings(field, walk.it(s).info());
       for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next()) {
         uint32_t nd = doc_map[s][d];

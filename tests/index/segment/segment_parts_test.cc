@@ -216,6 +216,7 @@ TEST(TermDictV2, EveryEntryKindRoundTrips) {
   for (uint32_t i = 0; i < kDocs; ++i) ids.push_back("id/" + std::to_string(i));
   std::sort(ids.begin(), ids.end());
   for (uint32_t i = 0; i < kDocs; ++i) {
+    if (i == 41) continue;  // its doc is id 40's second
     Term t{"", kIdField, {perm[i]}, {1}};
     if (i == 40)
       t.docs = {std::min(perm[i], perm[i + 1]), std::max(perm[i], perm[i + 1])}, t.freqs = {1, 1};
@@ -262,11 +263,30 @@ TEST(TermDictV2, EveryEntryKindRoundTrips) {
   auto dict = TermDictReader::Open((*tdict)->data(), "t.tdict");
   ASSERT_TRUE(dict.ok()) << dict.status();
   EXPECT_EQ(dict->num_terms(), terms.size());
+  // Format 7: the _id entries' documents are the doc map's.
+  ASSERT_TRUE(dict->has_doc_map());
+  EXPECT_EQ(dict->num_id_entries(), kDocs - 1);
+  std::vector<uint32_t> ordinals;
+  ASSERT_TRUE(dict->DocMap(&ordinals).ok());
+  ASSERT_EQ(ordinals.size(), kDocs);
   size_t n = 0;
   for (auto it = dict->Seek(""); it.Valid(); it.Next(), ++n) {
     ASSERT_LT(n, terms.size());
     const Term& t = terms[n];
     ASSERT_EQ(it.key(), t.key) << n;
+    if (t.field == kIdField) {
+      EXPECT_EQ(it.info().df, 0u) << n;
+      EXPECT_EQ(it.info().id_entry, n);
+      std::vector<uint32_t> docs;
+      for (uint32_t d = 0; d < kDocs; ++d)
+        if (ordinals[d] == n) docs.push_back(d);
+      EXPECT_EQ(docs, t.docs) << n;
+      auto found = dict->Lookup(t.key);
+      ASSERT_TRUE(found.ok() && found->has_value()) << n;
+      EXPECT_EQ((*found)->df, 0u);
+      EXPECT_EQ((*found)->id_entry, n);
+      continue;
+    }
     uint64_t cf = 0;
     for (uint32_t f : t.freqs) cf += f;
     EXPECT_EQ(it.info().df, t.docs.size()) << n;
@@ -302,7 +322,6 @@ TEST(TermDictV2, EveryEntryKindRoundTrips) {
 // _id keys, and probes just below, above, inside and past every key.
 TEST(TermDictV2, LookupEqualsSeekOnEveryProbe) {
   std::mt19937 rng(11);
-  constexpr uint32_t kDocs = 50;
   std::vector<std::string> keys;
   for (int i = 0; i < 3000; ++i) {
     std::string word;
@@ -315,6 +334,11 @@ TEST(TermDictV2, LookupEqualsSeekOnEveryProbe) {
   }
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  // Every document has one id (format 7's doc map): doc d is id (d mod ids)'s, some ids two.
+  const uint32_t num_ids = static_cast<uint32_t>(
+      std::count_if(keys.begin(), keys.end(), [](const std::string& k) { return k[0] == 0; }));
+  const uint32_t kDocs = num_ids + 20;
+  uint32_t id_index = 0;
   auto dir = NewMemDirectory();
   auto w = SegmentWriter::Create(dir.get(), 1, kDocs);
   ASSERT_TRUE(w.ok()) << w.status();
@@ -323,12 +347,15 @@ TEST(TermDictV2, LookupEqualsSeekOnEveryProbe) {
   for (const std::string& key : keys) {
     const uint32_t field = static_cast<uint8_t>(key[0]) == kIdField ? kIdField : 1;
     std::vector<uint32_t> docs, freqs, positions;
-    for (uint32_t d = rng() % 7; d < kDocs; d += 1 + rng() % 20) {
+    if (field == kIdField) {
+      for (uint32_t d = id_index++; d < kDocs; d += num_ids) docs.push_back(d);
+      freqs.assign(docs.size(), 1);
+    }
+    for (uint32_t d = rng() % 7; field != kIdField && d < kDocs; d += 1 + rng() % 20) {
       docs.push_back(d);
       freqs.push_back(1 + rng() % 3);
       for (uint32_t k = 0; k < freqs.back(); ++k) positions.push_back(k);
     }
-    if (field == kIdField) freqs.assign(docs.size(), 1);
     ASSERT_TRUE((*w)->AddTerm(key, field, docs.data(), freqs.data(), docs.size(),
                               field == kIdField ? nullptr : positions.data())
                     .ok());
@@ -365,6 +392,7 @@ TEST(TermDictV2, LookupEqualsSeekOnEveryProbe) {
     EXPECT_EQ((*got)->postings, it.info().postings);
     EXPECT_EQ((*got)->positions, it.info().positions);
     EXPECT_EQ((*got)->single_doc, it.info().single_doc);
+    EXPECT_EQ((*got)->id_entry, it.info().id_entry);
   }
   EXPECT_GE(found, keys.size());
   // Damaged blocks: whatever the answer, no read outside the file (ASan) and no crash.
@@ -402,7 +430,10 @@ TEST(TermDictV2, BadIdTagIsDataLoss) {
   uint64_t index_off = kHeaderSize + body.size();
   PutFixed64(&file_body, index_off);
   PutFixed64(&file_body, 1);
-  const std::string file = Framed(FileKind::kTermDict, file_body);  // the reader views it
+  std::string file = Framed(FileKind::kTermDict, file_body);  // the reader views it
+  std::string v6;
+  PutFixed32(&v6, 6);
+  file.replace(8, 4, v6);  // the tags are versions 2-6's (CRC not checked here)
   auto dict = TermDictReader::Open(file, "t.tdict");
   ASSERT_TRUE(dict.ok()) << dict.status();
   auto it = dict->Seek("");
