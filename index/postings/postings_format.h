@@ -73,8 +73,8 @@ inline uint32_t ReadSkip(const char* entries, const SkipLayout& l, uint32_t b, i
 
 // Where a term's postings live; what the dictionary stores per term.
 struct TermInfo {
-  uint32_t df = 0;  // 0: an `_id` entry of format 7, whose documents the doc map holds
-  uint32_t id_entry = 0;  // df == 0: the entry's ordinal (SegmentReader::IdDocs reads its docs)
+  uint32_t df = 0;          // 0: an `_id` entry of format 7, whose documents the doc map holds
+  uint32_t id_entry = 0;    // df == 0: the entry's ordinal (SegmentReader::IdDocs reads its docs)
   uint64_t cf = 0;          // total term frequency
   uint64_t postings = 0;    // .post offset (df >= 2)
   uint32_t single_doc = 0;  // the doc (df == 1)

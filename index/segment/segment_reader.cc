@@ -1,6 +1,7 @@
 #include "index/segment/segment_reader.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "base/coding.h"
@@ -247,23 +248,25 @@ absl::StatusOr<const SegmentReader::IdPage*> SegmentReader::Page(uint32_t j) con
   std::string bytes;
   uint32_t start[kDocMapBlock + 1], size[kDocMapBlock];
   uint32_t k = 0;
-  SCOUR_RETURN_IF_ERROR(
-      dict_.ForEachIdEntry(std::span<const uint32_t>(sorted, unique),
-                           [&](uint32_t, std::string_view id) {
-                             start[k] = static_cast<uint32_t>(bytes.size());
-                             size[k++] = static_cast<uint32_t>(id.size());
-                             bytes.append(id);
-                           }));
+  SCOUR_RETURN_IF_ERROR(dict_.ForEachIdEntry(std::span<const uint32_t>(sorted, unique),
+                                             [&](uint32_t, std::string_view id) {
+                                               start[k] = static_cast<uint32_t>(bytes.size());
+                                               size[k++] = static_cast<uint32_t>(id.size());
+                                               bytes.append(id);
+                                             }));
   auto page = std::make_unique<IdPage>();
   page->bytes = std::move(bytes);
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t u = static_cast<uint32_t>(std::lower_bound(sorted, sorted + unique, ordinals[i]) - sorted);
+    const uint32_t u =
+        static_cast<uint32_t>(std::lower_bound(sorted, sorted + unique, ordinals[i]) - sorted);
     page->start[i] = start[u];
     page->size[i] = size[u];
   }
   IdPage* expected = nullptr;
-  if (id_pages_[j].compare_exchange_strong(expected, page.get(), std::memory_order_acq_rel))
+  if (id_pages_[j].compare_exchange_strong(expected, page.get(), std::memory_order_acq_rel)) {
+    pages_made_.fetch_add(1, std::memory_order_relaxed);
     return page.release();
+  }
   return expected;  // another thread made it first
 }
 
@@ -279,6 +282,7 @@ const SegmentReader::IdTable& SegmentReader::ids() const {
     auto fail = [&](std::string what) {
       t->status = absl::DataLossError(absl::StrCat(dict_file_->name(), ": ", what));
     };
+    std::vector<std::pair<uint64_t, uint32_t>> by_entry;  // format 7: per entry, start and size
     TermDictReader::Iterator it = dict_.Seek(prefix);
     for (; it.Valid() && t->status.ok(); it.Next()) {
       std::string_view key = it.key();
@@ -294,7 +298,9 @@ const SegmentReader::IdTable& SegmentReader::ids() const {
         t->start[doc] = start;
         t->size[doc] = static_cast<uint32_t>(id.size());
       };
-      if (it.info().df == 1) {
+      if (it.info().df == 0) {  // format 7: the doc map says whose, below
+        by_entry.emplace_back(start, static_cast<uint32_t>(id.size()));
+      } else if (it.info().df == 1) {
         set(it.info().single_doc);
       } else {
         SegmentPostings p = Postings(kIdField, it.info());
@@ -303,6 +309,15 @@ const SegmentReader::IdTable& SegmentReader::ids() const {
       }
     }
     if (t->status.ok() && !it.status().ok()) t->status = it.status();
+    if (t->status.ok() && dict_.has_doc_map()) {
+      std::vector<uint32_t> ordinals;
+      t->status = dict_.DocMap(&ordinals);
+      if (t->status.ok() && by_entry.size() != dict_.num_id_entries())
+        fail(absl::StrCat(by_entry.size(), " _id entries, the doc map says ",
+                          dict_.num_id_entries()));
+      for (uint32_t d = 0; d < n && t->status.ok(); ++d)
+        std::tie(t->start[d], t->size[d]) = by_entry[ordinals[d]];  // DocMap checked < M
+    }
     for (uint32_t d = 0; d < n && t->status.ok(); ++d)
       if (t->size[d] == kNone) fail(absl::StrCat("document ", d, " has no _id term"));
     if (!t->status.ok()) {  // keep only the error
@@ -316,7 +331,11 @@ const SegmentReader::IdTable& SegmentReader::ids() const {
 }
 
 absl::StatusOr<std::string_view> SegmentReader::ExternalId(uint32_t doc) const {
-  if (id_pages_) {
+  // Format 7: pages of 128 ids while few are asked for (a search shows ten); once a sixteenth
+  // of the pages exist (a batch of deep runs), one walk over every _id entry costs less than
+  // the pages to come: a page decodes up to 128 dictionary blocks, the walk each block once.
+  const size_t pages = (size_t{max_doc()} + kDocMapBlock - 1) / kDocMapBlock;
+  if (id_pages_ && pages_made_.load(std::memory_order_relaxed) <= pages / 16) {
     if (doc >= max_doc())
       return absl::OutOfRangeError(absl::StrCat("document ", doc, " >= ", max_doc()));
     SCOUR_ASSIGN_OR_RETURN(const IdPage* page, Page(doc / kDocMapBlock));

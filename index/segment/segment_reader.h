@@ -81,9 +81,9 @@ class SegmentReader {
   absl::Status IdDocs(const TermInfo& info, std::vector<uint32_t>* docs) const;
   // External id of `doc` (deleted docs included): the inverse of FindId. Format 7: from the doc
   // map, the ids of the doc's block of 128 decoded together on first use and kept (no walk over
-  // the ids). Up to format 6: from a table of every doc's id made once, on first use, from the
-  // _id terms (~12 bytes per doc plus the ids). Thread-safe. The view lives as long as the
-  // reader.
+  // the ids), until a sixteenth of the blocks have been: then from the table below. Up to
+  // format 6: from a table of every doc's id made once, on first use, from the _id terms (~12
+  // bytes per doc plus the ids). Thread-safe. The view lives as long as the reader.
   absl::StatusOr<std::string_view> ExternalId(uint32_t doc) const;
 
   // A merge that has read everything of .post before `post_offset` and of .pos before
@@ -131,6 +131,7 @@ class SegmentReader {
   };
   absl::StatusOr<const IdPage*> Page(uint32_t j) const;
   std::unique_ptr<std::atomic<IdPage*>[]> id_pages_;  // null up to format 6
+  mutable std::atomic<size_t> pages_made_{0};
   // Format 7: _id entry ordinal -> documents (ordinal o's are docs[start[o] .. start[o+1])).
   struct IdInverse {
     absl::Status status;

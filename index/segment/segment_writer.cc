@@ -243,7 +243,8 @@ absl::Status SegmentWriter::Finish(SegmentInfo* info) {
   if (doc_count_ > 0 && id_terms_ == 0) doc_entry_.assign(doc_count_, UINT32_MAX);
   for (uint32_t d = 0; d < doc_count_; ++d)
     if (doc_entry_[d] == UINT32_MAX)
-      return absl::InvalidArgumentError(absl::StrCat("segment writer: document ", d, " has no _id"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("segment writer: document ", d, " has no _id"));
   std::string tail;
   uint64_t index_offset = dict_->offset();
   // Format 6: the offsets at the width of the largest (the last), not 8 bytes each.

@@ -59,7 +59,9 @@ void AppendDictIdKey(std::string* block, std::string_view key, size_t shared) {
 
 namespace {
 
-uint32_t BitWidth(uint64_t v) { return v == 0 ? 0 : 64 - static_cast<uint32_t>(__builtin_clzll(v)); }
+uint32_t BitWidth(uint64_t v) {
+  return v == 0 ? 0 : 64 - static_cast<uint32_t>(__builtin_clzll(v));
+}
 
 // `values` at `b` bits each, least significant bit first.
 void PackBits(const uint64_t* values, size_t n, uint32_t b, std::string* out) {
@@ -218,8 +220,7 @@ absl::Status TermDictReader::DocBlock(uint32_t j, uint32_t out[kDocMapBlock], ui
   const uint8_t head = static_cast<uint8_t>(map_[off]);
   const uint32_t b = head & kDocMapWidthMask;
   const bool delta = head & kDocMapDelta;
-  if (b > 32 || (head & 0x40) ||
-      DocBlockBytes(delta ? count - 1 : count, b) > map_size_ - off)
+  if (b > 32 || (head & 0x40) || DocBlockBytes(delta ? count - 1 : count, b) > map_size_ - off)
     return Corrupt(absl::StrCat("doc map: block ", j, " head"));
   const uint32_t base = DecodeFixed32(map_ + off + 1);
   const char* bits = map_ + off + 5;
@@ -350,7 +351,8 @@ absl::StatusOr<std::optional<TermInfo>> TermDictReader::LookupInBlock(uint32_t b
     TermInfo info;
     if (id && version_ >= 7) {  // the key alone: the doc map has its documents
       const uint64_t ordinal = uint64_t{b} * kTermsPerDictBlock + i;
-      if (ordinal >= map_ids_) return Corrupt(absl::StrCat("_id entry ", ordinal, " past the doc map's"));
+      if (ordinal >= map_ids_)
+        return Corrupt(absl::StrCat("_id entry ", ordinal, " past the doc map's"));
       info.id_entry = static_cast<uint32_t>(ordinal);
     } else if (!ReadEntryValues(&r, id, version_ >= 5, &state, &info)) {
       return Corrupt(absl::StrCat("entry in block ", b));
