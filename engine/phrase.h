@@ -290,7 +290,9 @@ class PhraseCursor {
         if (!ExactFreq()) return;
       } else {
         for (size_t i = 0; i < n; ++i) {
-          if (!slots_[i]->Positions(&positions_[i])) return Corrupt();
+          std::span<const uint32_t> pos;
+          if (!SlotPositions(i, &pos)) return Corrupt();
+          positions_[i].assign(pos.begin(), pos.end());
         }
         freq_ = SloppyPhraseFreq(positions_, offsets_, term_ids_, slop_);
       }
@@ -310,16 +312,16 @@ class PhraseCursor {
   // frequent terms are decoded. False on corruption.
   bool ExactFreq() {
     const size_t lead = by_df_[0];
-    std::vector<uint32_t>& first = positions_[lead];
-    if (!slots_[lead]->Positions(&first)) return Corrupt(), false;
+    std::span<const uint32_t> first;
+    if (!SlotPositions(lead, &first)) return Corrupt(), false;
     starts_.clear();
     for (uint32_t p : first) {
       if (p >= offsets_[lead]) starts_.push_back(p - offsets_[lead]);
     }
     for (size_t r = 1; r < by_df_.size() && !starts_.empty(); ++r) {
       const size_t i = by_df_[r];
-      std::vector<uint32_t>& pos = positions_[i];
-      if (!slots_[i]->Positions(&pos)) return Corrupt(), false;
+      std::span<const uint32_t> pos;
+      if (!SlotPositions(i, &pos)) return Corrupt(), false;
       const uint64_t off = offsets_[i];
       size_t j = 0, kept = 0;
       for (uint32_t start : starts_) {
@@ -333,6 +335,13 @@ class PhraseCursor {
     }
     freq_ = static_cast<float>(starts_.size());
     return true;
+  }
+
+  // Slot i's positions on doc_, read in place (valid until the slot moves). False on
+  // corruption; a test cursor's doc may have none.
+  bool SlotPositions(size_t i, std::span<const uint32_t>* out) const {
+    *out = slots_[i]->PositionSpan();
+    return !out->empty() || slots_[i]->ok();
   }
 
   // -infinity when not pruning (sloppy phrases: their frequency has no tf bound).
@@ -357,7 +366,7 @@ class PhraseCursor {
   std::vector<uint32_t> term_ids_;
   uint32_t slop_;
   std::vector<size_t> by_df_;
-  std::vector<std::vector<uint32_t>> positions_;
+  std::vector<std::vector<uint32_t>> positions_;  // sloppy matching's copies
   std::vector<uint32_t> starts_;  // ExactFreq's candidate phrase starts
   index::DocId doc_ = index::kNoMoreDocs;
   float freq_ = 0.0f;

@@ -124,6 +124,7 @@ class VectorPostings {
   uint64_t df() const { return size_; }
   bool ok() const { return true; }
 
+  std::span<const uint32_t> PositionSpan() const { return list_->positions(i_); }
   bool Positions(std::vector<uint32_t>* out) const {
     const auto p = list_->positions(i_);
     out->assign(p.begin(), p.end());

@@ -18,6 +18,8 @@
 //   df()             number of docs in the list (including deleted ones).
 //   Positions(std::vector<uint32_t>* out)  the positions of doc() in increasing order (decoded
 //                    lazily: only phrase queries pay for them). Returns false on corruption.
+//   PositionSpan()   the same positions in place (a span valid until the cursor moves; what
+//                    PhraseCursor reads): empty on corruption (ok() false).
 //   ok()             false once a decoding error (corruption) was hit; doc() is then kNoMoreDocs
 //                    and status() says what.
 #ifndef SCOUR_INDEX_POSTINGS_POSTINGS_CURSOR_H_

@@ -241,38 +241,49 @@ uint32_t SegmentPostings::BlockImpacts(ImpactPair* out) const {
   return 1;
 }
 
-bool SegmentPostings::Positions(std::vector<uint32_t>* out) {
-  // `out` is resized, not cleared first, so a reused buffer is not zero-filled again per doc.
-  if (doc_ == kNoMoreDocs) return out->clear(), false;
+std::span<const uint32_t> SegmentPostings::PositionSpan() {
+  if (doc_ == kNoMoreDocs) return {};
   if (freqs_pending_) DecodeFreqs();
   if (pos_group_ != static_cast<int32_t>(cur_block_)) {
     const uint64_t start = pos_base_ + (cur_block_ == 0 || df_ == 1 ? 0 : Skip(cur_block_ - 1, 2));
+    const uint32_t* const f = freqs_;
     uint64_t total = 0;
-    for (uint32_t i = 0; i < n_; ++i) {
-      pos_start_[i] = static_cast<uint32_t>(total);
-      total += freqs_[i];
+    for (uint32_t i = 0, n = n_; i < n; ++i) total += f[i];
+    if (start > pos_.size() || total > pos_.size() * kBlockSize || total > UINT32_MAX) {
+      return Fail(), std::span<const uint32_t>{};
     }
-    if (start > pos_.size() || total > pos_.size() * kBlockSize) return out->clear(), Fail();
-    if (pos_buf_.size() < total) pos_buf_.resize(total);  // grows only: no refill per block
+    if (pos_cap_ < total) {  // grows only; not zero-filled
+      pos_buf_ = std::make_unique_for_overwrite<uint32_t[]>(total);
+      pos_cap_ = static_cast<uint32_t>(total);
+    }
     pos_total_ = static_cast<uint32_t>(total);
     pos_chunk_ptr_ = pos_.data() + start;
     pos_next_chunk_ = 0;
     pos_group_ = static_cast<int32_t>(cur_block_);
+    pos_doc_ = 0;
+    pos_off_ = 0;
+    pos_summed_ = false;
   }
-  const uint32_t off = pos_start_[idx_];
-  const uint32_t f = freqs_[idx_];
-  if (!DecodePositionChunks(off / kBlockSize, (off + f - 1) / kBlockSize)) {
-    return out->clear(), Fail();
+  if (pos_doc_ != idx_) {
+    const uint32_t* const f = freqs_;
+    uint32_t off = pos_off_;  // <= pos_total_ < 2^32: no wrap
+    for (uint32_t i = pos_doc_, end = idx_; i < end; ++i) off += f[i];
+    pos_doc_ = idx_;
+    pos_off_ = off;
+    pos_summed_ = false;
   }
-  out->resize(f);
-  uint32_t prev = 0;
-  const uint32_t* deltas = pos_buf_.data() + off;
-  uint32_t* dst = out->data();
-  for (uint32_t k = 0; k < f; ++k) {
-    prev += deltas[k];
-    dst[k] = prev;
+  const uint32_t off = pos_off_;
+  const uint32_t n = freqs_[idx_];
+  uint32_t* const p = pos_buf_.get() + off;
+  if (!pos_summed_) {
+    if (!DecodePositionChunks(off / kBlockSize, (off + n - 1) / kBlockSize)) {
+      return Fail(), std::span<const uint32_t>{};
+    }
+    uint32_t prev = 0;
+    for (uint32_t k = 0; k < n; ++k) p[k] = prev += p[k];
+    pos_summed_ = true;
   }
-  return true;
+  return {p, n};
 }
 
 // The group's positions are runs of 128 (patched blocks) then a tail. Docs are visited in order
@@ -285,7 +296,7 @@ bool SegmentPostings::DecodePositionChunks(uint32_t first, uint32_t last) {
   const uint32_t full = pos_total_ / kBlockSize;
   const char* p = pos_chunk_ptr_;
   for (uint32_t k = pos_next_chunk_; k <= last && p != nullptr; ++k) {
-    uint32_t* dst = pos_buf_.data() + size_t{k} * kBlockSize;
+    uint32_t* dst = pos_buf_.get() + size_t{k} * kBlockSize;
     if (k >= full) {
       p = UnpackTail(p, end, dst, pos_total_ - k * kBlockSize);
     } else if (k < first) {

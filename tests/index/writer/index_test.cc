@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <span>
 
 #include "gtest/gtest.h"
 #include "index/commit/manifest.h"
@@ -121,6 +122,9 @@ Inverted InvertIndex(const IndexReader& reader) {
            d = sparse.Advance(d + 1 + (d * 2654435761u >> 7) % 97)) {
         EXPECT_TRUE(sparse.Positions(&pos));
         EXPECT_EQ(pos, all_positions[d]) << term << " doc " << d;
+        // Asked again on the same doc (its deltas are summed to positions in place, once).
+        const std::span<const uint32_t> again = sparse.PositionSpan();
+        EXPECT_EQ(std::vector<uint32_t>(again.begin(), again.end()), pos) << term << " doc " << d;
       }
     }
     EXPECT_TRUE(it.status().ok()) << it.status();
