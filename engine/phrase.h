@@ -1,6 +1,7 @@
 // Phrase matching. PhraseCursor<Cursor> is itself a cursor (postings_cursor.h contract, freq() a
 // float) over the docs where a phrase occurs, so the retrieval algorithms score phrases as terms:
-// a cheap doc-level conjunction of the slots first, positions decoded only for those docs.
+// slot by slot from the rarest, each next slot moved to the doc and its positions at once
+// filtering the candidate starts (exact phrases; sloppy ones match all slots, then positions).
 // slop == 0: freq = number of exact occurrences. slop > 0: Lucene's SloppyPhraseMatcher,
 // freq = sum over matches of 1 / (match_length + 1). Exact definitions: docs/SCORING.md.
 // Not thread-safe (owns its slot cursors' state and position buffers).
@@ -271,6 +272,12 @@ class PhraseCursor {
           continue;
         }
       }
+      if (slop_ == 0) {
+        const Step step = MatchExact(threshold);
+        if (step == Step::kMatch || step == Step::kCorrupt) return;
+        if (step == Step::kNext) doc_ = lead->Next();
+        continue;
+      }
       bool all = true;
       for (size_t r = 1; r < n; ++r) {
         Cursor* c = slots_[by_df_[r]];
@@ -282,46 +289,44 @@ class PhraseCursor {
         }
       }
       if (!all) continue;
-      if (threshold != -std::numeric_limits<float>::infinity() && !Competitive(threshold)) {
-        doc_ = lead->Next();
-        continue;
+      for (size_t i = 0; i < n; ++i) {
+        std::span<const uint32_t> pos;
+        if (!SlotPositions(i, &pos)) return Corrupt();
+        positions_[i].assign(pos.begin(), pos.end());
       }
-      if (slop_ == 0) {
-        if (!ExactFreq()) return;
-      } else {
-        for (size_t i = 0; i < n; ++i) {
-          std::span<const uint32_t> pos;
-          if (!SlotPositions(i, &pos)) return Corrupt();
-          positions_[i].assign(pos.begin(), pos.end());
-        }
-        freq_ = SloppyPhraseFreq(positions_, offsets_, term_ids_, slop_);
-      }
+      freq_ = SloppyPhraseFreq(positions_, offsets_, term_ids_, slop_);
       if (freq_ > 0.0f) return;
       doc_ = lead->Next();
     }
   }
 
-  void Corrupt() {
-    ok_ = false;
-    doc_ = index::kNoMoreDocs;
-  }
+  enum class Step { kMatch, kNext, kMoved, kCorrupt };
 
-  // Exact phrase frequency of doc_ (= ExactPhraseFreq), slot by slot from the rarest: the
-  // candidate starts (the rarest slot's positions minus its offset) are filtered by each next
-  // slot's positions, so a doc without the phrase usually fails before the positions of its most
-  // frequent terms are decoded. False on corruption.
-  bool ExactFreq() {
-    const size_t lead = by_df_[0];
-    std::span<const uint32_t> first;
-    if (!SlotPositions(lead, &first)) return Corrupt(), false;
-    starts_.clear();
-    for (uint32_t p : first) {
-      if (p >= offsets_[lead]) starts_.push_back(p - offsets_[lead]);
-    }
-    for (size_t r = 1; r < by_df_.size() && !starts_.empty(); ++r) {
+  // Exact phrase frequency of doc_ (= ExactPhraseFreq), slot by slot from the rarest: each next
+  // slot is moved to doc_ and its positions filter the candidate starts (the rarest slot's
+  // positions minus its offset), so a doc without the phrase usually fails before the most
+  // frequent slots decode its block of doc ids or positions at all. kMatch: freq_ > 0;
+  // kNext: not here (or cannot beat `threshold`); kMoved: a slot lacks doc_, doc_ is the
+  // lead's next candidate; kCorrupt: a slot's positions are corrupt.
+  Step MatchExact(float threshold) {
+    const bool prune = threshold != -std::numeric_limits<float>::infinity();
+    const size_t n = by_df_.size();
+    Cursor* lead = slots_[by_df_[0]];
+    // An upper bound on the phrase frequency: the smallest tf seen, then the starts left.
+    uint32_t bound = lead->freq();
+    for (size_t r = 1; r < n; ++r) {
       const size_t i = by_df_[r];
+      Cursor* c = slots_[i];
+      if (c->doc() < doc_) c->Advance(doc_);
+      if (c->doc() != doc_) {
+        doc_ = c->doc() == index::kNoMoreDocs ? index::kNoMoreDocs : lead->Advance(c->doc());
+        return Step::kMoved;
+      }
+      bound = std::min<uint32_t>(bound, c->freq());
+      if (prune && !BoundBeats(bound, prune_norms_[doc_], threshold)) return Step::kNext;
+      if (r == 1 && !LeadStarts()) return Step::kCorrupt;
       std::span<const uint32_t> pos;
-      if (!SlotPositions(i, &pos)) return Corrupt(), false;
+      if (!SlotPositions(i, &pos)) return Corrupt(), Step::kCorrupt;
       const uint64_t off = offsets_[i];
       size_t j = 0, kept = 0;
       for (uint32_t start : starts_) {
@@ -332,9 +337,29 @@ class PhraseCursor {
         kept += pos[j] == want;
       }
       starts_.resize(kept);
+      if (kept == 0) return Step::kNext;
+      bound = static_cast<uint32_t>(kept);
     }
+    if (n == 1 && !LeadStarts()) return Step::kCorrupt;
     freq_ = static_cast<float>(starts_.size());
+    return starts_.empty() ? Step::kNext : Step::kMatch;
+  }
+
+  // starts_ = the rarest slot's positions on doc_ minus its offset. False on corruption.
+  bool LeadStarts() {
+    const size_t lead = by_df_[0];
+    std::span<const uint32_t> first;
+    if (!SlotPositions(lead, &first)) return Corrupt(), false;
+    starts_.clear();
+    for (uint32_t p : first) {
+      if (p >= offsets_[lead]) starts_.push_back(p - offsets_[lead]);
+    }
     return true;
+  }
+
+  void Corrupt() {
+    ok_ = false;
+    doc_ = index::kNoMoreDocs;
   }
 
   // Slot i's positions on doc_, read in place (valid until the slot moves). False on
@@ -354,20 +379,13 @@ class PhraseCursor {
   bool BoundBeats(uint32_t tf, uint8_t norm, float threshold) const {
     return CanBeat(prune_scorer_->MaxScore(tf, norm), 1, threshold);
   }
-  // Every slot is on doc_: the phrase occurs at most min(tf) times there.
-  bool Competitive(float threshold) const {
-    uint32_t tf = slots_[0]->freq();
-    for (Cursor* c : slots_) tf = std::min<uint32_t>(tf, c->freq());
-    return BoundBeats(tf, prune_norms_[doc_], threshold);
-  }
-
   std::vector<Cursor*> slots_;
   std::vector<uint32_t> offsets_;
   std::vector<uint32_t> term_ids_;
   uint32_t slop_;
   std::vector<size_t> by_df_;
   std::vector<std::vector<uint32_t>> positions_;  // sloppy matching's copies
-  std::vector<uint32_t> starts_;  // ExactFreq's candidate phrase starts
+  std::vector<uint32_t> starts_;                  // MatchExact's candidate phrase starts
   index::DocId doc_ = index::kNoMoreDocs;
   float freq_ = 0.0f;
   bool ok_ = true;

@@ -486,9 +486,10 @@ TEST(PhraseTest, SloppyHandExamples) {
 TEST(PhraseTest, PhrasesScoreThroughRetrieval) {
   const Collection c = MakeCollection(23, 2500, 40, 120);
   std::mt19937_64 rng(23);
-  for (int iter = 0; iter < 30; ++iter) {
+  for (int iter = 0; iter < 45; ++iter) {
     std::vector<uint32_t> terms, offsets;
-    RandomPhrase(c, rng, 2, &terms, &offsets);
+    // 2-4 slots: PhraseTopK bounds a doc by its candidate starts left after each slot.
+    RandomPhrase(c, rng, 2 + rng() % 3, &terms, &offsets);
     const uint32_t slop = rng() % 2 == 0 ? 0 : 1 + static_cast<uint32_t>(rng() % 3);
     const auto hits = RunPhrase(c, terms, offsets, slop);
     const RankerParams params = RandomParams(rng);
