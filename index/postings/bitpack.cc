@@ -312,8 +312,6 @@ bool PrefixSumAvx2Available() {
 // ---- Patched frame of reference (PFor) -------------------------------------------------------
 namespace {
 
-constexpr uint32_t kMaxExceptions = 24;
-
 uint32_t BitLength(uint32_t v) { return v == 0 ? 0 : 32 - static_cast<uint32_t>(__builtin_clz(v)); }
 
 // The width that minimises packed bits + exception bytes, with at most kMaxExceptions values
@@ -586,6 +584,43 @@ const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n) 
   }
   uint32_t high_or = 0;
   return PatchExceptions(p + bytes, end, e, b, out, n, &high_or);
+}
+
+const char* OpenPackedTail(const char* p, const char* end, size_t n, PackedTail* t) {
+  if (n < kTailPackMin || p == nullptr || end - p < 2) return nullptr;
+  const uint32_t e = static_cast<uint8_t>(*p++);
+  const uint32_t b = static_cast<uint8_t>(*p++);
+  const size_t bytes = (n * b + 7) / 8;
+  if (e > kMaxExceptions || b > 32 || static_cast<size_t>(end - p) < bytes + 8) return nullptr;
+  // The exceptions are checked as PatchExceptionsGeneral checks them, and kept decoded.
+  const char* q = p + bytes;
+  for (uint32_t k = 0; k < e; ++k) {
+    if (q >= end) return nullptr;
+    const uint32_t idx = static_cast<uint8_t>(*q++);
+    uint32_t high;
+    q = GetVarint32Ptr(q, end, &high);
+    if (q == nullptr || idx >= n || b >= 32 || high == 0 || (b > 0 && (high >> (32 - b)) != 0))
+      return nullptr;
+    t->exc_index[k] = static_cast<uint8_t>(idx);
+    t->exc_high[k] = high << b;
+  }
+  t->bits = p;
+  t->b = b;
+  t->e = e;
+  return q;
+}
+
+void UnpackTailRange(const PackedTail& t, size_t lo, size_t hi, uint32_t* out) {
+  const uint32_t b = t.b;
+  const uint64_t mask = b == 32 ? 0xffffffffu : (uint64_t{1} << b) - 1;
+  for (size_t i = lo; i < hi; ++i) {
+    const size_t bit = i * b;
+    out[i - lo] = static_cast<uint32_t>((DecodeFixed64(t.bits + bit / 8) >> (bit % 8)) & mask);
+  }
+  for (uint32_t k = 0; k < t.e; ++k) {
+    const size_t idx = t.exc_index[k];
+    if (idx >= lo && idx < hi) out[idx - lo] |= t.exc_high[k];
+  }
 }
 
 void PackShortTail(const uint32_t* gaps, const uint32_t* tfs, size_t n, std::string* out) {

@@ -83,6 +83,22 @@ inline constexpr size_t kTailPackMin = 8;  // tails this long or longer are bit-
 void PackTail(const uint32_t* in, size_t n, std::string* out);
 const char* UnpackTail(const char* p, const char* end, uint32_t* out, size_t n);
 
+// A bit-packed tail read a range at a time (a doc needs a few of a positions tail's values).
+// OpenPackedTail checks the tail of n >= kTailPackMin values at p as UnpackTail does (header,
+// length, every exception) and returns the byte after it, or nullptr where UnpackTail would,
+// and also where UnpackTail reads the last bytes a byte at a time (decode those with it).
+// UnpackTailRange(t, lo, hi, out) then writes values lo..hi-1 (hi <= n) to out[0..hi-lo):
+// UnpackTail's out[lo..hi), the reference the tests compare it with.
+inline constexpr uint32_t kMaxExceptions = 24;  // of a patched block or tail
+struct PackedTail {
+  const char* bits = nullptr;  // the packed values
+  uint32_t b = 0, e = 0;
+  uint8_t exc_index[kMaxExceptions];  // the exceptions, decoded: value index,
+  uint32_t exc_high[kMaxExceptions];  // and its high bits in place
+};
+const char* OpenPackedTail(const char* p, const char* end, size_t n, PackedTail* t);
+void UnpackTailRange(const PackedTail& t, size_t lo, size_t hi, uint32_t* out);
+
 // Format 6: a tail of n < kTailPackMin documents, one varint per document, gap << 1 | (tf == 1),
 // then varint tf - 2 when tf > 1 (docs/format/block-codec.md, "Short tails (format 6)"): most
 // documents of a short list have tf 1, so their frequency costs a bit, not a byte.

@@ -394,5 +394,83 @@ TEST(Bitpack, TailOfSmallValuesIsBitPackedAtEveryWidth) {
   EXPECT_EQ(UnpackTail(bad.data(), bad.data() + bad.size(), out.data(), 8), nullptr);
 }
 
+// OpenPackedTail + UnpackTailRange (positions read a doc at a time) against UnpackTail: packed
+// tails with outliers at every width and every range of them; then arbitrary bytes (random
+// widths, exception lists with bad indexes, zero or overflowing highs, long varints,
+// truncations), which it accepts only where UnpackTail does, refusing only near the end.
+TEST(Bitpack, PackedTailRangesEqualUnpackTail) {
+  std::mt19937 rng(41);
+  for (uint32_t width = 0; width <= 32; ++width) {
+    for (size_t n : {size_t{8}, size_t{9}, size_t{31}, size_t{100}, size_t{127}}) {
+      std::vector<uint32_t> in(n);
+      const uint64_t limit = uint64_t{1} << width;
+      for (auto& x : in) x = static_cast<uint32_t>(rng() % limit);
+      for (int k = 0; k < 3; ++k) in[rng() % n] = static_cast<uint32_t>(rng()) >> (rng() % 32);
+      std::string packed;
+      PackTail(in.data(), n, &packed);
+      const std::string padded = packed + std::string(8, static_cast<char>(0xa5));
+      PackedTail t;
+      ASSERT_EQ(OpenPackedTail(padded.data(), padded.data() + padded.size(), n, &t),
+                padded.data() + packed.size());
+      std::vector<uint32_t> out(n);
+      for (size_t lo = 0; lo < n; ++lo) {
+        for (size_t hi = lo + 1; hi <= n; hi += 1 + hi % 7) {
+          UnpackTailRange(t, lo, hi, out.data());
+          ASSERT_TRUE(std::equal(out.begin(), out.begin() + (hi - lo), in.begin() + lo))
+              << "width " << width << " n " << n << " [" << lo << ", " << hi << ")";
+        }
+      }
+      // Without 8 bytes past the packed values (exceptions count), the caller decodes it whole.
+      std::vector<char> exact = Exact(packed, packed.size());
+      const size_t b = static_cast<uint8_t>(packed[1]);  // the width PackTail chose
+      const bool room = exact.size() >= 2 + (n * b + 7) / 8 + 8;
+      EXPECT_EQ(OpenPackedTail(exact.data(), exact.data() + exact.size(), n, &t),
+                room ? exact.data() + exact.size() : nullptr);
+    }
+  }
+  for (int rep = 0; rep < 20000; ++rep) {
+    const size_t n = kTailPackMin + rng() % (kBlockSize - kTailPackMin);
+    const uint32_t bits = rng() % 34;  // 33 is one past the limit
+    const uint32_t e = rng() % 26;     // 25 is one past the limit
+    std::string tail(1, static_cast<char>(e));
+    tail.push_back(static_cast<char>(bits));
+    for (size_t i = 0; i < (n * bits + 7) / 8; ++i) tail.push_back(static_cast<char>(rng()));
+    for (uint32_t k = 0; k < e; ++k) {
+      const uint32_t kind = rng() % 16;
+      tail.push_back(static_cast<char>(kind == 0 ? n + rng() % (256 - n) : rng() % n));
+      if (kind == 1) {
+        tail.push_back('\0');
+      } else if (kind == 2) {
+        for (uint32_t extra = rng() % 5; extra > 0; --extra)
+          tail.push_back(static_cast<char>(0x80 | rng()));
+        tail.push_back(static_cast<char>(rng() % 128));
+      } else {
+        tail.push_back(static_cast<char>(1 + rng() % 127));
+      }
+    }
+    const size_t pad = rng() % 3 == 0 ? rng() % 8 : 8 + rng() % 4;
+    for (size_t i = 0; i < pad; ++i) tail.push_back(static_cast<char>(rng()));
+    const size_t len = rng() % 4 == 0 ? rng() % (tail.size() + 1) : tail.size();
+    std::vector<char> buf = Exact(tail, len);
+    const char* end = buf.data() + buf.size();
+    std::vector<uint32_t> ref(n), out(n);
+    const char* want = UnpackTail(buf.data(), end, ref.data(), n);
+    PackedTail t;
+    const char* got = OpenPackedTail(buf.data(), end, n, &t);
+    if (got == nullptr) {
+      // Refused although UnpackTail decodes it: only for want of 8 bytes past the values.
+      if (want != nullptr) {
+        ASSERT_LT(buf.size(), 2 + (n * bits + 7) / 8 + 8) << "rep " << rep;
+      }
+      continue;
+    }
+    ASSERT_EQ(got, want) << "rep " << rep;
+    const size_t lo = rng() % n, hi = lo + 1 + rng() % (n - lo);
+    UnpackTailRange(t, lo, hi, out.data());
+    ASSERT_TRUE(std::equal(out.begin(), out.begin() + (hi - lo), ref.begin() + lo))
+        << "rep " << rep;
+  }
+}
+
 }  // namespace
 }  // namespace scour::index
