@@ -73,8 +73,10 @@ class SegmentReader {
           fn) const {
     return stored_.ForEachDocument(max_doc(), fn);
   }
-  // Finds the live doc whose external id is `id`.
+  // Finds the live doc whose external id is `id`. Format 7: the first kFindsBeforeInverse calls
+  // scan the doc map (O(documents), no memory); later ones read its inverse (IdDocs).
   absl::StatusOr<std::optional<uint32_t>> FindId(std::string_view id) const;
+  static constexpr uint32_t kFindsBeforeInverse = 8;
   // The documents (deleted ones included), increasing, of the _id entry `info` (what Lookup of
   // kIdField or a dictionary iterator gave): its postings up to format 6; from 7 on the doc
   // map's inverse, made once per reader on first use (O(documents)).
@@ -132,6 +134,7 @@ class SegmentReader {
   absl::StatusOr<const IdPage*> Page(uint32_t j) const;
   std::unique_ptr<std::atomic<IdPage*>[]> id_pages_;  // null up to format 6
   mutable std::atomic<size_t> pages_made_{0};
+  mutable std::atomic<uint32_t> finds_{0};
   // Format 7: _id entry ordinal -> documents (ordinal o's are docs[start[o] .. start[o+1])).
   struct IdInverse {
     absl::Status status;
