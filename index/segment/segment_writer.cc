@@ -183,7 +183,11 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
     SCOUR_RETURN_IF_ERROR(post_->Append(scratch_));
   }
 
-  // Dictionary entry.
+  return AppendDictEntry(key, &info);
+}
+
+// `key`'s dictionary entry: with the values of `info`, or none (a format-7 _id key).
+absl::Status SegmentWriter::AppendDictEntry(std::string_view key, const TermInfo* info) {
   size_t shared = 0;
   if (block_terms_ > 0) {
     size_t lim = std::min(key.size(), last_key_.size());
@@ -191,7 +195,11 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
   } else {
     block_offsets_.push_back(0);  // set when the block is flushed
   }
-  AppendDictEntryV2(&block_, key, shared, info, &block_state_);
+  if (info != nullptr) {
+    AppendDictEntryV2(&block_, key, shared, *info, &block_state_);
+  } else {
+    AppendDictIdKey(&block_, key, shared);
+  }
   last_key_.assign(key.data(), key.size());
   ++num_terms_;
   if (++block_terms_ == kTermsPerDictBlock) SCOUR_RETURN_IF_ERROR(FlushDictBlock());
@@ -211,18 +219,7 @@ absl::Status SegmentWriter::AddIdTerm(std::string_view key, const uint32_t* docs
     doc_entry_[docs[i]] = id_terms_;
   }
   ++id_terms_;
-  size_t shared = 0;
-  if (block_terms_ > 0) {
-    size_t lim = std::min(key.size(), last_key_.size());
-    while (shared < lim && key[shared] == last_key_[shared]) ++shared;
-  } else {
-    block_offsets_.push_back(0);  // set when the block is flushed
-  }
-  AppendDictIdKey(&block_, key, shared);
-  last_key_.assign(key.data(), key.size());
-  ++num_terms_;
-  if (++block_terms_ == kTermsPerDictBlock) SCOUR_RETURN_IF_ERROR(FlushDictBlock());
-  return absl::OkStatus();
+  return AppendDictEntry(key, nullptr);
 }
 
 absl::Status SegmentWriter::FlushDictBlock() {

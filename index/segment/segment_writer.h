@@ -57,6 +57,7 @@ class SegmentWriter {
   SegmentWriter(Directory* dir, uint64_t number, uint32_t doc_count);
   absl::Status FlushDictBlock();
   absl::Status AddIdTerm(std::string_view key, const uint32_t* docs, size_t df);
+  absl::Status AppendDictEntry(std::string_view key, const TermInfo* info);
   void EncodePositions(const uint32_t* pos, size_t n);
 
   Directory* dir_;
