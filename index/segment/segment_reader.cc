@@ -86,8 +86,7 @@ absl::StatusOr<std::shared_ptr<SegmentReader>> SegmentReader::Open(Directory* di
       return absl::DataLossError(absl::StrCat(s->dict_file_->name(), ": doc map of ",
                                               s->dict_.doc_map_docs(), " documents, ",
                                               s->info_.doc_count, " in the segment"));
-    const size_t pages = (size_t{s->info_.doc_count} + kDocMapBlock - 1) / kDocMapBlock;
-    s->id_pages_.reset(new std::atomic<IdPage*>[pages]());
+    s->id_pages_.reset(new std::atomic<IdPage*>[DocMapBlocks(s->info_.doc_count)]());
   }
   // Format 5 moved each list's impact from .post into its .tdict entry: a segment whose two
   // files disagree about it cannot bound its lists.
@@ -168,8 +167,8 @@ SegmentPostings SegmentReader::Postings(uint32_t field, const TermInfo& info) co
 
 SegmentReader::~SegmentReader() {
   if (!id_pages_) return;
-  const size_t pages = (size_t{max_doc()} + kDocMapBlock - 1) / kDocMapBlock;
-  for (size_t j = 0; j < pages; ++j) delete id_pages_[j].load(std::memory_order_relaxed);
+  for (uint32_t j = 0; j < DocMapBlocks(max_doc()); ++j)
+    delete id_pages_[j].load(std::memory_order_relaxed);
 }
 
 absl::StatusOr<std::optional<uint32_t>> SegmentReader::FindId(std::string_view id) const {
@@ -179,8 +178,7 @@ absl::StatusOr<std::optional<uint32_t>> SegmentReader::FindId(std::string_view i
     // Format 7, the first few lookups of a reader (a writer's handful of updates): a scan of the
     // doc map, no memory, instead of the inverse's 8 bytes per document.
     uint32_t ordinals[kDocMapBlock], n = 0;
-    const uint32_t blocks = (max_doc() + kDocMapBlock - 1) / kDocMapBlock;
-    for (uint32_t j = 0; j < blocks; ++j) {
+    for (uint32_t j = 0; j < DocMapBlocks(max_doc()); ++j) {
       SCOUR_RETURN_IF_ERROR(dict_.DocBlock(j, ordinals, &n));
       for (uint32_t i = 0; i < n; ++i) {
         const uint32_t d = j * kDocMapBlock + i;
@@ -189,17 +187,10 @@ absl::StatusOr<std::optional<uint32_t>> SegmentReader::FindId(std::string_view i
     }
     return std::nullopt;
   }
-  if (info->df == 0) {  // format 7: the doc map's inverse
-    const IdInverse& inv = inverse();
-    if (!inv.status.ok()) return inv.status;
-    for (uint32_t k = inv.start[info->id_entry]; k < inv.start[info->id_entry + 1]; ++k)
-      if (!IsDeleted(inv.docs[k])) return std::optional<uint32_t>(inv.docs[k]);
-    return std::nullopt;
-  }
-  SegmentPostings p = Postings(kIdField, *info);
-  for (DocId d = p.doc(); d != kNoMoreDocs; d = p.Next())
+  std::vector<uint32_t> docs;  // the postings up to format 6, the doc map's inverse from 7 on
+  SCOUR_RETURN_IF_ERROR(IdDocs(*info, &docs));
+  for (const uint32_t d : docs)
     if (!IsDeleted(d)) return std::optional<uint32_t>(d);
-  SCOUR_RETURN_IF_ERROR(p.status());
   return std::nullopt;
 }
 
@@ -260,7 +251,7 @@ absl::StatusOr<const SegmentReader::IdPage*> SegmentReader::Page(uint32_t j) con
   std::sort(sorted, sorted + n);
   const uint32_t unique = static_cast<uint32_t>(std::unique(sorted, sorted + n) - sorted);
   std::string bytes;
-  uint32_t start[kDocMapBlock + 1], size[kDocMapBlock];
+  uint32_t start[kDocMapBlock], size[kDocMapBlock];
   uint32_t k = 0;
   SCOUR_RETURN_IF_ERROR(dict_.ForEachIdEntry(std::span<const uint32_t>(sorted, unique),
                                              [&](uint32_t, std::string_view id) {
@@ -348,8 +339,7 @@ absl::StatusOr<std::string_view> SegmentReader::ExternalId(uint32_t doc) const {
   // Format 7: pages of 128 ids while few are asked for (a search shows ten); once a sixteenth
   // of the pages exist (a batch of deep runs), one walk over every _id entry costs less than
   // the pages to come: a page decodes up to 128 dictionary blocks, the walk each block once.
-  const size_t pages = (size_t{max_doc()} + kDocMapBlock - 1) / kDocMapBlock;
-  if (id_pages_ && pages_made_.load(std::memory_order_relaxed) <= pages / 16) {
+  if (id_pages_ && pages_made_.load(std::memory_order_relaxed) <= DocMapBlocks(max_doc()) / 16) {
     if (doc >= max_doc())
       return absl::OutOfRangeError(absl::StrCat("document ", doc, " >= ", max_doc()));
     SCOUR_ASSIGN_OR_RETURN(const IdPage* page, Page(doc / kDocMapBlock));

@@ -14,7 +14,7 @@
 namespace scour::index {
 
 SegmentWriter::SegmentWriter(Directory* dir, uint64_t number, uint32_t doc_count)
-    : dir_(dir), number_(number), doc_count_(doc_count) {}
+    : dir_(dir), number_(number), doc_count_(doc_count), doc_entry_(doc_count, UINT32_MAX) {}
 
 std::vector<std::string> SegmentWriter::FileNames(uint64_t number) {
   std::vector<std::string> names;
@@ -211,7 +211,6 @@ absl::Status SegmentWriter::AppendDictEntry(std::string_view key, const TermInfo
 absl::Status SegmentWriter::AddIdTerm(std::string_view key, const uint32_t* docs, size_t df) {
   if (num_terms_ != id_terms_)
     return absl::InvalidArgumentError("segment writer: an _id term after other fields' terms");
-  if (doc_entry_.empty()) doc_entry_.assign(doc_count_, UINT32_MAX);
   for (size_t i = 0; i < df; ++i) {
     if (docs[i] >= doc_count_ || doc_entry_[docs[i]] != UINT32_MAX)
       return absl::InvalidArgumentError(
@@ -237,7 +236,6 @@ absl::Status SegmentWriter::FlushDictBlock() {
 
 absl::Status SegmentWriter::Finish(SegmentInfo* info) {
   SCOUR_RETURN_IF_ERROR(FlushDictBlock());
-  if (doc_count_ > 0 && id_terms_ == 0) doc_entry_.assign(doc_count_, UINT32_MAX);
   for (uint32_t d = 0; d < doc_count_; ++d)
     if (doc_entry_[d] == UINT32_MAX)
       return absl::InvalidArgumentError(

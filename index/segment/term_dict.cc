@@ -89,7 +89,7 @@ uint64_t DocBlockBytes(uint32_t count, uint32_t b) { return 5 + (uint64_t{count}
 
 std::string EncodeDocMap(const std::vector<uint32_t>& ordinals, uint32_t num_id_entries) {
   const uint32_t docs = static_cast<uint32_t>(ordinals.size());
-  const uint32_t nb = (docs + kDocMapBlock - 1) / kDocMapBlock;
+  const uint32_t nb = DocMapBlocks(docs);
   std::string blocks;
   std::vector<uint64_t> offsets;
   uint64_t values[kDocMapBlock];
@@ -194,8 +194,7 @@ absl::Status TermDictReader::OpenDocMap(const char* map, uint64_t size) {
   map_width_ = static_cast<uint8_t>(map[8]);
   if (map_width_ < 1 || map_width_ > 8) return Corrupt("doc map: offset width");
   map_mask_ = map_width_ < 8 ? (uint64_t{1} << (8 * map_width_)) - 1 : ~uint64_t{0};
-  const uint64_t nb = (uint64_t{map_docs_} + kDocMapBlock - 1) / kDocMapBlock;
-  map_blocks_at_ = 9 + nb * map_width_;
+  map_blocks_at_ = 9 + uint64_t{DocMapBlocks(map_docs_)} * map_width_;
   // Every document has an id and every id a document: M <= D, and M = 0 only if D = 0.
   if (map_blocks_at_ > size || map_ids_ > map_docs_ || (map_ids_ == 0) != (map_docs_ == 0))
     return Corrupt("doc map: size");
@@ -211,7 +210,7 @@ static inline uint32_t UnpackBit(const char* p, uint32_t i, uint32_t b) {
 }
 
 absl::Status TermDictReader::DocBlock(uint32_t j, uint32_t out[kDocMapBlock], uint32_t* n) const {
-  const uint32_t nb = (map_docs_ + kDocMapBlock - 1) / kDocMapBlock;
+  const uint32_t nb = DocMapBlocks(map_docs_);
   if (j >= nb) return Corrupt(absl::StrCat("doc map: block ", j, " of ", nb));
   const uint64_t off = DecodeFixed64(map_ + 9 + uint64_t{j} * map_width_) & map_mask_;
   const uint32_t count = std::min(kDocMapBlock, map_docs_ - j * kDocMapBlock);
@@ -248,7 +247,7 @@ absl::Status TermDictReader::DocBlock(uint32_t j, uint32_t out[kDocMapBlock], ui
 
 absl::Status TermDictReader::DocMap(std::vector<uint32_t>* ordinals) const {
   ordinals->resize(map_docs_);
-  const uint32_t nb = (map_docs_ + kDocMapBlock - 1) / kDocMapBlock;
+  const uint32_t nb = DocMapBlocks(map_docs_);
   for (uint32_t j = 0; j < nb; ++j) {
     uint32_t n;
     SCOUR_RETURN_IF_ERROR(DocBlock(j, ordinals->data() + size_t{j} * kDocMapBlock, &n));

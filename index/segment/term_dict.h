@@ -37,6 +37,10 @@ void AppendDictIdKey(std::string* block, std::string_view key, size_t shared);
 
 // Format 7's doc map (docs/format/README.md, ".tdict", "Format version 7"): documents per block.
 inline constexpr uint32_t kDocMapBlock = 128;
+// Doc blocks of a map of `docs` documents (in 64 bits: a damaged count near 2^32 must not wrap).
+inline uint32_t DocMapBlocks(uint32_t docs) {
+  return static_cast<uint32_t>((uint64_t{docs} + kDocMapBlock - 1) / kDocMapBlock);
+}
 
 // Encodes the doc map of `ordinals` (document d's `_id` entry ordinal at [d], each below
 // `num_id_entries`): each block in the mode of fewer bytes.
