@@ -52,6 +52,13 @@ class SegmentBuilder {
   absl::Status AddDocument(std::string_view id, const std::vector<BuilderField>& fields);
 
   uint32_t doc_count() const { return doc_count_; }
+  // Whether a document added since the last flush has this id: a scan of them (the writer asks
+  // only when an id's hash is already among the unflushed ones).
+  bool HasId(std::string_view id) const {
+    for (uint32_t d = 0; d < ids_.size(); ++d)
+      if (IdOf(d) == id) return true;
+    return false;
+  }
   size_t ram_bytes() const;
   bool empty() const { return doc_count_ == 0; }
 

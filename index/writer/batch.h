@@ -20,6 +20,7 @@ struct PendingDoc {
   Document doc;
   std::vector<uint32_t> field_ids;
   uint64_t seq = 0;
+  uint64_t id_hash = 0;  // with reject_duplicate_ids: the id's hash (session_filter.h)
 };
 
 // Documents on their way to a slot. A batch's documents and their buffers are recycled: the

@@ -24,7 +24,7 @@
 #include "index/writer/open_writer.h"
 #include "index/writer/publisher.h"
 #include "index/writer/ram_budget.h"
-#include "index/writer/session_ids.h"
+#include "index/writer/session_filter.h"
 #include "index/writer/worker_pool.h"
 
 namespace scour {
@@ -48,9 +48,13 @@ struct IndexWriter::Impl {
   std::unique_ptr<index::WorkerPool> workers;
   Batch batch;
   size_t batch_bytes = 0;
-  using IdState = index::SessionIds::State;
-  index::SessionIds ids;
-  uint64_t seq = 0;
+  // Replace-by-id without a table of the session's ids (docs/ARCHITECTURE.md, "Replace-by-id
+  // with memory bounded by the budget"): the deleted ids, and, with reject_duplicate_ids, the
+  // filter that finds a repeated id.
+  index::DeletedIds deleted;
+  size_t deleted_bytes = 0;  // of the ids' bytes beyond their strings' inline capacity
+  index::SessionFilter filter;
+  uint64_t seq = 0;  // documents added in the session
   IndexWriterStats stats;
   // The last automatic merge's error (leveldb's bg_error_), and whether the next call has yet
   // to report it.
@@ -76,6 +80,14 @@ struct IndexWriter::Impl {
   // The background error once, if it has not been reported yet; else OK.
   absl::Status ReportBackgroundError();
   void ResetSession();
+  // With reject_duplicate_ids: whether `id` (hash h) was added in this session.
+  absl::StatusOr<bool> AddedInSession(std::string_view id, uint64_t h);
+  void TakeFlushedIds();
+  // What the session holds besides the builders, charged to their budget.
+  void UpdateReserved() {
+    workers->SetReserved(filter.bytes() + deleted_bytes +
+                         deleted.capacity() * (sizeof(index::DeletedIds::value_type) + 1));
+  }
 };
 
 absl::Status IndexWriter::Impl::Init() {
@@ -115,9 +127,9 @@ absl::Status IndexWriter::Impl::Init() {
     SCOUR_ASSIGN_OR_RETURN(Analyzer a, Analyzer::Create(aopts));
     analyzers.push_back(std::move(a));
   }
-  workers =
-      std::make_unique<index::WorkerPool>(dir, std::move(analyzers), budget.builders,
-                                          budget.batches, &next_segment, options.term_vectors);
+  workers = std::make_unique<index::WorkerPool>(dir, std::move(analyzers), budget.builders,
+                                                budget.batches, &next_segment, options.term_vectors,
+                                                options.reject_duplicate_ids);
   return absl::OkStatus();
 }
 
@@ -134,21 +146,21 @@ absl::StatusOr<uint32_t> IndexWriter::Impl::FieldId(const std::string& name) {
 absl::Status IndexWriter::Impl::Add(Document* doc, bool recycle) {
   if (doc->id.empty()) return absl::InvalidArgumentError("document id is empty");
   if (workers->failed()) return WaitIdle();
+  // The errors in their usual order: a repeated id first, then a field name (FieldId).
+  uint64_t id_hash = 0;
+  if (options.reject_duplicate_ids) {
+    id_hash = filter.Hash(doc->id);
+    SCOUR_ASSIGN_OR_RETURN(const bool added, AddedInSession(doc->id, id_hash));
+    if (added)
+      return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc->id, "\" in this run"));
+  }
   bool reserved_field = false;
   for (const Field& f : doc->fields) reserved_field |= f.name.empty() || f.name[0] == '_';
   if (reserved_field) {
-    // The errors in their usual order: a repeated id first, then the field name (FieldId).
-    if (options.reject_duplicate_ids) {
-      const IdState* found = ids.Find(doc->id);
-      if (found != nullptr && found->last_add_seq != 0)
-        return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc->id, "\" in this run"));
-    }
     for (const Field& f : doc->fields) SCOUR_RETURN_IF_ERROR(FieldId(f.name).status());
   }
-  // One lookup of the id (inserting it if new): nothing below can fail.
-  IdState& st = ids[doc->id];
-  if (options.reject_duplicate_ids && st.last_add_seq != 0)
-    return absl::AlreadyExistsError(absl::StrCat("duplicate id \"", doc->id, "\" in this run"));
+  // Nothing below can fail.
+  if (options.reject_duplicate_ids) filter.AddUnflushed(id_hash);
   if (batch.size == batch.docs.size()) {
     if (batch.docs.empty()) batch.docs.reserve(index::kBatchDocs);
     batch.docs.emplace_back();
@@ -161,10 +173,8 @@ absl::Status IndexWriter::Impl::Add(Document* doc, bool recycle) {
     if (f.indexed) stats.bytes_indexed += f.value.size();
   }
   p.seq = ++seq;
-  if (st.last_add_seq != 0 || st.deleted) st.dirty = true;
-  st.last_add_seq = p.seq;
-  st.deleted = false;
-  if ((p.seq & 1023) == 0) workers->SetReserved(ids.bytes());
+  p.id_hash = id_hash;
+  if ((p.seq & 1023) == 0) UpdateReserved();
   if (recycle) {
     p.doc.id.swap(doc->id);  // member swaps: std::swap would move each member three times
     p.doc.fields.swap(doc->fields);
@@ -174,6 +184,26 @@ absl::Status IndexWriter::Impl::Add(Document* doc, bool recycle) {
   stats.docs_added++;
   if (batch.size >= index::kBatchDocs || batch_bytes >= index::kBatchBytes) Dispatch();
   return absl::OkStatus();
+}
+
+void IndexWriter::Impl::TakeFlushedIds() {
+  for (index::FlushedIds& f : workers->TakeFlushedIds()) filter.AddFlushed(std::move(f));
+  UpdateReserved();
+}
+
+absl::StatusOr<bool> IndexWriter::Impl::AddedInSession(std::string_view id, uint64_t h) {
+  if (workers->HasFlushedIds()) TakeFlushedIds();
+  if (filter.UnflushedMayHold(h)) {
+    // Exactly: the batch being filled, then the builders once the workers are idle (a document
+    // flushed meanwhile is found below, in its segment).
+    for (size_t i = 0; i < batch.size; ++i)
+      if (batch.docs[i].doc.id == id) return true;
+    Dispatch();
+    workers->WaitIdle();
+    if (workers->HasFlushedIds()) TakeFlushedIds();
+    if (workers->BuildersHoldId(id)) return true;
+  }
+  return filter.FlushedHold(dir, id, h);
 }
 
 void IndexWriter::Impl::Dispatch() {
@@ -207,24 +237,16 @@ absl::Status IndexWriter::Impl::CommitSession() {
     }
   }
 
-  // Deletions in committed segments: every id added or deleted in this session.
-  for (size_t i = 0; i < committed().segments.size(); ++i) {
-    SegmentRef ref = committed().segments[i];
-    if (!ids.empty()) {
-      SCOUR_ASSIGN_OR_RETURN(auto reader, publisher->Reader(i));
-      SCOUR_ASSIGN_OR_RETURN(ref, index::DeleteSessionIds(dir, ref, *reader, ids));
-    }
+  // Deletions in committed segments (every id added or deleted in this session) and inside this
+  // session's segments (superseded or deleted ids).
+  std::vector<SegmentRef> committed_refs, session_refs;
+  SCOUR_RETURN_IF_ERROR(index::ApplyIdDeletes(
+      dir, committed().segments, [&](size_t i) { return publisher->Reader(i); }, session, deleted,
+      &committed_refs, &session_refs));
+  for (const SegmentRef& ref : committed_refs)
     if (ref.deleted < ref.doc_count) next.segments.push_back(ref);
-  }
-  // Deletions inside this session's segments: superseded or deleted ids.
-  const index::DirtyIds dirty = index::CollectDirtyIds(ids);
-  for (SessionSegment& seg : session) {
-    SegmentRef ref = seg.ref;
-    if (!dirty.empty()) {
-      SCOUR_ASSIGN_OR_RETURN(ref, index::DeleteSuperseded(dir, seg, dirty));
-    }
+  for (const SegmentRef& ref : session_refs)
     if (ref.deleted < ref.doc_count) next.segments.push_back(ref);
-  }
   return Publish(std::move(next));
 }
 
@@ -237,7 +259,9 @@ absl::Status IndexWriter::Impl::Publish(Manifest m) {
 
 void IndexWriter::Impl::ResetSession() {
   pending_synonyms.reset();
-  ids.clear();
+  index::DeletedIds().swap(deleted);
+  deleted_bytes = 0;
+  filter.clear();
   workers->SetReserved(0);
   fields = committed().fields;
   seq = 0;
@@ -342,6 +366,15 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> index::OpenIndexWriter(
   return std::unique_ptr<IndexWriter>(InternalAccess::New<IndexWriter>(std::move(impl)));
 }
 
+void index::SetIdHashMaskForTesting(IndexWriter* writer, uint64_t mask) {
+  InternalAccess::Impl(*writer).filter.set_hash_mask(mask);
+}
+
+index::SessionFilterHits index::SessionFilterHitsForTesting(const IndexWriter& writer) {
+  const auto& impl = InternalAccess::Impl(writer);
+  return {impl.filter.filter_hits(), impl.filter.false_hits()};
+}
+
 absl::Status IndexWriter::AddDocument(const Document& doc) {
   SCOUR_RETURN_IF_ERROR(impl_->ReportBackgroundError());
   Document copy(doc);
@@ -358,10 +391,14 @@ absl::Status IndexWriter::AddDocumentRecycling(Document* doc) {
 
 absl::Status IndexWriter::DeleteDocument(std::string_view id) {
   SCOUR_RETURN_IF_ERROR(impl_->ReportBackgroundError());
-  Impl::IdState& st = impl_->ids[id];
-  st.deleted = true;
-  st.dirty = true;
-  impl_->stats.deletes_requested++;
+  auto [it, inserted] = impl_->deleted.try_emplace(std::string(id), impl_->seq);
+  if (inserted) {
+    if (it->first.capacity() > sizeof(std::string) - 1)
+      impl_->deleted_bytes += it->first.capacity() + 1;
+  } else {
+    it->second = impl_->seq;  // the last delete counts
+  }
+  if ((++impl_->stats.deletes_requested & 1023) == 0) impl_->UpdateReserved();
   return absl::OkStatus();
 }
 

@@ -5,6 +5,7 @@
 #ifndef SCOUR_INDEX_WRITER_OPEN_WRITER_H_
 #define SCOUR_INDEX_WRITER_OPEN_WRITER_H_
 
+#include <cstdint>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -16,6 +17,16 @@ namespace scour::index {
 // As IndexWriter::Open over `dir`, which the writer does not own: it must outlive the writer.
 absl::StatusOr<std::unique_ptr<IndexWriter>> OpenIndexWriter(Directory* dir,
                                                              const IndexWriterOptions& options);
+
+// Tests: with reject_duplicate_ids, keep only the bits of `mask` of each id's hash in the
+// session filter (index/writer/session_filter.h): a few bits force hash collisions and filter
+// false positives, which must change no answer.
+void SetIdHashMaskForTesting(IndexWriter* writer, uint64_t mask);
+struct SessionFilterHits {
+  uint64_t hits = 0, false_hits = 0;  // a flushed segment's filter said maybe; it was wrong
+};
+// Tests: the session filter's hits since the last commit or rollback.
+SessionFilterHits SessionFilterHitsForTesting(const IndexWriter& writer);
 
 }  // namespace scour::index
 

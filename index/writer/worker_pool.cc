@@ -9,10 +9,12 @@
 namespace scour::index {
 
 WorkerPool::WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget,
-                       size_t batch_bytes, std::atomic<uint64_t>* next_segment, bool term_vectors)
+                       size_t batch_bytes, std::atomic<uint64_t>* next_segment, bool term_vectors,
+                       bool keep_id_hashes)
     : dir_(dir),
       ram_budget_(ram_budget),
       recycle_bytes_(RecycledBatchBytes(batch_bytes, analyzers.size())),
+      keep_id_hashes_(keep_id_hashes),
       next_segment_(next_segment) {
   for (Analyzer& a : analyzers) {
     slots_.push_back(std::make_unique<Slot>(std::move(a), slots_.size()));
@@ -84,8 +86,27 @@ absl::Status WorkerPool::FlushAndWait() {
   return error;
 }
 
+std::vector<FlushedIds> WorkerPool::TakeFlushedIds() {
+  MutexLock l(&mu_);
+  flushed_ids_waiting_.store(false, std::memory_order_relaxed);
+  return std::exchange(flushed_ids_, {});
+}
+
+void WorkerPool::WaitIdle() {
+  MutexLock l(&mu_);
+  while (!(queue_.empty() && Idle())) cv_.Wait(&mu_);
+}
+
+bool WorkerPool::BuildersHoldId(std::string_view id) const {
+  for (const auto& slot : slots_)
+    if (slot->builder.HasId(id)) return true;
+  return false;
+}
+
 std::vector<SessionSegment> WorkerPool::TakeSegments() {
   MutexLock l(&mu_);
+  flushed_ids_.clear();
+  flushed_ids_waiting_.store(false, std::memory_order_relaxed);
   std::vector<SessionSegment> out;
   for (auto& flushed : flushed_) {
     for (auto& seg : flushed) out.push_back(std::move(seg));
@@ -102,9 +123,12 @@ void WorkerPool::Discard() {
   while (!Idle()) cv_.Wait(&mu_);
   for (auto& slot : slots_) {  // idle: no thread touches the slots now
     slot->builder.Discard();
-    slot->seqs.clear();
+    slot->seqs = {};
+    slot->id_hashes.clear();
     flushed_[slot->index].clear();
   }
+  flushed_ids_.clear();
+  flushed_ids_waiting_.store(false, std::memory_order_relaxed);
   error_ = absl::OkStatus();
 }
 
@@ -194,7 +218,8 @@ absl::Status WorkerPool::Process(Slot* s, const Batch& batch) {
       return absl::InvalidArgumentError(
           absl::StrCat("document \"", d.doc.id, "\": ", st.message()));
     }
-    s->seqs.push_back(d.seq);
+    s->seqs.Push(d.seq);
+    if (keep_id_hashes_) s->id_hashes.push_back(d.id_hash);
     if ((s->seqs.size() & 15) == 0 &&
         s->builder.ram_bytes() >=
             BuilderBudget(ram_budget_, reserved_.load(std::memory_order_relaxed), slots_.size())) {
@@ -212,8 +237,14 @@ absl::Status WorkerPool::Flush(Slot* s) {
   SegmentInfo info;
   SCOUR_RETURN_IF_ERROR(s->builder.Flush(dir_, seg.ref.number, &info));
   seg.seqs = std::exchange(s->seqs, {});
+  FlushedIds ids;
+  if (keep_id_hashes_) ids = {seg.ref, std::exchange(s->id_hashes, {})};
   MutexLock l(&mu_);
   flushed_[s->index].push_back(std::move(seg));
+  if (keep_id_hashes_) {
+    flushed_ids_.push_back(std::move(ids));
+    flushed_ids_waiting_.store(true, std::memory_order_release);
+  }
   return absl::OkStatus();
 }
 

@@ -16,6 +16,7 @@
 #ifndef SCOUR_INDEX_WRITER_WORKER_POOL_H_
 #define SCOUR_INDEX_WRITER_WORKER_POOL_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -34,10 +35,46 @@
 
 namespace scour::index {
 
+// The sequence numbers of a segment's documents, by local doc id, as runs of consecutive
+// numbers: a batch's documents have consecutive numbers and go to one slot, so a run is ~128
+// documents in 16 bytes (a vector of every number would be 8 bytes per document of the session).
+class SeqRuns {
+ public:
+  void Push(uint64_t seq) {
+    if (runs_.empty() || runs_.back().first_seq + (size_ - runs_.back().first_doc) != seq)
+      runs_.push_back({size_, seq});
+    ++size_;
+  }
+  // REQUIRES: doc < size().
+  uint64_t operator[](uint32_t doc) const {
+    auto it = std::upper_bound(runs_.begin(), runs_.end(), doc,
+                               [](uint32_t d, const Run& r) { return d < r.first_doc; });
+    --it;
+    return it->first_seq + (doc - it->first_doc);
+  }
+  uint32_t size() const { return size_; }
+  size_t bytes() const { return runs_.capacity() * sizeof(Run); }
+
+ private:
+  struct Run {
+    uint32_t first_doc;
+    uint64_t first_seq;
+  };
+  std::vector<Run> runs_;
+  uint32_t size_ = 0;
+};
+
 // A segment flushed in this session (not yet committed).
 struct SessionSegment {
   SegmentRef ref;
-  std::vector<uint64_t> seqs;  // sequence number of each local doc
+  SeqRuns seqs;  // sequence number of each local doc
+};
+
+// The 64-bit hashes of a flushed segment's ids, in doc order (for the writer's session filter,
+// session_filter.h).
+struct FlushedIds {
+  SegmentRef ref;
+  std::vector<uint64_t> hashes;
 };
 
 class WorkerPool {
@@ -45,8 +82,11 @@ class WorkerPool {
   // One slot per analyzer. `ram_budget`: bytes for all the builders together; `batch_bytes`:
   // what the batches alive at once may keep of their documents' buffers when recycled;
   // `next_segment` numbers the flushed segments.
+  // `keep_id_hashes`: hand each flushed segment's id hashes (PendingDoc::id_hash) to
+  // TakeFlushedIds.
   WorkerPool(Directory* dir, std::vector<Analyzer> analyzers, size_t ram_budget, size_t batch_bytes,
-             std::atomic<uint64_t>* next_segment, bool term_vectors = false);
+             std::atomic<uint64_t>* next_segment, bool term_vectors = false,
+             bool keep_id_hashes = false);
   ~WorkerPool();
 
   // Queues the batch for a worker, or inverts it on the calling thread when the queue is full
@@ -58,6 +98,15 @@ class WorkerPool {
   absl::Status FlushAndWait() ABSL_LOCKS_EXCLUDED(mu_);
   // REQUIRES: after FlushAndWait. Hands over the flushed segments.
   std::vector<SessionSegment> TakeSegments() ABSL_LOCKS_EXCLUDED(mu_);
+  // The id hashes of the segments flushed since the last call (with keep_id_hashes).
+  std::vector<FlushedIds> TakeFlushedIds() ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether TakeFlushedIds has something: one atomic load, for a check on every document.
+  bool HasFlushedIds() const { return flushed_ids_waiting_.load(std::memory_order_acquire); }
+  // Waits until every queued batch is inverted (no flush): the builders are then idle.
+  void WaitIdle() ABSL_LOCKS_EXCLUDED(mu_);
+  // REQUIRES: idle (after WaitIdle, nothing submitted since). Whether a builder holds a
+  // document with this id.
+  bool BuildersHoldId(std::string_view id) const;
   // Drops queued batches, the in-memory segments, flushed-but-uncommitted segment records and
   // the error state (after the batches in progress, if any, are done).
   void Discard() ABSL_LOCKS_EXCLUDED(mu_);
@@ -70,7 +119,8 @@ class WorkerPool {
   struct Slot {
     Slot(Analyzer a, size_t i) : builder(std::move(a)), index(i) {}
     SegmentBuilder builder;
-    std::vector<uint64_t> seqs;        // sequence number of each doc in the builder
+    SeqRuns seqs;                      // sequence number of each doc in the builder
+    std::vector<uint64_t> id_hashes;   // with keep_id_hashes: of each doc in the builder
     std::vector<BuilderField> fields;  // scratch of Process
     const size_t index;                // in slots_
   };
@@ -91,7 +141,9 @@ class WorkerPool {
   Directory* const dir_;
   const size_t ram_budget_;
   const size_t recycle_bytes_;  // per batch
+  const bool keep_id_hashes_;
   std::atomic<size_t> reserved_{0};
+  std::atomic<bool> flushed_ids_waiting_{false};
   std::atomic<uint64_t>* const next_segment_;
   std::vector<std::unique_ptr<Slot>> slots_;  // fixed once constructed
   std::vector<std::thread> threads_;          // fixed once constructed
@@ -106,6 +158,7 @@ class WorkerPool {
   std::vector<bool> busy_ ABSL_GUARDED_BY(mu_);
   // Per slot: its segments flushed in this session.
   std::vector<std::vector<SessionSegment>> flushed_ ABSL_GUARDED_BY(mu_);
+  std::vector<FlushedIds> flushed_ids_ ABSL_GUARDED_BY(mu_);  // not yet taken
   std::vector<Slot*> to_flush_ ABSL_GUARDED_BY(mu_);  // slots FlushAndWait has yet to hand out
 };
 
