@@ -126,6 +126,15 @@ absl::Status ApplyIdDeletes(
   std::vector<std::pair<uint32_t, TermInfo>> copies;
   std::string key;
   size_t di = 0;
+  if (k == 1 && n == 0 && dels.empty()) {
+    // One segment and nothing else (a first build flushed once): only ids it holds twice.
+    heap.clear();
+    for (uint32_t o = 0; o < repeated[0].size() * 64; ++o) {
+      if (!Bit(repeated[0], o)) continue;
+      want_s[0].ordinals.emplace(o, static_cast<uint32_t>(group_deleted.size()));
+      group_deleted.push_back(0);
+    }
+  }
   while (!heap.empty() || di < dels.size()) {
     if (!heap.empty() && (di == dels.size() || its[heap.front()].key() <= dels[di].first))
       key.assign(its[heap.front()].key());

@@ -144,6 +144,29 @@ TEST_P(RandomSessions, LiveDocumentsEqualTheModel) {
 
 INSTANTIATE_TEST_SUITE_P(Threads, RandomSessions, ::testing::Values(1, 2));
 
+// A first build flushed once, with ids added more than once (commit settles them from the
+// segment's doc map alone, without walking its ids).
+TEST(SessionDeletes, OneSegmentFirstBuildKeepsTheLastCopies) {
+  auto dir = index::NewFaultInjectingDirectory();
+  std::mt19937 rng(9);
+  IndexWriterOptions o = Options(1, false);
+  o.ram_budget_mb = 64;
+  auto w = index::OpenIndexWriter(dir.get(), o);
+  ASSERT_TRUE(w.ok());
+  Versions model;
+  std::set<std::string> ever;
+  for (int i = 0; i < 600; ++i) {
+    const std::string id = "id" + std::to_string(rng() % 400);
+    const std::string v = "v" + std::to_string(i);
+    ASSERT_TRUE((*w)->AddDocument(VersionedDoc(rng, id, v)).ok());
+    model[id] = v;
+    ever.insert(id);
+  }
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_EQ((*w)->stats().segments_flushed, 1u);
+  ExpectVersions(dir.get(), model, ever);
+}
+
 struct RejectCase {
   int threads;
   uint64_t mask;  // of the ids' hashes: 0xf forces collisions and filter false positives
