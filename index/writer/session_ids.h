@@ -1,10 +1,12 @@
 // The external ids an IndexWriter session added or deleted, with what happened to each last
-// (commit turns them into deletions of older copies). Compact because it lives for the whole
-// session and is charged to the writer's RAM budget: 16 bytes of record per id (a pointer to
-// the id and an 8-byte state), the id's 8-byte hash, the id bytes with a varint length in
-// fixed-size arena chunks, and a hash set of 4-byte record numbers: ~43 bytes per id. Records,
-// hashes and ids sit in chunks that never move, so the table grows without the doubling copies
-// of a vector, which hold the old and the new array at once. Not thread-safe.
+// (commit turned them into deletions of older copies). The writer kept one until session 15;
+// it now keeps no table of the session's ids (docs/ARCHITECTURE.md, "Replace-by-id with memory
+// bounded by the budget"), and the tests use this one as the reference of those semantics. Compact
+// because it lives for the whole session and is charged to the writer's RAM budget: 16 bytes of
+// record per id (a pointer to the id and an 8-byte state), the id's 8-byte hash, the id bytes with
+// a varint length in fixed-size arena chunks, and a hash set of 4-byte record numbers: ~43 bytes
+// per id. Records, hashes and ids sit in chunks that never move, so the table grows without the
+// doubling copies of a vector, which hold the old and the new array at once. Not thread-safe.
 #ifndef SCOUR_INDEX_WRITER_SESSION_IDS_H_
 #define SCOUR_INDEX_WRITER_SESSION_IDS_H_
 

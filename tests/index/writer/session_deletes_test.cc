@@ -13,6 +13,7 @@
 #include "index/directory/fault_directory.h"
 #include "index/writer/open_writer.h"
 #include "index/writer/session_filter.h"
+#include "index/writer/session_ids.h"
 #include "index/writer/worker_pool.h"
 #include "scour/index_reader.h"
 #include "scour/index_writer.h"
@@ -115,19 +116,37 @@ TEST_P(RandomSessions, LiveDocumentsEqualTheModel) {
   ASSERT_TRUE(w.ok()) << w.status();
   for (int session = 0; session < 6; ++session) {
     Versions model = committed;
+    // The writer's table before session 15, as it was updated: what commit deleted.
+    index::SessionIds old;
+    std::map<uint64_t, std::string> version_of_seq;
+    uint64_t seq = 0;
     const int pool = 300 + 200 * session;
     for (int op = 0; op < 900; ++op) {
       const std::string id = "id" + std::to_string(rng() % pool);
       ever.insert(id);
+      index::SessionIds::State& st = old[id];
       if (rng() % 5 == 0) {
         ASSERT_TRUE((*w)->DeleteDocument(id).ok());
         model.erase(id);
+        st.deleted = true;
       } else {
         const std::string v = "v" + std::to_string(++version);
         ASSERT_TRUE((*w)->AddDocument(VersionedDoc(rng, id, v)).ok());
         model[id] = v;
+        st.last_add_seq = ++seq;
+        st.deleted = false;
+        version_of_seq[seq] = v;
       }
     }
+    // The old table's semantics: an id of the session keeps its last add unless deleted after
+    // it; its committed copy goes either way.
+    Versions by_table = committed;
+    old.ForEach([&](std::string_view id, const index::SessionIds::State& st) {
+      by_table.erase(std::string(id));
+      if (st.last_add_seq != 0 && !st.deleted)
+        by_table[std::string(id)] = version_of_seq[st.last_add_seq];
+    });
+    ASSERT_EQ(by_table, model);
     if (session == 3) {
       ASSERT_TRUE((*w)->Rollback().ok());
     } else {
