@@ -177,15 +177,13 @@ absl::StatusOr<std::optional<uint32_t>> SegmentReader::FindId(std::string_view i
   if (info->df == 0 && finds_.fetch_add(1, std::memory_order_relaxed) < kFindsBeforeInverse) {
     // Format 7, the first few lookups of a reader (a writer's handful of updates): a scan of the
     // doc map, no memory, instead of the inverse's 8 bytes per document.
-    uint32_t ordinals[kDocMapBlock], n = 0;
-    for (uint32_t j = 0; j < DocMapBlocks(max_doc()); ++j) {
-      SCOUR_RETURN_IF_ERROR(dict_.DocBlock(j, ordinals, &n));
-      for (uint32_t i = 0; i < n; ++i) {
-        const uint32_t d = j * kDocMapBlock + i;
-        if (ordinals[i] == info->id_entry && !IsDeleted(d)) return std::optional<uint32_t>(d);
-      }
-    }
-    return std::nullopt;
+    std::optional<uint32_t> found;
+    SCOUR_RETURN_IF_ERROR(dict_.FindDocs(info->id_entry, [&](uint32_t d) {
+      if (IsDeleted(d)) return false;
+      found = d;
+      return true;
+    }));
+    return found;
   }
   std::vector<uint32_t> docs;  // the postings up to format 6, the doc map's inverse from 7 on
   SCOUR_RETURN_IF_ERROR(IdDocs(*info, &docs));

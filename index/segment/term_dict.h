@@ -75,6 +75,11 @@ class TermDictReader {
   absl::Status DocBlock(uint32_t j, uint32_t out[kDocMapBlock], uint32_t* n) const;
   // Every document's ordinal, in doc order.
   absl::Status DocMap(std::vector<uint32_t>* ordinals) const;
+  // Calls fn(doc) for the documents whose ordinal is `ordinal`, in doc order, until fn returns
+  // true. A doc block whose head bounds its ordinals away from `ordinal` is skipped undecoded
+  // (FOR mode: [base, base + 2^b - 1]; delta mode: base moved at most 2^(b-1) a step); the
+  // others' values are compared as they unpack. Only the heads are checked (DocMap checks all).
+  absl::Status FindDocs(uint32_t ordinal, absl::FunctionRef<bool(uint32_t doc)> fn) const;
   // Calls fn(ordinal, id) for each of `ordinals` (increasing, each below num_id_entries()),
   // decoding each dictionary block they fall in once; `id` is the key past its field byte.
   absl::Status ForEachIdEntry(std::span<const uint32_t> ordinals,
@@ -117,6 +122,16 @@ class TermDictReader {
  private:
   absl::Status Corrupt(const std::string& what) const;
   absl::Status OpenDocMap(const char* map, uint64_t size);
+  // Doc block j's head, checked: its values lie in the map.
+  struct DocBlockHead {
+    uint32_t count;    // documents in the block
+    uint32_t base;     // FOR mode: the values' base; delta mode: the first ordinal
+    uint32_t width;    // bits per packed value (0..32)
+    bool delta;        // delta mode
+    const char* bits;  // the packed values
+  };
+  absl::Status ReadDocBlockHead(uint32_t j, DocBlockHead* h) const;
+  absl::Status DecodeDocBlock(uint32_t j, const DocBlockHead& h, uint32_t out[kDocMapBlock]) const;
   uint64_t BlockOffset(uint32_t b) const;
   // First key of block b (its first entry has shared = 0).
   bool FirstKey(uint32_t b, std::string_view* key) const;

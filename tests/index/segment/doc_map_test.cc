@@ -2,6 +2,7 @@
 // entry ordinal, and the two readers built on it: SegmentReader::ExternalId (pages of 128 ids)
 // and IdDocs / FindId (the map's inverse), each against a plain reference.
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <string>
@@ -149,6 +150,92 @@ TEST(DocMap, ExternalIdAndFindIdAgreeWithTheWalk) {
   }
 }
 
+// The head byte of every doc block (bits 0-5 width, bit 7 delta mode), read from the file.
+std::vector<uint8_t> BlockHeads(const Segment& s) {
+  auto file = s.dir->Open(SegmentFileName(1, FileKind::kTermDict));
+  EXPECT_TRUE(file.ok());
+  const std::string_view whole = (*file)->data();
+  const char* map = whole.data() + DecodeFixed64(whole.data() + whole.size() - kFooterSize - 16);
+  const uint32_t width = static_cast<uint8_t>(map[8]);
+  std::vector<uint8_t> heads;
+  for (uint32_t j = 0; j < DocMapBlocks(DecodeFixed32(map)); ++j) {
+    uint64_t off = 0;
+    for (uint32_t k = 0; k < width; ++k)
+      off |= uint64_t{static_cast<uint8_t>(map[9 + j * width + k])} << (8 * k);
+    heads.push_back(static_cast<uint8_t>(map[off]));
+  }
+  return heads;
+}
+
+// FindDocs skips a doc block when its head bounds its ordinals away from the one sought. Blocks
+// whose ordinals reach their bounds exactly: FindDocs must agree with a scan of the whole map
+// for every ordinal (an off-by-one bound loses the block's edge ordinal).
+TEST(DocMap, FindDocsSkipsOnlyBlocksThatCannotHoldTheOrdinal) {
+  std::vector<uint32_t> want;
+  for (uint32_t i = 0; i < 128; ++i) want.push_back(i);  // 0: delta 1 (b 2): base + 127 at the end
+  for (uint32_t i = 0; i < 128; ++i) want.push_back(1000 - 2 * i);  // 1: delta -2: base - 254
+  std::vector<uint32_t> c = {2000, 2255};  // 2: FOR, b 8: base and base + 2^8 - 1
+  for (uint32_t v = 2001; v < 2127; ++v) c.push_back(v);
+  std::shuffle(c.begin() + 1, c.end(), std::mt19937(7));
+  want.insert(want.end(), c.begin(), c.end());
+  for (uint32_t i = 0; i < 128; ++i) want.push_back(3000);  // 3: FOR, b 0 (one id, 128 docs)
+  for (uint32_t i = 0; i < 128; ++i) want.push_back(5000 + 20 * i);  // 4: delta 20 (b 6)
+  std::vector<bool> used(want.size() + 8000, false);
+  for (uint32_t v : want) used[v] = true;
+  const uint32_t top = *std::max_element(want.begin(), want.end());
+  for (uint32_t v = 0; v <= top; ++v)  // the rest, increasing: every ordinal has a document
+    if (!used[v]) want.push_back(v);
+  std::vector<std::string> ids;
+  char buf[16];
+  for (uint32_t v : want) {
+    std::snprintf(buf, sizeof(buf), "o/%08u", v);
+    ids.push_back(buf);
+  }
+  const Segment s = Write(ids);
+  ASSERT_EQ(s.ordinal, want);  // the ids' ranks are the ordinals designed
+  const std::vector<uint8_t> heads = BlockHeads(s);
+  ASSERT_GE(heads.size(), 5u);
+  EXPECT_EQ(heads[0], 0x80 | 2);
+  EXPECT_EQ(heads[1], 0x80 | 2);
+  EXPECT_EQ(heads[2], 8);
+  EXPECT_EQ(heads[3], 0);
+  EXPECT_EQ(heads[4], 0x80 | 6);
+  auto r = Open(s);
+  ASSERT_NE(r, nullptr);
+  std::vector<std::vector<uint32_t>> docs_of(top + 1);
+  for (uint32_t d = 0; d < want.size(); ++d) docs_of[want[d]].push_back(d);
+  std::vector<uint32_t> got;
+  uint32_t calls = 0;
+  const auto every = [&](uint32_t d) {
+    got.push_back(d);
+    return false;
+  };
+  const auto two = [&](uint32_t d) {  // stops at the second (FindId: at the first live one)
+    got.push_back(d);
+    return ++calls == 2;
+  };
+  for (uint32_t o = 0; o <= top + 1; ++o) {
+    const std::vector<uint32_t> docs = o <= top ? docs_of[o] : std::vector<uint32_t>();
+    got.clear();
+    ASSERT_TRUE(r->dict().FindDocs(o, every).ok());
+    EXPECT_EQ(got, docs) << o;
+    got.clear();
+    calls = 0;
+    ASSERT_TRUE(r->dict().FindDocs(o, two).ok());
+    EXPECT_EQ(got,
+              std::vector<uint32_t>(docs.begin(), docs.begin() + std::min<size_t>(docs.size(), 2)))
+        << o;
+  }
+  // FindId's scan (a fresh reader's first calls) at the blocks' edge ordinals.
+  for (const uint32_t d : {0u, 127u, 128u, 255u, 256u, 257u, 384u, 511u, 512u, 639u}) {
+    auto fresh = Open(s);
+    ASSERT_NE(fresh, nullptr);
+    auto found = fresh->FindId(ids[d]);
+    ASSERT_TRUE(found.ok() && found->has_value()) << d;
+    EXPECT_EQ(**found, docs_of[want[d]].front()) << d;
+  }
+}
+
 // Pages of ids are made by whichever thread asks first; the views stay valid and equal.
 TEST(DocMap, ExternalIdFromManyThreads) {
   const Segment s = Write(Ids(2000, /*shuffled=*/true, 9));
@@ -192,8 +279,14 @@ TEST(DocMap, DamageIsDataLossNeverARead) {
       ++loss;
       continue;
     }
+    // FindDocs passes blocks by their heads: it must not read past a damaged one either.
+    const auto none = [](uint32_t) { return false; };
+    absl::Status st = d->FindDocs(static_cast<uint32_t>(rng() % 1001), none);
+    if (!st.ok()) {
+      EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
+    }
     std::vector<uint32_t> ordinals;
-    absl::Status st = d->DocMap(&ordinals);
+    st = d->DocMap(&ordinals);
     if (!st.ok()) {
       EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
       ++loss;
