@@ -14,22 +14,29 @@
 // split, down to `min_partition` docs or `max_depth`.
 //
 // Then every list is mapped through the permutation, sorted with its tf, and sized as the .post
-// file stores it (full 128 runs PackBlockPFor, the rest PackTail, per list: the RunBytes of
-// bench/index_entropy, whose "doc ids (lists with df >= 2)" and "frequencies" figures the
-// original order must reproduce). Skip entries (16 bytes per full block) and list impacts do
-// not depend on the order. With --positions the positions are re-packed too: their values are
-// per document, but a .pos run concatenates the documents of a 128-doc group, so the packing
-// can move. --random adds a shuffled order (fixed seed) as a no-locality reference. Outside
-// .post and .pos the order changes the dictionary (the _id entries' doc deltas, the doc ids of
-// df-1 terms; re-encoded exactly) and the stored ids (re-compressed in the new order); each
-// row reports both. The doc ids are also sized in Rice codes (index_entropy's model).
+// file of the index's format version stores it (bench/list_bytes.h, the writer's codecs: doc ids,
+// frequencies, format 4's impact lists, format 5's skip entries at per-list widths, format 6's
+// short tails). Self-check: the original order must reproduce the file's bytes of every list
+// (index/inspect/postings_bytes), else the run fails. With --positions the positions are
+// re-packed too: their values are per document, but a .pos run concatenates the documents of a
+// 128-doc group, so the packing can move (without it the skip entries' positions column keeps
+// its original width). --random adds a shuffled order (fixed seed) as a no-locality reference.
+// Outside .post and .pos the order changes the dictionary: the doc ids of df-1 terms, and the
+// ids: up to format 6 the _id entries' doc deltas, from format 7 the doc map (document -> `_id`
+// entry, re-encoded in the new order: FOR blocks of ~log2 M bits once the ids are scattered);
+// the whole .tdict is re-encoded exactly but for the postings offsets, which stay the original
+// ones (a second-order effect on their deltas' varints); self-check: the original order gives
+// the file's size. The index must be of format 6 or 7 (`scour merge` rewrites an older one);
+// stored fields are not modelled (from format 5 no ids are stored; the latency table's index
+// stores nothing else). Each row reports the changes and their sum, the estimate of `scour
+// merge --reorder`'s index with that order.
+// The doc ids are also sized in Rice codes (index_entropy's model).
 // --write-order FILE writes the last setting's order (the old doc ids in their new order, one a
 // line): for a one-thread build of a JSONL file, doc ids are line numbers, so reordering the
 // lines gives the reordered index to measure queries on.
 // Times: wall and process CPU time of the forward index and of the bisection, per setting, and
 // the CPU time of remapping and re-sorting every list's (doc, tf).
 #include <time.h>
-#include <zstd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -46,6 +53,9 @@
 
 #include "base/coding.h"
 #include "bench/index_segments.h"
+#include "bench/list_bytes.h"
+#include "index/format/file_format.h"
+#include "index/inspect/postings_bytes.h"
 #include "index/postings/bitpack.h"
 #include "index/postings/segment_postings.h"
 #include "index/segment/segment_format.h"
@@ -101,11 +111,18 @@ struct Lists {
   // With --positions: the posting's position deltas (first against 0), [pos_off[p], pos_off[p+1]).
   std::vector<uint64_t> pos_off;
   std::vector<uint32_t> pos;
+  // Per list: its field's norms (for the impact lists) and its original positions end (the skip
+  // entries' column, whose width counts); the file's bytes of all the lists.
+  std::vector<const uint8_t*> norms;
+  std::vector<uint32_t> pos_end;
+  PostingsBytes file;
+  uint32_t version = 0;  // of .post
   size_t terms() const { return off.size() - 1; }
 };
 
 bool ReadLists(const SegmentReader& r, bool positions, Lists* out) {
   out->n_docs = r.max_doc();
+  out->version = FrameVersion(r.post_file());
   if (positions) out->pos_off.push_back(0);
   std::vector<uint32_t> p_buf;
   for (auto it = r.dict().Seek(std::string(1, '\x01')); it.Valid(); it.Next()) {
@@ -128,6 +145,14 @@ bool ReadLists(const SegmentReader& r, bool positions, Lists* out) {
     }
     if (!p.ok() || out->doc.size() - out->off.back() != info.df) return false;
     out->off.push_back(out->doc.size());
+    out->norms.push_back(r.norms(field));
+    auto file = MeasureList(r.post_file(), info);
+    if (!file.ok()) return false;
+    out->file += *file;
+    const uint32_t nb = info.df / kBlockSize;
+    const char* list = r.post_file().data() + info.postings;
+    const SkipLayout layout = ReadSkipLayout(out->version, nb, list);
+    out->pos_end.push_back(nb == 0 ? 0 : ReadSkip(list + layout.head, layout, nb - 1, kSkipPosEnd));
   }
   return true;
 }
@@ -161,6 +186,7 @@ DocTermGraph BuildForward(const Lists& l, uint32_t min_df, uint32_t max_df) {
 }
 
 struct Sizes {
+  PostingsBytes post;  // every list as .post stores it
   uint64_t docs = 0, tf = 0, pos = 0, skip_blocks = 0;
   double log_gap_bits = 0;  // sum of log2(gap + 1): the paper's objective, for reference
   double docs_rice = 0;
@@ -171,7 +197,8 @@ Sizes Measure(const Lists& l, const std::vector<uint32_t>& new_id, bool position
   Sizes s;
   std::string buf;
   std::vector<std::pair<uint32_t, uint32_t>> order;  // (new doc, posting index)
-  std::vector<uint32_t> gaps, tfs, group;
+  std::vector<uint32_t> gaps, tfs, group, docs, freqs;
+  std::vector<uint8_t> norms;
   for (size_t t = 0; t < l.terms(); ++t) {
     const uint64_t b = l.off[t], e = l.off[t + 1];
     order.clear();
@@ -180,102 +207,114 @@ Sizes Measure(const Lists& l, const std::vector<uint32_t>& new_id, bool position
     if (!new_id.empty()) std::sort(order.begin(), order.end());
     gaps.clear();
     tfs.clear();
+    docs.clear();
+    freqs.clear();
+    norms.clear();
     uint32_t prev = 0;
     for (size_t i = 0; i < order.size(); ++i) {
       const uint32_t d = order[i].first;
+      docs.push_back(d);
+      freqs.push_back(l.tf[order[i].second]);
+      norms.push_back(l.norms[t] ? l.norms[t][l.doc[order[i].second]] : 0);
       const uint32_t gap = i == 0 ? d : d - prev;
       gaps.push_back(gap);
       s.log_gap_bits += std::log2(double(gap) + 1);
       prev = d;
       tfs.push_back(l.tf[order[i].second] - 1);
     }
-    s.docs += RunBytes(gaps.data(), gaps.size(), &buf);
-    s.tf += RunBytes(tfs.data(), tfs.size(), &buf);
     for (size_t k = 1; k < gaps.size(); ++k) gaps[k] -= 1;  // gaps after the first are >= 1
     s.docs_rice += RiceBytes(gaps.data(), gaps.size());
     s.skip_blocks += (e - b) / kBlockSize;
+    uint64_t pos_end = l.pos_end[t];
     if (positions) {
       // One run per group of 128 postings (and the tail): the documents' deltas concatenated.
+      pos_end = 0;
       for (size_t g = 0; g < order.size(); g += kBlockSize) {
         group.clear();
         for (size_t i = g; i < std::min(order.size(), g + kBlockSize); ++i) {
           const uint32_t p = order[i].second;
           group.insert(group.end(), l.pos.begin() + l.pos_off[p], l.pos.begin() + l.pos_off[p + 1]);
         }
-        s.pos += RunBytes(group.data(), group.size(), &buf);
+        const size_t bytes = RunBytes(group.data(), group.size(), &buf);
+        s.pos += bytes;
+        if (g + kBlockSize <= order.size()) pos_end += bytes;
       }
     }
+    s.post += scour::bench::SizeList(docs.data(), freqs.data(), norms.data(), docs.size(),
+                                     l.version, pos_end);
   }
+  s.docs = s.post.doc_ids;
+  s.tf = s.post.freqs;
   return s;
 }
 
-// What the order changes outside .post and .pos: the dictionary's single-doc entries (an _id
-// entry is a signed doc delta against the previous _id entry of its block, small while ids
-// sorted as strings are consecutive documents; a term of df 1 stores its doc id) and the
-// stored ids (.store chunks of 128 documents, zstd level 3, in doc order).
+// What the order changes outside .post and .pos: the dictionary's single-doc entries (up to
+// format 6 an _id entry is a signed doc delta against the previous _id entry of its block, small
+// while ids sorted as strings are consecutive documents; a term of df 1 stores its doc id), from
+// format 7 the doc map.
 struct DictEntry {
   std::string key;
   TermInfo info;
 };
 
-std::vector<DictEntry> ReadDict(const SegmentReader& r) {
-  std::vector<DictEntry> out;
+struct Dict {
+  std::vector<DictEntry> entries;
+  uint32_t version = 0;
+  std::vector<uint32_t> ordinals;  // format 7: each document's `_id` entry
+  uint32_t num_ids = 0;
+};
+
+bool ReadDict(const SegmentReader& r, Dict* d) {
+  d->version = r.dict().has_doc_map() ? 7 : 6;
   for (auto it = r.dict().Seek(std::string_view()); it.Valid(); it.Next())
-    out.push_back({std::string(it.key()), it.info()});
-  return out;
+    d->entries.push_back({std::string(it.key()), it.info()});
+  if (!r.dict().has_doc_map()) return true;
+  d->num_ids = r.dict().num_id_entries();
+  return r.dict().DocMap(&d->ordinals).ok();
 }
 
-// Bytes of the dictionary's blocks (entries and their count varints; not the block index,
-// header or footer) re-encoded with the docs mapped through new_id. The postings offsets stay
-// the original ones (the lists' sizes change by a few percent: a second-order effect on their
-// deltas' varints).
-uint64_t DictBlockBytes(const std::vector<DictEntry>& dict, const std::vector<uint32_t>& new_id) {
-  uint64_t total = 0;
+// Bytes of the whole .tdict (format 6 or 7 layout: frame, blocks, block index at the width of
+// its offsets, doc map, tail) with the docs mapped through new_id (identity when empty). The
+// postings offsets stay the original ones (the lists' sizes change by a few percent: a
+// second-order effect on their deltas' varints).
+uint64_t DictFileBytes(const Dict& dict, const std::vector<uint32_t>& new_id) {
   std::string block, head;
-  for (size_t b = 0; b < dict.size(); b += kTermsPerDictBlock) {
+  std::vector<uint64_t> offsets;
+  uint64_t at = kHeaderSize;
+  const auto& e = dict.entries;
+  for (size_t b = 0; b < e.size(); b += kTermsPerDictBlock) {
     block.clear();
     DictBlockState state;
-    const size_t e = std::min(dict.size(), b + kTermsPerDictBlock);
-    for (size_t i = b; i < e; ++i) {
+    const size_t end = std::min(e.size(), b + kTermsPerDictBlock);
+    for (size_t i = b; i < end; ++i) {
       size_t shared = 0;
       if (i > b) {
-        const std::string &k = dict[i].key, &prev = dict[i - 1].key;
+        const std::string &k = e[i].key, &prev = e[i - 1].key;
         while (shared < std::min(k.size(), prev.size()) && k[shared] == prev[shared]) ++shared;
       }
-      TermInfo info = dict[i].info;
+      TermInfo info = e[i].info;
+      if (dict.version >= 7 && info.df == 0) {  // an _id key: its documents are the doc map's
+        AppendDictIdKey(&block, e[i].key, shared);
+        continue;
+      }
       if (info.df == 1 && !new_id.empty()) info.single_doc = new_id[info.single_doc];
-      AppendDictEntryV2(&block, dict[i].key, shared, info, &state);
+      AppendDictEntryV2(&block, e[i].key, shared, info, &state);
     }
     head.clear();
-    scour::PutVarint32(&head, uint32_t(e - b));
-    total += head.size() + block.size();
+    scour::PutVarint32(&head, uint32_t(end - b));
+    offsets.push_back(at);
+    at += head.size() + block.size();
   }
-  return total;
-}
-
-// Compressed bytes of the stored ids (the only stored field of a --store none index) in the
-// order `docs` (docs[i] = the original doc at new position i), chunked as StoredFieldsWriter
-// chunks them.
-uint64_t StoredIdBytes(const std::vector<std::string>& ids, const std::vector<uint32_t>& docs) {
-  uint64_t total = 0;
-  std::string raw, out;
-  uint32_t in_chunk = 0;
-  auto flush = [&] {
-    if (in_chunk == 0) return;
-    out.resize(ZSTD_compressBound(raw.size()));
-    total += ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), 3);
-    raw.clear();
-    in_chunk = 0;
-  };
-  for (uint32_t d : docs) {
-    scour::PutVarint64(&raw, 1);
-    scour::PutVarint64(&raw, 0);
-    scour::PutVarint64(&raw, ids[d].size());
-    raw.append(ids[d]);
-    if (++in_chunk >= 128 || raw.size() >= 16 * 1024) flush();
+  const uint64_t index =
+      5 + offsets.size() * DictBlockIndexWidth(offsets.empty() ? 0 : offsets.back());
+  uint64_t map = 0;
+  if (dict.version >= 7) {
+    std::vector<uint32_t> ordinals = dict.ordinals;
+    if (!new_id.empty())
+      for (uint32_t d = 0; d < ordinals.size(); ++d) ordinals[new_id[d]] = dict.ordinals[d];
+    map = EncodeDocMap(ordinals, dict.num_ids).size();
   }
-  flush();
-  return total;
+  return at + index + map + (dict.version >= 7 ? 24 : 16) + kFooterSize;
 }
 
 uint64_t FileSize(const std::string& dir, const char* ext) {
@@ -377,26 +416,44 @@ int main(int argc, char** argv) {
       lists.n_docs, lists.terms(), lists.doc.size(),
       positions ? (", positions " + std::to_string(lists.pos.size())).c_str() : "",
       WallSeconds() - w0, CpuSeconds() - c0);
-  const std::vector<DictEntry> dict = ReadDict(*index->segments[0]);
-  std::vector<std::string> ids(lists.n_docs);
-  for (const DictEntry& e : dict)
-    if (!e.key.empty() && e.key[0] == 0 && e.info.df == 1) ids[e.info.single_doc] = e.key.substr(1);
+  const SegmentReader& seg = *index->segments[0];
+  Dict dict;
+  if (!ReadDict(seg, &dict)) {
+    std::fprintf(stderr, "the doc map did not decode\n");
+    return 1;
+  }
+  if (FrameVersion(seg.post_file()) < 6 || FrameVersion(seg.post_file()) > 7) {
+    std::fprintf(stderr, "bp_reorder models formats 6 and 7 (rebuild or merge the index)\n");
+    return 1;
+  }
   std::vector<uint32_t> identity(lists.n_docs);
   std::iota(identity.begin(), identity.end(), 0);
-  const uint64_t dict_base = DictBlockBytes(dict, {});
-  const uint64_t ids_base = StoredIdBytes(ids, identity);
-  std::printf(
-      "dictionary: %zu entries, blocks re-encoded %llu bytes (file .tdict %llu); stored "
-      "ids: chunks re-compressed %llu bytes (file .store %llu)\n",
-      dict.size(), (unsigned long long)dict_base, (unsigned long long)FileSize(argv[1], ".tdict"),
-      (unsigned long long)ids_base, (unsigned long long)FileSize(argv[1], ".store"));
+  const uint64_t dict_base = DictFileBytes(dict, {});
+  const uint64_t tdict_file = FileSize(argv[1], ".tdict");
+  uint64_t index_bytes = 0;  // the segment's files, as `scour stats` counts them
+  for (const auto& e : std::filesystem::directory_iterator(argv[1]))
+    if (e.is_regular_file() && e.path().filename().string().starts_with("s"))
+      index_bytes += e.file_size();
+  std::printf("dictionary: %zu entries, .tdict re-encoded %llu bytes (file %llu)%s\n",
+              dict.entries.size(), (unsigned long long)dict_base, (unsigned long long)tdict_file,
+              dict.version >= 7 ? ", doc map included" : "");
   const Sizes base = Measure(lists, {}, positions);
+  const PostingsBytes& m = base.post;
+  const PostingsBytes& f = lists.file;
+  const bool post_ok =
+      m.doc_ids == f.doc_ids && m.freqs == f.freqs && m.impacts == f.impacts && m.skip == f.skip;
+  const bool dict_ok = dict_base == tdict_file;
   std::printf(
-      "original order: doc ids %llu bytes (%.2f MB), frequencies %llu bytes (%.2f MB), "
-      "skip entries %llu x %zu bytes (any order)%s\n",
-      (unsigned long long)base.docs, base.docs / 1e6, (unsigned long long)base.tf, base.tf / 1e6,
-      (unsigned long long)base.skip_blocks, size_t{kSkipEntrySize},
-      positions ? (", positions " + std::to_string(base.pos) + " bytes").c_str() : "");
+      "original order (.post format %u): doc ids %llu bytes, frequencies %llu, impact lists "
+      "%llu, skip data %llu%s\n"
+      "self-check: the original order re-encoded = the file's lists (doc ids %llu, frequencies "
+      "%llu, impact lists %llu, skip data %llu): %s; .tdict: %s\n",
+      lists.version, (unsigned long long)m.doc_ids, (unsigned long long)m.freqs,
+      (unsigned long long)m.impacts, (unsigned long long)m.skip,
+      positions ? (", positions " + std::to_string(base.pos) + " bytes").c_str() : "",
+      (unsigned long long)f.doc_ids, (unsigned long long)f.freqs, (unsigned long long)f.impacts,
+      (unsigned long long)f.skip, post_ok ? "ok" : "DIFFERENT", dict_ok ? "ok" : "DIFFERENT");
+  if (!post_ok || !dict_ok) return 1;
   std::printf("\n%-28s %10s %9s %10s %9s %7s %7s %9s %8s %8s%s\n", "setting", "docs MB", "tf MB",
               "saved MB", "saved", "lgap MB", "Rice MB", "fwd s", "wall s", "CPU s",
               positions ? "    pos MB" : "");
@@ -424,13 +481,23 @@ int main(int argc, char** argv) {
     if (positions) std::printf(" %9.3f", s.pos / 1e6);
     std::printf("\n");
     if (!perm.empty()) {
-      const int64_t dict_delta = int64_t(DictBlockBytes(dict, new_id)) - int64_t(dict_base);
-      const int64_t ids_delta = int64_t(StoredIdBytes(ids, perm)) - int64_t(ids_base);
-      std::printf("#   outside .post: dictionary %+.3f MB, stored ids %+.3f MB", dict_delta / 1e6,
-                  ids_delta / 1e6);
-      std::printf("; remapping and sorting the lists (doc, tf) %.2f s CPU", apply_cpu);
-      if (positions) std::printf(", positions %+.3f MB", (double(s.pos) - double(base.pos)) / 1e6);
-      std::printf("\n");
+      const auto parts = [](const PostingsBytes& p) {
+        return int64_t(p.doc_ids + p.freqs + p.impacts + p.skip);
+      };
+      const int64_t post_delta = parts(s.post) - parts(base.post);
+      const int64_t dict_delta = int64_t(DictFileBytes(dict, new_id)) - int64_t(dict_base);
+      const int64_t pos_delta = positions ? int64_t(s.pos) - int64_t(base.pos) : 0;
+      std::printf(
+          "#   .post %+lld bytes (impact lists %+lld, skip data %+lld), .tdict %+lld",
+          (long long)post_delta, (long long)(int64_t(s.post.impacts) - int64_t(base.post.impacts)),
+          (long long)(int64_t(s.post.skip) - int64_t(base.post.skip)), (long long)dict_delta);
+      if (positions) std::printf(", .pos %+lld", (long long)pos_delta);
+      std::printf(
+          "\n#   index %llu -> %llu bytes%s; remapping and sorting the lists (doc, tf) %.2f s "
+          "CPU\n",
+          (unsigned long long)index_bytes,
+          (unsigned long long)(int64_t(index_bytes) + post_delta + dict_delta + pos_delta),
+          positions ? "" : " (without --positions: .pos unchanged)", apply_cpu);
     }
     std::fflush(stdout);
   };

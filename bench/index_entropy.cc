@@ -4,8 +4,13 @@
 //   index_entropy INDEX_DIR
 //
 // For every segment and every term of the indexed fields (not _id) it decodes the postings and
-// re-encodes them with the current codecs (the sizes must match the files: a self-check), and
-// adds up what simple models say the same data needs at least:
+// re-encodes them with the writer's codecs for the file's format version (bench/list_bytes.h:
+// impact lists from format 4, skip entries at per-list widths from 5, short tails from 6; format
+// 7 changed only the dictionary, which is not modelled here). Self-check, printed last and
+// failing the run (exit 1) when off: every list's re-encoded doc ids, frequencies, impact lists
+// and skip data equal the file's (index/inspect/postings_bytes's split of .post), the file's
+// parts add up to .post, and the re-encoded positions to .pos. It adds up what simple models say
+// the same data needs at least:
 //   doc ids     log2 C(N, df) per term: which df of the N documents hold it, with no model of
 //               clustering (terms with df >= 2; single docs are inlined in the dictionary);
 //   frequencies the zero-order entropy of tf over all postings;
@@ -17,7 +22,8 @@
 // 128 values, 8 bits for k, each group rounded to bytes); for doc ids and frequencies, the same
 // Rice codes. bench/entropy_codecs has real encoders and decoders of these codes and times them.
 // By list size: the lists whose values are all in the tail codec's varint form (df < 8), in its
-// packed form (df < 128), and the lists with full blocks.
+// packed form (df < 128), and the lists with full blocks. "Layouts that decode as fast" models
+// format 4's skip entries, list impacts and tails against what formats 5 and 6 made of them.
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -26,7 +32,9 @@
 
 #include "base/coding.h"
 #include "bench/index_segments.h"
+#include "bench/list_bytes.h"
 #include "index/format/file_format.h"
+#include "index/inspect/postings_bytes.h"
 #include "index/postings/bitpack.h"
 #include "index/postings/segment_postings.h"
 #include "index/segment/norms.h"
@@ -102,6 +110,10 @@ struct Totals {
   double impacts_now = 0, impacts_dict = 0;  // list impacts: u32 in .post -> dictionary varints
   double skips_now = 0, skips_narrow = 0;    // skip entries: 16 bytes -> per-list byte widths
   double short_now = 0, short_joint = 0;     // tails of < 8 docs: joint doc gap and tf == 1 flag
+  // The self-check: the lists re-encoded against the file's bytes of the same lists.
+  PostingsBytes model, file;
+  uint64_t lists_off = 0;   // lists whose re-encoding differs from the file
+  uint64_t post_parts = 0;  // every list of .post (`_id` ones too), all parts
 };
 
 int BytesFor(uint64_t max) {
@@ -169,7 +181,14 @@ void ShortTailChange(const std::vector<uint32_t>& gaps, const std::vector<uint32
 }
 
 void Segment(const SegmentReader& r, Totals* t) {
-  const bool short_tails = FrameVersion(r.post_file()) >= 6;
+  const uint32_t version = FrameVersion(r.post_file());
+  const bool short_tails = version >= 6;
+  if (auto all = MeasurePostings(r); all.ok())
+    t->post_parts += all->skip + all->doc_ids + all->freqs + all->impacts;
+  else
+    t->lists_off += 1u << 30;  // unreadable: fails the check
+  std::vector<uint32_t> docs, freqs;
+  std::vector<uint8_t> doc_norms;
   const uint32_t n_docs = r.max_doc();
   std::vector<uint32_t> gaps, tfs, group, firsts, deltas, pos;
   std::vector<size_t> pos_run_bytes;  // .pos bytes of each group of the current list
@@ -183,6 +202,9 @@ void Segment(const SegmentReader& r, Totals* t) {
     SegmentPostings p = r.Postings(field, info);
     gaps.clear();
     tfs.clear();
+    docs.clear();
+    freqs.clear();
+    doc_norms.clear();
     pos_run_bytes.clear();
     uint32_t prev = 0, in_group = 0;
     ClassTotals* c = info.df >= 2 ? &t->by_class[ClassOf(info.df)] : nullptr;
@@ -203,6 +225,9 @@ void Segment(const SegmentReader& r, Totals* t) {
       const uint32_t tf = p.freq();
       gaps.push_back(gaps.empty() ? d : d - prev);
       prev = d;
+      docs.push_back(d);
+      freqs.push_back(tf);
+      doc_norms.push_back(norms[d]);
       tfs.push_back(tf - 1);
       if (info.df >= 2) t->tf_hist[tf]++;
       pos.clear();
@@ -228,6 +253,17 @@ void Segment(const SegmentReader& r, Totals* t) {
     }
     if (in_group > 0) flush_group();
     if (info.df >= 2) {
+      uint64_t pos_end = 0;  // the .pos bytes of the full blocks
+      for (size_t b = 0; b < info.df / kBlockSize && b < pos_run_bytes.size(); ++b)
+        pos_end += pos_run_bytes[b];
+      const PostingsBytes model = scour::bench::SizeList(
+          docs.data(), freqs.data(), doc_norms.data(), docs.size(), version, pos_end);
+      auto file = MeasureList(r.post_file(), info);
+      if (!file.ok() || file->doc_ids != model.doc_ids || file->freqs != model.freqs ||
+          file->impacts != model.impacts || file->skip != model.skip)
+        ++t->lists_off;
+      t->model += model;
+      if (file.ok()) t->file += *file;
       NarrowLayouts(gaps, tfs, pos_run_bytes, t);
       t->docs_bytes += RunBytes(gaps);
       t->docs_bound += Log2Binomial(n_docs, info.df) / 8;
@@ -274,14 +310,14 @@ int main(int argc, char** argv) {
   double tf_entropy = 0, tf_count = 0;
   for (const auto& [tf, n] : t.tf_hist) tf_count += n;
   for (const auto& [tf, n] : t.tf_hist) tf_entropy -= n * std::log2(double(n) / tf_count);
-  const double skip_bytes = t.blocks * double(kSkipEntrySize);
   std::printf("postings %llu, positions %llu\n", (unsigned long long)t.postings,
               (unsigned long long)t.positions);
   std::printf("%-34s %10s %10s\n", "part (MB)", "stored", "bound");
   std::printf("%-34s %10.2f %10.2f\n", "doc ids (lists with df >= 2)", t.docs_bytes / 1e6,
               t.docs_bound / 1e6);
   std::printf("%-34s %10.2f %10.2f\n", "frequencies (df >= 2)", t.tf_bytes / 1e6, tf_entropy / 8e6);
-  std::printf("%-34s %10.2f %10s\n", "skip entries", skip_bytes / 1e6, "");
+  std::printf("%-34s %10.2f %10s\n", "skip data", t.file.skip / 1e6, "");
+  std::printf("%-34s %10.2f %10s\n", "impact lists (format 4 on)", t.file.impacts / 1e6, "");
   std::printf("%-34s %10.2f %10.2f\n", "positions", t.pos_bytes / 1e6, t.pos_bound / 8e6);
   std::printf("%-34s %10.2f\n", "  first in ceil(log2 L) bits", t.pos_first_aware / 1e6);
   std::printf("%-34s %10.2f\n", "  interpolative within [0, L)", t.pos_interpolative / 1e6);
@@ -289,7 +325,7 @@ int main(int argc, char** argv) {
   std::printf("%-34s %10.2f\n", "  first ceil(log2 L), Rice deltas", t.pos_rice_first_aware / 1e6);
   std::printf("%-34s %10.2f\n", "doc ids Rice, k per 128", t.docs_rice / 1e6);
   std::printf("%-34s %10.2f\n", "tf Rice, k per 128", t.tf_rice / 1e6);
-  std::printf("\nlayouts that decode as fast (MB)     today    changed\n");
+  std::printf("\nlayouts that decode as fast (MB)  format 4  5/6 model\n");
   std::printf("%-34s %8.2f %10.2f\n", "list impacts -> dictionary varints", t.impacts_now / 1e6,
               t.impacts_dict / 1e6);
   std::printf("%-34s %8.2f %10.2f\n", "skip entries at per-list widths", t.skips_now / 1e6,
@@ -305,9 +341,32 @@ int main(int argc, char** argv) {
                 c.docs_bound / 1e6, c.tf_bytes / 1e6, (unsigned long long)c.positions,
                 c.pos_bytes / 1e6, c.pos_bound / 1e6);
   }
+  // The self-check: the model is the file, list by list, and the lists are the files.
+  uint64_t post_frames = 0, pos_frames = 0;
+  for (size_t i = 0; i < index->segments.size(); ++i) {
+    post_frames += kHeaderSize + kFooterSize;
+    pos_frames += kHeaderSize + kFooterSize;
+  }
+  const bool lists_ok = t.lists_off == 0;
+  const bool post_ok = post_frames + t.post_parts == post_file;
+  const bool pos_ok = pos_frames + uint64_t(t.pos_bytes) == pos_file;
   std::printf(
-      "files: .post %.2f MB, .pos %.2f MB (headers, footers and list impacts aside,\n"
-      "the re-encoded sizes above add up to these)\n",
-      post_file / 1e6, pos_file / 1e6);
+      "\nself-check: lists re-encoded (df >= 2, not _id) %llu bytes = the file's %llu: %s\n"
+      "  doc ids %llu / %llu, frequencies %llu / %llu, impact lists %llu / %llu, skip data "
+      "%llu / %llu\n"
+      "  .post %llu bytes = frames %llu + every list's parts %llu: %s\n"
+      "  .pos %llu bytes = frames %llu + positions re-encoded %.0f: %s\n",
+      (unsigned long long)(t.model.doc_ids + t.model.freqs + t.model.impacts + t.model.skip),
+      (unsigned long long)(t.file.doc_ids + t.file.freqs + t.file.impacts + t.file.skip),
+      lists_ok ? "ok" : "DIFFERENT", (unsigned long long)t.model.doc_ids,
+      (unsigned long long)t.file.doc_ids, (unsigned long long)t.model.freqs,
+      (unsigned long long)t.file.freqs, (unsigned long long)t.model.impacts,
+      (unsigned long long)t.file.impacts, (unsigned long long)t.model.skip,
+      (unsigned long long)t.file.skip, (unsigned long long)post_file,
+      (unsigned long long)post_frames, (unsigned long long)t.post_parts,
+      post_ok ? "ok" : "DIFFERENT", (unsigned long long)pos_file, (unsigned long long)pos_frames,
+      t.pos_bytes, pos_ok ? "ok" : "DIFFERENT");
+  if (!lists_ok) std::printf("  %llu lists differ\n", (unsigned long long)t.lists_off);
+  if (!(lists_ok && post_ok && pos_ok)) return 1;
   return 0;
 }
