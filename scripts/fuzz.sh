@@ -30,9 +30,16 @@ SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/segment_reader_fuzzer "$BUILD/fuzz/segment_re
 v1=tests/data/golden-v1/s00000001.tdict
 { printf '\x09'; tail -c +13 "$v1" | head -c $(( $(stat -c %s "$v1") - 28 )); } \
   > fuzz/corpus/segment_reader_fuzzer/seed_tdict_v1
+# The surface dictionary's seeds: the fuzzer writes both layouts (blocks, groups) at every
+# version that wrote them; the golden indexes' .surf files are added (first byte: version - 1).
 mkdir -p fuzz/corpus/surface_dict_fuzzer
 SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/surface_dict_fuzzer "$BUILD/fuzz/surface_dict_fuzzer" \
   -runs=0 >/dev/null 2>&1 || true
+for f in tests/data/golden-v*/*.surf; do
+  v=$(od -An -tu4 -j8 -N4 "$f" | tr -d ' ')
+  { printf "\\x$(printf %02x $((v - 1)))"; tail -c +13 "$f" | head -c $(( $(stat -c %s "$f") - 28 )); } \
+    > "fuzz/corpus/surface_dict_fuzzer/seed_golden_v${v}_$(basename "$f" .surf)"
+done
 mkdir -p fuzz/corpus/term_vectors_fuzzer
 SCOUR_FUZZ_WRITE_SEEDS=fuzz/corpus/term_vectors_fuzzer "$BUILD/fuzz/term_vectors_fuzzer" \
   -runs=0 >/dev/null 2>&1 || true
