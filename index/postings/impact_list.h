@@ -13,9 +13,12 @@
 
 namespace scour::index {
 
+// No default member initializers: the pair arrays the hot loops declare as output buffers
+// would be zeroed on every call (a `rep stos` per block bound: 3.8% of a median AND query's
+// time samples). `ImpactPair{}` is still {0, 0}.
 struct ImpactPair {
-  uint32_t tf = 0;
-  uint8_t norm = 0;
+  uint32_t tf;
+  uint8_t norm;
   bool operator==(const ImpactPair&) const = default;
 };
 
