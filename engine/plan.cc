@@ -287,14 +287,6 @@ absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
   return Build(query, 1.0f, index, options);
 }
 
-void ResetScoreTables(const PlanNode& plan) {
-  if (plan.kind == PlanKind::kTerm || plan.kind == PlanKind::kPhrase ||
-      plan.kind == PlanKind::kSynonym || plan.kind == PlanKind::kCombined) {
-    plan.scorer.ResetTable();
-  }
-  for (const auto& [occur, child] : plan.clauses) ResetScoreTables(*child);
-}
-
 void CollectHighlightTerms(const PlanNode& plan, std::vector<std::string>* terms,
                            std::vector<std::vector<std::string>>* phrases,
                            std::vector<std::string>* prefixes) {

@@ -84,9 +84,6 @@ absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
                                                     const index::Snapshot& index,
                                                     const PlanOptions& options);
 
-// TermScorer::ResetTable on every leaf (benchmarks time each run with cold score tables).
-void ResetScoreTables(const PlanNode& plan);
-
 // Analysed terms (a synonym leaf's alternatives included), phrases and prefixes of the plan's
 // positive leaves (for highlighting).
 void CollectHighlightTerms(const PlanNode& plan, std::vector<std::string>* terms,

@@ -1,10 +1,14 @@
 #include "engine/ranker.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_format.h"
 #include "index/segment/norms.h"
@@ -42,15 +46,42 @@ namespace {
 // score = weight - weight / (c0 + freq * inv(length)) + add, inv(length) = 1 / (k1 ((1 - b) +
 // b length / avgdl)), every operation in float as Lucene 8's BM25Scorer (whose norm cache holds
 // exactly inv(LENGTH_TABLE[norm])).
+// Lucene: avgFieldLength = (float) (sumTotalTermFreq / (double) docCount). An empty field
+// would give 0/0; any positive value works there since no document can match.
+float AverageLength(const FieldStatistics& stats) {
+  if (stats.docs_with_field > 0 && stats.sum_total_term_freq > 0) {
+    return static_cast<float>(stats.average_length());
+  }
+  return 1.0f;
+}
+
+float Inverse(float k1, float b, float avgdl, float length) {
+  return 1.0f / (k1 * ((1.0f - b) + b * length / avgdl));
+}
+
+using InverseTable = std::array<float, 256>;  // Inverse(NormToLength(norm)), by norm byte
+
+std::shared_ptr<const InverseTable> MakeInverseTable(float k1, float b, float avgdl) {
+  auto t = std::make_shared<InverseTable>();
+  for (int n = 0; n < 256; ++n) {
+    (*t)[n] =
+        Inverse(k1, b, avgdl, static_cast<float>(index::NormToLength(static_cast<uint8_t>(n))));
+  }
+  return t;
+}
+
 class Bm25FamilyScorer final : public SimScorer {
  public:
-  Bm25FamilyScorer(const RankerParams& p, const FieldStatistics& stats, float idf, float boost)
-      : k1_(p.k1), b_(p.b), idf_(idf), boost_(boost) {
-    // Lucene: avgFieldLength = (float) (sumTotalTermFreq / (double) docCount). An empty field
-    // would give 0/0; any positive value works there since no document can match.
-    if (stats.docs_with_field > 0 && stats.sum_total_term_freq > 0) {
-      avgdl_ = static_cast<float>(stats.average_length());
-    }
+  // `inv`: the norm bytes' factors for these k1, b and the field's average length (shared by the
+  // similarity's scorers of that field), or nullptr to make them.
+  Bm25FamilyScorer(const RankerParams& p, const FieldStatistics& stats, float idf, float boost,
+                   std::shared_ptr<const InverseTable> inv = nullptr)
+      : k1_(p.k1),
+        b_(p.b),
+        idf_(idf),
+        boost_(boost),
+        avgdl_(AverageLength(stats)),
+        inv_(inv != nullptr ? std::move(inv) : MakeInverseTable(k1_, b_, avgdl_)) {
     switch (p.kind) {
       case RankerKind::kLuceneBm25:
         weight_ = boost * idf;
@@ -75,8 +106,18 @@ class Bm25FamilyScorer final : public SimScorer {
   }
 
   float Score(float freq, float length) const override {
-    const float inv = 1.0f / (k1_ * ((1.0f - b_) + b_ * length / avgdl_));
-    return weight_ - weight_ / (c0_ + freq * inv) + add_;
+    return weight_ - weight_ / (c0_ + freq * Inverse(k1_, b_, avgdl_, length)) + add_;
+  }
+  // The same operations with the per-length factor of each norm byte looked up (TermScorer's
+  // closed form).
+  TermScorer::Bm25Form Form() const {
+    TermScorer::Bm25Form f;
+    f.weight = weight_;
+    f.c0 = c0_;
+    f.add = add_;
+    f.inv = inv_->data();
+    f.inv_owner = inv_;
+    return f;
   }
   std::string Explain(float, float) const override {
     return absl::StrFormat("idf=%.4f avgdl=%.2f k1=%g b=%g boost=%g", idf_, avgdl_, k1_, b_,
@@ -85,7 +126,8 @@ class Bm25FamilyScorer final : public SimScorer {
 
  private:
   float k1_, b_, idf_, boost_;
-  float avgdl_ = 1.0f;
+  float avgdl_;
+  std::shared_ptr<const InverseTable> inv_;
   float weight_ = 0.0f;
   float c0_ = 1.0f;
   float add_ = 0.0f;
@@ -103,11 +145,27 @@ class Bm25FamilySimilarity final : public Similarity {
                                      float boost) const override {
     float idf = 0;  // Lucene: a phrase's idf is the sum of its terms' idfs
     for (const TermStatistics& t : terms) idf += Idf(p_.kind, t.doc_freq, field.docs_with_field);
-    return std::make_unique<Bm25FamilyScorer>(p_, field, idf, boost);
+    return std::make_unique<Bm25FamilyScorer>(p_, field, idf, boost,
+                                              Inverses(AverageLength(field)));
   }
 
  private:
+  // The factors of a field's average length, made once and shared by every later scorer of a
+  // field with that average (every query term of a snapshot's field): 256 divisions per query
+  // term otherwise. A few averages are kept (fields, snapshots); the oldest makes room.
+  std::shared_ptr<const InverseTable> Inverses(float avgdl) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [a, t] : inverses_)
+      if (std::bit_cast<uint32_t>(a) == std::bit_cast<uint32_t>(avgdl)) return t;
+    if (inverses_.size() == kInverseTables) inverses_.erase(inverses_.begin());
+    inverses_.emplace_back(avgdl, MakeInverseTable(p_.k1, p_.b, avgdl));
+    return inverses_.back().second;
+  }
+  static constexpr size_t kInverseTables = 16;
+
   RankerParams p_;
+  mutable std::mutex mu_;
+  mutable std::vector<std::pair<float, std::shared_ptr<const InverseTable>>> inverses_;
 };
 
 }  // namespace
@@ -121,14 +179,13 @@ std::unique_ptr<SimScorer> Bm25Scorer(const RankerParams& params, const FieldSta
   return std::make_unique<Bm25FamilyScorer>(params, stats, idf, boost);
 }
 
-TermScorer::TermScorer(std::shared_ptr<const SimScorer> sim)
-    : sim_(std::move(sim)),
-      table_owner_(std::make_shared_for_overwrite<float[]>(kTableFreqs * 256)),
-      table_(table_owner_.get()) {
-  ResetTable();
-}
-
-void TermScorer::ResetTable() const {
+TermScorer::TermScorer(std::shared_ptr<const SimScorer> sim) : sim_(std::move(sim)) {
+  if (const auto* bm25 = dynamic_cast<const Bm25FamilyScorer*>(sim_.get()); bm25 != nullptr) {
+    bm25_ = bm25->Form();
+    return;
+  }
+  table_owner_ = std::make_shared_for_overwrite<float[]>(kTableFreqs * 256);
+  table_ = table_owner_.get();
   // Every entry's bits set: a negative NaN, which no score is (Compute returns finite >= 0).
   std::memset(table_, 0xFF, kTableFreqs * 256 * sizeof(float));
 }
@@ -142,7 +199,7 @@ float TermScorer::Compute(float freq, uint8_t norm) const {
   float v = sim_->Score(freq, static_cast<float>(index::NormToLength(norm)));
   if (!(v >= 0.0f)) v = 0.0f;  // NaN or negative
   if (v > FLT_MAX) v = FLT_MAX;
-  if (freq < static_cast<float>(kTableFreqs)) {
+  if (table_ != nullptr && freq < static_cast<float>(kTableFreqs)) {
     const uint32_t tf = static_cast<uint32_t>(freq);
     if (static_cast<float>(tf) == freq)
       std::atomic_ref<float>(table_[tf * 256 + norm]).store(v, std::memory_order_relaxed);

@@ -1,10 +1,13 @@
 // TermScorer: how the engine scores one query term (or phrase) in one field. It wraps the
 // SimScorer a Similarity prepared (include/scour/similarity.h: the built-in rankers and user
-// models alike) and tabulates it lazily over (tf < kTableFreqs) x (256 norm bytes), so a posting
-// costs a table load, not a virtual call; other frequencies call the model. Block and list bounds
-// are the model evaluated at the block's max tf and min norm (exact under the contract: scores
-// non-decreasing in tf, non-increasing in length). Safe to share across threads: a table entry is
-// written (relaxed, always with the same value) the first time it is needed.
+// models alike). The built-in BM25 family is evaluated in closed form from a per-norm factor
+// computed once per scorer, as Lucene's BM25Scorer caches it: no virtual call, no table to fill
+// per query. Other models are tabulated lazily over (tf < kTableFreqs) x (256 norm bytes), so a
+// posting costs a table load, not a virtual call; other frequencies call the model. Block and
+// list bounds are the model evaluated at the block's max tf and min norm (exact under the
+// contract: scores non-decreasing in tf, non-increasing in length). Safe to share across
+// threads: a table entry is written (relaxed, always with the same value) the first time it is
+// needed.
 //
 // Also here: the built-in BM25 family (Lucene 8 BM25, classic Robertson BM25, BM25+, BM25L) as
 // Similarity models; formulas and float details in docs/SCORING.md.
@@ -71,6 +74,7 @@ class TermScorer {
 
   // The score of a posting with integer frequency `tf` (>= 1) in a doc whose norm byte is `norm`.
   float ScoreTf(uint32_t tf, uint8_t norm) const {
+    if (bm25_.inv != nullptr) return bm25_.Score(static_cast<float>(tf), norm);
     if (tf < kTableFreqs) {
       const float v =
           std::atomic_ref<float>(table_[tf * 256 + norm]).load(std::memory_order_relaxed);
@@ -80,6 +84,7 @@ class TermScorer {
   }
   // Any frequency > 0 (sloppy phrases are fractional).
   float Score(float freq, uint8_t norm) const {
+    if (bm25_.inv != nullptr) return bm25_.Score(freq, norm);
     if (freq < static_cast<float>(kTableFreqs)) {
       const uint32_t tf = static_cast<uint32_t>(freq);
       if (static_cast<float>(tf) == freq) return ScoreTf(tf, norm);
@@ -96,9 +101,23 @@ class TermScorer {
   float Limit() const { return Compute(FLT_MAX, 0); }
 
   const SimScorer* sim() const { return sim_.get(); }
-  // Forgets the tabulated scores (benchmarks: each timed run pays its own tabulation, as a fresh
-  // query does). Not concurrently with scoring.
-  void ResetTable() const;
+  // Whether scores come from the closed form of the built-in BM25 family (no table).
+  bool closed_form() const { return bm25_.inv != nullptr; }
+
+  // The BM25 family's score, w - w / (c0 + freq * inv[norm]) + add: the float operations of its
+  // SimScorer's Score (bit for bit), with inv[norm] = 1 / (k1 ((1 - b) + b length / avgdl))
+  // evaluated once per norm byte and field (shared by the field's scorers).
+  struct Bm25Form {
+    float weight = 0, c0 = 1, add = 0;
+    const float* inv = nullptr;  // 256 factors by norm byte; nullptr: not the built-in family
+    std::shared_ptr<const void> inv_owner;
+    float Score(float freq, uint8_t norm) const {
+      float v = weight - weight / (c0 + freq * inv[norm]) + add;
+      if (!(v >= 0.0f)) v = 0.0f;  // as Compute: NaN or negative
+      if (v > FLT_MAX) v = FLT_MAX;
+      return v;
+    }
+  };
 
  private:
   // The model's score, made finite and >= 0 (a model that breaks the contract at search time
@@ -106,8 +125,9 @@ class TermScorer {
   float Compute(float freq, uint8_t norm) const;
 
   std::shared_ptr<const SimScorer> sim_;
+  Bm25Form bm25_;  // the built-in BM25 family (then no table)
   // Plain floats read and written through std::atomic_ref: a fresh table is one memset of
-  // 0xFF bytes (no per-entry atomic stores; 16 KiB per scorer, made for every query term).
+  // 0xFF bytes (no per-entry atomic stores; 16 KiB per scorer of a model not in closed form).
   std::shared_ptr<float[]> table_owner_;
   float* table_ = nullptr;
 };

@@ -3,10 +3,13 @@
 #include "engine/ranker.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "engine/topk.h"
@@ -100,6 +103,54 @@ TEST(RankerTest, LuceneFloatArithmetic) {
         const float want = weight - weight / (1.0f + freq * cache);
         ASSERT_EQ(s.Score(freq, static_cast<uint8_t>(norm)), want);
       }
+    }
+  }
+}
+
+// The built-in family's closed form (TermScorer::Bm25Form) against its SimScorer's own Score,
+// bit for bit: integer and fractional frequencies, every norm byte, the unbounded bound.
+TEST(RankerTest, ClosedFormEqualsTheModel) {
+  std::mt19937_64 rng(5);
+  for (RankerKind kind : kAllKinds) {
+    RankerParams p;
+    p.kind = kind;
+    for (int iter = 0; iter < 100; ++iter) {
+      p.k1 = std::uniform_real_distribution<float>(0.1f, 3.0f)(rng);
+      p.b = std::uniform_real_distribution<float>(0.0f, 1.0f)(rng);
+      p.delta = iter % 2 == 0 ? -1.0f : std::uniform_real_distribution<float>(0.0f, 2.0f)(rng);
+      const uint64_t n = 1 + rng() % 1000000;
+      const TermScorer s = TermScorer::ForTerm(p, Stats(n, n * (1 + rng() % 1000)), 1 + rng() % n,
+                                               std::uniform_real_distribution<float>(0, 4)(rng));
+      ASSERT_TRUE(s.closed_form());
+      for (int norm = 0; norm < 256; ++norm) {
+        const uint8_t nb = static_cast<uint8_t>(norm);
+        const float len = static_cast<float>(index::NormToLength(nb));
+        for (uint32_t tf = 1; tf <= 40; ++tf) {
+          ASSERT_EQ(s.ScoreTf(tf, nb), s.sim()->Score(static_cast<float>(tf), len)) << tf;
+        }
+        for (float freq : {0.5f, 1.25f, 7.75f, 1e6f}) {
+          ASSERT_EQ(s.Score(freq, nb), s.sim()->Score(freq, len));
+        }
+        ASSERT_EQ(s.MaxScore(index::kTfSaturated, nb), s.sim()->Score(FLT_MAX, len));
+      }
+    }
+  }
+}
+
+// A model that is not the built-in family is tabulated, and its table gives the model's scores.
+TEST(RankerTest, OtherModelsAreTabulated) {
+  struct Linear final : SimScorer {
+    float Score(float freq, float length) const override { return freq / (1.0f + length); }
+    std::string Explain(float, float) const override { return "linear"; }
+  };
+  const TermScorer s(std::make_shared<Linear>());
+  EXPECT_FALSE(s.closed_form());
+  for (int norm = 0; norm < 256; ++norm) {
+    const uint8_t nb = static_cast<uint8_t>(norm);
+    const float len = static_cast<float>(index::NormToLength(nb));
+    for (uint32_t tf = 1; tf <= 20; ++tf) {
+      ASSERT_EQ(s.ScoreTf(tf, nb), tf / (1.0f + len));
+      ASSERT_EQ(s.ScoreTf(tf, nb), tf / (1.0f + len));  // the second read comes from the table
     }
   }
 }
