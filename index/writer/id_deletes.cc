@@ -30,11 +30,17 @@ struct WantedEntries {
 template <typename F>
 absl::Status ForEachWantedDoc(const SegmentReader& r, const WantedEntries& w, F&& fn) {
   if (!w.ordinals.empty()) {
+    // Most documents are not wanted: a bit per ordinal answers them before the hash map.
+    std::vector<uint64_t> wanted((size_t{r.dict().num_id_entries()} + 63) / 64, 0);
+    for (const auto& [o, tag] : w.ordinals)
+      if (o < r.dict().num_id_entries()) wanted[o >> 6] |= uint64_t{1} << (o & 63);
     uint32_t ordinals[kDocMapBlock], n = 0;
     for (uint32_t j = 0; j < DocMapBlocks(r.max_doc()); ++j) {
       SCOUR_RETURN_IF_ERROR(r.dict().DocBlock(j, ordinals, &n));
       for (uint32_t i = 0; i < n; ++i) {
-        auto it = w.ordinals.find(ordinals[i]);
+        const uint32_t o = ordinals[i];
+        if (o >= r.dict().num_id_entries() || !((wanted[o >> 6] >> (o & 63)) & 1)) continue;
+        auto it = w.ordinals.find(o);
         if (it != w.ordinals.end()) fn(j * kDocMapBlock + i, it->second);
       }
     }
