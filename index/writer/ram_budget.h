@@ -1,6 +1,6 @@
 // How the writer's RAM budget (IndexWriterOptions::ram_budget_mb) is shared: the builders'
-// in-memory segments, the batches in flight, and the session's id table, which is taken out of
-// the builders' share as it grows. Pure functions.
+// in-memory segments, the batches in flight, and what the session keeps of its ids (deleted ids,
+// the session filter: session_filter.h), which is taken out of the builders' share as it grows.
 #ifndef SCOUR_INDEX_WRITER_RAM_BUDGET_H_
 #define SCOUR_INDEX_WRITER_RAM_BUDGET_H_
 
@@ -21,8 +21,8 @@ struct RamBudget {
 // budget, for budgets under 24 MB).
 RamBudget SplitRamBudget(size_t ram_budget_mb);
 
-// Each of `slots` builders' share of `builders` bytes after `reserved` bytes (the id table),
-// but at least 4 MB (or its full share, if smaller): an id table that outgrows the budget makes
+// Each of `slots` builders' share of `builders` bytes after `reserved` bytes (the session's ids),
+// but at least 4 MB (or its full share, if smaller): reserved bytes that outgrow the budget make
 // segments smaller, never tiny (tiny segments cost far more in merging than they save).
 size_t BuilderBudget(size_t builders, size_t reserved, size_t slots);
 

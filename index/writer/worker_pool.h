@@ -111,7 +111,8 @@ class WorkerPool {
   // the error state (after the batches in progress, if any, are done).
   void Discard() ABSL_LOCKS_EXCLUDED(mu_);
   bool failed() ABSL_LOCKS_EXCLUDED(mu_);
-  // Memory the session holds outside the builders (its id table): taken from their budget.
+  // Memory the session holds outside the builders (deleted ids, the session filter): taken from
+  // their budget.
   void SetReserved(size_t bytes) { reserved_.store(bytes, std::memory_order_relaxed); }
 
  private:
