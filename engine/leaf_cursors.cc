@@ -14,6 +14,10 @@ using index::SegmentReader;
 
 absl::StatusOr<std::optional<SegmentPostings>> OpenTerm(const PlanNode& n,
                                                         const SegmentReader& seg) {
+  if (const std::optional<index::TermInfo>* bound = EntryIn(n, seg); bound != nullptr) {
+    if (!*bound) return std::nullopt;
+    return seg.Postings(n.field, **bound);
+  }
   SCOUR_ASSIGN_OR_RETURN(auto info, seg.Lookup(n.field, n.term));
   if (!info) return std::nullopt;
   return seg.Postings(n.field, *info);

@@ -23,8 +23,18 @@ class BindStatistics {
     if (source_ == nullptr) return local;
     return source_->Field(local);
   }
-  absl::StatusOr<TermStatistics> Term(uint32_t field, std::string_view term) const {
-    SCOUR_ASSIGN_OR_RETURN(TermStatistics local, index_.TermStats(field, term));
+  // With `states`, also the term's entry in each segment (PlanNode::states).
+  absl::StatusOr<TermStatistics> Term(uint32_t field, std::string_view term,
+                                      std::vector<TermState>* states = nullptr) const {
+    std::vector<std::optional<index::TermInfo>> entries;
+    SCOUR_ASSIGN_OR_RETURN(TermStatistics local,
+                           index_.TermStats(field, term, states ? &entries : nullptr));
+    if (states != nullptr) {
+      states->resize(entries.size());
+      for (size_t s = 0; s < entries.size(); ++s) {
+        (*states)[s] = {index_.segments[s].get(), index_.segments[s], entries[s]};
+      }
+    }
     if (source_ == nullptr) return local;
     return source_->Term(local);
   }
@@ -149,7 +159,7 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
       n->kind = PlanKind::kTerm;
       n->term = q.text;
       SCOUR_ASSIGN_OR_RETURN(const FieldStatistics stats, bind.Field(field));
-      SCOUR_ASSIGN_OR_RETURN(const TermStatistics ts, bind.Term(field, q.text));
+      SCOUR_ASSIGN_OR_RETURN(const TermStatistics ts, bind.Term(field, q.text, &n->states));
       n->df = ts.doc_freq;
       SCOUR_ASSIGN_OR_RETURN(n->scorer, Prepare(o, stats, std::span(&ts, 1), n->boost));
       if (o.proximity) {
@@ -285,6 +295,14 @@ absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
                                                     const index::Snapshot& index,
                                                     const PlanOptions& options) {
   return Build(query, 1.0f, index, options);
+}
+
+const std::optional<index::TermInfo>* EntryIn(const PlanNode& leaf,
+                                              const index::SegmentReader& seg) {
+  for (const TermState& st : leaf.states) {
+    if (st.reader == &seg && !st.alive.expired()) return &st.entry;
+  }
+  return nullptr;
 }
 
 void CollectHighlightTerms(const PlanNode& plan, std::vector<std::string>* terms,

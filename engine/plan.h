@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,16 @@ struct CombinedField {
   std::array<float, 256> max_scale{};
 };
 
+// A term's dictionary entry in one segment, found while binding the plan (Lucene's
+// TermStates): executing the plan on that segment reads it instead of looking the term up again.
+struct TermState {
+  const index::SegmentReader* reader = nullptr;  // the segment it is of
+  // Alive exactly while `reader` is the reader it was found in (a reader made later at the same
+  // address, after that one is gone, finds this expired).
+  std::weak_ptr<const index::SegmentReader> alive;
+  std::optional<index::TermInfo> entry;  // nullopt: the segment does not have the term
+};
+
 struct PlanNode {
   PlanKind kind = PlanKind::kNone;
   uint32_t field = 0;
@@ -48,6 +59,8 @@ struct PlanNode {
   // kTerm with PlanOptions::proximity: the field's average length from the bound statistics (in
   // float: the proximity bonus's avgdl).
   float proximity_avgdl = 1.0f;
+  // kTerm: the term's entry in each segment of the snapshot it was bound on (EntryIn).
+  std::vector<TermState> states;
   uint64_t df = 0;   // kTerm: global document frequency; kSynonym: the pseudo-term's
   uint64_t ttf = 0;  // kSynonym: the pseudo-term's total term frequency
   std::vector<std::string> synonyms;  // kSynonym: the alternatives, scored as one term
@@ -78,6 +91,11 @@ struct PlanOptions {
   float k1 = 0.9f, b = 0.4f;
   std::vector<std::pair<std::string, float>> field_b;  // bm25f: per-field b (others: b)
 };
+
+// The kTerm leaf's entry in `seg` as found while binding (nullopt: absent), or nullptr when the
+// plan was not bound on a snapshot holding `seg` (then look the term up).
+const std::optional<index::TermInfo>* EntryIn(const PlanNode& leaf,
+                                              const index::SegmentReader& seg);
 
 // Binds the parsed query to the index. Unknown fields are InvalidArgument.
 absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,

@@ -34,16 +34,19 @@ FieldStatistics Snapshot::FieldStats(uint32_t field) const {
   return g;
 }
 
-absl::StatusOr<TermStatistics> Snapshot::TermStats(uint32_t field, std::string_view term) const {
+absl::StatusOr<TermStatistics> Snapshot::TermStats(
+    uint32_t field, std::string_view term, std::vector<std::optional<TermInfo>>* entries) const {
   TermStatistics t;
   if (field < manifest.fields.size()) t.field = manifest.fields[field];
   t.term = term;
+  if (entries != nullptr) entries->clear();
   for (const auto& s : segments) {
     SCOUR_ASSIGN_OR_RETURN(auto info, s->Lookup(field, term));
     if (info) {
       t.doc_freq += info->df;
       t.total_term_freq += info->cf;
     }
+    if (entries != nullptr) entries->push_back(info);
   }
   return t;
 }

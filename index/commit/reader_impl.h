@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -33,8 +34,12 @@ struct Snapshot {
   // Statistics of field id `field` (1 <= field < manifest.fields.size()) summed over the
   // segments, deleted docs included (as Lucene's).
   FieldStatistics FieldStats(uint32_t field) const;
-  // Statistics of the analysed `term` in field id `field`, summed over the segments.
-  absl::StatusOr<TermStatistics> TermStats(uint32_t field, std::string_view term) const;
+  // Statistics of the analysed `term` in field id `field`, summed over the segments. With
+  // `entries`, also the term's dictionary entry in each segment (nullopt where it is absent),
+  // in segment order: what executing a plan reads instead of looking the term up again.
+  absl::StatusOr<TermStatistics> TermStats(
+      uint32_t field, std::string_view term,
+      std::vector<std::optional<TermInfo>>* entries = nullptr) const;
   // Segment holding global doc `doc`, and the local id.
   std::pair<size_t, uint32_t> Locate(uint64_t doc) const;
 };
