@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/parallel.h"
+#include "base/status_macros.h"
 #include "engine/proximity.h"
 
 namespace scour::eval {
@@ -65,25 +66,58 @@ absl::StatusOr<Timings> TimeCalls(size_t n, const TimingOptions& options,
   return t;
 }
 
+namespace {
+
+// One query's execution and, with bm25tp, its re-ranking (BM25 top-N first), into *out.
+absl::Status ExecuteOne(const engine::PlanNode& plan, const index::Snapshot& index,
+                        const engine::RankerParams& ranker, const TimingOptions& options,
+                        engine::ExecResult* out) {
+  const size_t k = options.count ? 0 : options.k;
+  const size_t depth = ranker.proximity ? engine::RerankDepth(k) : k;
+  absl::StatusOr<engine::ExecResult> r = engine::Execute(plan, index, depth, options.count);
+  if (!r.ok()) return r.status();
+  if (ranker.proximity && !options.count) {
+    auto info = engine::ProximityRerank(plan, index, ranker, options.k, depth, &r->top);
+    if (!info.ok()) return info.status();
+  }
+  *out = *std::move(r);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Timings> TimeWholeQueries(const index::Snapshot& index,
+                                         std::span<const engine::QueryNode* const> queries,
+                                         const engine::PlanOptions& plan_options,
+                                         const engine::RankerParams& ranker,
+                                         const TimingOptions& options) {
+  std::vector<engine::ExecResult> last(queries.size());
+  absl::StatusOr<Timings> t =
+      TimeCalls(queries.size(), options, [&](size_t i, bool keep) -> absl::Status {
+        absl::StatusOr<std::unique_ptr<engine::PlanNode>> plan =
+            engine::BuildPlan(*queries[i], index, plan_options);
+        if (!plan.ok()) return plan.status();
+        engine::ExecResult r;
+        SCOUR_RETURN_IF_ERROR(ExecuteOne(**plan, index, ranker, options, &r));
+        if (keep) last[i] = std::move(r);
+        return absl::OkStatus();
+      });
+  if (t.ok()) t->last = std::move(last);
+  return t;
+}
+
 absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,
                                     std::span<const engine::PlanNode* const> plans,
                                     const engine::RankerParams& ranker,
                                     const TimingOptions& options) {
-  const size_t n = plans.size();
-  // bm25tp: BM25 top-N, then the proximity re-ranking, both timed.
-  const size_t k = options.count ? 0 : options.k;
-  const size_t depth = ranker.proximity ? engine::RerankDepth(k) : k;
-  std::vector<engine::ExecResult> last(n);
-  absl::StatusOr<Timings> t = TimeCalls(n, options, [&](size_t i, bool keep) -> absl::Status {
-    absl::StatusOr<engine::ExecResult> r = engine::Execute(*plans[i], index, depth, options.count);
-    if (!r.ok()) return r.status();
-    if (ranker.proximity && !options.count) {
-      auto info = engine::ProximityRerank(*plans[i], index, ranker, options.k, depth, &r->top);
-      if (!info.ok()) return info.status();
-    }
-    if (keep) last[i] = *std::move(r);
-    return absl::OkStatus();
-  });
+  std::vector<engine::ExecResult> last(plans.size());
+  absl::StatusOr<Timings> t =
+      TimeCalls(plans.size(), options, [&](size_t i, bool keep) -> absl::Status {
+        engine::ExecResult r;
+        SCOUR_RETURN_IF_ERROR(ExecuteOne(*plans[i], index, ranker, options, &r));
+        if (keep) last[i] = std::move(r);
+        return absl::OkStatus();
+      });
   if (t.ok()) t->last = std::move(last);
   return t;
 }

@@ -1,6 +1,9 @@
-// Times the execution of planned queries (`scour bench`): warm-up, then timed passes over the
-// log, the queries spread over threads sharing the index snapshot and the plans. Only execution
-// (and bm25tp's re-ranking) is timed, as the peers' harnesses time only their search call.
+// Times parsed queries (`scour bench`): warm-up, then timed passes over the log, the queries
+// spread over threads sharing the index snapshot. A query is timed whole from its parsed tree:
+// binding it to the index (BuildPlan: its terms' statistics, the scorers) and executing it
+// (and bm25tp's re-ranking), as the Lucene harness times `IndexSearcher.search` of a built
+// Query (createWeight: term lookups, statistics, scorers; then the search). TimeQueries times
+// the execution of plans built beforehand (`scour bench --execute-only`).
 //
 // Latency with N threads: each execution is timed on the thread that ran it, from the start of
 // its execution to its top-k, so it includes what the other threads cost it (shared caches,
@@ -46,6 +49,14 @@ struct Timings {
 // should store its results. Timings::last stays empty. Errors: the first failing query's.
 absl::StatusOr<Timings> TimeCalls(size_t n, const TimingOptions& options,
                                   absl::FunctionRef<absl::Status(size_t i, bool keep)> run);
+
+// Each call: BuildPlan(*queries[i], index, plan_options), then Execute. Errors: the first
+// failing query in query order (a corrupt index; a query that does not bind).
+absl::StatusOr<Timings> TimeWholeQueries(const index::Snapshot& index,
+                                         std::span<const engine::QueryNode* const> queries,
+                                         const engine::PlanOptions& plan_options,
+                                         const engine::RankerParams& ranker,
+                                         const TimingOptions& options);
 
 // Errors: the first failing execution in query order (a corrupt index).
 absl::StatusOr<Timings> TimeQueries(const index::Snapshot& index,

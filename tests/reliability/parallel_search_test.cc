@@ -1,8 +1,9 @@
 // Many queries on many threads over one snapshot (label `concurrency`, run under TSan in CI):
 // ParallelFor itself, Searcher::SearchBatch, the topic runs of `eval --index` / `compare`
-// (TopicSearcher) and the timed executions of `bench` (TimeQueries). Each is compared with the
-// same work done one query at a time on one thread: the results must be identical (same docs,
-// bit-identical scores, same order, same first error), whatever the number of threads.
+// (TopicSearcher) and the timed queries of `bench` (TimeWholeQueries, TimeQueries). Each is
+// compared with the same work done one query at a time on one thread: the results must be
+// identical (same docs, bit-identical scores, same order, same first error), whatever the
+// number of threads.
 #include <atomic>
 #include <cmath>
 #include <memory>
@@ -218,6 +219,8 @@ TEST_F(ParallelSearch, TimedExecutionsOnManyThreadsGiveTheSerialResults) {
     for (uint32_t f = 1; f < index.manifest.fields.size(); ++f) popts.default_fields.push_back(f);
     std::vector<std::unique_ptr<engine::PlanNode>> plans;
     std::vector<const engine::PlanNode*> ptrs;
+    std::vector<engine::QueryPtr> trees;
+    std::vector<const engine::QueryNode*> tree_ptrs;
     for (bool and_mode : {false, true}) {
       for (const std::string& q : Queries(100, false)) {
         engine::ParseResult p =
@@ -227,15 +230,20 @@ TEST_F(ParallelSearch, TimedExecutionsOnManyThreadsGiveTheSerialResults) {
         ASSERT_TRUE(plan.ok()) << plan.status();
         ptrs.push_back(plan->get());
         plans.push_back(*std::move(plan));
+        tree_ptrs.push_back(p.query.get());
+        trees.push_back(std::move(p.query));
       }
     }
     eval::TimingOptions to;
     to.k = 20;
     to.reps = 2;
     to.warmup_secs = 0;
-    for (int threads : {1, 3}) {
+    for (int run = 0; run < 4; ++run) {
+      // Plans bound beforehand (--execute-only), then whole queries bound in each call.
+      const int threads = run % 2 == 0 ? 1 : 3;
       to.threads = threads;
-      auto t = eval::TimeQueries(index, ptrs, *ranker, to);
+      auto t = run < 2 ? eval::TimeQueries(index, ptrs, *ranker, to)
+                       : eval::TimeWholeQueries(index, tree_ptrs, popts, *ranker, to);
       ASSERT_TRUE(t.ok()) << t.status();
       EXPECT_EQ(t->threads, threads);
       EXPECT_EQ(t->warmup_passes, 1);
