@@ -12,13 +12,22 @@ namespace scour::engine {
 using index::SegmentPostings;
 using index::SegmentReader;
 
+namespace {
+
+// Term `word` of leaf `n` in `seg`: the entry bound with the plan, else looked up.
+absl::StatusOr<std::optional<index::TermInfo>> Entry(const PlanNode& n, const SegmentReader& seg,
+                                                     uint32_t word, std::string_view term) {
+  if (const std::optional<index::TermInfo>* bound = EntryIn(n, seg, word); bound != nullptr) {
+    return *bound;
+  }
+  return seg.Lookup(n.field, term);
+}
+
+}  // namespace
+
 absl::StatusOr<std::optional<SegmentPostings>> OpenTerm(const PlanNode& n,
                                                         const SegmentReader& seg) {
-  if (const std::optional<index::TermInfo>* bound = EntryIn(n, seg); bound != nullptr) {
-    if (!*bound) return std::nullopt;
-    return seg.Postings(n.field, **bound);
-  }
-  SCOUR_ASSIGN_OR_RETURN(auto info, seg.Lookup(n.field, n.term));
+  SCOUR_ASSIGN_OR_RETURN(auto info, Entry(n, seg, 0, n.term));
   if (!info) return std::nullopt;
   return seg.Postings(n.field, *info);
 }
@@ -26,8 +35,9 @@ absl::StatusOr<std::optional<SegmentPostings>> OpenTerm(const PlanNode& n,
 absl::StatusOr<std::vector<std::optional<SegmentPostings>>> OpenSynonym(const PlanNode& n,
                                                                         const SegmentReader& seg) {
   std::vector<std::optional<SegmentPostings>> lists;
-  for (const std::string& t : n.synonyms) {
-    SCOUR_ASSIGN_OR_RETURN(auto info, seg.Lookup(n.field, t));
+  for (size_t i = 0; i < n.synonyms.size(); ++i) {
+    const std::string& t = n.synonyms[i];
+    SCOUR_ASSIGN_OR_RETURN(auto info, Entry(n, seg, static_cast<uint32_t>(i), t));
     if (info) {
       lists.emplace_back(seg.Postings(n.field, *info));
     } else {
@@ -138,8 +148,9 @@ absl::StatusOr<std::unique_ptr<SegmentPhrase>> SegmentPhrase::Open(const PlanNod
                                                                    const SegmentReader& seg) {
   if (seg.norms(n.field) == nullptr) return nullptr;
   std::vector<SegmentPostings> slots;
-  for (const PhraseTerm& t : n.phrase) {
-    SCOUR_ASSIGN_OR_RETURN(auto info, seg.Lookup(n.field, t.term));
+  for (size_t i = 0; i < n.phrase.size(); ++i) {
+    const PhraseTerm& t = n.phrase[i];
+    SCOUR_ASSIGN_OR_RETURN(auto info, Entry(n, seg, static_cast<uint32_t>(i), t.term));
     if (!info) return nullptr;
     slots.push_back(seg.Postings(n.field, *info));
   }

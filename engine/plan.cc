@@ -23,16 +23,17 @@ class BindStatistics {
     if (source_ == nullptr) return local;
     return source_->Field(local);
   }
-  // With `states`, also the term's entry in each segment (PlanNode::states).
+  // With `states`, also appends the term's entry in each segment as term `word` of the leaf
+  // (PlanNode::states).
   absl::StatusOr<TermStatistics> Term(uint32_t field, std::string_view term,
-                                      std::vector<TermState>* states = nullptr) const {
+                                      std::vector<TermState>* states = nullptr,
+                                      uint32_t word = 0) const {
     std::vector<std::optional<index::TermInfo>> entries;
     SCOUR_ASSIGN_OR_RETURN(TermStatistics local,
                            index_.TermStats(field, term, states ? &entries : nullptr));
     if (states != nullptr) {
-      states->resize(entries.size());
       for (size_t s = 0; s < entries.size(); ++s) {
-        (*states)[s] = {index_.segments[s].get(), index_.segments[s], entries[s]};
+        states->push_back({word, index_.segments[s].get(), index_.segments[s], entries[s]});
       }
     }
     if (source_ == nullptr) return local;
@@ -181,7 +182,8 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
       std::vector<TermStatistics> terms;
       std::string words;
       for (const PhraseTerm& t : q.phrase) {
-        SCOUR_ASSIGN_OR_RETURN(TermStatistics ts, bind.Term(field, t.term));
+        SCOUR_ASSIGN_OR_RETURN(TermStatistics ts, bind.Term(field, t.term, &n->states,
+                                                            static_cast<uint32_t>(terms.size())));
         terms.push_back(std::move(ts));
         absl::StrAppend(&words, words.empty() ? "" : " ", t.term);
       }
@@ -195,7 +197,9 @@ absl::StatusOr<std::unique_ptr<PlanNode>> Leaf(const QueryNode& q, uint32_t fiel
       SCOUR_ASSIGN_OR_RETURN(const FieldStatistics stats, bind.Field(field));
       std::vector<TermStatistics> alternatives;
       for (const std::string& t : q.synonyms) {
-        SCOUR_ASSIGN_OR_RETURN(TermStatistics ts, bind.Term(field, t));
+        SCOUR_ASSIGN_OR_RETURN(
+            TermStatistics ts,
+            bind.Term(field, t, &n->states, static_cast<uint32_t>(alternatives.size())));
         alternatives.push_back(std::move(ts));
       }
       const TermStatistics pseudo = SynonymPseudoTerm(alternatives);
@@ -297,10 +301,10 @@ absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,
   return Build(query, 1.0f, index, options);
 }
 
-const std::optional<index::TermInfo>* EntryIn(const PlanNode& leaf,
-                                              const index::SegmentReader& seg) {
+const std::optional<index::TermInfo>* EntryIn(const PlanNode& leaf, const index::SegmentReader& seg,
+                                              uint32_t word) {
   for (const TermState& st : leaf.states) {
-    if (st.reader == &seg && !st.alive.expired()) return &st.entry;
+    if (st.word == word && st.reader == &seg && !st.alive.expired()) return &st.entry;
   }
   return nullptr;
 }

@@ -36,6 +36,7 @@ struct CombinedField {
 // A term's dictionary entry in one segment, found while binding the plan (Lucene's
 // TermStates): executing the plan on that segment reads it instead of looking the term up again.
 struct TermState {
+  uint32_t word = 0;                             // which term of the leaf (a phrase's slot)
   const index::SegmentReader* reader = nullptr;  // the segment it is of
   // Alive exactly while `reader` is the reader it was found in (a reader made later at the same
   // address, after that one is gone, finds this expired).
@@ -59,7 +60,8 @@ struct PlanNode {
   // kTerm with PlanOptions::proximity: the field's average length from the bound statistics (in
   // float: the proximity bonus's avgdl).
   float proximity_avgdl = 1.0f;
-  // kTerm: the term's entry in each segment of the snapshot it was bound on (EntryIn).
+  // kTerm, kPhrase, kSynonym: each term's entry in each segment of the snapshot it was bound on
+  // (EntryIn; `word` is the index into `phrase` or `synonyms`, 0 for kTerm).
   std::vector<TermState> states;
   uint64_t df = 0;   // kTerm: global document frequency; kSynonym: the pseudo-term's
   uint64_t ttf = 0;  // kSynonym: the pseudo-term's total term frequency
@@ -92,10 +94,10 @@ struct PlanOptions {
   std::vector<std::pair<std::string, float>> field_b;  // bm25f: per-field b (others: b)
 };
 
-// The kTerm leaf's entry in `seg` as found while binding (nullopt: absent), or nullptr when the
-// plan was not bound on a snapshot holding `seg` (then look the term up).
-const std::optional<index::TermInfo>* EntryIn(const PlanNode& leaf,
-                                              const index::SegmentReader& seg);
+// The leaf's entry of its term `word` in `seg` as found while binding (nullopt: absent), or
+// nullptr when the plan was not bound on a snapshot holding `seg` (then look the term up).
+const std::optional<index::TermInfo>* EntryIn(const PlanNode& leaf, const index::SegmentReader& seg,
+                                              uint32_t word = 0);
 
 // Binds the parsed query to the index. Unknown fields are InvalidArgument.
 absl::StatusOr<std::unique_ptr<PlanNode>> BuildPlan(const QueryNode& query,

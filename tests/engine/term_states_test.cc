@@ -1,8 +1,8 @@
 // A plan keeps each term's dictionary entry per segment of the snapshot it was bound on
-// (PlanNode::states, Lucene's TermStates), and executing it reads those instead of looking the
-// terms up again. The reference: the same plan with its states dropped, which looks every term
-// up. Also: a plan run on another snapshot (new segments, changed deletions, the old reader
-// gone) falls back to lookups and gives that snapshot's answer.
+// (PlanNode::states, Lucene's TermStates: term, phrase and synonym leaves), and executing it
+// reads those instead of looking the terms up again. The reference: the same plan with its states
+// dropped, which looks every term up. Also: a plan run on another snapshot (new segments, changed
+// deletions, the old reader gone) falls back to lookups and gives that snapshot's answer.
 #include <memory>
 #include <random>
 #include <string>
@@ -63,13 +63,27 @@ class TermStates : public ::testing::Test {
 
   std::shared_ptr<IndexReader> Open() { return *index::OpenIndexReader(dir_.get(), {}); }
 
+  // Plain text, or the query language when `q` holds a quote (phrases) or starts with '~'
+  // (then the rest are the alternatives of one synonym leaf).
   std::unique_ptr<PlanNode> Bind(const std::string& q, const index::Snapshot& s, bool and_mode) {
     popts_.default_fields.clear();
     for (uint32_t f = 1; f < s.manifest.fields.size(); ++f) popts_.default_fields.push_back(f);
     auto analyzer = Analyzer::Create({});
-    ParseResult p = PlainTextQuery(q, AnalyzeWith(&*analyzer), and_mode);
-    EXPECT_TRUE(p.ok());
-    auto plan = BuildPlan(*p.query, s, popts_);
+    QueryPtr query;
+    if (q[0] == '~') {
+      std::vector<std::string> alternatives;
+      for (std::string_view w : {"amber", "fern", "nowhere"}) alternatives.emplace_back(w);
+      query = QueryNode::Synonym("", alternatives);
+    } else {
+      ParseOptions po;
+      po.default_and = and_mode;
+      ParseResult p = q.find('"') != std::string::npos
+                          ? ParseQuery(q, AnalyzeWith(&*analyzer), po)
+                          : PlainTextQuery(q, AnalyzeWith(&*analyzer), and_mode);
+      EXPECT_TRUE(p.ok());
+      query = std::move(p.query);
+    }
+    auto plan = BuildPlan(*query, s, popts_);
     EXPECT_TRUE(plan.ok()) << plan.status();
     return *std::move(plan);
   }
@@ -119,6 +133,20 @@ TEST_F(TermStates, BoundEntriesAreTheSegmentsOwn) {
       }
     }
   }
+  auto phrase = Bind("\"cedar fern\"", s, false);
+  ASSERT_EQ(phrase->kind, PlanKind::kPhrase);
+  for (uint32_t slot = 0; slot < 2; ++slot) {
+    for (const auto& seg : s.segments) {
+      const std::optional<index::TermInfo>* bound = EntryIn(*phrase, *seg, slot);
+      ASSERT_NE(bound, nullptr);
+      auto looked = seg->Lookup(phrase->field, phrase->phrase[slot].term);
+      ASSERT_TRUE(looked.ok());
+      ASSERT_EQ(bound->has_value(), looked->has_value());
+      if (*looked) {
+        EXPECT_EQ((*bound)->postings, (*looked)->postings);
+      }
+    }
+  }
   // "fern" is absent from the first segment: bound as absent there, not unknown.
   const PlanNode& fern = *plan->clauses[1].second;
   ASSERT_EQ(fern.term, "fern");
@@ -130,7 +158,9 @@ TEST_F(TermStates, ExecutionEqualsLookups) {
   auto reader = Open();
   const index::Snapshot& s = index::SnapshotOf(*reader);
   for (bool and_mode : {false, true}) {
-    for (const char* q : {"amber", "amber birch", "cedar dune elm", "fern amber", "fern"}) {
+    for (const char* q :
+         {"amber", "amber birch", "cedar dune elm", "fern amber", "fern", "\"amber birch\"",
+          "\"cedar amber dune\" elm", "\"fern amber\"", "~synonyms"}) {
       ExpectSameAsLookups(q, and_mode, s, s);
     }
   }
@@ -149,7 +179,8 @@ TEST_F(TermStates, AnotherSnapshotIsLookedUp) {
   auto plan = Bind("amber birch", a, true);
   for (const auto& seg : b.segments) EXPECT_EQ(EntryIn(*plan->clauses[0].second, *seg), nullptr);
   for (bool and_mode : {false, true}) {
-    for (const char* q : {"amber birch", "fern", "cedar dune elm"}) {
+    for (const char* q :
+         {"amber birch", "fern", "cedar dune elm", "\"amber birch\"", "~synonyms"}) {
       ExpectSameAsLookups(q, and_mode, a, b);
     }
   }
