@@ -18,8 +18,9 @@ threads:  batch_search of the query log (bag of words, OR: what `scour bench --m
           per-round ratios, and the CPU seconds of the process. With --cli, each round also
           runs the CLI's own comparison on the same machine at the same time:
           `scour bench --threads 1` against `--threads 2`.
-overhead: per-query time of batch_search(threads=1) against `scour bench --mode or` (which
-          times only the execution: no parsing, planning, ids or result columns), rounds
+overhead: per-query time of batch_search(threads=1) against `scour bench --mode or
+          --execute-only` (which times only the execution: no parsing, planning, ids or result
+          columns), rounds
           alternated; wall time (medians of the rounds' means), and CPU time, which a busy
           machine disturbs less: for scour bench the CPU of a run with R timed passes minus a
           run with none (both start, open and plan alike), for Python the thread's CPU time.
@@ -115,7 +116,8 @@ def run_bench(a, k, reps, warmup):
     c0 = child_cpu()
     p = subprocess.run([a.cli, "bench", "--index", a.index, "--queries", a.queries, "--mode",
                         "or", "-k", str(k), "--repeat", str(reps), "--warmup-secs", str(warmup),
-                        "--threads", "1", "--json"], capture_output=True, text=True, check=True)
+                        "--threads", "1", "--execute-only", "--json"], capture_output=True,
+                       text=True, check=True)
     return json.loads(p.stdout), child_cpu() - c0
 
 
@@ -200,7 +202,8 @@ def cmd_instructions(a):
             for name, make in (
                 ("bench", lambda r: [a.cli, "bench", "--index", a.index, "--queries", a.queries,
                                      "--mode", "or", "-k", str(k), "--repeat", str(r),
-                                     "--warmup-secs", "0", "--threads", "1"]),
+                                     "--warmup-secs", "0", "--threads", "1",
+                                     "--execute-only"]),
                 ("python", lambda r: [sys.executable, "-c", PY_BATCHES, a.index, a.queries,
                                       str(k), str(r)])):
                 one, two = callgrind(make(1), tmp), callgrind(make(2), tmp)
