@@ -43,9 +43,6 @@ float Idf(RankerKind kind, uint64_t doc_freq, uint64_t doc_count) {
 
 namespace {
 
-// score = weight - weight / (c0 + freq * inv(length)) + add, inv(length) = 1 / (k1 ((1 - b) +
-// b length / avgdl)), every operation in float as Lucene 8's BM25Scorer (whose norm cache holds
-// exactly inv(LENGTH_TABLE[norm])).
 // Lucene: avgFieldLength = (float) (sumTotalTermFreq / (double) docCount). An empty field
 // would give 0/0; any positive value works there since no document can match.
 float AverageLength(const FieldStatistics& stats) {
@@ -70,6 +67,9 @@ std::shared_ptr<const InverseTable> MakeInverseTable(float k1, float b, float av
   return t;
 }
 
+// score = weight - weight / (c0 + freq * inv(length)) + add, inv(length) = 1 / (k1 ((1 - b) +
+// b length / avgdl)), every operation in float as Lucene 8's BM25Scorer (whose norm cache holds
+// exactly inv(LENGTH_TABLE[norm])).
 class Bm25FamilyScorer final : public SimScorer {
  public:
   // `inv`: the norm bytes' factors for these k1, b and the field's average length (shared by the
