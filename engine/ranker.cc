@@ -115,8 +115,7 @@ class Bm25FamilyScorer final : public SimScorer {
     f.weight = weight_;
     f.c0 = c0_;
     f.add = add_;
-    f.inv = inv_->data();
-    f.inv_owner = inv_;
+    f.inv = std::shared_ptr<const float[]>(inv_, inv_->data());  // aliases the table
     return f;
   }
   std::string Explain(float, float) const override {

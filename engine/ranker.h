@@ -109,8 +109,8 @@ class TermScorer {
   // evaluated once per norm byte and field (shared by the field's scorers).
   struct Bm25Form {
     float weight = 0, c0 = 1, add = 0;
-    const float* inv = nullptr;  // 256 factors by norm byte; nullptr: not the built-in family
-    std::shared_ptr<const void> inv_owner;
+    // 256 factors by norm byte, shared by the field's scorers; null: not the built-in family.
+    std::shared_ptr<const float[]> inv;
     float Score(float freq, uint8_t norm) const {
       float v = weight - weight / (c0 + freq * inv[norm]) + add;
       if (!(v >= 0.0f)) v = 0.0f;  // as Compute: NaN or negative
