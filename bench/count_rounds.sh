@@ -6,7 +6,7 @@
 #
 #   bench/count_rounds.sh ROUNDS OUT
 #     SCOUR (scour binary), IDX (scour index), LUCENE_IDX (the harness's index of the same
-#     corpus), QDIR (and.tsv, or.tsv), PEERS_BUILD, REPS (5), WARM (10 s)
+#     corpus), QDIR (and.tsv, or.tsv), PEERS_BUILD, REPS (5), WARM (10 s), MODES ("and or")
 set -euo pipefail
 rounds=$1 out=$2
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +16,7 @@ P=${PEERS_BUILD:-$HOME/.cache/scour-peers/build}
 reps=${REPS:-5} warm=${WARM:-10}
 mkdir -p "$out"
 for r in $(seq 1 "$rounds"); do
-  for m in and or; do
+  for m in ${MODES:-and or}; do
     l=$(java -Xmx4g -cp "$P/lucene:$(cat "$P/lucene/classpath")" PeersLucene search "$L" "$Q/$m.tsv" \
         10 $m --count --reps "$reps" --warmup-secs "$warm" --run /dev/null 2>&1 >/dev/null | grep ^STATS)
     echo "round=$r mode=$m engine=lucene $l" | tee -a "$out/stats.txt"

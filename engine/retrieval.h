@@ -10,12 +10,15 @@
 #ifndef SCOUR_ENGINE_RETRIEVAL_H_
 #define SCOUR_ENGINE_RETRIEVAL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "engine/algorithm/block_max_wand.h"
 #include "engine/algorithm/clauses.h"
 #include "engine/algorithm/conjunction.h"
+#include "engine/algorithm/count.h"
 #include "engine/algorithm/exhaustive_or.h"
 #include "engine/algorithm/maxscore.h"
 #include "engine/topk.h"
@@ -70,6 +73,15 @@ void BooleanTopK(const BooleanClauses<Cursor>& q, const SegmentView& seg, TopK* 
 // Exact number of live docs matching +required optional -excluded (no scoring).
 template <typename Cursor>
 uint64_t BooleanCount(const BooleanClauses<Cursor>& q, const uint64_t* deleted_bits) {
+  if constexpr (BlockCursor<Cursor>) {
+    if (q.required.size() >= 2) {
+      std::vector<Cursor*> by_df;
+      for (const auto& c : q.required) by_df.push_back(c.cursor);
+      std::stable_sort(by_df.begin(), by_df.end(),
+                       [](const Cursor* a, const Cursor* b) { return a->df() < b->df(); });
+      return ConjunctionCount<Cursor>(by_df, q.excluded, deleted_bits);
+    }
+  }
   const DocFilter<Cursor> filter(deleted_bits, q.excluded);
   if (!q.required.empty()) {
     return BlockMaxConjunction<Cursor, DocFilter<Cursor>>(q.required, {}, filter, nullptr, nullptr)

@@ -2,18 +2,23 @@
 // frequency, norm or heap. One list: its df when nothing is deleted, else its live docs. A union:
 // every list's docs set in a bit set of the segment, the excluded lists' docs cleared, the
 // deleted docs masked, then one popcount pass (the cost is the lists' docs plus max_doc / 64
-// words, whatever the overlap). An intersection is BlockMaxConjunction's counting mode (block
-// merges of doc ids; frequencies are never decoded). The reference is the iterator tree's count
-// (engine/execute.h, CountExhaustive).
+// words, whatever the overlap). An intersection of block cursors merges the rarest list's decoded
+// blocks with the second rarest's (IntersectRuns, no branch per match), each common doc then
+// checked against the other lists, the excluded ones and the deleted docs; other cursors use
+// BlockMaxConjunction's counting mode. Frequencies are never decoded. The reference is the
+// iterator tree's count (engine/execute.h, CountExhaustive).
 #ifndef SCOUR_ENGINE_ALGORITHM_COUNT_H_
 #define SCOUR_ENGINE_ALGORITHM_COUNT_H_
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "engine/algorithm/block_intersect.h"
 #include "engine/algorithm/clauses.h"
 #include "index/postings/segment_postings.h"
 
@@ -65,6 +70,98 @@ uint64_t UnionCount(std::span<Cursor* const> lists, std::span<Cursor* const> exc
     for (size_t w = 0; w < words; ++w) n += std::popcount(b[w]);
   } else {
     for (size_t w = 0; w < words; ++w) n += std::popcount(b[w] & ~deleted_bits[w]);
+  }
+  return n;
+}
+
+// Keeps the candidates in[0..m) (increasing) that `c` holds, in out (room for m + 1), and returns
+// how many; *done once `c` has no docs left past them. The candidates are merged with c's
+// decoded blocks as the lead's are with the second's.
+template <BlockCursor Cursor>
+size_t KeepCommon(Cursor* c, const DocId* in, size_t m, DocId* out, bool* done) {
+  size_t k = 0, n = 0;
+  while (k < m) {
+    if (c->doc() < in[k] && c->Advance(in[k]) == kNoMoreDocs) {
+      *done = true;
+      break;
+    }
+    const DocId* b = c->BlockDocs();
+    size_t j = c->BlockPos();
+    const size_t je = c->BlockEnd();
+    n += MergeRuns<true>(in, &k, m, b, &j, je, out + n);
+    if (j < je) {
+      c->SeekInBlock(j);
+    } else {
+      c->SeekInBlock(je - 1);
+      if (k < m && c->Advance(std::max(b[je - 1] + 1, in[k])) == kNoMoreDocs) {
+        *done = true;
+        break;
+      }
+    }
+  }
+  return n;
+}
+
+// Live docs in every one of `required` (two or more, rarest first) and in none of `excluded`:
+// the lead's decoded blocks merged with the second's, their common docs then with each other
+// list's (KeepCommon), the survivors tested against the excluded lists and the deleted docs.
+// Consumes the cursors.
+template <BlockCursor Cursor>
+uint64_t ConjunctionCount(std::span<Cursor* const> required, std::span<Cursor* const> excluded,
+                          const uint64_t* deleted_bits) {
+  Cursor* const lead = required[0];
+  Cursor* const second = required[1];
+  const std::span<Cursor* const> rest = required.subspan(2);
+  // Two lists and nothing else to test (most AND counts): the merge's count is the answer.
+  const bool plain = rest.empty() && excluded.empty() && deleted_bits == nullptr;
+  DocId buf[2][index::kBlockSize + 1];
+  uint64_t n = 0;
+  DocId doc = lead->doc();
+  while (doc != kNoMoreDocs) {
+    if (second->doc() < doc && second->Advance(doc) == kNoMoreDocs) break;
+    const DocId* a = lead->BlockDocs();
+    const DocId* b = second->BlockDocs();
+    size_t i = lead->BlockPos(), j = second->BlockPos();
+    const size_t ie = std::min<size_t>(lead->BlockEnd(), i + index::kBlockSize);  // fits buf
+    const size_t je = second->BlockEnd();
+    bool done = false;
+    if (plain) {
+      n += MergeRuns<false>(a, &i, ie, b, &j, je, nullptr);
+    } else {
+      DocId* cand = buf[0];
+      DocId* spare = buf[1];
+      size_t m = MergeRuns<true>(a, &i, ie, b, &j, je, cand);
+      for (size_t r = 0; r < rest.size() && m > 0; ++r) {
+        m = KeepCommon(rest[r], cand, m, spare, &done);
+        std::swap(cand, spare);
+      }
+      for (size_t k = 0; k < m; ++k) {
+        const DocId d = cand[k];
+        bool live = !IsDeleted(deleted_bits, d);
+        for (size_t x = 0; live && x < excluded.size(); ++x) {
+          if (excluded[x]->doc() < d) excluded[x]->Advance(d);
+          live = excluded[x]->doc() != d;
+        }
+        n += live ? 1 : 0;
+      }
+      if (done) break;  // a list of `rest` has no docs left
+    }
+    // One run is spent; what was passed over matches nothing further on (IntersectRuns).
+    if (j == je) {
+      second->SeekInBlock(je - 1);
+      if (i == ie) {
+        lead->SeekInBlock(ie - 1);
+        doc = lead->Advance(std::max(a[ie - 1], b[je - 1]) + 1);
+      } else {
+        lead->SeekInBlock(i);
+        doc = a[i];
+        if (second->Advance(std::max(b[je - 1] + 1, doc)) == kNoMoreDocs) break;
+      }
+    } else {
+      second->SeekInBlock(j);
+      lead->SeekInBlock(ie - 1);
+      doc = lead->Advance(std::max(a[ie - 1] + 1, b[j]));
+    }
   }
   return n;
 }
