@@ -17,6 +17,20 @@
 
 namespace scour::engine {
 
+#if defined(__SSE2__)
+// Bit t set: pa[t] equals one of pb[0..4) (four against four: b rotated three times).
+inline unsigned MatchMask4(const uint32_t* pa, const uint32_t* pb) {
+  const __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pa));
+  const __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pb));
+  const __m128i eq = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi32(va, vb),
+                   _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(0, 3, 2, 1)))),
+      _mm_or_si128(_mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(1, 0, 3, 2))),
+                   _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(2, 1, 0, 3)))));
+  return static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(eq)));
+}
+#endif
+
 // Moves *i within [*i, ie] and *j within [*j, je] to the first common value of a[*i..ie) and
 // b[*j..je) and returns true (then a[*i] == b[*j]); or returns false with *i == ie or *j == je.
 // A value passed over (in a[old *i .. *i) or b[old *j .. *j)) occurs nowhere in the other run
@@ -33,18 +47,11 @@ inline bool NextCommon(const uint32_t* a, size_t* i, size_t ie, const uint32_t* 
     const uint32_t* const a_last4 = a_end - 4;
     const uint32_t* const b_last4 = b_end - 4;
     do {
-      const __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pa));
-      const __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pb));
-      const __m128i eq = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi32(va, vb),
-                       _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(0, 3, 2, 1)))),
-          _mm_or_si128(_mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(1, 0, 3, 2))),
-                       _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(2, 1, 0, 3)))));
-      const int mask = _mm_movemask_ps(_mm_castsi128_ps(eq));
+      const unsigned mask = MatchMask4(pa, pb);
       if (mask != 0) {
         // The first a lane that matches: the lanes before it match no b at all (a b after this
         // window is above pb[3] >= that lane's value).
-        pa += __builtin_ctz(static_cast<unsigned>(mask));
+        pa += __builtin_ctz(mask);
         while (*pb != *pa) ++pb;
         *i = static_cast<size_t>(pa - a);
         *j = static_cast<size_t>(pb - b);
@@ -96,16 +103,9 @@ inline size_t IntersectRuns(const uint32_t* a, size_t* i, size_t ie, const uint3
     const uint32_t* const a_last4 = a_end - 4;
     const uint32_t* const b_last4 = b_end - 4;
     do {
-      const __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pa));
-      const __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(pb));
-      const __m128i eq = _mm_or_si128(
-          _mm_or_si128(_mm_cmpeq_epi32(va, vb),
-                       _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(0, 3, 2, 1)))),
-          _mm_or_si128(_mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(1, 0, 3, 2))),
-                       _mm_cmpeq_epi32(va, _mm_shuffle_epi32(vb, _MM_SHUFFLE(2, 1, 0, 3)))));
-      // Bit t: a lane t equals some b lane (values are distinct within a run, so each common
-      // value sets one bit, in the step where both its windows are current).
-      const unsigned mask = static_cast<unsigned>(_mm_movemask_ps(_mm_castsi128_ps(eq)));
+      // Values are distinct within a run, so each common value sets one bit, in the step where
+      // both its windows are current.
+      const unsigned mask = MatchMask4(pa, pb);
       if constexpr (kEmit) {
         out[n] = pa[0];
         n += mask & 1;
