@@ -65,8 +65,78 @@ void SegmentWriter::EncodePositions(const uint32_t* pos, size_t n) {
   if (i < n) PackTail(pos + i, n - i, &scratch_);
 }
 
+void SegmentWriter::StartPositions() {
+  pos_start_ = pos_->offset();
+  pos_bytes_ = 0;
+  pos_ends_.clear();
+  buf_.clear();
+}
+
+// The position deltas of one group of a term's docs (kBlockSize, or the last few), from buf_.
+absl::Status SegmentWriter::AppendPositionGroup() {
+  scratch_.clear();
+  EncodePositions(buf_.data(), buf_.size());
+  buf_.clear();
+  pos_bytes_ += scratch_.size();
+  pos_ends_.push_back(static_cast<uint32_t>(pos_bytes_));
+  return pos_->Append(scratch_);
+}
+
 absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const uint32_t* docs,
                                     const uint32_t* freqs, size_t df, const uint32_t* positions) {
+  if (field != kIdField) {
+    // Positions: per-doc deltas, encoded group by group.
+    StartPositions();
+    if (positions != nullptr) {
+      size_t p = 0;
+      for (size_t doc_i = 0; doc_i < df;) {
+        const size_t group_end = std::min(df, doc_i + kBlockSize);
+        for (; doc_i < group_end; ++doc_i) {
+          uint32_t prev = 0;
+          for (uint32_t k = 0; k < freqs[doc_i]; ++k, ++p) {
+            buf_.push_back(positions[p] - prev);
+            prev = positions[p];
+          }
+        }
+        SCOUR_RETURN_IF_ERROR(AppendPositionGroup());
+      }
+    }
+  }
+  return WriteTerm(key, field, docs, freqs, df, positions != nullptr);
+}
+
+void SegmentWriter::BeginTerm(std::string_view key, uint32_t field) {
+  term_key_.assign(key.data(), key.size());
+  term_field_ = field;
+  term_docs_.clear();
+  term_freqs_.clear();
+  StartPositions();
+}
+
+absl::Status SegmentWriter::AddTermDocs(const uint32_t* docs, const uint32_t* freqs, size_t n,
+                                        const uint32_t* positions) {
+  size_t p = 0;
+  for (size_t i = 0; i < n; ++i) {
+    term_docs_.push_back(docs[i]);
+    term_freqs_.push_back(freqs[i]);
+    uint32_t prev = 0;
+    for (uint32_t k = 0; k < freqs[i]; ++k, ++p) {
+      buf_.push_back(positions[p] - prev);
+      prev = positions[p];
+    }
+    if (term_docs_.size() % kBlockSize == 0) SCOUR_RETURN_IF_ERROR(AppendPositionGroup());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SegmentWriter::EndTerm() {
+  if (term_docs_.size() % kBlockSize != 0) SCOUR_RETURN_IF_ERROR(AppendPositionGroup());
+  return WriteTerm(term_key_, term_field_, term_docs_.data(), term_freqs_.data(), term_docs_.size(),
+                   true);
+}
+
+absl::Status SegmentWriter::WriteTerm(std::string_view key, uint32_t field, const uint32_t* docs,
+                                      const uint32_t* freqs, size_t df, bool with_positions) {
   if (fields_.size() <= field) fields_.resize(field + 1);
   FieldData& fd = fields_[field];
   if (!fd.present && field != kIdField) {
@@ -83,30 +153,8 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
     fd.present = true, fd.stats.field = kIdField;
     return AddIdTerm(key, docs, df);
   }
-
-  // Positions: convert to per-doc deltas group by group and encode.
-  const uint64_t pos_start = pos_->offset();
-  std::vector<uint32_t> pos_ends;  // relative ends of each full block's positions
-  if (positions != nullptr) {
-    scratch_.clear();
-    size_t p = 0;
-    size_t doc_i = 0;
-    while (doc_i < df) {
-      size_t group_end = std::min(df, doc_i + kBlockSize);
-      if (df - doc_i < kBlockSize) group_end = df;
-      buf_.clear();
-      for (; doc_i < group_end; ++doc_i) {
-        uint32_t prev = 0;
-        for (uint32_t k = 0; k < freqs[doc_i]; ++k, ++p) {
-          buf_.push_back(positions[p] - prev);
-          prev = positions[p];
-        }
-      }
-      EncodePositions(buf_.data(), buf_.size());
-      pos_ends.push_back(static_cast<uint32_t>(scratch_.size()));
-    }
-    SCOUR_RETURN_IF_ERROR(pos_->Append(scratch_));
-  }
+  const uint64_t pos_start = pos_start_;
+  const std::vector<uint32_t>& pos_ends = pos_ends_;  // relative ends of each group's positions
 
   TermInfo info;
   info.df = static_cast<uint32_t>(df);
@@ -150,7 +198,7 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
         for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
         PackBlockPFor(block, &scratch_);
         skip_rows_.push_back({docs[begin + n - 1], static_cast<uint32_t>(scratch_.size()),
-                              positions ? pos_ends[b] : 0, std::min(max_tf, kTfSaturated),
+                              with_positions ? pos_ends[b] : 0, std::min(max_tf, kTfSaturated),
                               min_norm});
       } else if (n < kTailPackMin) {  // format 6: gap and tf == 1 in one varint
         PackShortTail(block, freqs + begin, n, &scratch_);

@@ -38,6 +38,15 @@ class SegmentWriter {
   // positions may be null.
   absl::Status AddTerm(std::string_view key, uint32_t field, const uint32_t* docs,
                        const uint32_t* freqs, size_t df, const uint32_t* positions);
+  // AddTerm in parts, for a term too large to gather at once (a merge's most frequent terms:
+  // their positions alone run to tens of MB): BeginTerm, AddTermDocs for each run of its docs in
+  // order (with positions, as AddTerm's), then EndTerm, which needs at least one doc. The
+  // positions are encoded as each group of kBlockSize docs completes, so only the docs and
+  // frequencies are held; the bytes written are AddTerm's. Not for the _id field.
+  void BeginTerm(std::string_view key, uint32_t field);
+  absl::Status AddTermDocs(const uint32_t* docs, const uint32_t* freqs, size_t n,
+                           const uint32_t* positions);
+  absl::Status EndTerm();
 
   StoredFieldsWriter& stored() { return stored_; }
   // Words whose term differs from them, in key order; each term must be one AddTerm was given.
@@ -59,6 +68,12 @@ class SegmentWriter {
   absl::Status AddIdTerm(std::string_view key, const uint32_t* docs, size_t df);
   absl::Status AppendDictEntry(std::string_view key, const TermInfo* info);
   void EncodePositions(const uint32_t* pos, size_t n);
+  void StartPositions();
+  absl::Status AppendPositionGroup();
+  // The postings and dictionary entry of a term whose positions are written (pos_start_,
+  // pos_ends_).
+  absl::Status WriteTerm(std::string_view key, uint32_t field, const uint32_t* docs,
+                         const uint32_t* freqs, size_t df, bool with_positions);
 
   Directory* dir_;
   uint64_t number_;
@@ -82,7 +97,15 @@ class SegmentWriter {
   std::vector<uint32_t> doc_entry_;
   uint32_t id_terms_ = 0;
   std::string scratch_;
-  std::vector<uint32_t> buf_;
+  std::vector<uint32_t> buf_;  // the current group's position deltas
+  // The current term's positions in .pos: where they start, bytes so far, each group's end.
+  uint64_t pos_start_ = 0;
+  uint64_t pos_bytes_ = 0;
+  std::vector<uint32_t> pos_ends_;
+  // The term BeginTerm started.
+  std::string term_key_;
+  uint32_t term_field_ = 0;
+  std::vector<uint32_t> term_docs_, term_freqs_;
   // The current list's skip entries, written at its widths once all are known.
   struct SkipRow {
     uint32_t last_doc, end, pos_end, max_tf;

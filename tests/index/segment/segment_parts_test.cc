@@ -1,6 +1,7 @@
 // One segment's parts on hand-built input: stored fields read chunk by chunk, the version-2
 // term dictionary entries, and offsets near 2^64 found by the fuzzer.
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <thread>
@@ -505,6 +506,81 @@ TEST(TermDictV6, BlockIndexWidthsAndTheirDamage) {
   auto dict = TermDictReader::Open(cut, "t.tdict");
   ASSERT_TRUE(dict.ok());
   EXPECT_FALSE(dict->Lookup(beta).ok());
+}
+
+// SegmentWriter::BeginTerm / AddTermDocs / EndTerm (what a merge streams) write the bytes
+// AddTerm does for the same terms, whatever the runs they come in: lists of 1 to 700 docs (full
+// position groups, a last group of every size, an exact multiple of 128), tfs up to 40.
+TEST(SegmentWriterStream, SameBytesAsAddTerm) {
+  constexpr uint32_t kDocs = 3000;
+  std::mt19937 rng(23);
+  struct Term {
+    std::string key;
+    std::vector<uint32_t> docs, freqs, positions;
+  };
+  std::vector<Term> terms;
+  for (const size_t df : {1, 2, 5, 127, 128, 129, 256, 300, 700}) {
+    Term t;
+    AppendTermKey(1, "w" + std::to_string(df), &t.key);
+    std::vector<uint32_t> all(kDocs);
+    for (uint32_t d = 0; d < kDocs; ++d) all[d] = d;
+    std::shuffle(all.begin(), all.end(), rng);
+    t.docs.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(df));
+    std::sort(t.docs.begin(), t.docs.end());
+    for (size_t i = 0; i < df; ++i) {
+      const uint32_t f = 1 + (rng() % 8 == 0 ? rng() % 40 : rng() % 3);
+      t.freqs.push_back(f);
+      uint32_t p = 0;
+      for (uint32_t k = 0; k < f; ++k) t.positions.push_back(p += 1 + rng() % 50);
+    }
+    terms.push_back(std::move(t));
+  }
+  std::sort(terms.begin(), terms.end(), [](const Term& a, const Term& b) { return a.key < b.key; });
+  std::vector<uint8_t> norms(kDocs);
+  for (uint8_t& n : norms) n = static_cast<uint8_t>(rng());
+  auto dir = NewMemDirectory();
+  for (uint64_t number : {1, 2}) {
+    auto w = SegmentWriter::Create(dir.get(), number, kDocs);
+    ASSERT_TRUE(w.ok()) << w.status();
+    (*w)->SetNorms(1, norms);
+    for (uint32_t d = 0; d < kDocs; ++d) {  // every document needs its id
+      std::string key;
+      char id[16];
+      std::snprintf(id, sizeof(id), "d%05u", d);
+      AppendTermKey(kIdField, id, &key);
+      const uint32_t one = 1;
+      ASSERT_TRUE((*w)->AddTerm(key, kIdField, &d, &one, 1, nullptr).ok());
+    }
+    for (const Term& t : terms) {
+      if (number == 1) {
+        ASSERT_TRUE((*w)->AddTerm(t.key, 1, t.docs.data(), t.freqs.data(), t.docs.size(),
+                                  t.positions.data())
+                        .ok());
+        continue;
+      }
+      (*w)->BeginTerm(t.key, 1);
+      size_t p = 0;
+      for (size_t i = 0; i < t.docs.size();) {
+        const size_t n = std::min(t.docs.size() - i, size_t{1} + rng() % 200);
+        ASSERT_TRUE(
+            (*w)->AddTermDocs(t.docs.data() + i, t.freqs.data() + i, n, t.positions.data() + p)
+                .ok());
+        for (size_t k = i; k < i + n; ++k) p += t.freqs[k];
+        i += n;
+      }
+      ASSERT_TRUE((*w)->EndTerm().ok());
+    }
+    SegmentInfo info;
+    const absl::Status st = (*w)->Finish(&info);
+    ASSERT_TRUE(st.ok()) << st;
+  }
+  for (const FileKind kind : {FileKind::kTermDict, FileKind::kPostings, FileKind::kPositions}) {
+    auto a = dir->Open(SegmentFileName(1, kind));
+    auto b = dir->Open(SegmentFileName(2, kind));
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ((*a)->data(), (*b)->data()) << SegmentFileName(1, kind);
+    EXPECT_GT((*a)->data().size(), 64u);
+  }
 }
 
 }  // namespace
