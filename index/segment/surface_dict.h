@@ -25,6 +25,7 @@ inline constexpr uint32_t kSurfacesPerBlock = 32;  // formats 1-5
 inline constexpr size_t kSurfaceGroupBytes = size_t{512} << 10;
 inline constexpr size_t kMaxSurfaceGroupBytes = size_t{1} << 20;
 inline constexpr int kSurfaceZstdLevel = 9;
+inline constexpr int kSurfaceZstdTableLog = 18;
 
 class SurfaceDictWriter {
  public:
