@@ -10,7 +10,8 @@
 // sum of the deltas (+1 in the first block). Two rules pick the dense blocks:
 //   lucene   Lucene 10.1's: span < (bits of the largest delta + 1) * 128, i.e. a bit set no
 //            bigger than one more bit per delta would be;
-//   smaller  the bit set's bytes < the PFor block's.
+//   smaller  the bit set's bytes < the PFor block's;
+//   format8  format 8's, span <= 384 (BitSetWords), bit sets of 1 + 8 * W bytes as written.
 // For each it prints the blocks chosen and the byte change of .post (frequencies, impact lists
 // and skip entries unchanged). QUERY_TERMS (one query per line, its analyzed terms separated by
 // tabs, field 1) adds the share of dense blocks in each query's second-rarest list, the list a
@@ -35,12 +36,15 @@ struct Totals {
   uint64_t consecutive = 0;  // blocks of 128 consecutive docs
   uint64_t lucene = 0, lucene_pfor = 0, lucene_bits = 0;
   uint64_t smaller = 0, smaller_pfor = 0, smaller_bits = 0;
+  uint64_t f8 = 0, f8_pfor = 0, f8_bits = 0;  // format 8's rule (BitSetWords)
 };
 
 size_t BitSetBytes(uint64_t span) { return 1 + 8 * ((span + 63) / 64); }
 
-// Classifies the full blocks of one list; *dense_out counts the blocks dense by Lucene's rule.
-void List(SegmentPostings p, uint32_t df, Totals* t, uint64_t* dense_out, uint64_t* blocks_out) {
+// Classifies the full blocks of one list; *dense_out counts the blocks dense by Lucene's rule,
+// *f8_out by format 8's.
+void List(SegmentPostings p, uint32_t df, Totals* t, uint64_t* dense_out, uint64_t* blocks_out,
+          uint64_t* f8_out = nullptr) {
   const size_t nb = df / kBlockSize;
   if (nb == 0) return;
   ++t->lists;
@@ -68,6 +72,12 @@ void List(SegmentPostings p, uint32_t df, Totals* t, uint64_t* dense_out, uint64
       t->lucene_pfor += pfor;
       t->lucene_bits += bits;
       if (dense_out) ++*dense_out;
+    }
+    if (const uint32_t words = BitSetWords(gaps, b == 0); words != 0) {
+      ++t->f8;
+      t->f8_pfor += pfor;
+      t->f8_bits += 1 + 8 * words;
+      if (f8_out) ++*f8_out;
     }
     if (bits < pfor) {
       ++t->smaller;
@@ -130,12 +140,14 @@ int main(int argc, char** argv) {
   };
   row("lucene", t.lucene, t.lucene_pfor, t.lucene_bits);
   row("smaller", t.smaller, t.smaller_pfor, t.smaller_bits);
+  row("format8", t.f8, t.f8_pfor, t.f8_bits);
   std::printf(".post %llu bytes\n", (unsigned long long)post_file);
 
   if (argc == 3) {
     std::ifstream in(argv[2]);
     std::string line;
     uint64_t queries = 0, with_blocks = 0, dense = 0, blocks = 0, all_dense = 0, any_dense = 0;
+    uint64_t f8 = 0;
     Totals q;
     const SegmentReader& r = *index->segments[0];
     while (std::getline(in, line)) {
@@ -152,7 +164,7 @@ int main(int argc, char** argv) {
       if (second.df < kBlockSize) continue;
       ++with_blocks;
       uint64_t d = 0, n = 0;
-      List(r.Postings(1, second), second.df, &q, &d, &n);
+      List(r.Postings(1, second), second.df, &q, &d, &n, &f8);
       dense += d;
       blocks += n;
       if (d == n) ++all_dense;
@@ -161,10 +173,11 @@ int main(int argc, char** argv) {
     std::printf(
         "\nqueries %llu (first segment), second-rarest list with full blocks %llu\n"
         "  their full blocks %llu, dense by the lucene rule %llu (%.1f%%)\n"
-        "  queries whose second list is all dense blocks %llu, has some %llu\n",
+        "  queries whose second list is all dense blocks %llu, has some %llu\n"
+        "  dense by format 8's rule %llu (%.1f%%)\n",
         (unsigned long long)queries, (unsigned long long)with_blocks, (unsigned long long)blocks,
         (unsigned long long)dense, pct(dense, blocks), (unsigned long long)all_dense,
-        (unsigned long long)any_dense);
+        (unsigned long long)any_dense, (unsigned long long)f8, pct(f8, blocks));
   }
   return 0;
 }

@@ -5,8 +5,9 @@
 //
 // For every segment and every term of the indexed fields (not _id) it decodes the postings and
 // re-encodes them with the writer's codecs for the file's format version (bench/list_bytes.h:
-// impact lists from format 4, skip entries at per-list widths from 5, short tails from 6; format
-// 7 changed only the dictionary, which is not modelled here). Self-check, printed last and
+// impact lists from format 4, skip entries at per-list widths from 5, short tails from 6, dense
+// doc blocks as bit sets from 8; format 7 changed only the dictionary, which is not modelled
+// here). Self-check, printed last and
 // failing the run (exit 1) when off: every list's re-encoded doc ids, frequencies, impact lists
 // and skip data equal the file's (index/inspect/postings_bytes's split of .post), the file's
 // parts add up to .post, and the re-encoded positions to .pos. It adds up what simple models say

@@ -19,7 +19,8 @@
 namespace scour::bench {
 
 // What the layout of each version holds (docs/format/README.md, ".post"): impact lists from 4,
-// skip entries at per-list widths and no list impact from 5, short tails (< 8 docs) from 6.
+// skip entries at per-list widths and no list impact from 5, short tails (< 8 docs) from 6,
+// dense doc blocks as bit sets from 8.
 // `docs` increasing, `tfs` >= 1, `norms` each posting's norm byte (nullptr: all 0, as `_id`),
 // `pos_end` the .pos bytes of the list's full blocks (the last skip entry's positions end; only
 // its byte width counts).
@@ -57,7 +58,12 @@ inline index::PostingsBytes SizeList(const uint32_t* docs, const uint32_t* tfs,
         end += out.size();
       }
       out.clear();
-      PackBlockPFor(gaps, &out);
+      const uint32_t words = version >= 8 ? BitSetWords(gaps, begin == 0) : 0;
+      if (words != 0) {
+        PackBitSetBlock(docs + begin, begin == 0 ? 0 : docs[begin - 1] + 1, words, &out);
+      } else {
+        PackBlockPFor(gaps, &out);
+      }
       r.doc_ids += out.size();
       end += out.size();
       out.clear();

@@ -4,7 +4,8 @@
 // so the parsers behind the checksum are what gets fuzzed; bit 3 of that byte frames it as
 // format version 1 instead of the current one, so both dictionary layouts are exercised. The
 // segment is then opened and every term, posting, position, block bound (format 4's impact
-// lists included), norm and stored document is read, and CheckIndex runs. Any outcome but a crash,
+// lists included), format 8's bit set blocks as conjunctions test them, norm and stored
+// document is read, and CheckIndex runs. Any outcome but a crash,
 // hang or sanitizer report is fine. With SCOUR_FUZZ_WRITE_SEEDS=<dir> in the environment, the
 // unmodified files are written there as seeds (scripts/fuzz.sh does this) and the process exits.
 #include <cstddef>
@@ -23,6 +24,7 @@
 #include "index/format/file_names.h"
 #include "index/inspect/checker.h"
 #include "index/inspect/postings_bytes.h"
+#include "index/postings/bitpack.h"
 #include "index/segment/segment_format.h"
 #include "index/segment/segment_reader.h"
 #include "index/writer/open_writer.h"
@@ -122,6 +124,16 @@ void ReadEverything(Directory* dir, const scour::index::SegmentRef& ref) {
          target += 97, ++n) {
       q.ShallowAdvance(target);
       sink += pairs[0].norm + q.BlockImpacts(pairs);
+      uint32_t start = 0;  // format 8's bit set blocks, as conjunctions test them
+      if (const char* bits = q.ShallowBitSet(&start)) {
+        const uint32_t k = target > start ? target - start : 0;
+        const uint32_t last = q.BlockLastDoc();
+        if (start + k <= last) {
+          scour::index::BitSetRanker rank{bits};
+          const uint32_t* f = q.ShallowBitSetFreqs();
+          if (f != nullptr && scour::index::BitSetTest(bits, k)) sink += f[rank.Rank(k)];
+        }
+      }
       q.Advance(target);
     }
     (void)s.Lookup(field, key.substr(key.size() - r.remaining()));

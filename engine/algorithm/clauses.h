@@ -196,6 +196,16 @@ concept BlockCursor = requires(C& c, const C& cc) {
   c.SeekInBlock(cc.BlockPos());
 };
 
+// Cursors whose blocks may be stored as bit sets (format 8's dense blocks): SegmentPostings.
+template <typename C>
+concept BitSetCursor = requires(C& c, const C& cc, uint32_t* start) {
+  { cc.ShallowBitSet(start) } -> std::convertible_to<const char*>;
+  { cc.bit_sets() } -> std::convertible_to<bool>;
+  { cc.BlockLastDoc() } -> std::convertible_to<DocId>;
+  c.ShallowAdvance(DocId{});
+  { c.ShallowBitSetFreqs() } -> std::convertible_to<const uint32_t*>;
+};
+
 }  // namespace scour::engine
 
 #endif  // SCOUR_ENGINE_ALGORITHM_CLAUSES_H_

@@ -34,6 +34,7 @@
 #include "engine/algorithm/block_intersect.h"
 #include "engine/algorithm/clauses.h"
 #include "engine/topk.h"
+#include "index/postings/bitpack.h"
 
 namespace scour::engine {
 
@@ -399,6 +400,57 @@ class BlockMaxConjunction {
     return true;
   }
 
+  // RunBlocks' step for two scored clauses where the second clause's blocks are bit sets: the
+  // candidates cd[0..m) (lead doc ci[k], or i0 + k) are tested in the bit set of the block
+  // holding them and the matches scored as RunBlocks scores them, up to the first candidate
+  // whose block is not a bit set. *k0 = the candidates done. Returns true when the run needs
+  // nothing more of the second clause: every candidate done, or the top k just filled
+  // (*resume = the lead doc to go on from, as RunBlocks sets it).
+  bool BitSetRun(const DocId* cd, const uint32_t* ci, size_t i0, size_t m, bool pruning,
+                 bool lead_first, size_t* k0, size_t* resume) {
+    Cursor* lead = Lead();
+    Cursor* second = Required(1).cursor;
+    const TermScorer& lead_scorer = *Required(0).scorer;
+    const TermScorer& second_scorer = *Required(1).scorer;
+    const uint8_t* norms = norms_;
+    size_t k = 0;
+    while (k < m) {  // block by block while they are bit sets
+      second->ShallowAdvance(cd[k]);
+      uint32_t start;
+      const char* bits = second->ShallowBitSet(&start);
+      if (bits == nullptr || cd[k] < start) break;
+      const DocId last = second->BlockLastDoc();
+      const uint32_t* f2 = nullptr;
+      index::BitSetRanker rank{bits};
+      for (; k < m && cd[k] <= last; ++k) {
+        const DocId d = cd[k];
+        const uint32_t bit = d - start;
+        if (index::BitSetTest(bits, bit) == 0) continue;
+        if (f2 == nullptr && (f2 = second->ShallowBitSetFreqs()) == nullptr) {  // corrupt
+          *k0 = k;
+          return false;
+        }
+        const size_t li = ci != nullptr ? ci[k] : i0 + k;
+        lead->SeekInBlock(li);
+        const float sl =
+            ci != nullptr ? cand_score_[k] : lead_scorer.ScoreTf(lead->BlockFreqs()[li], norms[d]);
+        if (filter_.Rejects(d)) continue;
+        const float s2 = second_scorer.ScoreTf(f2[rank.Rank(bit)], norms[d]);
+        float s = 0.0f;
+        s += lead_first ? sl : s2;
+        s += lead_first ? s2 : sl;
+        if (s < topk_->threshold()) continue;
+        if (topk_->Insert(d, s) && !pruning && topk_->full()) {
+          *k0 = k + 1;
+          *resume = li + 1;
+          return true;
+        }
+      }
+    }
+    *k0 = k;
+    return k == m;
+  }
+
   // Run by run: a run is the lead's docs from doc to the end of its decoded block (or of the
   // window); its candidates are merged with the second rarest clause's decoded blocks.
   void RunBlocks() {
@@ -413,6 +465,8 @@ class BlockMaxConjunction {
     const TermScorer& second_scorer = *Required(1).scorer;
     const bool lead_first = by_df_[0] == 0;  // Collect sums in required_'s order
     const uint8_t* norms = norms_;
+    bool bit_sets = false;  // the second clause may have bit set blocks
+    if constexpr (BitSetCursor<Cursor>) bit_sets = second->bit_sets();
     DocId doc = lead->doc();
     while (doc != kNoMoreDocs) {
       float threshold = 0.0f;
@@ -447,13 +501,29 @@ class BlockMaxConjunction {
         cd = cand_docs_;
         ci = cand_idx_;
       }
-      if (m > 0 && second->doc() < cd[0]) second->Advance(cd[0]);
+      size_t resume = ie;  // the lead doc to go on from
+      size_t k0 = 0;       // the candidates before it are done
+      if constexpr (BitSetCursor<Cursor>) {
+        // The second's block a bit set (format 8): the candidates up to its last doc are tested
+        // in it, and a match's frequency is read at its rank, without decoding the doc ids.
+        if (two_scored && bit_sets && m > 0 &&
+            BitSetRun(cd, ci, i0, m, pruning, lead_first, &k0, &resume)) {
+          if (resume < lead_end) {
+            lead->SeekInBlock(resume);
+            doc = a[resume];
+          } else {
+            lead->SeekInBlock(lead_end - 1);
+            doc = lead->Next();
+          }
+          continue;
+        }
+      }
+      if (k0 < m && second->doc() < cd[k0]) second->Advance(cd[k0]);
       if (second->doc() == kNoMoreDocs) break;
       const DocId* b = second->BlockDocs();
       size_t j = second->BlockPos(), je = second->BlockEnd();
-      size_t resume = ie;  // the lead doc to go on from
       bool done = false;
-      for (size_t k = 0; k < m;) {
+      for (size_t k = k0; k < m;) {
         if (!NextCommon(cd, &k, m, b, &j, je)) {
           if (k == m) break;
           // The second clause's block is spent: on to its block holding the next candidate.

@@ -105,7 +105,8 @@ size_t KeepCommon(Cursor* c, const DocId* in, size_t m, DocId* out, bool* done) 
 // Live docs in every one of `required` (two or more, rarest first) and in none of `excluded`:
 // the lead's decoded blocks merged with the second's, their common docs then with each other
 // list's (KeepCommon), the survivors tested against the excluded lists and the deleted docs.
-// Consumes the cursors.
+// Where the second's block is a bit set (format 8), the lead's docs up to its last doc are
+// tested in it instead: the block is not decoded. Consumes the cursors.
 template <BlockCursor Cursor>
 uint64_t ConjunctionCount(std::span<Cursor* const> required, std::span<Cursor* const> excluded,
                           const uint64_t* deleted_bits) {
@@ -116,35 +117,74 @@ uint64_t ConjunctionCount(std::span<Cursor* const> required, std::span<Cursor* c
   const bool plain = rest.empty() && excluded.empty() && deleted_bits == nullptr;
   DocId buf[2][index::kBlockSize + 1];
   uint64_t n = 0;
+  // The candidates cand[0..m) against the other lists, the excluded ones and the deletions;
+  // true once a list of `rest` has no docs left.
+  auto finish = [&](DocId* cand, size_t m) {
+    DocId* spare = cand == buf[0] ? buf[1] : buf[0];
+    bool done = false;
+    for (size_t r = 0; r < rest.size() && m > 0; ++r) {
+      m = KeepCommon(rest[r], cand, m, spare, &done);
+      std::swap(cand, spare);
+    }
+    for (size_t k = 0; k < m; ++k) {
+      const DocId d = cand[k];
+      bool live = !IsDeleted(deleted_bits, d);
+      for (size_t x = 0; live && x < excluded.size(); ++x) {
+        if (excluded[x]->doc() < d) excluded[x]->Advance(d);
+        live = excluded[x]->doc() != d;
+      }
+      n += live ? 1 : 0;
+    }
+    return done;
+  };
+  bool bit_sets = false;  // the second list may have bit set blocks
+  if constexpr (BitSetCursor<Cursor>) bit_sets = second->bit_sets();
   DocId doc = lead->doc();
   while (doc != kNoMoreDocs) {
+    if constexpr (BitSetCursor<Cursor>) {
+      if (bit_sets) second->ShallowAdvance(doc);
+      uint32_t start;
+      const char* bits = bit_sets ? second->ShallowBitSet(&start) : nullptr;
+      if (bits != nullptr && doc >= start) {
+        // doc <= the block's last (ShallowAdvance): the lead's docs up to it are tested.
+        const DocId last = second->BlockLastDoc();
+        const DocId* a = lead->BlockDocs();
+        size_t i = lead->BlockPos();
+        const size_t ie = lead->BlockEnd();
+        if (plain) {
+          uint64_t hits = 0;
+          for (; i < ie && a[i] <= last; ++i) hits += index::BitSetTest(bits, a[i] - start);
+          n += hits;
+        } else {
+          DocId* cand = buf[0];
+          size_t m = 0;
+          for (; i < ie && a[i] <= last; ++i) {
+            cand[m] = a[i];
+            m += index::BitSetTest(bits, a[i] - start);
+          }
+          if (finish(cand, m)) break;
+        }
+        if (i < ie) {
+          lead->SeekInBlock(i);
+          doc = a[i];
+        } else {
+          lead->SeekInBlock(ie - 1);
+          doc = lead->Next();
+        }
+        continue;
+      }
+    }
     if (second->doc() < doc && second->Advance(doc) == kNoMoreDocs) break;
     const DocId* a = lead->BlockDocs();
     const DocId* b = second->BlockDocs();
     size_t i = lead->BlockPos(), j = second->BlockPos();
     const size_t ie = std::min<size_t>(lead->BlockEnd(), i + index::kBlockSize);  // fits buf
     const size_t je = second->BlockEnd();
-    bool done = false;
     if (plain) {
       n += MergeRuns<false>(a, &i, ie, b, &j, je, nullptr);
     } else {
-      DocId* cand = buf[0];
-      DocId* spare = buf[1];
-      size_t m = MergeRuns<true>(a, &i, ie, b, &j, je, cand);
-      for (size_t r = 0; r < rest.size() && m > 0; ++r) {
-        m = KeepCommon(rest[r], cand, m, spare, &done);
-        std::swap(cand, spare);
-      }
-      for (size_t k = 0; k < m; ++k) {
-        const DocId d = cand[k];
-        bool live = !IsDeleted(deleted_bits, d);
-        for (size_t x = 0; live && x < excluded.size(); ++x) {
-          if (excluded[x]->doc() < d) excluded[x]->Advance(d);
-          live = excluded[x]->doc() != d;
-        }
-        n += live ? 1 : 0;
-      }
-      if (done) break;  // a list of `rest` has no docs left
+      const size_t m = MergeRuns<true>(a, &i, ie, b, &j, je, buf[0]);
+      if (finish(buf[0], m)) break;
     }
     // One run is spent; what was passed over matches nothing further on (IntersectRuns).
     if (j == je) {

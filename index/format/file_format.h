@@ -38,8 +38,9 @@ const char* FileKindName(FileKind kind);
 // and its generation at the end of the MANIFEST, version 4 the impact list at the start of each
 // full `.post` block, version 5 dropped the external id from `.store` and narrowed the skip
 // entries, version 6 compressed `.surf` in zstd groups, version 7 gave `.tdict` a document ->
-// `_id` entry map (docs/format/README.md, "Versions"); readers accept all seven.
-inline constexpr uint32_t kFormatVersion = 7;
+// `_id` entry map, version 8 stored dense `.post` doc blocks as bit sets (docs/format/README.md,
+// "Versions"); readers accept all eight.
+inline constexpr uint32_t kFormatVersion = 8;
 inline constexpr uint32_t kMinFormatVersion = 1;
 inline constexpr size_t kHeaderSize = 12;
 inline constexpr size_t kFooterSize = 16;

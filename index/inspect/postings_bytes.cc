@@ -55,7 +55,7 @@ absl::StatusOr<PostingsBytes> MeasureList(std::string_view post, const TermInfo&
       r.impacts += 1 + len;
       p += 1 + len;
     }
-    const char* q = block_end < p ? nullptr : SkipBlockPFor(p, block_end);
+    const char* q = block_end < p ? nullptr : SkipDocBlock(p, block_end, version >= 8);
     if (q == nullptr) return corrupt();
     r.doc_ids += q - p;
     r.freqs += block_end - q;

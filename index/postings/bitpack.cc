@@ -1,6 +1,8 @@
 #include "index/postings/bitpack.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <utility>
 
@@ -646,6 +648,128 @@ const char* UnpackShortTail(const char* p, const char* end, uint32_t* gaps, uint
     tfs[i] = t + 2;
   }
   return p;
+}
+
+// Dense blocks (format 8). The marker byte (0x80 + W) cannot be a patched block's first byte.
+uint32_t BitSetWords(const uint32_t deltas[kBlockSize], bool first) {
+  uint64_t span = first ? 1 : 0;  // bits from start to the last doc
+  for (size_t i = 0; i < kBlockSize; ++i) span += deltas[i];
+  return span <= kBitSetMaxSpan ? static_cast<uint32_t>((span + 63) / 64) : 0;
+}
+
+void PackBitSetBlock(const uint32_t docs[kBlockSize], uint32_t start, uint32_t words,
+                     std::string* out) {
+  out->push_back(static_cast<char>(kBitSetMarker + words));
+  const size_t at = out->size();
+  out->append(size_t{words} * 8, '\0');
+  for (size_t i = 0; i < kBlockSize; ++i) {
+    const uint32_t k = docs[i] - start;
+    (*out)[at + k / 8] =
+        static_cast<char>(static_cast<uint8_t>((*out)[at + k / 8]) | 1u << (k % 8));
+  }
+}
+
+namespace {
+// Set bits of each byte value, and their positions as u32 (unused slots 0): a byte's 8 slots
+// are two 16-byte loads.
+struct ByteBits {
+  alignas(16) uint32_t pos[256][8];
+  uint8_t count[256];
+  constexpr ByteBits() : pos(), count() {
+    for (int v = 0; v < 256; ++v) {
+      int n = 0;
+      for (int k = 0; k < 8; ++k)
+        if (v >> k & 1) pos[v][n++] = static_cast<uint32_t>(k);
+      count[v] = static_cast<uint8_t>(n);
+    }
+  }
+};
+constexpr ByteBits kByteBits;
+
+// The checks both decoders share: the marker, the words within `end`, the last word not 0 and
+// the last doc below 2^32. The count of set bits is checked as they are decoded.
+inline const char* BitSetHeader(const char* p, const char* end, uint32_t start, uint32_t* n_words,
+                                uint32_t* last_doc = nullptr) {
+  if (p == nullptr || p >= end) return nullptr;
+  const uint32_t m = static_cast<uint8_t>(*p);
+  if (m < kBitSetMarker + 2) return nullptr;
+  const uint32_t w = m - kBitSetMarker;
+  if (static_cast<size_t>(end - p - 1) < size_t{w} * 8) return nullptr;
+  const uint64_t top = DecodeFixed64(p + 1 + size_t{w - 1} * 8);
+  if (top == 0) return nullptr;
+  const uint64_t last = uint64_t{start} + 64 * (w - 1) + (63 - std::countl_zero(top));
+  if (last > UINT32_MAX) return nullptr;
+  *n_words = w;
+  if (last_doc != nullptr) *last_doc = static_cast<uint32_t>(last);
+  return p + 1;
+}
+}  // namespace
+
+const char* UnpackBitSetBlockScalar(const char* p, const char* end, uint32_t start,
+                                    uint32_t out[kBlockSize]) {
+  uint32_t w;
+  const char* words = BitSetHeader(p, end, start, &w);
+  if (words == nullptr) return nullptr;
+  size_t n = 0;
+  for (uint32_t i = 0; i < w; ++i) {
+    for (uint64_t x = DecodeFixed64(words + size_t{i} * 8); x != 0; x &= x - 1) {
+      if (n == kBlockSize) return nullptr;
+      out[n++] = start + 64 * i + static_cast<uint32_t>(std::countr_zero(x));
+    }
+  }
+  return n == kBlockSize ? words + size_t{w} * 8 : nullptr;
+}
+
+const char* UnpackBitSetBlock(const char* p, const char* end, uint32_t start, uint32_t* out) {
+#if SCOUR_BITPACK_SSE2
+  uint32_t w;
+  const char* words = BitSetHeader(p, end, start, &w);
+  if (words == nullptr) return nullptr;
+  // Each byte's positions from the table plus its first doc: two 16-byte stores, of which the
+  // byte's count are kept (up to 7 past the last doc, into the slack). A word adds at most 64
+  // docs, so checking the count before each word keeps the stores within out[kBlockSize +
+  // kBitSetSlack] whatever the bits.
+  uint32_t n = 0;
+  __m128i first = _mm_set1_epi32(static_cast<int>(start));
+  const __m128i eight = _mm_set1_epi32(8);
+  for (uint32_t i = 0; i < w; ++i) {
+    if (n > kBlockSize) return nullptr;
+    uint64_t x = DecodeFixed64(words + size_t{i} * 8);
+    for (int byte = 0; byte < 8; ++byte, x >>= 8) {
+      const uint32_t v = static_cast<uint32_t>(x & 0xff);
+      const auto* pos = reinterpret_cast<const __m128i*>(kByteBits.pos[v]);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n),
+                       _mm_add_epi32(_mm_load_si128(pos), first));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(out + n + 4),
+                       _mm_add_epi32(_mm_load_si128(pos + 1), first));
+      first = _mm_add_epi32(first, eight);
+      n += kByteBits.count[v];
+    }
+  }
+  return n == kBlockSize ? words + size_t{w} * 8 : nullptr;
+#else
+  return UnpackBitSetBlockScalar(p, end, start, out);
+#endif
+}
+
+const char* OpenBitSetBlock(const char* p, const char* end, uint32_t start, const char** words,
+                            uint32_t* n_words, uint32_t* last_doc) {
+  const char* q = BitSetHeader(p, end, start, n_words, last_doc);
+  if (q == nullptr) return nullptr;
+  uint32_t set = 0;
+  for (uint32_t i = 0; i < *n_words; ++i) set += std::popcount(DecodeFixed64(q + size_t{i} * 8));
+  if (set != kBlockSize) return nullptr;
+  *words = q;
+  return q + size_t{*n_words} * 8;
+}
+
+const char* SkipDocBlock(const char* p, const char* end, bool bit_sets) {
+  if (bit_sets && p != nullptr && p < end && static_cast<uint8_t>(*p) >= kBitSetMarker) {
+    uint32_t w;
+    const char* words = BitSetHeader(p, end, 0, &w);
+    return words == nullptr ? nullptr : words + size_t{w} * 8;
+  }
+  return SkipBlockPFor(p, end);
 }
 
 }  // namespace scour::index

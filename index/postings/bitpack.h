@@ -7,9 +7,12 @@
 #ifndef SCOUR_INDEX_POSTINGS_BITPACK_H_
 #define SCOUR_INDEX_POSTINGS_BITPACK_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+
+#include "base/coding.h"
 
 namespace scour::index {
 
@@ -73,6 +76,62 @@ const char* UnpackDocBlock(const char* p, const char* end, uint32_t base, uint32
 // The byte after the patched block at p, without decoding it (nullptr when truncated or its
 // counts are out of range; the exception values themselves are checked only by decoding).
 const char* SkipBlockPFor(const char* p, const char* end);
+
+// Format 8: a full block of doc ids as a bit set (docs/format/block-codec.md, "Dense blocks
+// (format 8)"): a marker byte kBitSetMarker + W (2 <= W <= kMaxBitSetWords), then W
+// little-endian u64 words; bit k (bit k % 64 of word k / 64) is set when doc start + k is in the
+// block, start = the previous block's last doc + 1 (0 for a list's first block). Exactly 128
+// bits are set and the last word is not 0. A PFor block's first byte (its exception count) is at
+// most 24, so the marker tells the two apart.
+inline constexpr uint32_t kBitSetMarker = 0x80;
+inline constexpr uint32_t kMaxBitSetWords = 127;
+// The words of the bit set the writer stores a full block as, or 0 when it stores it patched:
+// a bit set when its span (bits from start to the last doc) is at most kBitSetMaxSpan, 3 bits
+// per doc. Up to there it is smaller than the patched deltas and decodes faster than them from 2
+// bits per doc down, about as fast at 3 (docs/PERFORMANCE.md, "Dense doc blocks as bit sets";
+// Lucene 10.1's wider rule, span < 128 x (the largest delta's bits + 1), decoded slower).
+// `deltas` as the patched block would hold them (the first against the previous block's last
+// doc, or the doc itself in a first block), `first` for a list's first block.
+inline constexpr uint64_t kBitSetMaxSpan = 3 * kBlockSize;
+uint32_t BitSetWords(const uint32_t deltas[kBlockSize], bool first);
+// Appends the bit set of the 128 increasing docs, all in [start, start + 64 * words).
+void PackBitSetBlock(const uint32_t docs[kBlockSize], uint32_t start, uint32_t words,
+                     std::string* out);
+// Decodes the bit set block at p (its marker byte) into the 128 doc ids, increasing. Returns the
+// byte after it, or nullptr when the marker is not one, the words overrun `end`, the set bits
+// are not exactly 128, the last word is 0 or a doc would pass 2^32 - 1. The fast path (a table
+// of each byte's bit positions, SSE2) writes past the 128th value: `out` has room for
+// kBlockSize + kBitSetSlack. The scalar reference (one set bit at a time, the tests compare
+// them) writes only out[0, 128).
+inline constexpr size_t kBitSetSlack = 72;
+const char* UnpackBitSetBlock(const char* p, const char* end, uint32_t start, uint32_t* out);
+const char* UnpackBitSetBlockScalar(const char* p, const char* end, uint32_t start,
+                                    uint32_t out[kBlockSize]);
+// The bit set block at p checked as UnpackBitSetBlock checks it, without decoding: its words
+// (unaligned, little-endian) in *words and *n_words, its last doc in *last_doc, and the byte
+// after it; nullptr as there.
+const char* OpenBitSetBlock(const char* p, const char* end, uint32_t start, const char** words,
+                            uint32_t* n_words, uint32_t* last_doc);
+// The byte after the doc block at p, a bit set (when `bit_sets`, format 8, and its first byte is
+// a marker) or a patched block (SkipBlockPFor); nullptr when truncated or out of range.
+const char* SkipDocBlock(const char* p, const char* end, bool bit_sets);
+// Bit k of the little-endian words at p (k < 64 * their count): the test a conjunction makes
+// of a lead doc against a dense block.
+inline uint32_t BitSetTest(const char* words, uint32_t k) {
+  return (static_cast<uint8_t>(words[k >> 3]) >> (k & 7)) & 1;
+}
+// The set bits below bit k of the words, for k increasing from one call to the next (a doc's
+// index among the block's docs, where its frequency is): each word is counted once.
+struct BitSetRanker {
+  const char* words;
+  uint32_t word = 0, below = 0;  // below = the set bits of words [0, word)
+  uint32_t Rank(uint32_t k) {
+    for (; word < (k >> 6); ++word) below += std::popcount(DecodeFixed64(words + size_t{word} * 8));
+    const uint64_t mask = (uint64_t{1} << (k & 63)) - 1;
+    return below +
+           static_cast<uint32_t>(std::popcount(DecodeFixed64(words + size_t{word} * 8) & mask));
+  }
+};
 
 // Codec for the last, partial block (n < 128 values; n is not stored, the caller knows it):
 // n < kTailPackMin values as LEB128 varints, longer tails patched like the blocks but packed

@@ -34,6 +34,7 @@ SegmentPostings::SegmentPostings(std::string_view post, std::string_view pos, co
   const uint32_t version = FrameVersion(post);  // info.postings >= kHeaderSize: it is there
   lists_ = version >= 4;
   short_tails_ = version >= 6;
+  bit_sets_ = version >= 8;
   skip_ = ReadSkipLayout(version, nb_, post.data() + info.postings);  // a byte is there
   // Format 5 keeps the list impact in the dictionary entry, 1-4 after the skip entries.
   const uint64_t need = skip_.head + uint64_t{nb_} * skip_.stride + (version >= 5 ? 0 : 4);
@@ -108,7 +109,12 @@ bool SegmentPostings::LoadBlock(uint32_t b) {
       if (static_cast<size_t>(block_end - p) <= len) return Fail();
       p += 1 + len;
     }
-    p = UnpackDocBlock(p, block_end, base, docs_, &delta_bits);
+    if (bit_sets_ && p < block_end && static_cast<uint8_t>(*p) >= kBitSetMarker) {
+      // Format 8's dense block: its docs from the one after the previous block's last.
+      p = UnpackBitSetBlock(p, block_end, b == 0 ? 0 : base + 1, docs_);
+    } else {
+      p = UnpackDocBlock(p, block_end, base, docs_, &delta_bits);
+    }
     if (p == nullptr) return Fail();
     freq_end_ = block_end;
     n = kBlockSize;
@@ -210,6 +216,51 @@ void SegmentPostings::ShallowAdvance(DocId target) {
     while (b < nb_ && (DecodeFixed32(e) & mask) < target) ++b, e += stride;
   }
   shallow_ = b;
+}
+
+const char* SegmentPostings::ShallowDocBytes(const char** block_end) const {
+  if (shallow_ >= nb_) return nullptr;
+  const uint64_t begin = shallow_ == 0 ? 0 : Skip(shallow_ - 1, kSkipBlockEnd);
+  const uint64_t end = Skip(shallow_, kSkipBlockEnd);
+  if (begin >= end || end > static_cast<uint64_t>(post_.data() + post_.size() - data_))
+    return nullptr;
+  const char* p = data_ + begin;
+  if (lists_) {
+    const size_t len = static_cast<uint8_t>(*p);
+    if (len + 1 >= end - begin) return nullptr;
+    p += 1 + len;
+  }
+  *block_end = data_ + end;
+  return p;
+}
+
+const char* SegmentPostings::ShallowBitSet(uint32_t* start) const {
+  if (!bit_sets_) return nullptr;
+  const char* block_end;
+  const char* p = ShallowDocBytes(&block_end);
+  if (p == nullptr || static_cast<uint8_t>(*p) < kBitSetMarker) return nullptr;
+  const uint32_t first = shallow_ == 0 ? 0 : Skip(shallow_ - 1, kSkipLastDoc) + 1;
+  const char* words;
+  uint32_t n_words, last;
+  if (OpenBitSetBlock(p, block_end, first, &words, &n_words, &last) == nullptr ||
+      last != Skip(shallow_, kSkipLastDoc) || last >= max_doc_ || (shallow_ > 0 && first == 0))
+    return nullptr;
+  *start = first;
+  return words;
+}
+
+const uint32_t* SegmentPostings::ShallowBitSetFreqs() {
+  if (bit_set_freqs_block_ == shallow_) return bit_set_freqs_;
+  const char* block_end;
+  const char* p = ShallowDocBytes(&block_end);
+  if (p == nullptr || !bit_sets_ || static_cast<uint8_t>(*p) < kBitSetMarker) return nullptr;
+  p += 1 + size_t{static_cast<uint8_t>(*p) - kBitSetMarker} * 8;  // checked by ShallowBitSet
+  if (p > block_end || UnpackFreqBlock(p, block_end, bit_set_freqs_) == nullptr) {
+    Fail();
+    return nullptr;
+  }
+  bit_set_freqs_block_ = shallow_;
+  return bit_set_freqs_;
 }
 
 DocId SegmentPostings::BlockLastDoc() const {

@@ -64,6 +64,18 @@ class SegmentPostings {
   }
   void ShallowAdvance(DocId target);
   DocId BlockLastDoc() const;
+  // The shallow block as a bit set, when it is stored as one (format 8's dense blocks;
+  // docs/format/block-codec.md): doc d of [*start, BlockLastDoc()] is in it when
+  // BitSetTest(words, d - *start) is 1. Lets a conjunction test its lead docs without decoding
+  // the block. nullptr when the block is patched, the tail or past the end, and when it is
+  // corrupt (checked as decoding checks it; decoding it then fails).
+  const char* ShallowBitSet(uint32_t* start) const;
+  bool bit_sets() const { return bit_sets_; }  // format 8: blocks may be bit sets
+  // The frequencies of the shallow block when ShallowBitSet gave its bit set: that of its r-th
+  // doc (r = the set bits below it, BitSetRanker) at index r. Decoded once per block, into a
+  // buffer of their own (the decoded block's stay); nullptr on corruption (the cursor then
+  // ends, ok() false).
+  const uint32_t* ShallowBitSetFreqs();
   // Inline: block-max loops call them per block (phrase queries ~2 per candidate block), and a
   // column at the list's width costs a few instructions more than format 4's fixed offsets.
   // (df == 1 has nb_ == 0: its bound is the list's.)
@@ -104,6 +116,9 @@ class SegmentPostings {
   DocId AdvanceSlow(DocId target);
   uint32_t Skip(uint32_t b, int column) const { return ReadSkip(skips_, skip_, b, column); }
   bool LoadBlock(uint32_t b);  // b == nb_ is the tail; sets doc_ = kNoMoreDocs past the end
+  // The shallow full block's doc-id bytes (past its impact list) and its end, or nullptr when
+  // there is none or its offsets are out of the file.
+  const char* ShallowDocBytes(const char** block_end) const;
   // Frequencies are decoded only when asked for: conjunctions skip most blocks they land on.
   void DecodeFreqs() const;
   // Makes runs first..last of the current group's positions available in pos_buf_.
@@ -119,6 +134,7 @@ class SegmentPostings {
   uint32_t list_impact_ = 0;
   bool lists_ = false;        // format 4: each full block starts with its impact list
   bool short_tails_ = false;  // format 6: a tail of < 8 docs codes gap and tf together
+  bool bit_sets_ = false;     // format 8: a full block's doc ids may be a bit set
   uint32_t cur_block_ = 0;    // decoded block index
   uint32_t shallow_ = 0;      // block of the shallow pointer
   uint32_t idx_ = 0, n_ = 0;
@@ -143,10 +159,12 @@ class SegmentPostings {
   // to 127 values decoded whole for a doc's few was 5% of a phrase query's instructions).
   PackedTail pos_tail_;
   bool pos_tail_lazy_ = false;
-  uint32_t pos_off_ = 0;     // where pos_doc_'s positions start in pos_buf_
-  bool pos_summed_ = false;  // pos_doc_'s deltas are summed to positions already
-  uint32_t docs_[kBlockSize];
+  uint32_t pos_off_ = 0;                      // where pos_doc_'s positions start in pos_buf_
+  bool pos_summed_ = false;                   // pos_doc_'s deltas are summed to positions already
+  uint32_t docs_[kBlockSize + kBitSetSlack];  // UnpackBitSetBlock writes past the block
   mutable uint32_t freqs_[kBlockSize];
+  uint32_t bit_set_freqs_block_ = UINT32_MAX;  // the block bit_set_freqs_ holds
+  uint32_t bit_set_freqs_[kBlockSize];
 };
 
 }  // namespace scour::index

@@ -194,7 +194,12 @@ absl::Status SegmentWriter::WriteTerm(std::string_view key, uint32_t field, cons
         const size_t m = CutFrontier(
             frontier, ParetoFrontier(freqs + begin, block_norms, n, frontier), kMaxImpactPairs);
         AppendImpactList(frontier, m, &scratch_);
-        PackBlockPFor(block, &scratch_);
+        // Format 8: a dense block's doc ids as a bit set (docs/format/block-codec.md).
+        if (const uint32_t words = BitSetWords(block, b == 0); words != 0) {
+          PackBitSetBlock(docs + begin, b == 0 ? 0 : docs[begin - 1] + 1, words, &scratch_);
+        } else {
+          PackBlockPFor(block, &scratch_);
+        }
         for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
         PackBlockPFor(block, &scratch_);
         skip_rows_.push_back({docs[begin + n - 1], static_cast<uint32_t>(scratch_.size()),

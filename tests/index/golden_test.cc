@@ -1,7 +1,8 @@
 // Old indexes keep opening: tests/data/golden-vN/ is an index written by format version N and
-// checked in (N = 1 to 7; from 3 on with a synonyms file; from 5 on with the optional .surf,
+// checked in (N = 1 to 8; from 3 on with a synonyms file; from 5 on with the optional .surf,
 // which CurrentWriterAddsSurfaceFormsForPrefixes covers further; none has a full block:
-// impact_list_test covers format 4's lists; from 5 on `.store` holds no ids). Each must open, pass
+// impact_list_test covers format 4's lists, dense_blocks_test format 8's bit sets; from 5 on
+// `.store` holds no ids). Each must open, pass
 // CheckIndex and answer exactly as when it was written; the current writer must reproduce the
 // current version's files byte for byte. Write a new golden-vN folder (only when the format version
 // changes) with
@@ -144,7 +145,7 @@ TEST_P(Golden, IndexOpensChecksAndAnswers) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u, 3u, 4u, 5u, 6u, 7u));
+INSTANTIATE_TEST_SUITE_P(Versions, Golden, ::testing::Values(1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u));
 
 std::string ReadAll(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

@@ -472,5 +472,122 @@ TEST(Bitpack, PackedTailRangesEqualUnpackTail) {
   }
 }
 
+// Format 8's dense blocks (docs/format/block-codec.md, "Dense blocks"): 128 increasing docs from
+// `start` with gaps of 1 to max_gap.
+std::vector<uint32_t> DenseDocs(std::mt19937& rng, uint32_t start, uint32_t max_gap) {
+  std::vector<uint32_t> docs(kBlockSize);
+  uint32_t d = start + rng() % max_gap;
+  for (size_t i = 0; i < kBlockSize; ++i, d += 1 + rng() % max_gap) docs[i] = d;
+  return docs;
+}
+
+TEST(Bitpack, BitSetBlocksRoundTripAndMatchTheScalarReference) {
+  std::mt19937 rng(8);
+  for (int round = 0; round < 400; ++round) {
+    const uint32_t max_gap = 1 + round % 33;
+    const uint32_t start = round % 3 == 0 ? 0 : round % 3 == 1 ? rng() % 100000 : 0xFFFFF000u;
+    const std::vector<uint32_t> docs = DenseDocs(rng, start, max_gap);
+    const uint64_t span = uint64_t{docs.back()} - start + 1;
+    const uint32_t words = static_cast<uint32_t>((span + 63) / 64);
+    std::string packed;
+    PackBitSetBlock(docs.data(), start, words, &packed);
+    ASSERT_EQ(packed.size(), 1 + 8 * size_t{words});
+    EXPECT_EQ(static_cast<uint8_t>(packed[0]), kBitSetMarker + words);
+    // The documented layout: bit k of the little-endian words is doc start + k.
+    std::vector<uint32_t> by_bits;
+    for (uint32_t k = 0; k < 64 * words; ++k)
+      if (BitSetTest(packed.data() + 1, k)) by_bits.push_back(start + k);
+    EXPECT_EQ(by_bits, docs);
+    packed += "tail";
+    const char* end = packed.data() + packed.size();
+    uint32_t fast[kBlockSize + kBitSetSlack], slow[kBlockSize];
+    EXPECT_EQ(UnpackBitSetBlock(packed.data(), end, start, fast), end - 4);
+    EXPECT_EQ(UnpackBitSetBlockScalar(packed.data(), end, start, slow), end - 4);
+    EXPECT_EQ(std::vector<uint32_t>(fast, fast + kBlockSize), docs);
+    EXPECT_EQ(std::vector<uint32_t>(slow, slow + kBlockSize), docs);
+    const char* w = nullptr;
+    uint32_t n = 0, last = 0;
+    EXPECT_EQ(OpenBitSetBlock(packed.data(), end, start, &w, &n, &last), end - 4);
+    EXPECT_EQ(w, packed.data() + 1);
+    EXPECT_EQ(n, words);
+    EXPECT_EQ(last, docs.back());
+    EXPECT_EQ(SkipDocBlock(packed.data(), end, true), end - 4);
+    EXPECT_EQ(SkipDocBlock(packed.data(), end, false), nullptr);  // not a patched block
+    // Ranks: the set bits below each doc's bit are its index.
+    BitSetRanker rank{packed.data() + 1};
+    for (size_t i = 0; i < kBlockSize; i += 1 + rng() % 5) EXPECT_EQ(rank.Rank(docs[i] - start), i);
+  }
+}
+
+TEST(Bitpack, BitSetWordsTakesSpansUpTo384) {
+  uint32_t deltas[kBlockSize];
+  // Every doc: span 128 bits, 2 words; from doc 0 in a first block 129 bits, 3 words.
+  std::fill(deltas, deltas + kBlockSize, 1);
+  EXPECT_EQ(BitSetWords(deltas, false), 2u);
+  EXPECT_EQ(BitSetWords(deltas, true), 3u);
+  // Gaps of 3: span 384, the largest taken (6 words); one more is not.
+  std::fill(deltas, deltas + kBlockSize, 3);
+  EXPECT_EQ(BitSetWords(deltas, false), 6u);
+  EXPECT_EQ(BitSetWords(deltas, true), 0u);
+  deltas[7] = 4;
+  EXPECT_EQ(BitSetWords(deltas, false), 0u);
+  // One long gap among ones: the span decides, not the widest delta.
+  std::fill(deltas, deltas + kBlockSize, 1);
+  deltas[5] = 257;  // span 384
+  EXPECT_EQ(BitSetWords(deltas, false), 6u);
+  deltas[5] = 100000;
+  EXPECT_EQ(BitSetWords(deltas, false), 0u);
+}
+
+TEST(Bitpack, BadBitSetBlocksAreRefused) {
+  std::mt19937 rng(9);
+  const std::vector<uint32_t> docs = DenseDocs(rng, 1000, 3);
+  const uint32_t words = static_cast<uint32_t>((docs.back() - 1000 + 64) / 64);
+  std::string good;
+  PackBitSetBlock(docs.data(), 1000, words, &good);
+  auto refused = [](std::string b, uint32_t start) {
+    const char* end = b.data() + b.size();
+    uint32_t out[kBlockSize + kBitSetSlack];
+    const char* w;
+    uint32_t n, last;
+    const bool fast = UnpackBitSetBlock(b.data(), end, start, out) == nullptr;
+    const bool slow = UnpackBitSetBlockScalar(b.data(), end, start, out) == nullptr;
+    const bool open = OpenBitSetBlock(b.data(), end, start, &w, &n, &last) == nullptr;
+    EXPECT_EQ(fast, slow);
+    EXPECT_EQ(fast, open);
+    return fast;
+  };
+  EXPECT_FALSE(refused(good, 1000));
+  EXPECT_TRUE(refused(good.substr(0, good.size() - 1), 1000));  // truncated
+  EXPECT_TRUE(refused("", 1000));
+  std::string b = good;
+  b[0] = static_cast<char>(kBitSetMarker + 1);  // one word cannot hold 128 docs
+  EXPECT_TRUE(refused(b, 1000));
+  b[0] = static_cast<char>(24);  // a patched block's count, not a marker
+  EXPECT_TRUE(refused(b, 1000));
+  b = good;  // 127 set bits
+  for (size_t i = 1; i < b.size(); ++i)
+    if (b[i] != 0) {
+      b[i] = static_cast<char>(b[i] & (b[i] - 1));
+      break;
+    }
+  EXPECT_TRUE(refused(b, 1000));
+  b = good;  // 129
+  for (size_t i = 1; i < b.size(); ++i)
+    if (static_cast<uint8_t>(b[i]) != 0xff) {
+      b[i] = static_cast<char>(b[i] | (b[i] + 1));
+      break;
+    }
+  EXPECT_TRUE(refused(b, 1000));
+  b = good + std::string(8, '\0');  // a last word of 0
+  b[0] = static_cast<char>(kBitSetMarker + words + 1);
+  EXPECT_TRUE(refused(b, 1000));
+  // Every bit set, the most words: refused, and the fast path's stores stay in its slack.
+  EXPECT_TRUE(refused(std::string(1, static_cast<char>(kBitSetMarker + kMaxBitSetWords)) +
+                          std::string(8 * kMaxBitSetWords, '\xff'),
+                      0));
+  EXPECT_TRUE(refused(good, 0xFFFFFFC0u));  // docs past 2^32 - 1 (128 docs from 2^32 - 64)
+}
+
 }  // namespace
 }  // namespace scour::index
