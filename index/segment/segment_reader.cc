@@ -150,6 +150,15 @@ const uint8_t* SegmentReader::norms(uint32_t field) const {
   return nullptr;
 }
 
+absl::StatusOr<SegmentReader::Dictionary> SegmentReader::OpenDictionary(Directory* dir,
+                                                                        const SegmentRef& ref) {
+  Dictionary d;
+  SCOUR_ASSIGN_OR_RETURN(d.file, OpenChecked(dir, SegmentFileName(ref.number, FileKind::kTermDict),
+                                             FileKind::kTermDict, false));
+  SCOUR_ASSIGN_OR_RETURN(d.dict, TermDictReader::Open(d.file->data(), d.file->name()));
+  return d;
+}
+
 absl::StatusOr<std::optional<TermInfo>> SegmentReader::Lookup(uint32_t field,
                                                               std::string_view term) const {
   std::string key;

@@ -39,6 +39,15 @@ class SegmentReader {
                                                              bool verify_checksums);
   ~SegmentReader();
 
+  // Just a segment's term dictionary, its frame checked as Open checks it: for a writer's
+  // duplicate-id checks, which look ids up and read nothing else (a whole reader maps and
+  // touches every file).
+  struct Dictionary {
+    std::shared_ptr<ReadableFile> file;
+    TermDictReader dict;
+  };
+  static absl::StatusOr<Dictionary> OpenDictionary(Directory* dir, const SegmentRef& ref);
+
   const SegmentRef& ref() const { return ref_; }
   uint32_t max_doc() const { return info_.doc_count; }
   const SegmentInfo& info() const { return info_; }
@@ -95,6 +104,8 @@ class SegmentReader {
     post_->Release(0, post_offset);
     pos_->Release(0, pos_offset);
   }
+  // The same for .tdict before `dict_offset` (TermDictReader::Iterator::bytes_done).
+  void ReleaseReadDict(uint64_t dict_offset) const { dict_file_->Release(0, dict_offset); }
   void ReleaseStored() const { store_->Release(0, store_->data().size()); }
   void ReleaseTermVectors() const {
     if (tvec_file_) tvec_file_->Release(0, tvec_file_->data().size());

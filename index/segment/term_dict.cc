@@ -361,6 +361,11 @@ bool TermDictReader::FirstKey(uint32_t b, std::string_view* key) const {
   return r.ok() && shared == 0;
 }
 
+uint64_t TermDictReader::Iterator::bytes_done() const {
+  if (dict_ == nullptr || !status_.ok()) return 0;
+  return valid_ ? dict_->BlockOffset(block_) : dict_->blocks_end_;
+}
+
 uint32_t TermDictReader::FindBlock(std::string_view key) const {
   // Binary search for the last block whose first key <= key; 0 if none (then key < all keys).
   uint32_t lo = 0, hi = num_blocks_;

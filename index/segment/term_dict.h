@@ -93,6 +93,9 @@ class TermDictReader {
     const TermInfo& info() const { return info_; }
     void Next();
     absl::Status status() const { return status_; }
+    // Bytes of the file before the current block (all of the blocks once exhausted): what an
+    // iterator that only moves on is done with, for a merge to give back.
+    uint64_t bytes_done() const;
 
    private:
     friend class TermDictReader;

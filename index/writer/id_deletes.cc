@@ -141,7 +141,16 @@ absl::Status ApplyIdDeletes(
       group_deleted.push_back(0);
     }
   }
+  // The walks give back the dictionary pages behind them every so often (a commit after many
+  // flushes would otherwise keep every segment's ids resident at once).
+  constexpr uint64_t kReleaseEveryKeys = 4096;
+  uint64_t keys_done = 0;
   while (!heap.empty() || di < dels.size()) {
+    if (++keys_done % kReleaseEveryKeys == 0) {
+      for (size_t i = 0; i < k; ++i) sr[i]->ReleaseReadDict(its[i].bytes_done());
+      for (size_t c = 0; c < n; ++c)
+        if (walks[c]) cr[c]->ReleaseReadDict(walks[c]->bytes_done());
+    }
     if (!heap.empty() && (di == dels.size() || its[heap.front()].key() <= dels[di].first))
       key.assign(its[heap.front()].key());
     else

@@ -240,6 +240,7 @@ absl::Status IndexWriter::Impl::CommitSession() {
   // Deletions in committed segments (every id added or deleted in this session) and inside this
   // session's segments (superseded or deleted ids).
   std::vector<SegmentRef> committed_refs, session_refs;
+  filter.CloseDictionaries();
   SCOUR_RETURN_IF_ERROR(index::ApplyIdDeletes(
       dir, committed().segments, [&](size_t i) { return publisher->Reader(i); }, session, deleted,
       &committed_refs, &session_refs));

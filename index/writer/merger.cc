@@ -409,8 +409,10 @@ absl::StatusOr<SegmentRef> MergeSegments(Directory* dir,
   uint64_t merged_terms = 0;
   while (walk.Take(&key, &holders)) {
     if (++merged_terms % kReleaseEveryTerms == 0)
-      for (size_t s = 0; s < segs.size(); ++s)
+      for (size_t s = 0; s < segs.size(); ++s) {
         segs[s]->ReleaseReadPostings(post_done[s], pos_done[s]);
+        segs[s]->ReleaseReadDict(walk.it(s).bytes_done());
+      }
     ByteReader kr(key);
     uint32_t field = kr.Varint32();
     if (!kr.ok()) return absl::DataLossError("merge: corrupt term key");

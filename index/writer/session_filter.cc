@@ -1,6 +1,7 @@
 #include "index/writer/session_filter.h"
 
 #include <algorithm>
+#include <string>
 
 #include "absl/hash/hash.h"
 #include "base/status_macros.h"
@@ -29,17 +30,21 @@ void SessionFilter::AddFlushed(FlushedIds ids) {
     auto it = unflushed_.find(h);
     if (it != unflushed_.end() && --it->second == 0) unflushed_.erase(it);
   }
-  flushed_.push_back({ids.ref, IdBloom(ids.hashes), nullptr});
+  flushed_.push_back({ids.ref, IdBloom(ids.hashes), std::nullopt, 0});
 }
 
 absl::StatusOr<bool> SessionFilter::FlushedHold(Directory* dir, std::string_view id, uint64_t h) {
   for (Flushed& f : flushed_) {
     if (!f.bloom.MayContain(h)) continue;
     ++filter_hits_;
-    if (!f.reader) {
-      SCOUR_ASSIGN_OR_RETURN(f.reader, SegmentReader::Open(dir, f.ref, false));
+    if (!f.dict) {
+      SCOUR_ASSIGN_OR_RETURN(f.dict, SegmentReader::OpenDictionary(dir, f.ref));
     }
-    SCOUR_ASSIGN_OR_RETURN(auto info, f.reader->Lookup(kIdField, id));
+    std::string key;
+    AppendTermKey(kIdField, id, &key);
+    SCOUR_ASSIGN_OR_RETURN(auto info, f.dict->dict.Lookup(key));
+    if (++f.lookups % kReleaseEveryLookups == 0)
+      f.dict->file->Release(0, f.dict->file->data().size());
     if (info) return true;
     ++false_hits_;
   }
@@ -51,6 +56,13 @@ size_t SessionFilter::bytes() const {
              flushed_.capacity() * sizeof(Flushed);
   for (const Flushed& f : flushed_) n += f.bloom.bytes();
   return n;
+}
+
+void SessionFilter::CloseDictionaries() {
+  for (Flushed& f : flushed_) {
+    f.dict.reset();
+    f.lookups = 0;
+  }
 }
 
 void SessionFilter::clear() {
