@@ -115,6 +115,7 @@ uint64_t ConjunctionCount(std::span<Cursor* const> required, std::span<Cursor* c
   const std::span<Cursor* const> rest = required.subspan(2);
   // Two lists and nothing else to test (most AND counts): the merge's count is the answer.
   const bool plain = rest.empty() && excluded.empty() && deleted_bits == nullptr;
+  const DocFilter<Cursor> filter(deleted_bits, excluded);
   DocId buf[2][index::kBlockSize + 1];
   uint64_t n = 0;
   // The candidates cand[0..m) against the other lists, the excluded ones and the deletions;
@@ -126,15 +127,7 @@ uint64_t ConjunctionCount(std::span<Cursor* const> required, std::span<Cursor* c
       m = KeepCommon(rest[r], cand, m, spare, &done);
       std::swap(cand, spare);
     }
-    for (size_t k = 0; k < m; ++k) {
-      const DocId d = cand[k];
-      bool live = !IsDeleted(deleted_bits, d);
-      for (size_t x = 0; live && x < excluded.size(); ++x) {
-        if (excluded[x]->doc() < d) excluded[x]->Advance(d);
-        live = excluded[x]->doc() != d;
-      }
-      n += live ? 1 : 0;
-    }
+    for (size_t k = 0; k < m; ++k) n += filter.Rejects(cand[k]) ? 0 : 1;
     return done;
   };
   bool bit_sets = false;  // the second list may have bit set blocks
