@@ -72,6 +72,17 @@ void SegmentWriter::StartPositions() {
   buf_.clear();
 }
 
+// One doc's `freq` positions as deltas from the doc's start, onto the group in buf_; returns
+// where the next doc's positions start.
+const uint32_t* SegmentWriter::AddDocPositions(const uint32_t* positions, uint32_t freq) {
+  uint32_t prev = 0;
+  for (uint32_t k = 0; k < freq; ++k) {
+    buf_.push_back(positions[k] - prev);
+    prev = positions[k];
+  }
+  return positions + freq;
+}
+
 // The position deltas of one group of a term's docs (kBlockSize, or the last few), from buf_.
 absl::Status SegmentWriter::AppendPositionGroup() {
   scratch_.clear();
@@ -88,17 +99,9 @@ absl::Status SegmentWriter::AddTerm(std::string_view key, uint32_t field, const 
     // Positions: per-doc deltas, encoded group by group.
     StartPositions();
     if (positions != nullptr) {
-      size_t p = 0;
-      for (size_t doc_i = 0; doc_i < df;) {
-        const size_t group_end = std::min(df, doc_i + kBlockSize);
-        for (; doc_i < group_end; ++doc_i) {
-          uint32_t prev = 0;
-          for (uint32_t k = 0; k < freqs[doc_i]; ++k, ++p) {
-            buf_.push_back(positions[p] - prev);
-            prev = positions[p];
-          }
-        }
-        SCOUR_RETURN_IF_ERROR(AppendPositionGroup());
+      for (size_t i = 0; i < df; ++i) {
+        positions = AddDocPositions(positions, freqs[i]);
+        if ((i + 1) % kBlockSize == 0 || i + 1 == df) SCOUR_RETURN_IF_ERROR(AppendPositionGroup());
       }
     }
   }
@@ -115,15 +118,10 @@ void SegmentWriter::BeginTerm(std::string_view key, uint32_t field) {
 
 absl::Status SegmentWriter::AddTermDocs(const uint32_t* docs, const uint32_t* freqs, size_t n,
                                         const uint32_t* positions) {
-  size_t p = 0;
   for (size_t i = 0; i < n; ++i) {
     term_docs_.push_back(docs[i]);
     term_freqs_.push_back(freqs[i]);
-    uint32_t prev = 0;
-    for (uint32_t k = 0; k < freqs[i]; ++k, ++p) {
-      buf_.push_back(positions[p] - prev);
-      prev = positions[p];
-    }
+    positions = AddDocPositions(positions, freqs[i]);
     if (term_docs_.size() % kBlockSize == 0) SCOUR_RETURN_IF_ERROR(AppendPositionGroup());
   }
   return absl::OkStatus();
@@ -153,13 +151,10 @@ absl::Status SegmentWriter::WriteTerm(std::string_view key, uint32_t field, cons
     fd.present = true, fd.stats.field = kIdField;
     return AddIdTerm(key, docs, df);
   }
-  const uint64_t pos_start = pos_start_;
-  const std::vector<uint32_t>& pos_ends = pos_ends_;  // relative ends of each group's positions
-
   TermInfo info;
   info.df = static_cast<uint32_t>(df);
   info.cf = cf;
-  info.positions = pos_start;
+  info.positions = pos_start_;
   if (df == 1) {
     info.single_doc = docs[0];
   } else {
@@ -203,7 +198,7 @@ absl::Status SegmentWriter::WriteTerm(std::string_view key, uint32_t field, cons
         for (size_t i = 0; i < n; ++i) block[i] = freqs[begin + i] - 1;
         PackBlockPFor(block, &scratch_);
         skip_rows_.push_back({docs[begin + n - 1], static_cast<uint32_t>(scratch_.size()),
-                              with_positions ? pos_ends[b] : 0, std::min(max_tf, kTfSaturated),
+                              with_positions ? pos_ends_[b] : 0, std::min(max_tf, kTfSaturated),
                               min_norm});
       } else if (n < kTailPackMin) {  // format 6: gap and tf == 1 in one varint
         PackShortTail(block, freqs + begin, n, &scratch_);

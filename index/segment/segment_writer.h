@@ -69,6 +69,7 @@ class SegmentWriter {
   absl::Status AppendDictEntry(std::string_view key, const TermInfo* info);
   void EncodePositions(const uint32_t* pos, size_t n);
   void StartPositions();
+  const uint32_t* AddDocPositions(const uint32_t* positions, uint32_t freq);
   absl::Status AppendPositionGroup();
   // The postings and dictionary entry of a term whose positions are written (pos_start_,
   // pos_ends_).
